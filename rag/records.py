@@ -1,0 +1,150 @@
+"""Typed records passed between the pipeline stages.
+
+ingest -> Letter, clean -> CleanText (rag.clean), chunk -> Chunk,
+retrieve -> Passage, compose -> Answer with Citations.
+
+They are plain frozen dataclasses so every stage can be tested alone and the
+JSON contract of the CLI (see README) is a direct `to_dict` of these records.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter of the corpus with the metadata its manifest records.
+
+    date, kamerstuk and minister are filled only where the letter's own text
+    states them; unknown stays "" (never guessed).
+    """
+
+    letter_id: str
+    title: str
+    kind: str  # "kamerbrief" | "beantwoording kamervragen"
+    file: str  # path relative to the corpus folder
+    sha256: str
+    date: str = ""  # ISO yyyy-mm-dd
+    kamerstuk: str = ""  # e.g. "29 911, nr. 355"
+    minister: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: str
+    text: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable unit of cleaned letter text.
+
+    `text` is a slice of the letter's cleaned text: `clean.text[start:end]`.
+    `pages` lists every page the span touches; `page` is the first.
+    """
+
+    chunk_id: str
+    letter_id: str
+    title: str
+    date: str
+    kamerstuk: str
+    pages: tuple[int, ...]
+    section: str
+    start: int
+    end: int
+    text: str
+    kind: str = "body"  # "body" | "qa" | "footnote"
+    question_no: int | None = None
+    content_hash: str = ""
+
+    @property
+    def page(self) -> int:
+        return self.pages[0] if self.pages else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["pages"] = list(self.pages)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Chunk":
+        d = dict(d)
+        d["pages"] = tuple(d.get("pages", ()))
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk as retrieved for one question, with its rank and fused score."""
+
+    chunk: Chunk
+    rank: int
+    score: float
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.chunk
+        return {
+            "rank": self.rank,
+            "chunk_id": c.chunk_id,
+            "letter_id": c.letter_id,
+            "title": c.title,
+            "page": c.page,
+            "text": c.text,
+            "score": round(float(self.score), 6),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Marker [n] in an answer -> the passage and the verbatim quote behind it."""
+
+    n: int
+    chunk_id: str
+    letter_id: str
+    title: str
+    kamerstuk: str
+    date: str
+    page: int
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    id: Any = None
+    generator: str = "extractive"
+    # Standalone form of a follow-up question, when the app rewrote it.
+    standalone_question: str | None = None
+    # Non-fatal problems worth showing (e.g. an LLM answer left without citations).
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON contract of `python -m rag ask --json`."""
+        d: dict[str, Any] = {
+            "id": self.id,
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+        if self.warnings:
+            d["warnings"] = list(self.warnings)
+        return d
