@@ -1,0 +1,585 @@
+"""The built index on disk: vectors, chunk store, embedding cache, manifest.
+
+Layout under `index_dir` (see index/README.md for the full description):
+
+    CURRENT                  name of the live version directory (one line)
+    v-<utc stamp>-<rand>/    one complete, immutable build
+        manifest.json        what was built, from what, with which embedder
+        chunks.jsonl         one Chunk.to_dict() per line; line i = FAISS id i
+        vectors.faiss        faiss.IndexFlatIP over L2-normalised float32
+    cache/<embedder>.npz     embedding cache: content key -> vector, per embedder
+    .lock                    held (flock) while a build runs
+
+Why versions + a pointer: a build writes a complete new version next to the
+live one and only then replaces CURRENT with os.replace, which is atomic. A
+crash, kill or exception at any point before that leaves CURRENT pointing at
+the previous, untouched version; leftovers are swept by the next build.
+
+Why an embedding cache outside the versions: re-ingesting after a small edit
+(or switching embedder and back) should embed only chunks whose text is new,
+the way simonw's `llm embed-multi` skips unchanged content hashes.
+
+No pickle anywhere: JSON, JSONL, FAISS's own format, and .npz loaded with
+allow_pickle=False.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator, Protocol, Sequence
+
+import faiss
+import numpy as np
+
+from rag.chunk import embedding_text
+from rag.errors import IndexStateError
+from rag.records import Chunk
+
+FORMAT_VERSION = 1
+
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "manifest.json"
+CHUNKS_FILE = "chunks.jsonl"
+FAISS_FILE = "vectors.faiss"
+CACHE_DIR = "cache"
+LOCK_FILE = ".lock"
+_VERSION_PREFIX = "v-"
+_TMP_PREFIX = ".tmp-"
+
+REBUILD_HINT = "Run `make ingest` (or `python -m rag ingest`) to build it."
+
+
+class Embedder(Protocol):
+    """The part of rag.embed.Embedder the index needs (keeps this module testable
+    with a fake and free of torch imports)."""
+
+    model_id: str
+    dimension: int
+
+    def encode_passages(
+        self, texts: list[str], batch_size: int = 32, show_progress: bool = False
+    ) -> np.ndarray: ...
+
+
+class StaleIndex(IndexStateError):
+    """The index is intact and matches the embedder, but was built from other
+    letters or another chunker version.
+
+    Callers that can rebuild (CLI `ask`, the app) catch this and rebuild; the
+    still-usable index is attached as `.index` for callers that prefer to serve
+    stale results with a warning. `.reasons` lists what differs, in words.
+    """
+
+    def __init__(self, message: str, hint: str, *, reasons: list[str], index: "LoadedIndex"):
+        super().__init__(message, hint)
+        self.reasons = reasons
+        self.index = index
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    embedder_id: str
+    dimension: int
+    chunker_version: str
+    corpus_hashes: dict[str, str]
+    chunk_count: int
+    created_at: str
+    # sha256 of each data file of the version, so a truncated or bit-rotten file
+    # is reported as corruption instead of producing wrong answers.
+    files: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Manifest":
+        return cls(
+            format_version=int(d["format_version"]),
+            embedder_id=str(d["embedder_id"]),
+            dimension=int(d["dimension"]),
+            chunker_version=str(d["chunker_version"]),
+            corpus_hashes={str(k): str(v) for k, v in dict(d["corpus_hashes"]).items()},
+            chunk_count=int(d["chunk_count"]),
+            created_at=str(d["created_at"]),
+            files={str(k): str(v) for k, v in dict(d.get("files", {})).items()},
+        )
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    chunks: int
+    embedded_new: int
+    reused: int
+    seconds: float
+    version: str = ""
+    # Chunks longer than the embedder's input limit (their tail is not embedded).
+    too_long: tuple[str, ...] = ()
+
+
+@dataclass
+class LoadedIndex:
+    """One version of the index, fully read into memory.
+
+    Row i of `vectors`, FAISS id i and `chunks[i]` are the same chunk.
+    """
+
+    path: Path
+    manifest: Manifest
+    chunks: list[Chunk]
+    faiss_index: faiss.Index
+    vectors: np.ndarray  # (n, dimension) float32, L2-normalised
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def cache_key(chunk: Chunk) -> str:
+    """What identifies a chunk's vector for one embedder.
+
+    The chunker's content_hash (a hash of embedding_text, see rag.chunk) when
+    set, else a hash of that same text, so a chunk missing the hash is still
+    cached correctly.
+    """
+    return chunk.content_hash or hashlib.sha256(embedding_text(chunk).encode("utf-8")).hexdigest()
+
+
+def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
+    """The strings handed to the embedder: the chunker's embedding_text (title
+    and section give a passage the context its sentences lack). One place, so
+    the cache key and what was embedded cannot drift apart."""
+    return [embedding_text(c) for c in chunks]
+
+
+def l2_normalise(vectors: np.ndarray) -> np.ndarray:
+    """Row-normalise to unit length so inner product equals cosine.
+
+    The embedder promises normalised output; doing it again is cheap and keeps a
+    misbehaving embedder from silently skewing scores. Zero or non-finite rows
+    are an embedder failure, not something to paper over.
+    """
+    v = np.ascontiguousarray(vectors, dtype=np.float32)
+    if v.ndim != 2:
+        raise ValueError(f"expected a 2-d array of vectors, got shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("embedder returned non-finite values")
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    if np.any(norms == 0):
+        raise ValueError("embedder returned an all-zero vector")
+    return (v / norms).astype(np.float32)
+
+
+def cache_file_name(embedder_id: str, dimension: int) -> str:
+    """Readable and filesystem-safe, with a hash so distinct ids never collide."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", embedder_id).strip("_")[:60] or "embedder"
+    digest = hashlib.sha256(f"{embedder_id}\0{dimension}".encode()).hexdigest()[:10]
+    return f"{slug}-{dimension}-{digest}.npz"
+
+
+def diff_corpus(built: dict[str, str], wanted: dict[str, str]) -> list[str]:
+    """Human-readable differences between the corpus an index was built from
+    and the one the caller has now."""
+    reasons = []
+    for letter_id in sorted(set(wanted) - set(built)):
+        reasons.append(f"letter {letter_id!r} is new")
+    for letter_id in sorted(set(built) - set(wanted)):
+        reasons.append(f"letter {letter_id!r} was removed")
+    for letter_id in sorted(set(built) & set(wanted)):
+        if built[letter_id] != wanted[letter_id]:
+            reasons.append(f"letter {letter_id!r} changed")
+    return reasons
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- file I/O
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    # Makes the rename itself durable; harmless where unsupported.
+    with contextlib.suppress(OSError):
+        _fsync_file(path)
+
+
+def _write_text(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _write_chunks(path: Path, chunks: Sequence[Chunk]) -> None:
+    lines = (json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks)
+    _write_text(path, "".join(lines))
+
+
+def _write_faiss(path: Path, vectors: np.ndarray) -> None:
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(vectors)
+    faiss.write_index(index, str(path))
+    _fsync_file(path)
+
+
+def _write_manifest(path: Path, manifest: Manifest) -> None:
+    _write_text(path, json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index folder (CLI ingest vs. the app rebuilding)."""
+    with open(index_dir / LOCK_FILE, "a") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- embedding cache
+
+
+def _load_cache(path: Path, embedder_id: str, dimension: int) -> dict[str, np.ndarray]:
+    """content key -> vector. A missing or unreadable cache is just empty: the
+    cache only saves time, it is never a source of truth."""
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["embedder_id"]) != embedder_id:
+                return {}
+            keys = [str(k) for k in data["keys"]]
+            vectors = np.asarray(data["vectors"], dtype=np.float32)
+    except (OSError, ValueError, KeyError, EOFError):
+        return {}
+    if vectors.ndim != 2 or vectors.shape != (len(keys), dimension):
+        return {}
+    return dict(zip(keys, vectors))
+
+
+def _save_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray], dimension: int) -> None:
+    """Atomic: written to a temp file and renamed, so keys and vectors (one
+    file) can never disagree."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = sorted(cache)
+    vectors = (
+        np.stack([cache[k] for k in keys]).astype(np.float32)
+        if keys
+        else np.zeros((0, dimension), dtype=np.float32)
+    )
+    tmp = path.with_name(f"{_TMP_PREFIX}{secrets.token_hex(4)}-{path.name}")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(
+                f,
+                embedder_id=np.array(embedder_id),
+                keys=np.array(keys, dtype=np.str_),
+                vectors=vectors,
+            )
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _check_chunks(chunks: Sequence[Chunk]) -> None:
+    seen: set[str] = set()
+    for c in chunks:
+        if c.chunk_id in seen:
+            raise ValueError(f"duplicate chunk_id {c.chunk_id!r}; chunk ids must be unique")
+        seen.add(c.chunk_id)
+
+
+def _embed_missing(
+    chunks: Sequence[Chunk],
+    embedder: Embedder,
+    cache: dict[str, np.ndarray],
+    batch_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> set[str]:
+    """Embed chunks whose key is not in the cache, adding them to it. Returns
+    the keys embedded now. Identical texts are embedded once."""
+    todo: dict[str, Chunk] = {}
+    for c in chunks:
+        key = cache_key(c)
+        if key not in cache and key not in todo:
+            todo[key] = c
+    keys = list(todo)
+    total = len(keys)
+    if progress:
+        progress(0, total)
+    for start in range(0, total, batch_size):
+        batch_keys = keys[start : start + batch_size]
+        texts = passage_texts([todo[k] for k in batch_keys])
+        vectors = np.asarray(embedder.encode_passages(texts, batch_size=batch_size))
+        if vectors.shape != (len(batch_keys), embedder.dimension):
+            raise ValueError(
+                f"embedder {embedder.model_id!r} returned shape {vectors.shape}, "
+                f"expected ({len(batch_keys)}, {embedder.dimension})"
+            )
+        for key, vec in zip(batch_keys, l2_normalise(vectors)):
+            cache[key] = vec
+        if progress:
+            progress(min(start + batch_size, total), total)
+    return set(keys)
+
+
+def _too_long(chunks: Sequence[Chunk], embedder: Any) -> tuple[str, ...]:
+    """Chunk ids over the embedder's input limit, when the embedder can tell."""
+    count = getattr(embedder, "count_tokens", None)
+    limit = getattr(embedder, "max_tokens", None) or getattr(embedder, "max_seq_length", None)
+    if not callable(count) or not isinstance(limit, int):
+        return ()
+    return tuple(c.chunk_id for c in chunks if count(c.text) > limit)
+
+
+def _sweep(index_dir: Path, keep: str) -> None:
+    """Remove old versions and leftovers of interrupted builds."""
+    for p in index_dir.iterdir():
+        if p.name == keep or not p.is_dir():
+            continue
+        if p.name.startswith(_VERSION_PREFIX) or p.name.startswith(_TMP_PREFIX):
+            shutil.rmtree(p, ignore_errors=True)
+    for p in (index_dir / CACHE_DIR).glob(f"{_TMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def build_index(
+    chunks: list[Chunk],
+    embedder: Embedder,
+    index_dir: Path,
+    *,
+    chunker_version: str,
+    corpus_hashes: dict[str, str],
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = 32,
+) -> IndexStats:
+    """Embed (only what the cache lacks), write a new version, switch to it.
+
+    `progress(done, total)` is called over the chunks that need embedding.
+    The previous version stays loadable until the final os.replace of CURRENT.
+    """
+    t0 = time.perf_counter()
+    _check_chunks(chunks)
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    dimension = int(embedder.dimension)
+
+    with _build_lock(index_dir):
+        cache_path = index_dir / CACHE_DIR / cache_file_name(embedder.model_id, dimension)
+        cache = _load_cache(cache_path, embedder.model_id, dimension)
+        new_keys = _embed_missing(chunks, embedder, cache, batch_size, progress)
+        if new_keys:
+            # Saved before the version is written: vectors computed by a build
+            # that later fails are not lost.
+            _save_cache(cache_path, embedder.model_id, cache, dimension)
+
+        vectors = (
+            np.stack([cache[cache_key(c)] for c in chunks]).astype(np.float32)
+            if chunks
+            else np.zeros((0, dimension), dtype=np.float32)
+        )
+
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        name = f"{_VERSION_PREFIX}{stamp}-{secrets.token_hex(3)}"
+        tmp = index_dir / f"{_TMP_PREFIX}{name}"
+        tmp.mkdir()
+        try:
+            _write_chunks(tmp / CHUNKS_FILE, chunks)
+            _write_faiss(tmp / FAISS_FILE, vectors)
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                embedder_id=embedder.model_id,
+                dimension=dimension,
+                chunker_version=chunker_version,
+                corpus_hashes=dict(sorted(corpus_hashes.items())),
+                chunk_count=len(chunks),
+                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                files={f: _sha256_file(tmp / f) for f in (CHUNKS_FILE, FAISS_FILE)},
+            )
+            _write_manifest(tmp / MANIFEST_FILE, manifest)
+            _fsync_dir(tmp)
+            os.rename(tmp, index_dir / name)
+            pointer_tmp = index_dir / f"{_TMP_PREFIX}{CURRENT_FILE}-{secrets.token_hex(3)}"
+            _write_text(pointer_tmp, name + "\n")
+            os.replace(pointer_tmp, index_dir / CURRENT_FILE)  # the switch
+            _fsync_dir(index_dir)
+        except BaseException:
+            # Leave the live version alone; drop only what this build wrote.
+            shutil.rmtree(tmp, ignore_errors=True)
+            if _current_name(index_dir) != name:
+                shutil.rmtree(index_dir / name, ignore_errors=True)
+            raise
+        _sweep(index_dir, keep=name)
+
+    return IndexStats(
+        chunks=len(chunks),
+        embedded_new=len(new_keys),
+        reused=sum(1 for c in chunks if cache_key(c) not in new_keys),
+        seconds=time.perf_counter() - t0,
+        version=name,
+        too_long=_too_long(chunks, embedder),
+    )
+
+
+# --------------------------------------------------------------------------- load
+
+
+def _current_name(index_dir: Path) -> str | None:
+    try:
+        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def _corrupted(path: Path, what: str) -> IndexStateError:
+    return IndexStateError(
+        f"The index at {path} is corrupted: {what}.",
+        "Rebuild it with `make ingest` (or `python -m rag ingest`).",
+    )
+
+
+def _read_version(path: Path) -> LoadedIndex:
+    """Read and cross-check one version directory. FileNotFoundError escapes so
+    the caller can retry when a concurrent build swept this version."""
+    try:
+        manifest = Manifest.from_dict(json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise
+    except (ValueError, KeyError, TypeError) as e:
+        raise _corrupted(path, f"{MANIFEST_FILE} is unreadable ({e})") from e
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexStateError(
+            f"The index at {path} has format version {manifest.format_version}; "
+            f"this program reads version {FORMAT_VERSION}.",
+            REBUILD_HINT,
+        )
+
+    for fname, expected in manifest.files.items():
+        if _sha256_file(path / fname) != expected:
+            raise _corrupted(path, f"{fname} does not match its checksum in {MANIFEST_FILE}")
+
+    chunks: list[Chunk] = []
+    with open(path / CHUNKS_FILE, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                chunks.append(Chunk.from_dict(json.loads(line)))
+            except (ValueError, TypeError) as e:
+                raise _corrupted(path, f"{CHUNKS_FILE} line {lineno} is not a valid chunk ({e})") from e
+
+    try:
+        index = faiss.read_index(str(path / FAISS_FILE))
+    except RuntimeError as e:
+        if not (path / FAISS_FILE).exists():
+            raise FileNotFoundError(path / FAISS_FILE) from e
+        raise _corrupted(path, f"{FAISS_FILE} cannot be read by FAISS") from e
+
+    if not (index.ntotal == len(chunks) == manifest.chunk_count):
+        raise _corrupted(
+            path,
+            f"{index.ntotal} vectors, {len(chunks)} chunks, manifest says {manifest.chunk_count}",
+        )
+    if index.d != manifest.dimension:
+        raise _corrupted(path, f"vectors have dimension {index.d}, manifest says {manifest.dimension}")
+
+    vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
+    return LoadedIndex(path=path, manifest=manifest, chunks=chunks, faiss_index=index, vectors=vectors)
+
+
+def load_index(
+    index_dir: Path,
+    *,
+    embedder_id: str,
+    dimension: int,
+    chunker_version: str | None = None,
+    corpus_hashes: dict[str, str] | None = None,
+) -> LoadedIndex:
+    """Load the live version and check it fits the caller.
+
+    Raises IndexStateError when the index is missing, corrupted, or built with
+    another embedder/dimension (a rebuild is needed and must be asked for), and
+    StaleIndex (a subclass) when only the letters or the chunker version differ
+    (safe to rebuild automatically). chunker_version / corpus_hashes = None skip
+    that check.
+    """
+    index_dir = Path(index_dir)
+    for attempt in range(3):
+        name = _current_name(index_dir)
+        if name is None:
+            raise IndexStateError(
+                f"No index found in {index_dir}.",
+                "Run `make ingest` (or `python -m rag ingest`) to build it.",
+            )
+        try:
+            loaded = _read_version(index_dir / name)
+            break
+        except FileNotFoundError as e:
+            # A concurrent build may have switched and swept this version
+            # between reading CURRENT and opening its files: read CURRENT again.
+            if _current_name(index_dir) != name:
+                continue
+            raise _corrupted(index_dir / name, f"{Path(e.filename or str(e)).name} is missing") from e
+    else:  # pragma: no cover - three concurrent rebuilds in a row
+        raise IndexStateError(f"The index in {index_dir} kept changing while loading.", "Try again.")
+
+    m = loaded.manifest
+    if m.embedder_id != embedder_id or m.dimension != dimension:
+        raise IndexStateError(
+            f"The index was built with embedder {m.embedder_id!r} ({m.dimension} dimensions), "
+            f"but the configured embedder is {embedder_id!r} ({dimension} dimensions).",
+            "Rebuild the index with `make ingest` (or `python -m rag ingest`), "
+            f"or configure RAG_EMBEDDER={m.embedder_id} again.",
+        )
+
+    reasons: list[str] = []
+    if chunker_version is not None and m.chunker_version != chunker_version:
+        reasons.append(f"chunker version {m.chunker_version!r} -> {chunker_version!r}")
+    if corpus_hashes is not None:
+        reasons.extend(diff_corpus(m.corpus_hashes, corpus_hashes))
+    if reasons:
+        raise StaleIndex(
+            "The index is out of date: " + "; ".join(reasons) + ".",
+            "Run `make ingest` (or `python -m rag ingest`) to rebuild it.",
+            reasons=reasons,
+            index=loaded,
+        )
+    return loaded
