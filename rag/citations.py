@@ -1,0 +1,209 @@
+"""Citation markers in generated answers -> verified, verbatim Citations.
+
+A model's [n] markers are claims about sources; nothing here trusts them. Every
+marker is checked against the passages the model was actually shown, and the
+quote attached to a citation is always a sentence cut out of the chunk text
+itself, never text the model produced. Shared by the extractive and the
+generative answerer so both give the UI the same kind of Citation.
+
+Marker syntax accepted by `parse_markers` (what models actually emit):
+    [1]  [2, 3]  [2,3]  [1][3]  [1-2]  [1–3]  [1, 3-4]  [bron 2]  [passage 2]
+A range expands to every number in it; a range wider than _MAX_RANGE is taken
+as its two end points only, so "[1-2021]" cannot produce thousands of numbers.
+Anything else in brackets (years in prose such as "[2021]" are still markers
+and simply fail validation, "[sic]", "[a]") is not a marker.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+
+from rag.records import Citation, Passage
+from rag.sentences import sentence_spans
+
+NO_VALID_CITATION = "Antwoord zonder geldige bronverwijzing"
+
+_MAX_RANGE = 10
+_NUM = r"\d{1,4}"
+_ITEM = rf"{_NUM}(?:\s*[-–]\s*{_NUM})?"
+_MARKER = re.compile(
+    rf"\[\s*(?:(?:bron|passage|source)\s*)?({_ITEM}(?:\s*[,;]\s*{_ITEM})*)\s*\]",
+    flags=re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\w+", flags=re.UNICODE)
+
+# Function words carry no evidence; without this "de", "het" and "van" decide
+# which sentence of a chunk is quoted.
+_STOPWORDS = frozenset(
+    """
+    de het een en of van in op te aan met voor door bij uit over naar om als dat die
+    dit deze is zijn was waren wordt worden werd ook niet wel er hier daar nog al
+    maar dan toe tot zo wat wie hoe waar welke welk hun haar hij zij ze we wij ik
+    u uw onze ons mijn heeft hebben had kan kunnen zal zullen moet moeten meer
+    the a an and or of in on to at with for by from is are was were be been this
+    that these those it its as not also which what who how
+    """.split()
+)
+
+
+def parse_markers(text: str) -> list[int]:
+    """Every passage number cited in text, in order of first appearance."""
+    seen: dict[int, None] = {}
+    for m in _MARKER.finditer(text):
+        for n in _expand(m.group(1)):
+            seen.setdefault(n, None)
+    return list(seen)
+
+
+def _expand(body: str) -> list[int]:
+    numbers: list[int] = []
+    for item in re.split(r"\s*[,;]\s*", body.strip()):
+        ends = [int(x) for x in re.split(r"\s*[-–]\s*", item)]
+        lo, hi = ends[0], ends[-1]
+        if len(ends) == 2 and lo <= hi and hi - lo <= _MAX_RANGE:
+            numbers.extend(range(lo, hi + 1))
+        else:
+            numbers.extend(dict.fromkeys(ends))
+    return numbers
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in (w.lower() for w in _TOKEN.findall(text)) if t not in _STOPWORDS}
+
+
+def quote_for(chunk_text: str, claim: str) -> str:
+    """The sentence of chunk_text sharing the most content words with claim.
+
+    Returned verbatim (a slice of chunk_text). Ties go to the denser sentence,
+    then the earlier one; with no overlap at all the first sentence stands in,
+    since the passage was cited even if the wording drifted.
+    """
+    spans = sentence_spans(chunk_text)
+    if not spans:
+        return chunk_text.strip()
+    wanted = _tokens(claim)
+
+    def score(span: tuple[int, int]) -> tuple[int, float, int]:
+        words = _tokens(chunk_text[span[0] : span[1]])
+        hits = len(words & wanted)
+        return hits, hits / (len(words) or 1), -span[0]
+
+    a, b = max(spans, key=score)
+    return chunk_text[a:b]
+
+
+def citation_from(
+    passage: Passage,
+    n: int,
+    quote: str,
+    page_starts: Mapping[int, int] | None = None,
+) -> Citation:
+    """A Citation for passage number n quoting `quote` from its chunk.
+
+    page_starts (page number -> offset in the cleaned letter text where that
+    page begins) lets a quote in a chunk spanning pages get the page it is
+    really on; without it the chunk's first page is the honest fallback.
+    """
+    c = passage.chunk
+    return Citation(
+        n=n,
+        chunk_id=c.chunk_id,
+        letter_id=c.letter_id,
+        title=c.title,
+        kamerstuk=c.kamerstuk,
+        date=c.date,
+        page=_quote_page(passage, quote, page_starts),
+        quote=quote,
+    )
+
+
+def _quote_page(passage: Passage, quote: str, page_starts: Mapping[int, int] | None) -> int:
+    c = passage.chunk
+    if len(c.pages) < 2 or not page_starts:
+        return c.page
+    at = c.text.find(quote)
+    if at < 0:
+        return c.page
+    known = sorted((page_starts[p], p) for p in c.pages if p in page_starts)
+    if not known:
+        return c.page
+    i = bisect_right([off for off, _ in known], c.start + at) - 1
+    return known[i][1] if i >= 0 else c.page
+
+
+def finalize_generated(
+    answer_text: str,
+    passages: Sequence[Passage],
+    page_starts: Mapping[str, Mapping[int, int]] | None = None,
+) -> tuple[str, list[Citation], list[str]]:
+    """Validate a generated answer's markers and attach verbatim quotes.
+
+    Returns (text, citations, warnings). Markers are rewritten in the canonical
+    "[1][3]" form so the UI has one pattern to link; numbers stay the passage
+    numbers the model saw (no renumbering, so [2] in the text is passage 2).
+    page_starts (letter_id -> page -> offset, see citation_from) is optional.
+    Markers naming no passage are removed and reported. One Citation per cited
+    passage, sorted by n, quoting the chunk sentence closest to the answer
+    sentences that cite it.
+    """
+    valid = range(1, len(passages) + 1)
+    removed: list[int] = []
+
+    def rewrite(m: re.Match[str]) -> str:
+        kept: list[int] = []
+        for n in _expand(m.group(1)):
+            if n in valid:
+                if n not in kept:
+                    kept.append(n)
+            elif n not in removed:
+                removed.append(n)
+        return "".join(f"[{n}]" for n in kept)
+
+    text = _MARKER.sub(rewrite, answer_text)
+    # A removed marker leaves "claim ." or a double space behind.
+    text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", text, flags=re.M)
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+
+    claims = _claims_by_marker(text)
+    citations = []
+    for n in sorted(claims):
+        p = passages[n - 1]
+        quote = quote_for(p.chunk.text, " ".join(claims[n]))
+        citations.append(citation_from(p, n, quote, (page_starts or {}).get(p.chunk.letter_id)))
+
+    warnings: list[str] = []
+    if removed:
+        listed = ", ".join(f"[{n}]" for n in removed)
+        warnings.append(
+            f"Verwijzingen naar niet-bestaande passages verwijderd: {listed} "
+            f"(er waren {len(passages)} passages)"
+        )
+    if not citations:
+        warnings.append(NO_VALID_CITATION)
+    return text, citations, warnings
+
+
+def _claims_by_marker(text: str) -> dict[int, list[str]]:
+    """Passage number -> the answer sentences (markers stripped) citing it.
+
+    A marker opening a sentence ("... Peru. [1]") belongs to the sentence
+    before it: models put markers after the full stop about as often as before.
+    """
+    spans = sentence_spans(text)
+    claims: dict[int, list[str]] = {}
+    for m in _MARKER.finditer(text):
+        i = _sentence_index(spans, m.start())
+        if i > 0 and not _TOKEN.search(_MARKER.sub("", text[spans[i][0] : m.start()])):
+            i -= 1
+        claim = _MARKER.sub("", text[spans[i][0] : spans[i][1]]).strip() if spans else ""
+        for n in _expand(m.group(1)):
+            bucket = claims.setdefault(n, [])
+            if claim not in bucket:
+                bucket.append(claim)
+    return claims
+
+
+def _sentence_index(spans: list[tuple[int, int]], pos: int) -> int:
+    starts = [a for a, _ in spans]
+    return max(bisect_right(starts, pos) - 1, 0)
