@@ -110,7 +110,7 @@ def _paginate(lines: list[tuple[str, int]]) -> list[list[_Line]]:
     merged: list[list[_Line]] = []
     for page in pages:
         body = [line for line in page if not _is_blank(line.text)]
-        if merged and len(body) == 1 and len(body[0].text.strip()) < 40 and not body[0].text.strip().endswith("?"):
+        if merged and len(body) == 1 and len(page) == 1 and len(body[0].text.strip()) < 40:
             merged[-1].extend(_Line("", line.offset, 0) for line in page)  # dropped as blank
             continue
         merged.append(page)
@@ -167,7 +167,7 @@ def _hyphen_join(left: str, right: str, vocab: Counter) -> str:
     a, b = m_left.group(1), m_right.group(1)
     if b.lower() in {"en", "of", "tot", "and", "or", "noch"}:
         return "- "  # "bron- en transitlanden"
-    if b[0].isupper() or a[-1].isupper():
+    if b[0].isupper() or any(ch.isupper() for ch in a[1:]):
         return "-"  # "motie-Hermans", "KMar-medewerkers", "EU-wetgeving"
     joined = (a + b).lower()
     if vocab.get(joined):
@@ -242,19 +242,21 @@ def _strip_markers(lines: list[_Line], numbers: list[str]) -> list[tuple[_Line, 
     "20221 heb ik") in letter order; return per line the spans to drop."""
     drops: dict[int, list[tuple[int, int]]] = {}
     queue = list(numbers)
+
+    def marker(n: str) -> re.Pattern:
+        return re.compile(r"(?:(?<=[^\W\d_][.,’”)])|(?<=[^\W\d_])|(?<=\b(?:19|20)\d\d))" + re.escape(n) + r"\)?(?=[.,;:)]?(?:\s|$))")
+
     for li, line in enumerate(lines):
         pos = 0
         while queue:
-            n = queue[0]
-            pat = re.compile(
-                r"(?:(?<=[^\W\d_][.,’”)])|(?<=[^\W\d_])|(?<=\b(?:19|20)\d\d))" + re.escape(n) + r"\)?(?=[\s.,;:)]|$)"
-            )
-            m = pat.search(line.text, pos)
-            if not m:
+            # A marker may be missing from the body: look two numbers ahead.
+            found = [(m, i) for i, n in enumerate(queue[:3]) if (m := marker(n).search(line.text, pos))]
+            if not found:
                 break
+            m, i = min(found, key=lambda x: (x[0].start(), x[1]))
             drops.setdefault(li, []).append((m.start(), m.end()))
             pos = m.end()
-            queue.pop(0)
+            del queue[: i + 1]
     return [(line, drops.get(i, [])) for i, line in enumerate(lines)]
 
 
@@ -315,7 +317,12 @@ def clean_letter(raw: str) -> CleanText:
             new_para = (
                 prev_heading
                 or _is_heading(text, prev_text, nxt, width)
-                or (gap and (prev_text.endswith(_TERMINAL) or not text[:1].islower()))
+                # A blank line ends a paragraph, except mid-sentence: the
+                # extraction also leaves blank lines inside sentences.
+                or (gap and not text[:1].islower())
+                # A Kamervraag ends in "?" and its answer may follow with no
+                # blank line (e.g. across a page break).
+                or (prev_text.endswith("?") and not text[:1].islower())
                 or (_LIST_ITEM.match(text) and prev_text.endswith(_TERMINAL + (",",)))
             )
             if new_para:

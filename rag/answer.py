@@ -1,0 +1,168 @@
+"""The offline default answerer: select and cite sentences from the passages.
+
+No generative model is installable here, so the answer is made of the letters'
+own sentences. Each candidate sentence is scored against the question by
+  - dense similarity of the sentence to the question (multilingual, so an
+    English question still finds the Dutch sentence), and
+  - idf-weighted coverage of the question's (stemmed) content words,
+then the best few are put in reading order, each followed by a marker [n]
+whose citation holds that exact sentence.
+
+Refusal is decided here, in code: when the best evidence is weaker than
+`settings.abstain_threshold` (chosen from measured distributions, see
+eval/thresholds.md), the answer is the refusal text and carries no citations.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from .citations import citation_from
+from .records import Answer, Citation, Passage
+from .sentences import sentence_spans
+
+REFUSAL = "Dat staat niet in deze brieven."
+REFUSAL_EN = "The letters do not answer this question (dat staat niet in deze brieven)."
+
+# Weights of the sentence score; the dense part carries cross-lingual questions.
+W_DENSE = 0.6
+W_LEXICAL = 0.4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    start: int  # offset of the sentence in the chunk text
+    end: int
+    text: str
+    dense: float = 0.0
+    lexical: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return W_DENSE * self.dense + W_LEXICAL * self.lexical
+
+
+def is_english(question: str) -> bool:
+    words = re.findall(r"[a-z]+", question.lower())
+    english = {"the", "what", "which", "who", "how", "does", "did", "is", "are", "of", "and", "to", "in", "when", "why", "for", "with"}
+    dutch = {"de", "het", "een", "wat", "welke", "wie", "hoe", "is", "zijn", "van", "en", "in", "wanneer", "waarom", "voor", "met"}
+    return sum(w in english for w in words) > sum(w in dutch for w in words)
+
+
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """Answer-worthy sentences of the passages, each once (overlapping chunks
+    repeat sentences; the best-ranked passage keeps it)."""
+    seen: set[str] = set()
+    out: list[Candidate] = []
+    for p in passages:
+        text = p.chunk.text
+        for a, b in sentence_spans(text):
+            s = text[a:b]
+            key = " ".join(s.split())
+            words = s.split()
+            if key in seen or len(words) < 5:
+                continue
+            if s.rstrip().endswith("?"):  # the Kamervraag itself is no answer
+                continue
+            if re.match(r"(Figuur|Tabel|Bron)\b", s):  # captions
+                continue
+            if not re.search(r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:
+                continue  # a heading
+            seen.add(key)
+            out.append(Candidate(p, a, b, s))
+    return out
+
+
+def lexical_coverage(q_terms: Sequence[str], s_terms: set[str], idf: Mapping[str, float]) -> float:
+    """Share of the question's idf mass that the sentence contains."""
+    if not q_terms:
+        return 0.0
+    uniq = set(q_terms)
+    total = sum(idf.get(t, 1.0) for t in uniq)
+    return sum(idf.get(t, 1.0) for t in uniq if t in s_terms) / total if total else 0.0
+
+
+def select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
+    """Best sentences above half the best score, then in reading order
+    (passage rank, then position) so the answer reads as the letter does."""
+    if not cands:
+        return []
+    ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+    best = ranked[0].score
+    chosen = [c for c in ranked[:max_sentences] if c.score >= 0.75 * best]
+    return sorted(chosen, key=lambda c: (c.passage.rank, c.start))
+
+
+def evidence_strength(passages: Sequence[Passage], best: Candidate | None) -> float:
+    """One number for "do the letters answer this": the best sentence's score
+    blended with the top passage's dense similarity."""
+    if not passages or best is None:
+        return 0.0
+    top_dense = max((p.dense_score or 0.0) for p in passages)
+    return 0.5 * top_dense + 0.5 * best.score
+
+
+class ExtractiveAnswerer:
+    def __init__(
+        self,
+        *,
+        encode_query: Callable[[str], np.ndarray],
+        sentence_vectors: Callable[[list[str]], np.ndarray],
+        tokenize: Callable[[str], list[str]],
+        idf: Mapping[str, float],
+        threshold: float,
+        max_sentences: int = 4,
+        page_starts: Mapping[str, Mapping[int, int]] | None = None,
+    ):
+        self.encode_query = encode_query
+        self.sentence_vectors = sentence_vectors
+        self.tokenize = tokenize
+        self.idf = idf
+        self.threshold = threshold
+        self.max_sentences = max_sentences
+        self.page_starts = page_starts or {}
+
+    def score(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> list[Candidate]:
+        cands = candidates(passages)
+        if not cands:
+            return []
+        qvec = self.encode_query(question) if qvec is None else qvec
+        svecs = self.sentence_vectors([c.text for c in cands])
+        dense = svecs @ qvec.reshape(-1)
+        q_terms = self.tokenize(question)
+        out = []
+        for c, d in zip(cands, dense):
+            lex = lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
+            out.append(Candidate(c.passage, c.start, c.end, c.text, float(d), lex))
+        return out
+
+    def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
+        scored = self.score(question, passages, qvec)
+        best = max(scored, key=lambda c: c.score) if scored else None
+        strength = evidence_strength(passages, best)
+        refusal = REFUSAL_EN if is_english(question) else REFUSAL
+        if best is None or strength < self.threshold:
+            return Answer(question=question, answer=refusal, abstained=True, passages=list(passages))
+        chosen = select(scored, self.max_sentences)
+        parts: list[str] = []
+        citations: list[Citation] = []
+        for n, c in enumerate(chosen, start=1):
+            parts.append(f"{' '.join(c.text.split())} [{n}]")
+            citations.append(citation_from(c.passage, n, c.text, self.page_starts.get(c.passage.chunk.letter_id)))
+        return Answer(question=question, answer=" ".join(parts), abstained=False, citations=citations, passages=list(passages))
+
+
+def idf_table(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
+    """BM25-style idf over chunks, so rare words ("Fortius") count more than
+    common ones ("aanpak") in sentence coverage."""
+    n = len(token_lists)
+    df: dict[str, int] = {}
+    for toks in token_lists:
+        for t in set(toks):
+            df[t] = df.get(t, 0) + 1
+    return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}

@@ -1,0 +1,191 @@
+"""Structure-aware chunks: one per Kamervraag with its answer, elsewhere along
+headings and paragraphs, token-bounded, overlap aligned to sentences.
+
+Chunk text is always verbatim cleaned letter text, so any quote taken from a
+chunk is a quote from the letter. A long answer to a Kamervraag is split;
+each part then starts with its question (question + blank line + part).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Callable
+
+from .clean import CLEANER_VERSION, CleanText
+from .records import Chunk, Letter
+from .sentences import sentence_spans
+
+CHUNKER_VERSION = f"chunk-2/{CLEANER_VERSION}"
+
+# "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
+_QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the embedder and BM25 see: title and section give a passage the
+    context its sentences lack ("deze landen", "dit project")."""
+    head = chunk.title if not chunk.section else f"{chunk.title} — {chunk.section}"
+    return f"{head}\n{chunk.text}"
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"(?:(?!\n\n).)+", text[start:end], flags=re.S):
+        a, b = start + m.start(), start + m.end()
+        if text[a:b].strip():
+            out.append((a, b))
+    return out
+
+
+def _pack(
+    clean: CleanText,
+    spans: list[tuple[int, int]],
+    max_tokens: int,
+    overlap: int,
+    count: Callable[[str], int],
+    prefix_tokens: int = 0,
+) -> list[tuple[int, int]]:
+    """Greedily pack consecutive sentence spans into windows of <= max_tokens.
+
+    A paragraph boundary is preferred: a window that is already over half
+    full is closed at a paragraph end rather than cut mid-paragraph later.
+    Each new window repeats the last `overlap` sentences of the previous one.
+    """
+    text = clean.text
+    sents: list[tuple[int, int, bool]] = []  # (start, end, ends_paragraph)
+    for a, b in spans:
+        ss = sentence_spans(text, a, b)
+        sents.extend((s, e, i == len(ss) - 1) for i, (s, e) in enumerate(ss))
+    budget = max_tokens - prefix_tokens
+    windows: list[tuple[int, int]] = []
+    i = 0
+    while i < len(sents):
+        j, used = i, 0
+        while j < len(sents):
+            t = count(text[sents[j][0] : sents[j][1]]) + 1
+            if used and used + t > budget:
+                break
+            used += t
+            j += 1
+            if sents[j - 1][2] and used > budget * 0.6 and j < len(sents):
+                nxt = count(text[sents[j][0] : sents[j][1]])
+                if used + nxt > budget * 0.85:
+                    break
+        if used > budget:  # a single over-long sentence: hard split by words
+            windows.extend(_split_long(text, sents[i][0], sents[i][1], budget, count))
+            i += 1
+            continue
+        windows.append((sents[i][0], sents[j - 1][1]))
+        if j >= len(sents):
+            break
+        i = max(i + 1, j - overlap) if not sents[j - 1][2] else j
+    return windows
+
+
+def _split_long(text: str, a: int, b: int, budget: int, count: Callable[[str], int]) -> list[tuple[int, int]]:
+    out, cur = [], a
+    words = [m.end() for m in re.finditer(r"\S+", text[a:b])]
+    last = a
+    for w in words:
+        end = a + w
+        if count(text[cur:end]) > budget and last > cur:
+            out.append((cur, last))
+            cur = last + 1
+        last = end
+    out.append((cur, b))
+    return out
+
+
+def chunk_letter(
+    letter: Letter,
+    clean: CleanText,
+    *,
+    max_tokens: int,
+    overlap_sentences: int = 1,
+    count: Callable[[str], int],
+) -> list[Chunk]:
+    text = clean.text
+    chunks: list[Chunk] = []
+
+    def add(start: int, end: int, *, kind: str, section: str, body: str | None = None, qno: int | None = None) -> None:
+        body = text[start:end] if body is None else body
+        c = Chunk(
+            chunk_id=f"{letter.letter_id}:{len(chunks):03d}",
+            letter_id=letter.letter_id,
+            title=letter.title,
+            date=letter.date,
+            kamerstuk=letter.kamerstuk,
+            pages=clean.pages_for(start, end),
+            section=section,
+            start=start,
+            end=end,
+            text=body,
+            kind=kind,
+            question_no=qno,
+        )
+        chunks.append(_with_hash(c))
+
+    questions = list(_QUESTION.finditer(text)) if letter.kind == "beantwoording kamervragen" else []
+    questions = _sequential(questions)
+    body_end = questions[0].start() if questions else len(text)
+
+    # Letter body, section by section.
+    bounds = [o for o, _ in clean.headings if o < body_end] + [body_end]
+    cuts = sorted({0, *bounds})
+    for a, b in zip(cuts, cuts[1:]):
+        spans = _paragraphs(text, a, b)
+        if not spans:
+            continue
+        section = clean.section_at(spans[0][0])
+        for s, e in _pack(clean, spans, max_tokens, overlap_sentences, count):
+            add(s, e, kind="body", section=section)
+
+    # Kamervragen: question + answer units.
+    for qi, m in enumerate(questions):
+        q_start = m.start() + (2 if text[m.start() : m.start() + 2] == "\n\n" else 0)
+        u_end = questions[qi + 1].start() if qi + 1 < len(questions) else len(text)
+        paras = _paragraphs(text, q_start, u_end)
+        # The question runs until the paragraph that ends with "?".
+        k = next((i for i, (_, e) in enumerate(paras) if text[e - 1] == "?"), 0)
+        q_end = paras[k][1]
+        question = text[q_start:q_end]
+        qno = int(m.group(1))
+        asked = re.sub(r"^\d+\.\s*", "", " ".join(question.split()))
+        section = f"Vraag {qno}: {asked}"
+        if count(text[q_start : paras[-1][1]]) <= max_tokens:
+            add(q_start, paras[-1][1], kind="qa", section=section, qno=qno)
+            continue
+        prefix = min(count(question) + 2, max_tokens // 2)
+        for s, e in _pack(clean, paras[k + 1 :], max_tokens, overlap_sentences, count, prefix_tokens=prefix):
+            add(s, e, kind="qa", section=section, body=f"{question}\n\n{text[s:e]}", qno=qno)
+
+    # Footnotes: small chunks, searchable and linked to their page.
+    for fn in clean.footnotes:
+        body = f"{fn.number} {fn.text}"
+        c = Chunk(
+            chunk_id=f"{letter.letter_id}:fn{fn.number}-p{fn.page}",
+            letter_id=letter.letter_id, title=letter.title, date=letter.date,
+            kamerstuk=letter.kamerstuk, pages=(fn.page,), section="Voetnoot",
+            start=-1, end=-1, text=body, kind="footnote",
+        )
+        chunks.append(_with_hash(c))
+    return chunks
+
+
+def _sequential(matches: list[re.Match]) -> list[re.Match]:
+    """Keep question starts numbered 1, 2, 3, ... (skips list items in answers)."""
+    out: list[re.Match] = []
+    for m in matches:
+        if int(m.group(1)) == len(out) + 1:
+            out.append(m)
+    return out
+
+
+def _with_hash(c: Chunk) -> Chunk:
+    from dataclasses import replace
+
+    return replace(c, content_hash=_hash(embedding_text(c)))

@@ -1,0 +1,163 @@
+"""Command line: `python -m rag ingest|ask|letters`.
+
+`ask --json` prints exactly Answer.to_dict() (the contract documented in
+README); `ask --batch FILE.jsonl --json` loads the models once and prints one
+such object per input line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Sequence
+
+from .config import GENERATORS, MODES, load_settings
+from .errors import InputError, RagError
+from .records import Answer
+
+
+def _progress(message: str, fraction: float | None = None) -> None:
+    pct = f" {fraction * 100:3.0f}%" if fraction is not None else ""
+    print(f"[rag]{pct} {message}", file=sys.stderr, flush=True)
+
+
+def format_answer(answer: Answer) -> str:
+    """Plain-text answer with its sources, ready to paste into a note."""
+    lines = [answer.answer, ""]
+    if answer.standalone_question and answer.standalone_question != answer.question:
+        lines.insert(0, f"(Gezocht als: {answer.standalone_question})\n")
+    if answer.citations:
+        lines.append("Bronnen:")
+        for c in answer.citations:
+            ref = ", ".join(x for x in (f"Kamerstuk {c.kamerstuk}" if c.kamerstuk else "", c.date, f"p. {c.page}") if x)
+            lines.append(f"[{c.n}] {c.title} ({ref})")
+            lines.append(f"    “{' '.join(c.quote.split())}”")
+    elif answer.abstained and answer.passages:
+        lines.append("Dichtstbijzijnde passages (ter eigen beoordeling):")
+        for p in answer.passages[:3]:
+            lines.append(f"- {p.chunk.title}, p. {p.chunk.page}: {' '.join(p.chunk.text.split())[:160]}…")
+    for w in answer.warnings:
+        lines.append(f"Let op: {w}")
+    return "\n".join(lines).rstrip()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m rag",
+        description="Vraag-en-antwoord met bronvermelding over de brieven van de minister van JenV "
+        "over georganiseerde, ondermijnende criminaliteit.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="(re)build the index; with PATHs, first add those letters to the corpus",
+                         description="Build or update the index from corpus/. Given PATHs (.txt, .md, .pdf), "
+                         "copy them into corpus/ with a manifest first. Only new chunks are embedded.")
+    ing.add_argument("paths", nargs="*", type=Path, help="letters to add (.txt, .md, .pdf)")
+    ing.add_argument("--title", help="title of the added letter (one PATH only)")
+    ing.add_argument("--kind", default="kamerbrief", choices=["kamerbrief", "beantwoording kamervragen"])
+    ing.add_argument("--date", default="", help="date the letter states, YYYY-MM-DD")
+    ing.add_argument("--kamerstuk", default="", help='Kamerstuk the letter states, e.g. "29 911, nr. 355"')
+
+    ask = sub.add_parser("ask", help="answer a question with cited sentences from the letters",
+                         description="Answer a question from the letters. Prints the answer with [n] markers "
+                         "and the sources; --json prints the documented JSON object instead.")
+    ask.add_argument("question", nargs="?", help="the question (Dutch or English)")
+    ask.add_argument("--batch", type=Path, help='JSONL file with lines {"id": ..., "question": ...}; one JSON answer per line')
+    ask.add_argument("--json", action="store_true", help="print JSON (the contract in README)")
+    ask.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
+    ask.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
+    ask.add_argument("--generator", choices=GENERATORS, help="extractive (default, offline) or openai (RAG_LLM_* settings)")
+    ask.add_argument("--letters", help="comma-separated letter ids to search (see `python -m rag letters`)")
+    ask.add_argument("--date-from", help="only letters dated on or after YYYY-MM-DD (undated letters are excluded)")
+    ask.add_argument("--date-to", help="only letters dated on or before YYYY-MM-DD (undated letters are excluded)")
+
+    sub.add_parser("letters", help="list the letters in the corpus with their ids and metadata")
+    return p
+
+
+def _ask_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    letters = [x.strip() for x in args.letters.split(",") if x.strip()] if args.letters else None
+    return dict(k=args.k, mode=args.mode, generator=args.generator, letters=letters,
+                date_from=args.date_from, date_to=args.date_to)
+
+
+def _batch(pipeline, path: Path, kwargs: dict[str, Any], as_json: bool) -> int:
+    if not path.is_file():
+        raise InputError(f"Batchbestand {path} bestaat niet.")
+    failures = 0
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                raise ValueError('expected {"id": ..., "question": "..."}')
+        except ValueError as exc:
+            failures += 1
+            print(json.dumps({"id": None, "line": lineno, "error": f"invalid JSON line: {exc}"}, ensure_ascii=False), flush=True)
+            continue
+        qid = item.get("id", lineno)
+        try:
+            answer = pipeline.ask(item["question"], qid=qid, **kwargs)
+        except RagError as exc:
+            failures += 1
+            print(json.dumps({"id": qid, "question": item["question"], "error": str(exc)}, ensure_ascii=False), flush=True)
+            continue
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else format_answer(answer) + "\n", flush=True)
+    return 1 if failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except RagError as exc:
+        print(f"Fout: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Afgebroken.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so briefly, keep the traceback for a report
+        print(f"Onverwachte fout ({type(exc).__name__}): {exc}", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .pipeline import Pipeline
+
+    settings = load_settings()
+    if args.command == "letters":
+        from .corpus import load_letters
+
+        for letter in load_letters(settings):
+            meta = ", ".join(x for x in (letter.kind, letter.date, f"Kamerstuk {letter.kamerstuk}" if letter.kamerstuk else "") if x)
+            print(f"{letter.letter_id}\t{letter.title} ({meta})")
+        return 0
+    if args.command == "ingest":
+        if args.title and len(args.paths) != 1:
+            raise InputError("--title gaat over één brief: geef precies één PATH.")
+        from .corpus import add_letter
+
+        added = [add_letter(p, settings, title=args.title, kind=args.kind, date=args.date, kamerstuk=args.kamerstuk)
+                 for p in args.paths]
+        pipeline = Pipeline.load(settings, progress=_progress, rebuild=True)
+        for letter in added:
+            print(f"toegevoegd: {letter.letter_id}\t{letter.title}")
+        print(f"index: {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
+              f"in {settings.index_dir}")
+        return 0
+    # ask
+    if (args.question is None) == (args.batch is None):
+        raise InputError("Geef een vraag of --batch FILE.jsonl (niet allebei).")
+    pipeline = Pipeline.load(settings, progress=_progress)
+    kwargs = _ask_kwargs(args)
+    if args.batch:
+        return _batch(pipeline, args.batch, kwargs, args.json)
+    answer = pipeline.ask(args.question, **kwargs)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
+    return 0

@@ -1,0 +1,196 @@
+"""Ingest: the corpus folder of letters, one JSON manifest beside each file.
+
+`corpus/<name>.txt` holds the letter text exactly as extracted; `<name>.json`
+holds its metadata (rag.records.Letter). New letters (.txt, .md, .pdf) are
+added with `add_letter`, which converts a PDF to text in the same page
+convention as the shipped letters: a new page starts with a line beginning
+with a space.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import fields
+from pathlib import Path
+
+from .chunk import CHUNKER_VERSION, chunk_letter
+from .clean import CleanText, clean_letter
+from .config import Settings
+from .errors import InputError
+from .records import Chunk, Letter
+
+KINDS = ("kamerbrief", "beantwoording kamervragen")
+SUPPORTED = (".txt", ".md", ".pdf")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_letters(settings: Settings) -> list[Letter]:
+    """All letters of the corpus, in file order, with their current hashes."""
+    folder = settings.corpus_dir
+    if not folder.is_dir():
+        raise InputError(f"Corpusmap {folder} bestaat niet.", "Zet RAG_CORPUS_DIR of herstel de map corpus/.")
+    letters, seen = [], set()
+    known = {f.name for f in fields(Letter)}
+    for manifest in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            letter = Letter(**{k: v for k, v in data.items() if k in known})
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"Manifest {manifest.name} is onleesbaar: {exc}", "Herstel of verwijder dit bestand.") from exc
+        path = folder / letter.file
+        if not path.is_file():
+            raise InputError(f"Manifest {manifest.name} verwijst naar ontbrekend bestand {letter.file}.")
+        if letter.letter_id in seen:
+            raise InputError(f"Brief-id {letter.letter_id} komt twee keer voor in {folder}.")
+        seen.add(letter.letter_id)
+        actual = sha256_file(path)
+        if actual != letter.sha256:
+            letter = Letter(**{**letter.to_dict(), "sha256": actual})
+        letters.append(letter)
+    return letters
+
+
+def read_text(letter: Letter, settings: Settings) -> str:
+    return (settings.corpus_dir / letter.file).read_text(encoding="utf-8")
+
+
+def clean(letter: Letter, settings: Settings) -> CleanText:
+    return clean_letter(read_text(letter, settings))
+
+
+def corpus_hashes(letters: list[Letter]) -> dict[str, str]:
+    return {letter.letter_id: letter.sha256 for letter in letters}
+
+
+def chunk_corpus(settings: Settings, letters: list[Letter] | None = None) -> list[Chunk]:
+    from .tokens import count_tokens
+
+    letters = load_letters(settings) if letters is None else letters
+    out: list[Chunk] = []
+    for letter in letters:
+        out.extend(
+            chunk_letter(
+                letter, clean(letter, settings),
+                max_tokens=settings.chunk_tokens,
+                overlap_sentences=settings.chunk_overlap_sentences,
+                count=count_tokens,
+            )
+        )
+    return out
+
+
+def chunker_version() -> str:
+    return CHUNKER_VERSION
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "brief"
+
+
+def extract_text(path: Path) -> str:
+    """Text of a .txt/.md/.pdf file in the corpus page convention."""
+    if not path.is_file():
+        raise InputError(f"Bestand {path} bestaat niet.")
+    if path.suffix.lower() not in SUPPORTED:
+        raise InputError(f"{path.name}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund.", f"Gebruik {', '.join(SUPPORTED)}.")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(f"{path.name} is groter dan {MAX_FILE_BYTES // 2**20} MB.")
+    if path.suffix.lower() == ".pdf":
+        text = _pdf_text(path)
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = path.read_bytes().decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path.name} is geen leesbare tekst (UTF-8 of Windows-1252).") from exc
+        if "\x00" in text:
+            raise InputError(f"{path.name} lijkt een binair bestand, geen tekst.")
+    if len(text.split()) < 20:
+        raise InputError(f"{path.name} bevat vrijwel geen tekst ({len(text.split())} woorden).", "Is het een gescande PDF zonder tekstlaag?")
+    return text
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [(page.extract_text() or "").strip("\n") for page in reader.pages]
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise InputError(f"{path.name} is geen leesbare PDF: {exc}") from exc
+    # Leading space on each page's first line: the page-start signal the
+    # cleaner reads in the shipped letters.
+    return "\n".join(" " + p.lstrip() for p in pages if p.strip()) + "\n"
+
+
+def add_letter(
+    path: Path,
+    settings: Settings,
+    *,
+    title: str | None = None,
+    kind: str = "kamerbrief",
+    date: str = "",
+    kamerstuk: str = "",
+    minister: str = "",
+    letter_id: str | None = None,
+) -> Letter:
+    """Copy a letter into the corpus with its manifest. Returns the Letter.
+
+    Nothing is written unless the file reads as text; the text file and its
+    manifest are each written atomically.
+    """
+    path = Path(path)
+    if kind not in KINDS:
+        raise InputError(f"Onbekende soort brief: {kind}", f"Kies uit: {', '.join(KINDS)}.")
+    if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise InputError(f"Datum {date!r} is niet van de vorm JJJJ-MM-DD.")
+    text = extract_text(path)
+    existing = {letter.letter_id: letter for letter in load_letters(settings)}
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for letter in existing.values():
+        if letter.sha256 == digest:
+            return letter  # same text already in the corpus: nothing to add
+    clean_title = title or _guess_title(text) or path.stem
+    lid = letter_id or _slug(path.stem if not title else title)
+    base, n = lid, 2
+    while lid in existing:
+        lid, n = f"{base}-{n}", n + 1
+    name = f"{lid}.txt"
+    letter = Letter(letter_id=lid, title=clean_title, kind=kind, file=name, sha256=digest,
+                    date=date, kamerstuk=kamerstuk, minister=minister,
+                    note=f"Toegevoegd uit {path.name}.")
+    _atomic_write(settings.corpus_dir / name, text)
+    _atomic_write(settings.corpus_dir / f"{lid}.json", json.dumps(letter.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    return letter
+
+
+def _guess_title(text: str) -> str:
+    for line in text.splitlines():
+        s = " ".join(line.split())
+        if 8 <= len(s) <= 120:
+            return s
+    return ""
+
+
+def _atomic_write(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,267 @@
+"""The visible pipeline, wired once:
+
+    corpus (ingest) -> clean -> chunk -> embed/index -> retrieve -> answer
+
+`Pipeline.load` prepares the embedder, checks the index against the corpus
+(rebuilding a stale one, refusing a mismatched one with a message) and keeps
+everything in memory, so `ask` costs one query encoding plus arithmetic.
+The CLI, the eval harness and the Streamlit app all go through this class.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import corpus
+from .answer import REFUSAL, ExtractiveAnswerer, idf_table
+from .chunk import embedding_text
+from .config import GENERATORS, Settings, load_settings
+from .errors import InputError, IndexStateError
+from .index import StaleIndex, _current_name, _load_cache, _save_cache, build_index, load_index
+from .records import Answer, Letter, Passage
+
+Progress = Callable[[str, float | None], None]
+
+
+def _quiet(message: str, fraction: float | None = None) -> None:
+    pass
+
+
+def _sentence_key(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:20]
+
+
+class SentenceVectors:
+    """Embeddings of every answer-candidate sentence, computed at index time
+    and cached on disk by content, so answering needs no encoder call beyond
+    the question."""
+
+    def __init__(self, embedder, path: Path):
+        self.embedder = embedder
+        self.path = path
+        self.vectors: dict[str, np.ndarray] = _load_cache(path, embedder.model_id, embedder.dimension)
+
+    def ensure(self, sentences: Sequence[str], progress: Progress = _quiet) -> int:
+        missing = sorted({s for s in sentences if _sentence_key(s) not in self.vectors})
+        if missing:
+            progress(f"Zinnen inbedden voor extractieve antwoorden ({len(missing)})", None)
+            vecs = self.embedder.encode_passages(missing, batch_size=64)
+            for s, v in zip(missing, vecs):
+                self.vectors[_sentence_key(s)] = v
+            _save_cache(self.path, self.embedder.model_id, self.vectors, self.embedder.dimension)
+        return len(missing)
+
+    def __call__(self, sentences: list[str]) -> np.ndarray:
+        missing = [s for s in sentences if _sentence_key(s) not in self.vectors]
+        if missing:  # e.g. a letter added by another process: encode on the fly
+            for s, v in zip(missing, self.embedder.encode_passages(missing)):
+                self.vectors[_sentence_key(s)] = v
+        if not sentences:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.stack([self.vectors[_sentence_key(s)] for s in sentences])
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, letters: list[Letter], embedder, index, progress: Progress = _quiet):
+        from .answer import candidates
+        from .retrieve import Retriever, tokenize
+
+        self.settings = settings
+        self.letters = letters
+        self.embedder = embedder
+        self.retriever = Retriever(index, embedder, settings)
+        self.cleaned = {letter.letter_id: corpus.clean(letter, settings) for letter in letters}
+        self.sentences = SentenceVectors(embedder, settings.cache_dir / "sentences" / f"{_slug(embedder.model_id)}.npz")
+        all_passages = [Passage(c, 0, 0.0) for c in index.chunks]
+        self.sentences.ensure([c.text for c in candidates(all_passages)], progress)
+        page_starts = {
+            lid: {n: off for n, off in enumerate(ct.page_starts, start=1)} for lid, ct in self.cleaned.items()
+        }
+        self.extractive = ExtractiveAnswerer(
+            encode_query=lambda q: embedder.encode_queries([q])[0],
+            sentence_vectors=self.sentences,
+            tokenize=tokenize,
+            idf=idf_table([tokenize(embedding_text(c)) for c in index.chunks]),
+            threshold=settings.abstain_threshold,
+            max_sentences=settings.max_answer_sentences,
+            page_starts=page_starts,
+        )
+
+    # ------------------------------------------------------------------ load
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, progress: Progress = _quiet, rebuild: bool = False) -> "Pipeline":
+        """Ready to answer. A missing or stale index is built; with rebuild=True
+        it is (re)built in any case (only new chunks are embedded)."""
+        from .embed import get_embedder
+
+        settings = settings or load_settings()
+        letters = corpus.load_letters(settings)
+        progress(f"Embedder laden ({settings.embedder})", None)
+        embedder = get_embedder(settings)
+        if rebuild:
+            index = cls._build(settings, letters, embedder, progress)
+        else:
+            index = cls._load_or_build(settings, letters, embedder, progress)
+        return cls(settings, letters, embedder, index, progress)
+
+    @staticmethod
+    def _load_or_build(settings: Settings, letters: list[Letter], embedder, progress: Progress):
+        hashes = corpus.corpus_hashes(letters)
+        try:
+            return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
+                              chunker_version=corpus.chunker_version(), corpus_hashes=hashes)
+        except StaleIndex as exc:
+            progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
+        except IndexStateError:
+            # Missing: build it. Corrupted or built with another embedder:
+            # refuse with the message, which says what to run.
+            if _current_name(settings.index_dir) is not None:
+                raise
+            progress("Nog geen index: opbouwen", None)
+        return Pipeline._build(settings, letters, embedder, progress)
+
+    @staticmethod
+    def _build(settings: Settings, letters: list[Letter], embedder, progress: Progress):
+        chunks = corpus.chunk_corpus(settings, letters)
+        progress(f"{len(chunks)} passages uit {len(letters)} brieven", None)
+        build_index(
+            chunks, embedder, settings.index_dir,
+            chunker_version=corpus.chunker_version(), corpus_hashes=corpus.corpus_hashes(letters),
+            progress=lambda done, total: progress(f"Inbedden {done}/{total}", done / total if total else 1.0),
+        )
+        return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension)
+
+    # ---------------------------------------------------------------- ingest
+    def ingest(self, paths: Sequence[Path], progress: Progress = _quiet, **meta: Any) -> list[Letter]:
+        """Add letters (if any) and bring the index up to date. On any failure
+        the previous index stays live (index writes are atomic)."""
+        added = [corpus.add_letter(Path(p), self.settings, **meta) for p in paths]
+        letters = corpus.load_letters(self.settings)
+        index = self._build(self.settings, letters, self.embedder, progress)
+        self.__init__(self.settings, letters, self.embedder, index, progress)  # noqa: PLC2801 - refresh in place
+        return added
+
+    # ------------------------------------------------------------------ query
+    def _check_question(self, question: str) -> str:
+        q = " ".join((question or "").split())
+        if not q:
+            raise InputError("De vraag is leeg.", "Typ een vraag over de brieven.")
+        if len(q) > self.settings.max_question_chars:
+            raise InputError(
+                f"De vraag is te lang ({len(q)} tekens; maximaal {self.settings.max_question_chars}).",
+                "Stel een kortere, concrete vraag.",
+            )
+        if not re.search(r"\w", q):
+            raise InputError("De vraag bevat geen woorden.")
+        return q
+
+    def retrieve(self, question: str, **kw: Any) -> list[Passage]:
+        return self.retriever.search(self._check_question(question), **{k: v for k, v in kw.items() if v is not None})
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        mode: str | None = None,
+        letters: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        generator: str | None = None,
+        qid: Any = None,
+        on_delta: Callable[[str], None] | None = None,
+        history: list[tuple[str, str]] | None = None,
+    ) -> Answer:
+        t0 = time.perf_counter()
+        q = self._check_question(question)
+        generator = generator or self.settings.generator
+        if generator not in GENERATORS:
+            raise InputError(f"Onbekende generator {generator!r}.", f"Kies uit: {', '.join(GENERATORS)}.")
+        standalone = self.condense(history, q, generator) if history else q
+        passages = self.retriever.search(standalone, k=k or self.settings.k, mode=mode or self.settings.mode,
+                                         letters=letters, date_from=date_from, date_to=date_to)
+        t1 = time.perf_counter()
+        if generator == "openai":
+            answer = self._llm().answer(standalone, passages, on_delta=on_delta)
+        else:
+            answer = self.extractive.answer(standalone, passages)
+            if on_delta:
+                on_delta(answer.answer)
+        t2 = time.perf_counter()
+        answer.question = q
+        answer.id = qid
+        answer.generator = generator
+        answer.passages = passages
+        if standalone != q:
+            answer.standalone_question = standalone
+        answer.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        return answer
+
+    def as_chain(self):
+        """The same pipeline as a LangChain Runnable: {"question": ...} -> Answer."""
+        from langchain_core.runnables import RunnableLambda
+
+        return RunnableLambda(lambda x: self.ask(x["question"] if isinstance(x, dict) else str(x),
+                                                 **({k: v for k, v in x.items() if k != "question"} if isinstance(x, dict) else {})))
+
+    # ------------------------------------------------------- conversation
+    def condense(self, history: list[tuple[str, str]] | None, question: str, generator: str | None = None) -> str:
+        """A follow-up made standalone. With an LLM configured it rewrites;
+        offline, a follow-up that leans on the previous turn ("daarvan",
+        "En ...?") is searched together with the previous question."""
+        if not history:
+            return question
+        if (generator or self.settings.generator) == "openai":
+            return self._llm().condense(history, question)
+        return condense_offline(history, question)
+
+    def _llm(self):
+        from .llm import OpenAIGenerator
+
+        return OpenAIGenerator(self.settings)
+
+    def check_llm(self, settings: Settings | None = None) -> None:
+        from .llm import OpenAIGenerator
+
+        OpenAIGenerator(settings or self.settings).check()
+
+    # ---------------------------------------------------------------- views
+    def letter(self, letter_id: str) -> Letter:
+        for letter in self.letters:
+            if letter.letter_id == letter_id:
+                return letter
+        raise InputError(f"Onbekende brief {letter_id!r}.", f"Bekend: {', '.join(x.letter_id for x in self.letters)}.")
+
+    def letter_text(self, letter_id: str) -> list[tuple[int, str]]:
+        """(page number, cleaned text of that page) for reading a letter."""
+        self.letter(letter_id)
+        ct = self.cleaned[letter_id]
+        bounds = list(ct.page_starts) + [len(ct.text)]
+        return [(n, ct.text[a:b].strip()) for n, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1)]
+
+
+_FOLLOW_UP = re.compile(
+    r"^(en|maar|of|ook|and|but|what about|how about)\b|\b(daarvan|daarbij|daarin|daarover|daarmee|hiervan|hierbij|"
+    r"die|dat|deze|dit|ze|zij|hun|hen|het|those|these|them|they|it|its|that)\b",
+    re.I,
+)
+
+
+def condense_offline(history: list[tuple[str, str]], question: str) -> str:
+    """Search a leaning follow-up together with the question it leans on."""
+    if not history or not _FOLLOW_UP.search(question) or len(question.split()) > 25:
+        return question
+    previous = history[-1][0]
+    return f"{previous} {question}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80]
+
+
+__all__ = ["Pipeline", "REFUSAL", "condense_offline"]
