@@ -71,6 +71,11 @@ class Embedder(Protocol):
     ) -> np.ndarray: ...
 
 
+class MissingIndex(IndexStateError):
+    """No index has been built in this folder yet (safe to build automatically;
+    unlike a corrupted index or one from another embedder)."""
+
+
 class StaleIndex(IndexStateError):
     """The index is intact and matches the embedder, but was built from other
     letters or another chunker version.
@@ -269,7 +274,7 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
 # --------------------------------------------------------------------------- embedding cache
 
 
-def _load_cache(path: Path, embedder_id: str, dimension: int) -> dict[str, np.ndarray]:
+def load_vector_cache(path: Path, embedder_id: str, dimension: int) -> dict[str, np.ndarray]:
     """content key -> vector. A missing or unreadable cache is just empty: the
     cache only saves time, it is never a source of truth."""
     if not path.exists():
@@ -287,9 +292,9 @@ def _load_cache(path: Path, embedder_id: str, dimension: int) -> dict[str, np.nd
     return dict(zip(keys, vectors))
 
 
-def _save_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray], dimension: int) -> None:
+def save_vector_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray], dimension: int) -> None:
     """Atomic: written to a temp file and renamed, so keys and vectors (one
-    file) can never disagree."""
+    file) can never disagree. Vectors are stored as given (not re-normalised)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     keys = sorted(cache)
     vectors = (
@@ -312,6 +317,11 @@ def _save_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray], dime
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+# Older names, used by rag.pipeline.
+_load_cache = load_vector_cache
+_save_cache = save_vector_cache
 
 
 # --------------------------------------------------------------------------- build
@@ -365,7 +375,14 @@ def _too_long(chunks: Sequence[Chunk], embedder: Any) -> tuple[str, ...]:
     limit = getattr(embedder, "max_tokens", None) or getattr(embedder, "max_seq_length", None)
     if not callable(count) or not isinstance(limit, int):
         return ()
-    return tuple(c.chunk_id for c in chunks if count(c.text) > limit)
+
+    def tokens(text: str) -> int:
+        try:  # count the "passage: " prompt too when the embedder supports it
+            return count(text, prompt_name="passage")
+        except TypeError:
+            return count(text)
+
+    return tuple(c.chunk_id for c in chunks if tokens(embedding_text(c)) > limit)
 
 
 def _sweep(index_dir: Path, keep: str) -> None:
@@ -403,12 +420,12 @@ def build_index(
 
     with _build_lock(index_dir):
         cache_path = index_dir / CACHE_DIR / cache_file_name(embedder.model_id, dimension)
-        cache = _load_cache(cache_path, embedder.model_id, dimension)
+        cache = load_vector_cache(cache_path, embedder.model_id, dimension)
         new_keys = _embed_missing(chunks, embedder, cache, batch_size, progress)
         if new_keys:
             # Saved before the version is written: vectors computed by a build
             # that later fails are not lost.
-            _save_cache(cache_path, embedder.model_id, cache, dimension)
+            save_vector_cache(cache_path, embedder.model_id, cache, dimension)
 
         vectors = (
             np.stack([cache[cache_key(c)] for c in chunks]).astype(np.float32)
@@ -443,7 +460,7 @@ def build_index(
         except BaseException:
             # Leave the live version alone; drop only what this build wrote.
             shutil.rmtree(tmp, ignore_errors=True)
-            if _current_name(index_dir) != name:
+            if current_version(index_dir) != name:
                 shutil.rmtree(index_dir / name, ignore_errors=True)
             raise
         _sweep(index_dir, keep=name)
@@ -461,7 +478,8 @@ def build_index(
 # --------------------------------------------------------------------------- load
 
 
-def _current_name(index_dir: Path) -> str | None:
+def current_version(index_dir: Path) -> str | None:
+    """Name of the live version directory, or None when nothing is built yet."""
     try:
         name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -543,9 +561,9 @@ def load_index(
     """
     index_dir = Path(index_dir)
     for attempt in range(3):
-        name = _current_name(index_dir)
+        name = current_version(index_dir)
         if name is None:
-            raise IndexStateError(
+            raise MissingIndex(
                 f"No index found in {index_dir}.",
                 "Run `make ingest` (or `python -m rag ingest`) to build it.",
             )
@@ -555,7 +573,7 @@ def load_index(
         except FileNotFoundError as e:
             # A concurrent build may have switched and swept this version
             # between reading CURRENT and opening its files: read CURRENT again.
-            if _current_name(index_dir) != name:
+            if current_version(index_dir) != name:
                 continue
             raise _corrupted(index_dir / name, f"{Path(e.filename or str(e)).name} is missing") from e
     else:  # pragma: no cover - three concurrent rebuilds in a row
@@ -583,3 +601,6 @@ def load_index(
             index=loaded,
         )
     return loaded
+
+
+_current_name = current_version  # older name, used by rag.pipeline

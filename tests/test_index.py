@@ -17,6 +17,7 @@ from rag import index as index_mod
 from rag.errors import IndexStateError
 from rag.index import (
     CURRENT_FILE,
+    MissingIndex,
     StaleIndex,
     build_index,
     cache_key,
@@ -200,9 +201,9 @@ def test_chunk_without_content_hash_is_keyed_by_text():
 
 
 def test_missing_index_says_how_to_build(tmp_path):
-    with pytest.raises(IndexStateError) as e:
+    with pytest.raises(MissingIndex) as e:
         load(tmp_path / "nowhere")
-    assert not isinstance(e.value, StaleIndex)
+    assert isinstance(e.value, IndexStateError) and not isinstance(e.value, StaleIndex)
     assert "make ingest" in e.value.hint and "python -m rag ingest" in e.value.hint
 
 
@@ -313,8 +314,26 @@ def test_bad_manifest_json(tmp_path):
 
 def test_missing_version_dir_is_corruption(tmp_path):
     (tmp_path / CURRENT_FILE).write_text("v-gone\n")
-    with pytest.raises(IndexStateError, match="corrupted"):
+    with pytest.raises(IndexStateError, match="corrupted") as e:
         load(tmp_path)
+    assert not isinstance(e.value, MissingIndex)
+
+
+def test_load_retries_when_a_concurrent_build_sweeps_the_version(tmp_path, monkeypatch):
+    """Reader read CURRENT, then a build switched and removed that version
+    before the reader opened its files: the reader follows the new CURRENT."""
+    build(CHUNKS[:3], tmp_path)
+    real_read = index_mod._read_version
+    calls = []
+
+    def read_after_rebuild(path):
+        if not calls:
+            calls.append(path)
+            build(CHUNKS, tmp_path)  # switches and sweeps `path`
+        return real_read(path)
+
+    monkeypatch.setattr(index_mod, "_read_version", read_after_rebuild)
+    assert load(tmp_path).chunks == CHUNKS
 
 
 # --------------------------------------------------------------------------- atomicity
