@@ -60,6 +60,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     seen: set[str] = set()
     out: list[Candidate] = []
     for p in passages:
+        if p.chunk.kind == "footnote":  # searchable, but a reference is no answer
+            continue
         text = p.chunk.text
         for a, b in sentence_spans(text):
             s = text[a:b]
@@ -98,13 +100,50 @@ def select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (c.passage.rank, c.start))
 
 
-def evidence_strength(passages: Sequence[Passage], best: Candidate | None) -> float:
+_QUANTITY_Q = re.compile(r"\b(hoeveel|how (many|much)|welk bedrag|wat kost|hoe groot|hoe hoog|percentage)\b", re.I)
+_NUMBER = re.compile(
+    r"\d|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|twintig|dertig|veertig|"
+    r"vijftig|honderd|duizend|miljoen|miljard|helft|kwart|dubbel|verdubbeling)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Multiplier on the evidence strength when the evidence cannot hold the kind
+# of answer asked for (a number, a year the question names).
+ANSWER_TYPE_PENALTY = 0.85
+
+
+def answer_type_ok(question: str, passages: Sequence[Passage], chosen: Sequence[Candidate]) -> bool:
+    """A question for a quantity needs a number in the chosen sentences; a
+    question about a given year needs that year in the passages. Near-miss
+    questions ("Hoeveel drugslabs in 2023?") fail this where on-topic
+    passages still look similar."""
+    if _QUANTITY_Q.search(question) and not any(_NUMBER.search(c.text) for c in chosen):
+        return False
+    text = " ".join(p.chunk.text for p in passages)
+    if not all(y in text for y in _YEAR.findall(question)):
+        return False
+    # A name the question asks about ("burgemeester van Amsterdam") that no
+    # retrieved passage mentions: the letters are not about it. Dutch only, as
+    # English names differ from the Dutch text ("Europe"/"Europa").
+    if not is_english(question):
+        low = text.lower()
+        names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-zà-ÿ]{2,}(?:[A-Z][a-z]+)?)\b", question.strip())
+        if any(n.lower() not in low for n in names):
+            return False
+    return True
+
+
+def evidence_strength(
+    passages: Sequence[Passage], best: Candidate | None, question: str = "", chosen: Sequence[Candidate] = ()
+) -> float:
     """One number for "do the letters answer this": the best sentence's score
-    blended with the top passage's dense similarity."""
+    blended with the top passage's dense similarity, lowered when the
+    evidence cannot hold the kind of answer asked for."""
     if not passages or best is None:
         return 0.0
     top_dense = max((p.dense_score or 0.0) for p in passages)
-    return 0.5 * top_dense + 0.5 * best.score
+    strength = 0.5 * top_dense + 0.5 * best.score
+    if question and not answer_type_ok(question, passages, chosen or [best]):
+        strength *= ANSWER_TYPE_PENALTY
+    return strength
 
 
 class ExtractiveAnswerer:
@@ -144,11 +183,11 @@ class ExtractiveAnswerer:
     def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
         scored = self.score(question, passages, qvec)
         best = max(scored, key=lambda c: c.score) if scored else None
-        strength = evidence_strength(passages, best)
+        chosen = select(scored, self.max_sentences)
+        strength = evidence_strength(passages, best, question, chosen)
         refusal = REFUSAL_EN if is_english(question) else REFUSAL
         if best is None or strength < self.threshold:
             return Answer(question=question, answer=refusal, abstained=True, passages=list(passages))
-        chosen = select(scored, self.max_sentences)
         parts: list[str] = []
         citations: list[Citation] = []
         for n, c in enumerate(chosen, start=1):

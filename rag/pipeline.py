@@ -21,8 +21,8 @@ from . import corpus
 from .answer import REFUSAL, ExtractiveAnswerer, idf_table
 from .chunk import embedding_text
 from .config import GENERATORS, Settings, load_settings
-from .errors import InputError, IndexStateError
-from .index import StaleIndex, _current_name, _load_cache, _save_cache, build_index, load_index
+from .errors import InputError
+from .index import MissingIndex, StaleIndex, build_index, load_index, load_vector_cache, save_vector_cache
 from .records import Answer, Letter, Passage
 
 Progress = Callable[[str, float | None], None]
@@ -44,7 +44,7 @@ class SentenceVectors:
     def __init__(self, embedder, path: Path):
         self.embedder = embedder
         self.path = path
-        self.vectors: dict[str, np.ndarray] = _load_cache(path, embedder.model_id, embedder.dimension)
+        self.vectors: dict[str, np.ndarray] = load_vector_cache(path, embedder.model_id, embedder.dimension)
 
     def ensure(self, sentences: Sequence[str], progress: Progress = _quiet) -> int:
         missing = sorted({s for s in sentences if _sentence_key(s) not in self.vectors})
@@ -53,7 +53,7 @@ class SentenceVectors:
             vecs = self.embedder.encode_passages(missing, batch_size=64)
             for s, v in zip(missing, vecs):
                 self.vectors[_sentence_key(s)] = v
-            _save_cache(self.path, self.embedder.model_id, self.vectors, self.embedder.dimension)
+            save_vector_cache(self.path, self.embedder.model_id, self.vectors, self.embedder.dimension)
         return len(missing)
 
     def __call__(self, sentences: list[str]) -> np.ndarray:
@@ -66,11 +66,32 @@ class SentenceVectors:
         return np.stack([self.vectors[_sentence_key(s)] for s in sentences])
 
 
+class _QueryMemo:
+    """The embedder, remembering its last query vector: retrieval and the
+    extractive answerer both need it, and encoding is most of the latency."""
+
+    def __init__(self, embedder):
+        self._embedder = embedder
+        self._last: tuple[str, np.ndarray] | None = None
+
+    def encode_queries(self, texts: list[str], *args, **kw) -> np.ndarray:
+        if len(texts) == 1 and self._last and self._last[0] == texts[0]:
+            return self._last[1]
+        vecs = self._embedder.encode_queries(texts, *args, **kw)
+        if len(texts) == 1:
+            self._last = (texts[0], vecs)
+        return vecs
+
+    def __getattr__(self, name: str):
+        return getattr(self._embedder, name)
+
+
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index, progress: Progress = _quiet):
         from .answer import candidates
         from .retrieve import Retriever, tokenize
 
+        embedder = embedder if isinstance(embedder, _QueryMemo) else _QueryMemo(embedder)
         self.settings = settings
         self.letters = letters
         self.embedder = embedder
@@ -79,7 +100,7 @@ class Pipeline:
         self.sentences = SentenceVectors(embedder, settings.cache_dir / "sentences" / f"{_slug(embedder.model_id)}.npz")
         all_passages = [Passage(c, 0, 0.0) for c in index.chunks]
         self.sentences.ensure([c.text for c in candidates(all_passages)], progress)
-        page_starts = {
+        self.page_starts = page_starts = {
             lid: {n: off for n, off in enumerate(ct.page_starts, start=1)} for lid, ct in self.cleaned.items()
         }
         self.extractive = ExtractiveAnswerer(
@@ -117,11 +138,9 @@ class Pipeline:
                               chunker_version=corpus.chunker_version(), corpus_hashes=hashes)
         except StaleIndex as exc:
             progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
-        except IndexStateError:
-            # Missing: build it. Corrupted or built with another embedder:
-            # refuse with the message, which says what to run.
-            if _current_name(settings.index_dir) is not None:
-                raise
+        except MissingIndex:
+            # Corrupted or built with another embedder is not caught: the
+            # message says what to run.
             progress("Nog geen index: opbouwen", None)
         return Pipeline._build(settings, letters, embedder, progress)
 
@@ -223,7 +242,7 @@ class Pipeline:
     def _llm(self):
         from .llm import OpenAIGenerator
 
-        return OpenAIGenerator(self.settings)
+        return OpenAIGenerator(self.settings, page_starts=self.page_starts)
 
     def check_llm(self, settings: Settings | None = None) -> None:
         from .llm import OpenAIGenerator

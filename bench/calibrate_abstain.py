@@ -1,0 +1,65 @@
+"""Choose the extractive answerer's refusal threshold from measured scores.
+
+    .venv/bin/python bench/calibrate_abstain.py
+
+For every question of the eval sets it computes the evidence strength the
+answerer compares against `abstain_threshold` (rag.answer.evidence_strength),
+prints the distributions for answerable vs unanswerable questions, and the
+threshold that maximises balanced accuracy (mean of "answers the answerable"
+and "refuses the unanswerable"), preferring the lower threshold on ties so
+answerable questions are refused as rarely as possible.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rag.answer import evidence_strength, select  # noqa: E402
+from rag.pipeline import Pipeline  # noqa: E402
+
+
+def load(name: str) -> list[dict]:
+    path = ROOT / "eval" / name
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def best_threshold(pos: list[float], neg: list[float]) -> tuple[float, float]:
+    candidates = sorted(set(pos + neg))
+    best = (0.0, 0.0)
+    for t in candidates:
+        tpr = sum(p >= t for p in pos) / len(pos)
+        tnr = sum(n < t for n in neg) / len(neg)
+        score = (tpr + tnr) / 2
+        if score > best[1] + 1e-9:
+            best = (t, score)
+    return best
+
+
+def main() -> None:
+    pipeline = Pipeline.load()
+    items = load("kamervragen.jsonl") + load("letters.jsonl")
+    pos, neg = [], []
+    for it in items:
+        passages = pipeline.retrieve(it["question"])
+        scored = pipeline.extractive.score(it["question"], passages)
+        best = max(scored, key=lambda c: c.score) if scored else None
+        s = evidence_strength(passages, best, it["question"], select(scored, pipeline.settings.max_answer_sentences))
+        (pos if it["answerable"] else neg).append(s)
+        if not it["answerable"] or s < 0.8:
+            print(f"{it['id']:6s} {'ANS' if it['answerable'] else 'UNANS'} {s:.3f}  {it['question'][:70]}")
+    pos.sort()
+    neg.sort()
+    q = lambda xs, p: xs[int(p * (len(xs) - 1))]  # noqa: E731
+    print(f"answerable   n={len(pos)} min {pos[0]:.3f} p05 {q(pos, .05):.3f} p10 {q(pos, .10):.3f} median {q(pos, .5):.3f}")
+    print(f"unanswerable n={len(neg)} median {q(neg, .5):.3f} p90 {q(neg, .9):.3f} max {neg[-1]:.3f}")
+    t, bacc = best_threshold(pos, neg)
+    print(f"best threshold {t:.3f}: balanced accuracy {bacc:.3f} "
+          f"(answers {sum(p >= t for p in pos)}/{len(pos)} answerable, refuses {sum(n < t for n in neg)}/{len(neg)} unanswerable)")
+
+
+if __name__ == "__main__":
+    main()
