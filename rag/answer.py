@@ -174,9 +174,12 @@ class ExtractiveAnswerer:
         svecs = self.sentence_vectors([c.text for c in cands])
         dense = svecs @ qvec.reshape(-1)
         q_terms = self.tokenize(question)
+        english = is_english(question)
         out = []
         for c, d in zip(cands, dense):
-            lex = lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
+            # English words rarely occur in the Dutch letters: there the
+            # (multilingual) dense similarity has to carry the whole score.
+            lex = float(d) if english else lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
             out.append(Candidate(c.passage, c.start, c.end, c.text, float(d), lex))
         return out
 

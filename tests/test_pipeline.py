@@ -1,0 +1,120 @@
+"""End-to-end over the real letters with the real embedder: chunks, answers,
+citations, refusals, the CLI and its JSON contract."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.corpus import chunk_corpus, load_letters
+from rag.errors import InputError
+from rag.sentences import sentence_spans
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def chunks(settings):
+    return chunk_corpus(settings)
+
+
+def test_kamervragen_letter_yields_17_question_answer_units(chunks):
+    qa = [c for c in chunks if c.letter_id == "kamervragen-2022" and c.kind == "qa"]
+    assert sorted({c.question_no for c in qa}) == list(range(1, 18))
+    for c in qa:  # every part keeps its question
+        assert c.text.startswith(f"{c.question_no}. "), c.chunk_id
+
+
+def test_no_chunk_exceeds_the_limits(chunks, pipeline, settings):
+    from rag.chunk import embedding_text
+    from rag.tokens import count_tokens
+
+    for c in chunks:
+        assert count_tokens(c.text) <= settings.chunk_tokens + 40, c.chunk_id  # a qa part adds its question
+        assert pipeline.embedder.count_tokens(embedding_text(c)) <= 512, c.chunk_id
+
+
+def test_no_body_sentence_is_lost(chunks, settings, pipeline):
+    for letter in load_letters(settings):
+        text = pipeline.cleaned[letter.letter_id].text
+        covered = " ".join(c.text for c in chunks if c.letter_id == letter.letter_id)
+        for a, b in sentence_spans(text):
+            assert text[a:b] in covered, (letter.letter_id, text[a:b][:80])
+
+
+QUESTIONS = [
+    ("Welke landen produceren de cocaïne die naar Europa komt?", "toekomstagenda-internationaal", "Colombia"),
+    ("Hoe werkt het project Fortius in de haven van Antwerpen?", None, "Fortius"),
+    ("Wanneer gaat het verbod op nieuwe psychoactieve stoffen in?", "voortgangsbrief-2025", "1 juli 2025"),
+    ("Which countries produce cocaine according to the minister?", "toekomstagenda-internationaal", "Colombia"),
+]
+
+
+@pytest.mark.parametrize("question,letter,fact", QUESTIONS)
+def test_answers_cite_verbatim_sentences(pipeline, question, letter, fact):
+    a = pipeline.ask(question)
+    assert not a.abstained, a.answer
+    assert fact in a.answer
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", a.answer)]
+    assert markers and {c.n for c in a.citations} == set(markers)
+    by_id = {p.chunk.chunk_id: p.chunk for p in a.passages}
+    for c in a.citations:
+        assert c.quote in by_id[c.chunk_id].text  # exact quote of the cited passage
+        assert " ".join(c.quote.split()) in a.answer
+    if letter:
+        assert letter in {c.letter_id for c in a.citations}
+
+
+@pytest.mark.parametrize("question", ["Wie is de burgemeester van Amsterdam?", "Wat is het recept voor appeltaart?"])
+def test_off_topic_questions_are_refused(pipeline, question):
+    a = pipeline.ask(question)
+    assert a.abstained and a.answer == "Dat staat niet in deze brieven." and a.citations == []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000, "?!"])
+def test_bad_questions_get_a_clear_error(pipeline, question):
+    with pytest.raises(InputError):
+        pipeline.ask(question)
+
+
+def test_letter_filter_restricts_sources(pipeline):
+    a = pipeline.ask("Welke landen produceren cocaïne?", letters=["kamervragen-2022"])
+    assert {p.chunk.letter_id for p in a.passages} == {"kamervragen-2022"}
+
+
+def test_follow_up_is_made_standalone(pipeline):
+    a = pipeline.ask("En welke transitlanden worden daarbij genoemd?",
+                     history=[("Welke landen produceren de cocaïne die naar Europa komt?", "Colombia, Bolivia en Peru.")])
+    assert a.standalone_question and "cocaïne" in a.standalone_question
+
+
+def _cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=ROOT, capture_output=True, text=True, timeout=600, **kw)
+
+
+def test_cli_json_contract(pipeline):
+    r = _cli("ask", "Wat is het project Fortius?", "--json", "--k", "3")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert set(d) >= {"id", "question", "answer", "abstained", "citations", "passages", "timings_ms"}
+    assert len(d["passages"]) == 3 and [p["rank"] for p in d["passages"]] == [1, 2, 3]
+    assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
+    for c in d["citations"]:
+        assert set(c) == {"n", "chunk_id", "letter_id", "title", "kamerstuk", "date", "page", "quote"}
+        assert any(c["quote"] in p["text"] for p in d["passages"] if p["chunk_id"] == c["chunk_id"])
+
+
+def test_cli_batch_and_errors(tmp_path, pipeline):
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"id": "a", "question": "Wat is Fortius?"}\nnot json\n{"id": "b", "question": "Wie is de burgemeester van Amsterdam?"}\n')
+    r = _cli("ask", "--batch", str(f), "--json")
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x.get("id") for x in lines] == ["a", None, "b"]
+    assert "error" in lines[1] and lines[2]["abstained"] is True
+    assert r.returncode == 1  # one bad line
+    r = _cli("ask", "   ")
+    assert r.returncode == 2 and "Fout:" in r.stderr and "Traceback" not in r.stderr
