@@ -100,13 +100,20 @@ def select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (c.passage.rank, c.start))
 
 
-_QUANTITY_Q = re.compile(r"\b(hoeveel|how (many|much)|welk bedrag|wat kost|hoe groot|hoe hoog|percentage)\b", re.I)
-_NUMBER = re.compile(
-    r"\d|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|twintig|dertig|veertig|"
-    r"vijftig|honderd|duizend|miljoen|miljard|helft|kwart|dubbel|verdubbeling)\b", re.I)
+_QUANTITY_Q = re.compile(r"\b(hoeveel|how (many|much|long)|welk bedrag|wat kost|hoe groot|hoe hoog|hoe lang|maximale|minimale|percentage)\b", re.I)
+_WHEN_Q = re.compile(r"\b(wanneer|sinds wanneer|in welk jaar|op welke datum|per wanneer|when|since when|in what year)\b", re.I)
+_MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+           r"voorjaar|najaar|zomer|winter|jl\.|a\.s\.")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b({_MONTHS})\b", re.I)
+# A count or amount: digits that are not a year, a date or a version number,
+# or a number word.
+_QUANTITY = re.compile(
+    rf"(?<![\d.,/])(?!(?:19|20)\d\d\b)\d[\d.,]*(?!\s*(?:{_MONTHS}))(?![\d.]*\d)\b|"
+    r"\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|twintig|dertig|veertig|"
+    r"vijftig|honderd|duizend|miljoen|miljard|helft|kwart|verdubbeling|procent)\b", re.I)
 # Multiplier on the evidence strength when the evidence cannot hold the kind
-# of answer asked for (a number, a year the question names).
+# of answer asked for (a number, a date, a year or name the question names).
 ANSWER_TYPE_PENALTY = 0.85
 
 
@@ -115,7 +122,9 @@ def answer_type_ok(question: str, passages: Sequence[Passage], chosen: Sequence[
     question about a given year needs that year in the passages. Near-miss
     questions ("Hoeveel drugslabs in 2023?") fail this where on-topic
     passages still look similar."""
-    if _QUANTITY_Q.search(question) and not any(_NUMBER.search(c.text) for c in chosen):
+    if _QUANTITY_Q.search(question) and not any(_QUANTITY.search(c.text) for c in chosen):
+        return False
+    if _WHEN_Q.search(question) and not any(_DATE.search(c.text) for c in chosen):
         return False
     text = " ".join(p.chunk.text for p in passages)
     if not all(y in text for y in _YEAR.findall(question)):

@@ -53,7 +53,7 @@ class Settings:
     max_answer_sentences: int = 4
     # Evidence-strength threshold below which the extractive answerer refuses.
     # Chosen from measured score distributions; see eval/thresholds.md.
-    abstain_threshold: float = 0.73
+    abstain_threshold: float = 0.744
 
     max_question_chars: int = 2000
 
