@@ -94,6 +94,7 @@ class Pipeline:
         embedder = embedder if isinstance(embedder, _QueryMemo) else _QueryMemo(embedder)
         self.settings = settings
         self.letters = letters
+        self._chain = None
         self.embedder = embedder
         self.retriever = Retriever(index, embedder, settings)
         self.cleaned = {letter.letter_id: corpus.clean(letter, settings) for letter in letters}
@@ -196,37 +197,53 @@ class Pipeline:
         on_delta: Callable[[str], None] | None = None,
         history: list[tuple[str, str]] | None = None,
     ) -> Answer:
+        """Answer one question: the chain below, invoked once."""
+        return self.chain.invoke(dict(
+            question=question, k=k, mode=mode, letters=letters, date_from=date_from, date_to=date_to,
+            generator=generator, qid=qid, on_delta=on_delta, history=history,
+        ))
+
+    @property
+    def chain(self):
+        """retrieve | answer as a LangChain Runnable: {"question", options...} -> Answer."""
+        if self._chain is None:
+            from langchain_core.runnables import RunnableLambda
+
+            self._chain = (RunnableLambda(self._retrieve_step, name="retrieve")
+                           | RunnableLambda(self._answer_step, name="answer"))
+        return self._chain
+
+    def _retrieve_step(self, x: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
-        q = self._check_question(question)
-        generator = generator or self.settings.generator
+        q = self._check_question(x["question"])
+        generator = x.get("generator") or self.settings.generator
         if generator not in GENERATORS:
             raise InputError(f"Onbekende generator {generator!r}.", f"Kies uit: {', '.join(GENERATORS)}.")
-        standalone = self.condense(history, q, generator) if history else q
-        passages = self.retriever.search(standalone, k=k or self.settings.k, mode=mode or self.settings.mode,
-                                         letters=letters, date_from=date_from, date_to=date_to)
-        t1 = time.perf_counter()
-        if generator == "openai":
+        standalone = self.condense(x.get("history"), q, generator)
+        passages = self.retriever.search(
+            standalone, k=x.get("k") or self.settings.k, mode=x.get("mode") or self.settings.mode,
+            letters=x.get("letters"), date_from=x.get("date_from"), date_to=x.get("date_to"),
+        )
+        return {**x, "question": q, "standalone": standalone, "generator": generator, "passages": passages,
+                "t0": t0, "t1": time.perf_counter()}
+
+    def _answer_step(self, x: dict[str, Any]) -> Answer:
+        passages, standalone, on_delta = x["passages"], x["standalone"], x.get("on_delta")
+        if x["generator"] == "openai":
             answer = self._llm().answer(standalone, passages, on_delta=on_delta)
         else:
             answer = self.extractive.answer(standalone, passages)
             if on_delta:
                 on_delta(answer.answer)
-        t2 = time.perf_counter()
-        answer.question = q
-        answer.id = qid
-        answer.generator = generator
+        t0, t1, t2 = x["t0"], x["t1"], time.perf_counter()
+        answer.question = x["question"]
+        answer.id = x.get("qid")
+        answer.generator = x["generator"]
         answer.passages = passages
-        if standalone != q:
+        if standalone != x["question"]:
             answer.standalone_question = standalone
         answer.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         return answer
-
-    def as_chain(self):
-        """The same pipeline as a LangChain Runnable: {"question": ...} -> Answer."""
-        from langchain_core.runnables import RunnableLambda
-
-        return RunnableLambda(lambda x: self.ask(x["question"] if isinstance(x, dict) else str(x),
-                                                 **({k: v for k, v in x.items() if k != "question"} if isinstance(x, dict) else {})))
 
     # ------------------------------------------------------- conversation
     def condense(self, history: list[tuple[str, str]] | None, question: str, generator: str | None = None) -> str:

@@ -118,3 +118,16 @@ def test_cli_batch_and_errors(tmp_path, pipeline):
     assert r.returncode == 1  # one bad line
     r = _cli("ask", "   ")
     assert r.returncode == 2 and "Fout:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_pipeline_is_a_langchain_runnable_chain(pipeline):
+    from langchain_core.runnables import Runnable
+
+    chain = pipeline.chain
+    assert isinstance(chain, Runnable)
+    steps = [getattr(s, "name", "") for s in chain.steps]
+    assert steps == ["retrieve", "answer"]
+    a = chain.invoke({"question": "Wat is het project Fortius?", "k": 3})
+    assert len(a.passages) == 3 and not a.abstained
+    batch = chain.batch([{"question": "Wat is Fortius?"}, {"question": "Wie is de burgemeester van Amsterdam?"}])
+    assert [b.abstained for b in batch] == [False, True]
