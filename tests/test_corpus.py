@@ -1,0 +1,102 @@
+"""Ingest: adding letters (.txt, .md, .pdf) to a corpus and the index, and
+bad files that must be refused without touching anything."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from rag.corpus import add_letter, extract_text, load_letters
+from rag.errors import InputError
+
+LETTER = (
+    " Geachte voorzitter,\n\nHierbij informeer ik uw Kamer over het nieuwe programma Zeehavenveiligheid "
+    "Vlissingen. Het programma start op 1 maart 2026 en kost 12 miljoen euro per jaar. Het richt zich op "
+    "de inzet van scanners en op de screening van havenpersoneel. De burgemeester van Vlissingen is "
+    "betrokken bij de uitvoering.\n\nDe Minister van Justitie en Veiligheid,\nX. Voorbeeld\n"
+)
+
+
+def _pdf(text: str) -> bytes:
+    """A minimal one-page PDF with a text layer (no PDF library needed)."""
+    lines = [text[i : i + 80] for i in range(0, len(text), 80)]
+    ops = "BT /F1 10 Tf 40 800 Td 12 TL " + " ".join(
+        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines
+    ) + " ET"
+    stream = ops.encode("latin-1", "replace")
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+@pytest.fixture()
+def corpus_settings(tmp_path, settings):
+    shutil.copytree(settings.corpus_dir, tmp_path / "corpus")
+    return settings.replace(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+
+
+def test_add_txt_letter(tmp_path, corpus_settings):
+    f = tmp_path / "Brief Zeehaven.txt"
+    f.write_text(LETTER, encoding="utf-8")
+    letter = add_letter(f, corpus_settings, title="Zeehavenveiligheid Vlissingen", date="2026-02-01")
+    assert letter.letter_id == "zeehavenveiligheid-vlissingen"
+    ids = [x.letter_id for x in load_letters(corpus_settings)]
+    assert len(ids) == 6 and letter.letter_id in ids
+    assert add_letter(f, corpus_settings) == letter  # same text twice: nothing new
+
+
+def test_pdf_text_is_extracted_with_page_convention(tmp_path):
+    f = tmp_path / "brief.pdf"
+    f.write_bytes(_pdf(LETTER.replace("\n", " ")))
+    text = extract_text(f)
+    assert text.startswith(" ") and "Vlissingen" in text
+    assert not any(line.startswith(" ") for line in text.splitlines()[1:])  # one page, one page start
+
+
+@pytest.mark.parametrize("name,content", [
+    ("leeg.txt", b""),
+    ("binair.txt", b"\x00\x01\x02" * 100),
+    ("kapot.pdf", b"%PDF-1.4 dit is geen pdf"),
+    ("brief.docx", b"PK\x03\x04"),
+])
+def test_bad_files_are_refused_and_nothing_is_written(tmp_path, corpus_settings, name, content):
+    f = tmp_path / name
+    f.write_bytes(content)
+    before = sorted(p.name for p in corpus_settings.corpus_dir.iterdir())
+    with pytest.raises(InputError):
+        add_letter(f, corpus_settings)
+    assert sorted(p.name for p in corpus_settings.corpus_dir.iterdir()) == before
+
+
+def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, corpus_settings, pipeline):
+    from rag.pipeline import Pipeline
+
+    # Start from the built index's embedding cache: only the new letter's chunks are embedded.
+    shutil.copytree(pipeline.retriever.index.path.parent / "cache", corpus_settings.index_dir / "cache")
+    p = Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index)
+    f = tmp_path / "zeehaven.txt"
+    f.write_text(LETTER, encoding="utf-8")
+    added = p.ingest([f], title="Zeehavenveiligheid Vlissingen")
+    assert [x.letter_id for x in added] == ["zeehavenveiligheid-vlissingen"]
+    a = p.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?")
+    assert not a.abstained and "1 maart 2026" in a.answer
+    assert a.citations[0].letter_id == "zeehavenveiligheid-vlissingen"
+    # A failing ingest leaves the index as it was.
+    bad = tmp_path / "kapot.pdf"
+    bad.write_bytes(b"%PDF-1.4 kapot")
+    with pytest.raises(InputError):
+        p.ingest([bad])
+    assert p.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?").citations
