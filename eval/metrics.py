@@ -130,14 +130,16 @@ def claims(answer: str) -> list[tuple[str, list[int]]]:
     out: list[tuple[str, list[int]]] = []
     pos = 0
     for m in _MARKERS.finditer(answer):
-        text = squash(answer[pos : m.start()])
+        # lstrip: with "claim [1]. Next claim [2]." the full stop after a
+        # marker belongs to the claim before it, not to the next one.
+        text = squash(answer[pos : m.start()]).lstrip(".,;:!? ")
         nums = marker_numbers(m.group(0))
         if re.search(r"\w", text):
             out.append((text, nums))
         elif out:  # "claim. [1] [2]" written with a space: same claim
             out[-1] = (out[-1][0], out[-1][1] + nums)
         pos = m.end()
-    tail = squash(answer[pos:])
+    tail = squash(answer[pos:]).lstrip(".,;:!? ")
     if re.search(r"\w", tail):
         out.append((tail, []))
     return out

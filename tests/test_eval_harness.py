@@ -117,6 +117,7 @@ def test_claims_split_at_marker_groups():
         ("En een staart zonder bron.", []),
     ]
     assert M.claims("Zin. [1] [2]") == [("Zin.", [1, 2])]
+    assert M.claims("Eerste [1]. Tweede [2].") == [("Eerste", [1]), ("Tweede", [2])]
     assert M.claims("Zin [1-3].") == [("Zin", [1, 2, 3])]
     assert M.marker_numbers("[1][3]") == [1, 3] and M.marker_numbers("[1, 5]") == [1, 5]
     assert M.claims("") == []
@@ -323,3 +324,32 @@ def test_langchain_baseline_splits_raw_files_and_caches(tmp_path):
     again = LangChainBaseline.build(settings, _FakeEmbedder())  # from the cache
     assert again.search("zzz", 1) == b.search("zzz", 1)
     assert b.store.similarity_search("zzz", k=1)[0].metadata["letter_id"] == "brief-a"
+
+
+# --------------------------------------------------------------------- LLM judge
+
+
+def test_judge_parses_verdicts_over_a_real_http_server():
+    from eval.harness import make_judge
+    from fake_openai_server import FakeOpenAIServer
+    from rag.config import Settings
+
+    item = {"question": "Welke landen?", "reference_answer": "Colombia, Bolivia en Peru."}
+    verdicts = iter(["JUIST", "Onjuist, want ...", "misschien"])
+    with FakeOpenAIServer(reply=lambda body: next(verdicts)) as s:
+        judge = make_judge(Settings(llm_base_url=s.base_url, llm_model="fake-model"))
+        assert judge(item, "Colombia en Peru. [1]") is True
+        assert judge(item, "Mexico. [1]") is False
+        assert judge(item, "Colombia. [1]") is None  # unparseable: not counted
+        assert judge(item, "") is False  # a refusal is not sent
+        prompt = s.chat_requests[0].content_of("user")
+    assert "Colombia, Bolivia en Peru." in prompt and "[1]" not in prompt
+    assert len(s.chat_requests) == 3
+
+
+def test_judge_needs_a_configured_server():
+    from eval.harness import make_judge
+    from rag.config import Settings
+
+    with pytest.raises(SystemExit, match="RAG_LLM_BASE_URL"):
+        make_judge(Settings(llm_base_url="", llm_model=""))
