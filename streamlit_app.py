@@ -1,0 +1,485 @@
+"""Briefingassistent: chat over the Kamerbrieven, with sources and a briefing note.
+
+    streamlit run streamlit_app.py        (or: make app)
+
+Three views: Gesprek (chat with cited answers and source cards), Notitie (the
+collected answers, exported to Markdown or Word) and Brieven (the corpus, read
+page by page, and uploading a new letter). One Pipeline per server process
+(st.cache_resource); the logic that needs no Streamlit is in rag/app_helpers.py.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from rag import app_helpers as H
+from rag.config import GENERATORS, MODES, load_settings
+from rag.errors import RagError
+
+log = logging.getLogger("rag.app")
+
+st.set_page_config(page_title="Briefingassistent Kamerbrieven", page_icon="📄", layout="wide")
+
+CSS = """
+<style>
+.rag-card { border: 1px solid rgba(128,128,128,.35); border-left: 4px solid #2563eb; border-radius: 6px;
+  padding: .55rem .8rem; margin: .45rem 0; scroll-margin-top: 5rem; transition: box-shadow .2s, background .2s; }
+.rag-card:target { border-color: #d97706; border-left-color: #d97706; background: rgba(250, 204, 21, .10);
+  box-shadow: 0 0 0 3px rgba(217, 119, 6, .35); }
+.rag-card-plain { border-left-color: #9ca3af; }
+.rag-card-n { float: right; font-weight: 700; color: #2563eb; margin-left: .6rem; }
+.rag-card-title { font-weight: 600; line-height: 1.3; }
+.rag-card-meta { font-size: .85rem; opacity: .75; margin: .1rem 0 .35rem 0; }
+.rag-card-text { font-size: .92rem; line-height: 1.5; }
+.rag-card-text mark { background: #fde68a; color: inherit; padding: 0 .12em; border-radius: 2px; }
+a.rag-cite { text-decoration: none; font-weight: 600; font-size: .9em; }
+a.rag-cite:hover { text-decoration: underline; }
+.rag-refusal { font-weight: 600; font-size: 1.05rem; }
+.rag-page { line-height: 1.55; }
+</style>
+"""
+
+EXAMPLES = (
+    "Welke landen produceren de cocaïne die naar Europa komt?",
+    "Hoeveel meldingen van ongebruikelijke transacties waren er?",
+    "Wat is het internationaal offensief tegen georganiseerde criminaliteit?",
+)
+VIEWS = ("Gesprek", "Notitie", "Brieven")
+
+
+# ------------------------------------------------------------------ pipeline
+@st.cache_resource(show_spinner=False)
+def _guard(corpus_dir: str, index_dir: str, cache_dir: str, embedder: str) -> H.PipelineGuard:
+    """One holder per server (and per corpus/index/embedder configuration)."""
+    return H.PipelineGuard()
+
+
+def get_guard() -> H.PipelineGuard:
+    """The loaded pipeline; the first session loads it with visible progress."""
+    settings = load_settings()
+    guard = _guard(str(settings.corpus_dir), str(settings.index_dir), str(settings.cache_dir), settings.embedder)
+    if guard.pipeline is not None:
+        return guard
+    with st.spinner("De assistent wordt gestart …"), guard.lock:
+        if guard.pipeline is not None:  # another session loaded it meanwhile
+            return guard
+        from rag.pipeline import Pipeline
+
+        with st.status("Eerste start: embedder en index voorbereiden (dit gebeurt één keer) …",
+                       expanded=True) as status:
+            bar = st.progress(0.0, text="Starten …")
+            last = [0.0]
+
+            def progress(message: str, fraction: float | None = None) -> None:
+                if fraction is not None:
+                    last[0] = max(0.0, min(1.0, float(fraction)))
+                bar.progress(last[0], text=message)
+
+            t0 = time.perf_counter()
+            try:
+                guard.pipeline = Pipeline.load(settings, progress=progress)
+            except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+                status.update(label="Starten mislukt", state="error", expanded=True)
+                show_error(exc)
+                st.stop()
+            guard.load_seconds = time.perf_counter() - t0
+            log.info("Pipeline geladen in %.1f s", guard.load_seconds)
+            status.update(label=f"Klaar: embedder en index geladen in {guard.load_seconds:.0f} s",
+                          state="complete", expanded=False)
+    return guard
+
+
+def show_error(exc: BaseException, where=None) -> str:
+    """st.error with message and hint; unexpected errors go to the server log."""
+    if not isinstance(exc, RagError):
+        log.error("Onverwachte fout in de app", exc_info=exc)
+    text = H.error_message(exc)
+    (where or st).error(text)
+    return text
+
+
+# ------------------------------------------------------------------- state
+def init_state() -> None:
+    ss = st.session_state
+    ss.setdefault("messages", [])
+    ss.setdefault("note", [])
+    ss.setdefault("next_id", 1)
+    ss.setdefault("note_title", "Briefingnotitie")
+    ss.setdefault("note_intro", "")
+    ss.setdefault("llm_checked", None)
+
+
+def new_id() -> str:
+    n = st.session_state.next_id
+    st.session_state.next_id = n + 1
+    return f"m{n}"
+
+
+def new_conversation() -> None:
+    st.session_state.messages = []
+
+
+def add_to_note(msgid: str) -> None:
+    for msg in st.session_state.messages:
+        if msg["id"] == msgid and msg.get("answer") is not None:
+            if not any(item.msgid == msgid for item in st.session_state.note):
+                st.session_state.note.append(H.NoteItem.from_answer(msg["answer"], msgid))
+                st.toast("Toegevoegd aan de notitie")
+
+
+def move_note_item(i: int, delta: int) -> None:
+    note = st.session_state.note
+    j = i + delta
+    if 0 <= j < len(note):
+        note[i], note[j] = note[j], note[i]
+
+
+def remove_note_item(i: int) -> None:
+    del st.session_state.note[i]
+
+
+# ----------------------------------------------------------------- sidebar
+def sidebar(pipeline) -> dict:
+    s = pipeline.settings
+    titles = {letter.letter_id: letter.title for letter in pipeline.letters}
+    opts: dict = {}
+    with st.sidebar:
+        st.header("Zoeken")
+        chosen = st.multiselect(
+            "Brieven om in te zoeken", options=list(titles), format_func=lambda lid: titles.get(lid, lid),
+            placeholder="Alle brieven", key="f_letters",
+            help="Leeg laten om in alle brieven te zoeken.",
+        )
+        opts["letters"] = [lid for lid in chosen if lid in titles] or None
+
+        opts["date_from"] = opts["date_to"] = None
+        if st.toggle("Filter op datum", key="f_use_dates"):
+            picked = st.date_input("Periode", value=(date(2020, 1, 1), date.today()), format="DD-MM-YYYY",
+                                   key="f_dates")
+            picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+            if picked and picked[0]:
+                opts["date_from"] = picked[0].isoformat()
+            if len(picked) > 1 and picked[1]:
+                opts["date_to"] = picked[1].isoformat()
+            undated = sum(1 for letter in pipeline.letters if not letter.date)
+            st.caption(f"Let op: brieven zonder datum ({undated} van {len(pipeline.letters)}) doen niet mee "
+                       "zolang het datumfilter aan staat.")
+
+        opts["mode"] = st.selectbox("Zoekmethode", MODES, index=MODES.index(s.mode) if s.mode in MODES else 0,
+                                    format_func=H.MODE_LABELS.get, key="f_mode")
+        opts["k"] = st.slider("Aantal passages (k)", 1, 15, min(max(s.k, 1), 15), key="f_k",
+                              help="Zoveel passages krijgt het antwoord als bewijs.")
+
+        st.header("Antwoord")
+        opts["generator"] = st.radio("Antwoordvorm", GENERATORS,
+                                     index=GENERATORS.index(s.generator) if s.generator in GENERATORS else 0,
+                                     format_func=H.GENERATOR_LABELS.get, key="f_gen")
+        opts["llm"] = None
+        if opts["generator"] == "openai":
+            base = st.text_input("Basis-URL", value=s.llm_base_url, placeholder="http://localhost:11434/v1",
+                                 key="f_base_url")
+            model = st.text_input("Model", value=s.llm_model, placeholder="bijv. qwen2.5:7b-instruct",
+                                  key="f_model")
+            api_key = st.text_input("API-sleutel", value=s.llm_api_key, type="password", key="f_api_key",
+                                    help="Leeg laten als de server geen sleutel vraagt.")
+            opts["llm"] = (base.strip(), model.strip(), api_key.strip())
+            if st.button("Verbinding controleren", key="f_check"):
+                check_llm(pipeline, opts["llm"], force=True)
+            checked = st.session_state.llm_checked
+            if checked and checked[0] == opts["llm"]:
+                if checked[1] is None:
+                    st.success("Server bereikbaar.")
+                else:
+                    st.error(checked[1])
+        st.divider()
+        st.button("Nieuw gesprek", key="new_chat", on_click=new_conversation, icon=":material/add_comment:",
+                  width="stretch")
+        st.caption(f"{len(pipeline.letters)} brieven · embedder {s.embedder}")
+    return opts
+
+
+def check_llm(pipeline, llm: tuple[str, str, str], force: bool = False) -> bool:
+    """check_llm once per server configuration (or on request); remembers the result."""
+    checked = st.session_state.llm_checked
+    if not force and checked and checked[0] == llm:
+        return checked[1] is None
+    base, model, api_key = llm
+    error = None
+    if not base or not model:
+        error = "Vul de basis-URL en het model van de OpenAI-compatibele server in (in de zijbalk)."
+    else:
+        try:
+            with st.spinner("Verbinding met de taalmodelserver controleren …"):
+                pipeline.check_llm(pipeline.settings.replace(llm_base_url=base, llm_model=model, llm_api_key=api_key))
+        except Exception as exc:  # noqa: BLE001
+            if not isinstance(exc, RagError):
+                log.error("Controle taalmodelserver mislukt", exc_info=exc)
+            error = H.error_message(exc)
+    st.session_state.llm_checked = (llm, error)
+    return error is None
+
+
+# ------------------------------------------------------------- conversation
+def render_assistant(msg: dict) -> None:
+    """An answer with its citation links, source cards and actions."""
+    if msg.get("error"):
+        st.error(msg["error"])
+        return
+    ans = msg["answer"]
+    mid = msg["id"]
+    standalone = H.shown_standalone(ans)
+    if standalone:
+        st.caption(f"Gezocht als: {H.md_escape(standalone)}")
+    if ans.abstained:
+        st.markdown(f'<div class="rag-refusal">{H.esc(ans.answer)}</div>', unsafe_allow_html=True)
+        for w in ans.warnings:
+            st.warning(w)
+        if ans.passages:
+            st.markdown("De brieven geven hier geen antwoord op. Dit zijn de passages die er het dichtst bij "
+                        "komen; beoordeel zelf of ze iets zeggen:")
+            st.markdown("".join(H.passage_card_html(p, mid) for p in ans.passages[:3]), unsafe_allow_html=True)
+    else:
+        st.markdown(H.answer_html(ans.answer, mid, {c.n for c in ans.citations}), unsafe_allow_html=True)
+        for w in ans.warnings:
+            st.warning(w)
+        if ans.citations:
+            st.markdown("**Bronnen**")
+            st.markdown("".join(H.source_card_html(c, H.passage_text_for(c, ans.passages), mid)
+                                for c in ans.citations), unsafe_allow_html=True)
+    total = ans.timings_ms.get("total")
+    info = [f"{len(ans.passages)} passages doorzocht", H.GENERATOR_LABELS.get(ans.generator, ans.generator).split(" (")[0]]
+    if total is not None:
+        info.insert(0, f"antwoord in {total / 1000:.1f} s".replace(".", ","))
+    st.caption(" · ".join(info))
+
+    in_note = any(item.msgid == mid for item in st.session_state.note)
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        st.button("In notitie ✓" if in_note else "Toevoegen aan notitie", key=f"add-{mid}", disabled=in_note,
+                  on_click=add_to_note, args=(mid,), icon=":material/note_add:")
+    with c2:
+        with st.expander("Kopiëren als Markdown"):
+            st.code(H.answer_markdown(H.NoteItem.from_answer(ans, mid)), language="markdown", wrap_lines=True)
+
+
+def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
+    """Show the question, stream the answer, then render it in full."""
+    messages = st.session_state.messages
+    history = H.history_pairs(messages)
+    messages.append({"id": new_id(), "role": "user", "content": question})
+    with st.chat_message("user"):
+        st.markdown(H.md_escape(question))
+    mid = new_id()
+    with st.chat_message("assistant"):
+        placeholder = st.empty()
+        pipeline = guard.pipeline
+        generator = opts["generator"]
+        if generator == "openai":
+            if not check_llm(pipeline, opts["llm"]):
+                text = st.session_state.llm_checked[1]
+                placeholder.error(text)
+                messages.append({"id": mid, "role": "assistant", "error": text})
+                return
+            pipeline = H.with_llm_settings(pipeline, *opts["llm"])
+        streamed: list[str] = []
+
+        def on_delta(delta: str) -> None:
+            streamed.append(delta)
+            placeholder.markdown(H.md_escape("".join(streamed)) + " ▌")
+
+        try:
+            with st.spinner("Zoeken in de brieven …"), guard.lock:
+                answer = pipeline.ask(
+                    question, k=opts["k"], mode=opts["mode"], letters=opts["letters"],
+                    date_from=opts["date_from"], date_to=opts["date_to"], generator=generator,
+                    on_delta=on_delta if generator == "openai" else None, history=history or None,
+                )
+        except Exception as exc:  # noqa: BLE001 - RagError: message + hint; others: short text + log
+            text = show_error(exc, placeholder)
+            messages.append({"id": mid, "role": "assistant", "error": text})
+            return
+        if generator != "openai" and not answer.abstained:
+            cited = {c.n for c in answer.citations}
+            for step in H.reveal_steps(answer.answer):  # sentence by sentence
+                placeholder.markdown(H.answer_html(step, mid, cited), unsafe_allow_html=True)
+                time.sleep(0.08)
+        msg = {"id": mid, "role": "assistant", "answer": answer}
+        messages.append(msg)
+        with placeholder.container():
+            render_assistant(msg)
+
+
+def view_chat(guard: H.PipelineGuard, opts: dict) -> None:
+    messages = st.session_state.messages
+    if not messages:
+        st.markdown("Stel een vraag over de Kamerbrieven. Elk antwoord verwijst met [n] naar de passage "
+                    "waarop het steunt; staat het niet in de brieven, dan zegt de assistent dat.")
+        st.caption("Bijvoorbeeld: " + " · ".join(f"“{q}”" for q in EXAMPLES))
+    for msg in messages:
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.markdown(H.md_escape(msg["content"]))
+            else:
+                render_assistant(msg)
+    question = st.chat_input("Stel een vraag over de brieven …", key="question")
+    if question is not None:
+        ask(guard, question, opts)
+
+
+# -------------------------------------------------------------------- note
+def view_note() -> None:
+    st.subheader("Briefingnotitie")
+    # Widget state is dropped while another view is shown: keep the values in
+    # plain session keys and give the widgets copies.
+    ss = st.session_state
+    ss.note_title_w, ss.note_intro_w = ss.note_title, ss.note_intro
+    st.text_input("Titel", key="note_title_w", on_change=lambda: ss.update(note_title=ss.note_title_w))
+    st.text_area("Inleiding", key="note_intro_w", height=100,
+                 placeholder="Korte inleiding: aanleiding en doel van de notitie.",
+                 on_change=lambda: ss.update(note_intro=ss.note_intro_w))
+    items: list[H.NoteItem] = st.session_state.note
+    if not items:
+        st.info("De notitie is nog leeg. Kies ‘Toevoegen aan notitie’ onder een antwoord in het gesprek.")
+        return
+    num = H.number_note(items)
+    for i, (item, text) in enumerate(zip(items, num.texts)):
+        with st.container(border=True):
+            st.markdown(f"**{i + 1}. {H.md_escape(item.question)}**")
+            if item.standalone_question:
+                st.caption(f"Gezocht als: {H.md_escape(item.standalone_question)}")
+            st.markdown(H.REFUSAL_TEXT if item.abstained else H.md_escape(text))
+            with st.container(horizontal=True):
+                st.button("↑", key=f"up-{item.msgid}-{i}", on_click=move_note_item, args=(i, -1),
+                          disabled=i == 0, help="Omhoog")
+                st.button("↓", key=f"down-{item.msgid}-{i}", on_click=move_note_item, args=(i, 1),
+                          disabled=i == len(items) - 1, help="Omlaag")
+                st.button("Verwijderen", key=f"del-{item.msgid}-{i}", on_click=remove_note_item, args=(i,))
+    if num.references:
+        st.markdown("**Referenties**")
+        st.markdown("\n".join(f"[{c.n}] {H.md_escape(H.reference_text(c))}  " for c in num.references))
+    if num.sources:
+        st.markdown("**Bronnen**")
+        st.markdown("\n".join(f"- {H.md_escape(H.source_text(*s))}" for s in num.sources))
+
+    title, intro = st.session_state.note_title, st.session_state.note_intro
+    markdown = H.note_markdown(title, intro, items)
+    name = H.file_slug(title)
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button("Download Markdown", markdown, file_name=f"{name}.md", mime="text/markdown",
+                       on_click="ignore", icon=":material/download:", key="dl_md")
+    c2.download_button("Download Word (DOCX)", H.note_docx(title, intro, items), file_name=f"{name}.docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       on_click="ignore", icon=":material/download:", key="dl_docx")
+    with st.expander("Markdown bekijken en kopiëren"):
+        st.code(markdown, language="markdown", wrap_lines=True)
+
+
+# ------------------------------------------------------------------ letters
+def view_letters(guard: H.PipelineGuard) -> None:
+    pipeline = guard.pipeline
+    flash = st.session_state.pop("flash", None)
+    if flash:
+        st.success(flash)
+    st.subheader("Brieven in het corpus")
+    st.table(
+        [{"Titel": x.title, "Soort": x.kind, "Datum": H.dutch_date(x.date) if x.date else "—",
+          "Kamerstuk": x.kamerstuk or "—", "Minister": x.minister or "—", "Toelichting": x.note}
+         for x in pipeline.letters],
+        hide_index=True, border="horizontal",
+    )
+    titles = {x.letter_id: x.title for x in pipeline.letters}
+    chosen = st.selectbox("Brief lezen", list(titles), format_func=lambda lid: titles.get(lid, lid), key="read_letter")
+    if chosen:
+        letter = pipeline.letter(chosen)
+        st.markdown(H.meta_line_html(letter.title, letter.kamerstuk, letter.date, None), unsafe_allow_html=True)
+        try:
+            pages = pipeline.letter_text(chosen)
+        except Exception as exc:  # noqa: BLE001
+            show_error(exc)
+            pages = []
+        for n, text in pages:
+            with st.expander(f"Pagina {n}"):
+                st.markdown(H.letter_page_html(text), unsafe_allow_html=True)
+
+    st.subheader("Brief toevoegen")
+    from rag.corpus import KINDS
+
+    with st.form("upload", clear_on_submit=True):
+        upload = st.file_uploader("Bestand (.txt, .md of .pdf)", type=["txt", "md", "pdf"], key="upload_file")
+        c1, c2 = st.columns(2)
+        title = c1.text_input("Titel (leeg: uit de tekst)", key="upload_title")
+        kind = c2.selectbox("Soort", KINDS, key="upload_kind")
+        c3, c4 = st.columns(2)
+        when = c3.text_input("Datum (JJJJ-MM-DD, leeg als onbekend)", key="upload_date")
+        kamerstuk = c4.text_input("Kamerstuk (bijv. 29 911, nr. 355)", key="upload_kamerstuk")
+        submitted = st.form_submit_button("Toevoegen en indexeren", icon=":material/upload_file:")
+    if submitted:
+        if upload is None:
+            st.warning("Kies eerst een bestand.")
+            return
+        ingest(guard, upload, {"title": title.strip(), "kind": kind, "date": when.strip(),
+                               "kamerstuk": kamerstuk.strip()})
+
+
+def ingest(guard: H.PipelineGuard, upload, meta: dict) -> None:
+    pipeline = guard.pipeline
+    before = {x.letter_id for x in pipeline.letters}
+    folder = Path(tempfile.mkdtemp(prefix="rag-upload-"))
+    bar = st.progress(0.0, text="Bestand opslaan …")
+    last = [0.0]
+
+    def progress(message: str, fraction: float | None = None) -> None:
+        if fraction is not None:
+            last[0] = max(0.0, min(1.0, float(fraction)))
+        bar.progress(last[0], text=message)
+
+    try:
+        path = folder / (Path(upload.name).name or "brief.txt")
+        path.write_bytes(upload.getvalue())
+        with guard.lock:
+            added = pipeline.ingest([path], progress, **{k: v for k, v in meta.items() if v})
+    except Exception as exc:  # noqa: BLE001 - the index in use stays as it was
+        bar.empty()
+        show_error(exc)
+        st.info("De bestaande index is ongewijzigd en blijft doorzoekbaar.")
+        return
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    bar.progress(1.0, text="Klaar")
+    new = [x for x in added if x.letter_id not in before]
+    if new:
+        st.session_state.flash = "Toegevoegd en direct doorzoekbaar: " + "; ".join(x.title for x in new)
+    else:
+        st.session_state.flash = "Deze brief stond al in het corpus: " + "; ".join(x.title for x in added)
+    st.rerun()
+
+
+# -------------------------------------------------------------------- main
+def main() -> None:
+    st.markdown(CSS, unsafe_allow_html=True)
+    init_state()
+    st.title("Briefingassistent Kamerbrieven")
+    guard = get_guard()
+    opts = sidebar(guard.pipeline)
+    count = len(st.session_state.note)
+    labels = {"Gesprek": "Gesprek", "Notitie": f"Notitie ({count})" if count else "Notitie", "Brieven": "Brieven"}
+    view = st.segmented_control("Weergave", VIEWS, default="Gesprek", required=True, format_func=labels.get,
+                                key="view", label_visibility="collapsed")
+    if view == "Notitie":
+        view_note()
+    elif view == "Brieven":
+        view_letters(guard)
+    else:
+        view_chat(guard, opts)
+
+
+try:
+    main()
+except Exception as exc:  # noqa: BLE001 - last resort: a short message, the traceback in the log
+    show_error(exc)

@@ -1,0 +1,298 @@
+"""The Streamlit app (streamlit_app.py) through Streamlit's AppTest, and the
+pure helpers behind it (rag/app_helpers.py).
+
+AppTest runs the script in this process: the Pipeline is loaded once per
+corpus/index configuration (st.cache_resource) and shared by the tests.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rag import app_helpers as H
+from rag.errors import InputError, LLMError
+from rag.records import Answer, Chunk, Citation, Passage
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+TIMEOUT = 240  # the first run loads the embedder and index
+COCAINE = "Welke landen produceren de cocaïne die naar Europa komt?"
+REFUSED = "Wie is de burgemeester van Amsterdam?"
+
+CARD = re.compile(r'<div class="rag-card[^"]*" id="([^"]+)">.*?<div class="rag-card-title">(.*?)</div>', re.S)
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input(key="question").set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _submit(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Toevoegen en indexeren").click().run()
+
+
+def _cards(at: AppTest) -> list[tuple[str, str]]:
+    return CARD.findall(_html(at))
+
+
+@pytest.fixture(scope="module")
+def chat():
+    """One conversation: a question and a follow-up."""
+    at = _app()
+    _ask(at, COCAINE)
+    return at
+
+
+# ------------------------------------------------------------------ app
+def test_answer_has_markers_linked_to_source_cards(chat):
+    html = _html(chat)
+    assert "Colombia" in html
+    links = set(re.findall(r'<a class="rag-cite" href="#(bron-m2-\d+)"', html))
+    cards = {cid for cid, _ in _cards(chat)}
+    assert links and links <= cards, (links, cards)
+    assert "<mark>" in html and "Kamerstuk 29 911, nr. 355" in html and "p. 2" in html
+    assert not chat.error
+    assert [b.label for b in chat.button if b.key == "add-m2"] == ["Toevoegen aan notitie"]
+    # the single answer as Markdown with its references, in an st.code (copy button)
+    code = [c.value for c in chat.code]
+    assert code and "**Referenties**" in code[0] and "[1] Toekomstagenda" in code[0]
+
+
+def test_follow_up_uses_the_conversation(chat):
+    _ask(chat, "En welke transitlanden worden genoemd?")
+    captions = [c.value for c in chat.caption]
+    assert any(c.startswith("Gezocht als:") and "cocaïne" in c for c in captions), captions
+    assert any(cid.startswith("bron-m4-") for cid, _ in _cards(chat))
+
+
+def test_note_collects_answers_and_offers_downloads(chat):
+    chat.button(key="add-m2").click().run()
+    assert [b.label for b in chat.button if b.key == "add-m2"] == ["In notitie ✓"]
+    chat.segmented_control(key="view").set_value("Notitie").run()
+    assert not chat.exception
+    assert {d.label for d in chat.download_button} == {"Download Markdown", "Download Word (DOCX)"}
+    md = chat.code[0].value
+    assert md.startswith("# Briefingnotitie") and "## Referenties" in md and "## Bronnen" in md
+    assert f"## 1. {COCAINE}" in md
+    chat.segmented_control(key="view").set_value("Gesprek").run()
+
+
+def test_refusal_offers_closest_passages():
+    at = _app()
+    _ask(at, REFUSED)
+    html = _html(at)
+    assert '<div class="rag-refusal">Dat staat niet in deze brieven.</div>' in html
+    assert "rag-card-plain" in html  # closest passages for the user to judge
+    assert 'class="rag-cite"' not in html
+
+
+def test_letter_filter_restricts_sources():
+    at = _app()
+    at.multiselect(key="f_letters").set_value(["kamervragen-2022"]).run()
+    _ask(at, COCAINE)
+    titles = {title for _, title in _cards(at)}
+    assert titles == {"Beantwoording Kamervragen Van der Werf en Sneller over de internationale aanpak van "
+                      "georganiseerde drugscriminaliteit"}, titles
+
+
+def test_date_filter_warns_about_undated_letters():
+    at = _app()
+    at.toggle(key="f_use_dates").set_value(True).run()
+    assert any("brieven zonder datum (4 van 5)" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("   ?  ", "De vraag"),
+    ("waarom " * 400, "De vraag is te lang"),
+])
+def test_bad_questions_get_a_clear_message(question, expected):
+    at = _app()
+    _ask(at, question)
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith(expected), errors
+    assert "Traceback" not in errors[0]
+
+
+def test_unreachable_llm_server_is_reported():
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    at = _app()
+    at.radio(key="f_gen").set_value("openai").run()
+    at.text_input(key="f_base_url").set_value(f"http://127.0.0.1:{port}/v1").run()
+    at.text_input(key="f_model").set_value("test-model").run()
+    _ask(at, COCAINE)
+    errors = [e.value for e in at.error]
+    assert errors and f"127.0.0.1:{port}" in errors[0], errors
+    assert not at.exception
+
+
+def test_letters_view_reads_pages():
+    at = _app()
+    at.segmented_control(key="view").set_value("Brieven").run()
+    assert not at.exception
+    assert len(at.table) == 1
+    assert any(e.label == "Pagina 1" for e in at.expander)
+    assert "rag-page" in _html(at)
+
+
+def test_upload_makes_a_letter_searchable(tmp_path, monkeypatch, settings):
+    """Upload in the Brieven view -> ingest into a copy of corpus and index."""
+    shutil.copytree(settings.corpus_dir, tmp_path / "corpus")
+    shutil.copytree(settings.index_dir, tmp_path / "index")
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(tmp_path / "corpus"))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    at = _app()
+    at.segmented_control(key="view").set_value("Brieven").run()
+    letter = (
+        " Geachte voorzitter,\n\nHierbij informeer ik uw Kamer over het nieuwe programma Zeehavenveiligheid "
+        "Vlissingen. Het programma start op 1 maart 2026 en kost 12 miljoen euro per jaar.\n"
+    )
+    at.file_uploader(key="upload_file").set_value(("zeehaven.txt", letter.encode(), "text/plain"))
+    at.text_input(key="upload_title").set_value("Zeehavenveiligheid Vlissingen")
+    _submit(at)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Zeehavenveiligheid Vlissingen" in s.value for s in at.success)
+    assert (tmp_path / "corpus" / "zeehavenveiligheid-vlissingen.txt").is_file()
+
+    at.segmented_control(key="view").set_value("Gesprek").run()
+    _ask(at, "Wanneer start het programma Zeehavenveiligheid Vlissingen?")
+    assert "1 maart 2026" in _html(at)
+    assert "Zeehavenveiligheid Vlissingen" in {t for _, t in _cards(at)}
+
+    # A file that cannot be read: the error is shown, the corpus stays as it was.
+    at.segmented_control(key="view").set_value("Brieven").run()
+    at.file_uploader(key="upload_file").set_value(("kapot.pdf", b"%PDF-1.4 kapot", "application/pdf"))
+    _submit(at)
+    assert not at.exception
+    assert at.error and "Traceback" not in at.error[0].value
+    assert len(list((tmp_path / "corpus").glob("*.json"))) == 6
+
+
+# ------------------------------------------------------------- helpers
+def _cit(n, quote, chunk_id="a:001", letter_id="a", title="Brief A", kamerstuk="29 911, nr. 1",
+         date="2022-11-10", page=3):
+    return Citation(n=n, chunk_id=chunk_id, letter_id=letter_id, title=title, kamerstuk=kamerstuk,
+                    date=date, page=page, quote=quote)
+
+
+def _items():
+    a1 = H.NoteItem(question="Vraag een?", answer="Eerste zin. [1] Tweede zin. [2]",
+                    citations=(_cit(1, "Eerste zin."), _cit(2, "Tweede zin.", chunk_id="b:004", letter_id="b",
+                                                                    title="Brief B", kamerstuk="", date="", page=7)),
+                    msgid="m2")
+    a2 = H.NoteItem(question="En vraag twee?", answer="Derde zin. [1] Eerste zin. [2]",
+                    citations=(_cit(1, "Derde zin.", chunk_id="a:009", page=5), _cit(2, "Eerste zin.")),
+                    standalone_question="Vraag een? En vraag twee?", msgid="m4")
+    refused = H.NoteItem(question="Wie is de burgemeester?", answer=H.REFUSAL_TEXT, abstained=True, msgid="m6")
+    return [a1, a2, refused]
+
+
+def test_number_note_renumbers_across_the_note():
+    num = H.number_note(_items())
+    assert num.texts[0] == "Eerste zin. [1] Tweede zin. [2]"
+    assert num.texts[1] == "Derde zin. [3] Eerste zin. [1]"  # the same quote keeps its number
+    assert [c.n for c in num.references] == [1, 2, 3]
+    assert [c.quote for c in num.references] == ["Eerste zin.", "Tweede zin.", "Derde zin."]
+    assert num.sources == [("Brief A", "29 911, nr. 1", "2022-11-10"), ("Brief B", "", "")]
+
+
+def test_note_markdown():
+    md = H.note_markdown("Notitie over X", "Korte inleiding.", _items())
+    assert md.startswith("# Notitie over X\n\nKorte inleiding.\n")
+    assert "## 2. En vraag twee?" in md and "*Gezocht als: Vraag een? En vraag twee?*" in md
+    assert "Derde zin. [3] Eerste zin. [1]" in md
+    assert "[1] Brief A, Kamerstuk 29 911, nr. 1, 10 november 2022, p. 3: “Eerste zin.”" in md
+    assert "[2] Brief B, geen Kamerstuknummer, datum onbekend, p. 7: “Tweede zin.”" in md
+    assert "## 3. Wie is de burgemeester?\n\nDat staat niet in deze brieven." in md
+    assert "- Brief A, Kamerstuk 29 911, nr. 1, 10 november 2022" in md.split("## Bronnen")[1]
+
+
+def test_note_docx_opens_with_numbered_references():
+    from docx import Document
+
+    doc = Document(io.BytesIO(H.note_docx("Notitie over X", "Korte inleiding.", _items())))
+    paras = [p.text for p in doc.paragraphs]
+    assert paras[0] == "Notitie over X" and "Korte inleiding." in paras
+    assert "2. En vraag twee?" in paras and "Derde zin. [3] Eerste zin. [1]" in paras
+    refs = paras[paras.index("Referenties") + 1 : paras.index("Bronnen")]
+    assert refs == [
+        "[1] Brief A, Kamerstuk 29 911, nr. 1, 10 november 2022, p. 3: “Eerste zin.”",
+        "[2] Brief B, geen Kamerstuknummer, datum onbekend, p. 7: “Tweede zin.”",
+        "[3] Brief A, Kamerstuk 29 911, nr. 1, 10 november 2022, p. 5: “Derde zin.”",
+    ]
+    assert paras[paras.index("Bronnen") + 1 :] == ["Brief A, Kamerstuk 29 911, nr. 1, 10 november 2022",
+                                                   "Brief B, geen Kamerstuknummer, datum onbekend"]
+
+
+def test_answer_markdown_for_copying():
+    md = H.answer_markdown(_items()[1])
+    assert md.startswith("**Vraag:** En vraag twee?")
+    assert "Derde zin. [1] Eerste zin. [2]" in md  # numbered within the answer
+    assert "[1] Brief A, Kamerstuk 29 911, nr. 1, 10 november 2022, p. 5: “Derde zin.”" in md
+
+
+def test_rendering_escapes_letter_text_and_links_markers():
+    html = H.answer_html("Een <script>x</script> & $5 [1] en [7].", "m3", {1})
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html and "$" not in html
+    assert '<a class="rag-cite" href="#bron-m3-1" title="Naar bron 1">[1]</a>' in html
+    assert html.endswith("en [7].")  # no card, no link
+
+    chunk = "Inleiding <b>vet</b>.\nDe  landen zijn\nColombia en Peru. Slot."
+    card = H.source_card_html(_cit(2, "De landen zijn Colombia en Peru."), chunk, "m3")
+    assert card.startswith('<div class="rag-card" id="bron-m3-2">')
+    assert "<mark>De  landen zijn<br>Colombia en Peru.</mark>" in card
+    assert "&lt;b&gt;vet&lt;/b&gt;" in card and "<b>" not in card
+    assert "\n" not in card  # one HTML block for markdown
+
+
+def test_excerpt_and_reveal():
+    text = "a " * 400 + "Het citaat staat hier. " + "b " * 400
+    before, quote, after = H.excerpt(text, "Het citaat staat hier.", context=50)
+    assert quote == "Het citaat staat hier." and before.startswith("… ") and after.endswith(" …")
+    assert H.reveal_steps("Zin een. [1] Zin twee. [2][3] Drie.") == [
+        "Zin een. [1]", "Zin een. [1] Zin twee. [2][3]", "Zin een. [1] Zin twee. [2][3] Drie."]
+
+
+def test_conversation_glue():
+    ans = Answer(question="En hoeveel?", answer="Tien. [1]", abstained=False,
+                 standalone_question="Hoeveel meldingen? En hoeveel?")
+    refused = Answer(question="Wie?", answer=H.REFUSAL_TEXT, abstained=True)
+    msgs = [{"role": "user", "content": "En hoeveel?"}, {"role": "assistant", "id": "m2", "answer": ans},
+            {"role": "assistant", "id": "m3", "error": "kapot"}, {"role": "assistant", "id": "m4", "answer": refused}]
+    assert H.history_pairs(msgs) == [("En hoeveel?", "Tien. [1]"), ("Wie?", "")]
+    assert H.shown_standalone(ans) == "Hoeveel meldingen? En hoeveel?"
+    assert H.shown_standalone(Answer(question="X?", answer="", abstained=True, standalone_question="x?")) is None
+
+
+def test_error_messages_never_show_tracebacks():
+    assert H.error_message(InputError("De vraag is leeg.", "Typ een vraag.")) == "De vraag is leeg.\n\nTyp een vraag."
+    assert H.error_message(LLMError("Server onbereikbaar")) == "Server onbereikbaar"
+    msg = H.error_message(KeyError("x"))
+    assert msg.startswith("Er ging iets mis: KeyError. Probeer het opnieuw")
+
+
+def test_passage_card_for_refusals():
+    chunk = Chunk(chunk_id="a:1", letter_id="a", title="Brief <A>", date="", kamerstuk="", pages=(4,),
+                  section="", start=0, end=10, text="Tekst & meer")
+    card = H.passage_card_html(Passage(chunk, 1, 0.5), "m9")
+    assert "Brief &lt;A&gt;" in card and "Tekst &amp; meer" in card and "p. 4" in card
