@@ -9,7 +9,6 @@ page by page, and uploading a new letter). One Pipeline per server process
 """
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 import time
@@ -17,12 +16,13 @@ from datetime import date
 from pathlib import Path
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from rag import app_helpers as H
 from rag.config import GENERATORS, MODES, load_settings
 from rag.errors import RagError
 
-log = logging.getLogger("rag.app")
+log = get_logger("rag.app")  # the server log
 
 st.set_page_config(page_title="Briefingassistent Kamerbrieven", page_icon="📄", layout="wide")
 

@@ -208,14 +208,14 @@ def reveal_steps(text: str) -> list[str]:
 # ---------------------------------------------------------- conversation
 def history_pairs(messages: Sequence[dict]) -> list[tuple[str, str]]:
     """(question, answer text) of the conversation's answered turns, in order,
-    for Pipeline.ask(history=...). Errors and refusals are left out of it:
-    a refusal gives a follow-up nothing to lean on but the question, which
-    is kept."""
+    for Pipeline.ask(history=...). Turns that failed are left out; a refusal
+    keeps its question with an empty answer."""
     pairs: list[tuple[str, str]] = []
     for msg in messages:
         ans = msg.get("answer") if msg.get("role") == "assistant" else None
         if isinstance(ans, Answer):
-            pairs.append((ans.question, "" if ans.abstained else ans.answer))
+            # The standalone form, so a chain of follow-ups keeps its subject.
+            pairs.append((ans.standalone_question or ans.question, "" if ans.abstained else ans.answer))
     return pairs
 
 

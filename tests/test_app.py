@@ -130,6 +130,21 @@ def test_bad_questions_get_a_clear_message(question, expected):
     assert "Traceback" not in errors[0]
 
 
+def test_unexpected_error_shows_short_message(monkeypatch):
+    from rag.pipeline import Pipeline
+
+    def broken(self, *a, **kw):
+        raise KeyError("intern")
+
+    at = _app()
+    monkeypatch.setattr(Pipeline, "ask", broken)
+    _ask(at, COCAINE)
+    errors = [e.value for e in at.error]
+    assert errors == ["Er ging iets mis: KeyError. Probeer het opnieuw of start een nieuw gesprek; "
+                      "de details staan in het serverlog."], errors
+    assert not at.exception
+
+
 def test_unreachable_llm_server_is_reported():
     import socket
 
@@ -144,6 +159,31 @@ def test_unreachable_llm_server_is_reported():
     errors = [e.value for e in at.error]
     assert errors and f"127.0.0.1:{port}" in errors[0], errors
     assert not at.exception
+
+
+def test_llm_answer_is_streamed_and_cited():
+    """The OpenAI-compatible path against a local fake server: the answer is
+    streamed (on_delta) and its markers become links to source cards."""
+    try:
+        from tests.fake_openai_server import FakeOpenAIServer
+    except ImportError:
+        from fake_openai_server import FakeOpenAIServer
+
+    reply = "De cocaïne wordt geproduceerd in Colombia, Bolivia en Peru [1]."
+    with FakeOpenAIServer(reply=reply) as srv:
+        at = _app()
+        at.radio(key="f_gen").set_value("openai").run()
+        at.text_input(key="f_base_url").set_value(srv.base_url).run()
+        at.text_input(key="f_model").set_value("fake-model").run()
+        at.button(key="f_check").click().run()
+        assert [x.value for x in at.success] == ["Server bereikbaar."]
+        _ask(at, COCAINE)
+        assert not at.error, [e.value for e in at.error]
+        html = _html(at)
+        assert "Colombia, Bolivia en Peru" in html
+        assert '<a class="rag-cite" href="#bron-m2-1"' in html and 'id="bron-m2-1"' in html
+        assert srv.chat_requests and srv.chat_requests[-1].body.get("stream") is True
+        assert "OpenAI-compatibel" in " ".join(c.value for c in at.caption)
 
 
 def test_letters_view_reads_pages():
@@ -279,7 +319,7 @@ def test_conversation_glue():
     refused = Answer(question="Wie?", answer=H.REFUSAL_TEXT, abstained=True)
     msgs = [{"role": "user", "content": "En hoeveel?"}, {"role": "assistant", "id": "m2", "answer": ans},
             {"role": "assistant", "id": "m3", "error": "kapot"}, {"role": "assistant", "id": "m4", "answer": refused}]
-    assert H.history_pairs(msgs) == [("En hoeveel?", "Tien. [1]"), ("Wie?", "")]
+    assert H.history_pairs(msgs) == [("Hoeveel meldingen? En hoeveel?", "Tien. [1]"), ("Wie?", "")]
     assert H.shown_standalone(ans) == "Hoeveel meldingen? En hoeveel?"
     assert H.shown_standalone(Answer(question="X?", answer="", abstained=True, standalone_question="x?")) is None
 
