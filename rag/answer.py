@@ -22,6 +22,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from .citations import citation_from
+from .lang import is_english
 from .records import Answer, Citation, Passage
 from .sentences import sentence_spans
 
@@ -45,13 +46,6 @@ class Candidate:
     @property
     def score(self) -> float:
         return W_DENSE * self.dense + W_LEXICAL * self.lexical
-
-
-def is_english(question: str) -> bool:
-    words = re.findall(r"[a-z]+", question.lower())
-    english = {"the", "what", "which", "who", "how", "does", "did", "is", "are", "of", "and", "to", "in", "when", "why", "for", "with"}
-    dutch = {"de", "het", "een", "wat", "welke", "wie", "hoe", "is", "zijn", "van", "en", "in", "wanneer", "waarom", "voor", "met"}
-    return sum(w in english for w in words) > sum(w in dutch for w in words)
 
 
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:

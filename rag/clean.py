@@ -319,7 +319,10 @@ def clean_letter(raw: str) -> CleanText:
                 or _is_heading(text, prev_text, nxt, width)
                 # A blank line ends a paragraph, except mid-sentence: the
                 # extraction also leaves blank lines inside sentences.
-                or (gap and not text[:1].islower())
+                # (lowercase next line, or a long line cut mid-sentence before a name:
+                # "het voornemen om vanuit" / "Caribisch Nederland").
+                or (gap and not text[:1].islower()
+                    and (prev_text.endswith(_TERMINAL) or len(prev_text) < 0.7 * width))
                 # A Kamervraag ends in "?" and its answer may follow with no
                 # blank line (e.g. across a page break).
                 or (prev_text.endswith("?") and not text[:1].islower())

@@ -82,8 +82,10 @@ def chunk_corpus(settings: Settings, letters: list[Letter] | None = None) -> lis
     return out
 
 
-def chunker_version() -> str:
-    return CHUNKER_VERSION
+def chunker_version(settings: Settings) -> str:
+    """Identifies how chunks were made: code version and size settings, so a
+    changed setting makes the index stale instead of silently mixed."""
+    return f"{CHUNKER_VERSION}/tokens={settings.chunk_tokens}/overlap={settings.chunk_overlap_sentences}"
 
 
 def _slug(text: str) -> str:

@@ -136,7 +136,7 @@ class Pipeline:
         hashes = corpus.corpus_hashes(letters)
         try:
             return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
-                              chunker_version=corpus.chunker_version(), corpus_hashes=hashes)
+                              chunker_version=corpus.chunker_version(settings), corpus_hashes=hashes)
         except StaleIndex as exc:
             progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
         except MissingIndex:
@@ -151,7 +151,7 @@ class Pipeline:
         progress(f"{len(chunks)} passages uit {len(letters)} brieven", None)
         build_index(
             chunks, embedder, settings.index_dir,
-            chunker_version=corpus.chunker_version(), corpus_hashes=corpus.corpus_hashes(letters),
+            chunker_version=corpus.chunker_version(settings), corpus_hashes=corpus.corpus_hashes(letters),
             progress=lambda done, total: progress(f"Inbedden {done}/{total}", done / total if total else 1.0),
         )
         return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension)

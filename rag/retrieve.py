@@ -134,6 +134,9 @@ def date_bound(value: str, *, end: bool) -> str:
     return f"{year}-{month}-{day}"
 
 
+FOOTNOTE_WEIGHT = 0.5
+
+
 @dataclass(frozen=True)
 class _Ranked:
     rows: list[int]  # best first
@@ -288,6 +291,13 @@ class Retriever:
                     [self._ids[r] for r in self._bm25_rank(bm25, n, mask)],
                 ],
                 self.settings.rrf_k,
+            )
+            # Footnotes stay findable, but a reference ranks below the body
+            # text that says the same.
+            fused = sorted(
+                ((cid, score * (FOOTNOTE_WEIGHT if self.chunks[self._row[cid]].kind == "footnote" else 1.0))
+                 for cid, score in fused),
+                key=lambda x: -x[1],
             )
             ranked = [(self._row[cid], score) for cid, score in fused[:k]]
 

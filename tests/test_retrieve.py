@@ -397,11 +397,11 @@ def real():
     index_dir = settings.cache_dir / "test-index"
     build_index(
         chunk_corpus(settings, letters), embedder, index_dir,
-        chunker_version=chunker_version(), corpus_hashes=corpus_hashes(letters),
+        chunker_version=chunker_version(settings), corpus_hashes=corpus_hashes(letters),
     )
     loaded = load_index(
         index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
-        chunker_version=chunker_version(), corpus_hashes=corpus_hashes(letters),
+        chunker_version=chunker_version(settings), corpus_hashes=corpus_hashes(letters),
     )
     return Retriever(loaded, embedder, settings)
 
