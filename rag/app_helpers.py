@@ -11,7 +11,6 @@ All letter text is passed through html.escape before it is put in HTML.
 """
 from __future__ import annotations
 
-import copy
 import html
 import io
 import re
@@ -240,12 +239,8 @@ def error_message(exc: BaseException) -> str:
 def with_llm_settings(pipeline, base_url: str, model: str, api_key: str):
     """A shallow copy of the (shared) pipeline whose settings carry this
     session's LLM server, so sessions never change each other's settings."""
-    p = copy.copy(pipeline)
-    p.settings = pipeline.settings.replace(llm_base_url=base_url.strip(), llm_model=model.strip(),
-                                           llm_api_key=api_key.strip())
-    if hasattr(p, "_chain"):
-        p._chain = None  # a cached chain is bound to the original's settings
-    return p
+    return pipeline.with_settings(llm_base_url=base_url.strip(), llm_model=model.strip(),
+                                  llm_api_key=api_key.strip())
 
 
 # ------------------------------------------------------------------- note

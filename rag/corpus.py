@@ -180,3 +180,11 @@ def _guess_title(text: str) -> str:
         if 8 <= len(s) <= 120:
             return s
     return ""
+
+
+def remove_letter(letter: Letter, settings: Settings) -> None:
+    """Undo add_letter (used when the index could not be rebuilt)."""
+    stem = Path(letter.file).stem
+    for path in (settings.corpus_dir / letter.file, settings.corpus_dir / f"{stem}.json",
+                 settings.corpus_dir / f"{letter.letter_id}.json"):
+        path.unlink(missing_ok=True)

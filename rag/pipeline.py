@@ -10,7 +10,9 @@ The CLI, the eval harness and the Streamlit app all go through this class.
 from __future__ import annotations
 
 import hashlib
+import copy
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -72,14 +74,16 @@ class _QueryMemo:
 
     def __init__(self, embedder):
         self._embedder = embedder
-        self._last: tuple[str, np.ndarray] | None = None
+        # Per thread: the app serves several sessions from one pipeline.
+        self._local = threading.local()
 
     def encode_queries(self, texts: list[str], *args, **kw) -> np.ndarray:
-        if len(texts) == 1 and self._last and self._last[0] == texts[0]:
-            return self._last[1]
+        last = getattr(self._local, "last", None)
+        if len(texts) == 1 and last and last[0] == texts[0]:
+            return last[1]
         vecs = self._embedder.encode_queries(texts, *args, **kw)
         if len(texts) == 1:
-            self._last = (texts[0], vecs)
+            self._local.last = (texts[0], vecs)
         return vecs
 
     def __getattr__(self, name: str):
@@ -160,9 +164,18 @@ class Pipeline:
     def ingest(self, paths: Sequence[Path], progress: Progress = _quiet, **meta: Any) -> list[Letter]:
         """Add letters (if any) and bring the index up to date. On any failure
         the previous index stays live (index writes are atomic)."""
-        added = [corpus.add_letter(Path(p), self.settings, **meta) for p in paths]
-        letters = corpus.load_letters(self.settings)
-        index = self._build(self.settings, letters, self.embedder, progress)
+        before = {x.letter_id for x in corpus.load_letters(self.settings)}
+        added: list[Letter] = []
+        try:
+            added = [corpus.add_letter(Path(p), self.settings, **meta) for p in paths]
+            letters = corpus.load_letters(self.settings)
+            index = self._build(self.settings, letters, self.embedder, progress)
+        except BaseException:
+            # Corpus and index stay in step: letters this call added go again.
+            for letter in added:
+                if letter.letter_id not in before:
+                    corpus.remove_letter(letter, self.settings)
+            raise
         self.__init__(self.settings, letters, self.embedder, index, progress)  # noqa: PLC2801 - refresh in place
         return added
 
@@ -244,6 +257,15 @@ class Pipeline:
             answer.standalone_question = standalone
         answer.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         return answer
+
+    def with_settings(self, **changes: Any) -> "Pipeline":
+        """The same loaded pipeline (embedder, index, answerer) with other
+        per-call settings, e.g. one app session's LLM server; the original
+        is not changed."""
+        p = copy.copy(self)
+        p.settings = self.settings.replace(**changes)
+        p._chain = None  # the chain is bound to its pipeline's settings
+        return p
 
     # ------------------------------------------------------- conversation
     def condense(self, history: list[tuple[str, str]] | None, question: str, generator: str | None = None) -> str:

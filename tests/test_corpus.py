@@ -100,3 +100,28 @@ def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, co
     with pytest.raises(InputError):
         p.ingest([bad])
     assert p.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?").citations
+
+
+def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, pipeline, monkeypatch):
+    from rag.pipeline import Pipeline
+
+    p = Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index)
+    before = sorted(x.name for x in corpus_settings.corpus_dir.iterdir())
+
+    def boom(*a, **kw):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Pipeline, "_build", staticmethod(boom))
+    f = tmp_path / "zeehaven.txt"
+    f.write_text(LETTER, encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        p.ingest([f])
+    assert sorted(x.name for x in corpus_settings.corpus_dir.iterdir()) == before
+    assert p.ask("Wat is het project Fortius?").citations  # still answering from the old index
+
+
+def test_with_settings_leaves_the_shared_pipeline_alone(pipeline):
+    p = pipeline.with_settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    assert p.settings.llm_base_url == "http://127.0.0.1:9/v1"
+    assert pipeline.settings.llm_base_url != p.settings.llm_base_url
+    assert p.retriever is pipeline.retriever and p.chain is not pipeline.chain
