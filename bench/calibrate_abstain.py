@@ -3,7 +3,7 @@
     .venv/bin/python bench/calibrate_abstain.py
 
 For every question of the eval sets it computes the evidence strength the
-answerer compares against `abstain_threshold` (rag.answer.evidence_strength),
+answerer compares against `abstain_threshold` (rag.answer.ExtractiveAnswerer.decide),
 prints the distributions for answerable vs unanswerable questions, and the
 threshold that maximises balanced accuracy (mean of "answers the answerable"
 and "refuses the unanswerable"), preferring the lower threshold on ties so
@@ -18,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag.answer import evidence_strength, select  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
 
@@ -45,9 +44,7 @@ def main() -> None:
     pos, neg = [], []
     for it in items:
         passages = pipeline.retrieve(it["question"])
-        scored = pipeline.extractive.score(it["question"], passages)
-        best = max(scored, key=lambda c: c.score) if scored else None
-        s = evidence_strength(passages, best, it["question"], select(scored, pipeline.settings.max_answer_sentences))
+        _, s = pipeline.extractive.decide(it["question"], passages)
         (pos if it["answerable"] else neg).append(s)
         if not it["answerable"] or s < 0.8:
             print(f"{it['id']:6s} {'ANS' if it['answerable'] else 'UNANS'} {s:.3f}  {it['question'][:70]}")

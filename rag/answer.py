@@ -29,6 +29,11 @@ from .sentences import sentence_spans
 REFUSAL = "Dat staat niet in deze brieven."
 REFUSAL_EN = "The letters do not answer this question (dat staat niet in deze brieven)."
 
+# A question that repeats a Kamervraag this closely (stemmed word overlap,
+# both ways) is answered with the minister's answer, up to this many sentences.
+KAMERVRAAG_MATCH = 0.6
+KAMERVRAAG_SENTENCES = 8
+
 # Weights of the sentence score; the dense part carries cross-lingual questions.
 W_DENSE = 0.6
 W_LEXICAL = 0.4
@@ -186,13 +191,41 @@ class ExtractiveAnswerer:
             out.append(Candidate(c.passage, c.start, c.end, c.text, float(d), lex))
         return out
 
-    def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
+    def kamervraag_asked(self, question: str, passages: Sequence[Passage]) -> Passage | None:
+        """The retrieved Kamervraag the question repeats (word overlap both
+        ways >= KAMERVRAAG_MATCH), if any."""
+        q = set(self.tokenize(question))
+        for p in passages[:3]:
+            if p.chunk.kind != "qa" or not q:
+                continue
+            k = set(self.tokenize(p.chunk.section.split(":", 1)[-1]))
+            if k and len(q & k) / len(q) >= KAMERVRAAG_MATCH and len(q & k) / len(k) >= KAMERVRAAG_MATCH:
+                return p
+        return None
+
+    def decide(
+        self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None
+    ) -> tuple[list[Candidate], float]:
+        """The sentences an answer would use and the evidence strength that
+        decides whether to give it (the calibration script reads this too)."""
         scored = self.score(question, passages, qvec)
-        best = max(scored, key=lambda c: c.score) if scored else None
+        if not scored:
+            return [], 0.0
+        best = max(scored, key=lambda c: c.score)
         chosen = select(scored, self.max_sentences)
-        strength = evidence_strength(passages, best, question, chosen)
+        asked = self.kamervraag_asked(question, passages)
+        if asked is not None:
+            # The user asks a Kamervraag itself: the minister's answer to it,
+            # in order, is the answer (up to KAMERVRAAG_SENTENCES sentences).
+            own = [c for c in scored if c.passage.chunk.question_no == asked.chunk.question_no
+                   and c.passage.chunk.letter_id == asked.chunk.letter_id]
+            chosen = sorted(own, key=lambda c: (c.passage.rank, c.start))[:KAMERVRAAG_SENTENCES] or chosen
+        return chosen, evidence_strength(passages, best, question, chosen)
+
+    def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
+        chosen, strength = self.decide(question, passages, qvec)
         refusal = REFUSAL_EN if is_english(question) else REFUSAL
-        if best is None or strength < self.threshold:
+        if not chosen or strength < self.threshold:
             return Answer(question=question, answer=refusal, abstained=True, passages=list(passages))
         parts: list[str] = []
         citations: list[Citation] = []
