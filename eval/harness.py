@@ -374,7 +374,7 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
         (tmp / CACHE_DIR).mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, tmp / CACHE_DIR / src.name)
     chunks = corpus.chunk_corpus(settings, letters)
-    build_index(chunks, emb, tmp, chunker_version=corpus.chunker_version(),
+    build_index(chunks, emb, tmp, chunker_version=corpus.chunker_version(settings),
                 corpus_hashes=corpus.corpus_hashes(letters))
     index = load_index(tmp, embedder_id=emb.model_id, dimension=emb.dimension)
     return Pipeline(settings, letters, emb, index)

@@ -131,3 +131,14 @@ def test_pipeline_is_a_langchain_runnable_chain(pipeline):
     assert len(a.passages) == 3 and not a.abstained
     batch = chain.batch([{"question": "Wat is Fortius?"}, {"question": "Wie is de burgemeester van Amsterdam?"}])
     assert [b.abstained for b in batch] == [False, True]
+
+
+def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
+    """The index `python -m eval run --exclude-source` evaluates against."""
+    from eval.harness import pipeline_without
+
+    reduced = pipeline_without(pipeline, "kamervragen-2022", tmp_path)
+    assert "kamervragen-2022" not in {c.letter_id for c in reduced.retriever.index.chunks}
+    a = reduced.ask("Hoe werkt het project Fortius in de haven van Antwerpen?")
+    assert {c.letter_id for c in a.citations} <= {"toekomstagenda-internationaal", "voortgangsbrief-2023",
+                                                   "voortgangsbrief-2025", "regionale-aanpak"}
