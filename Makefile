@@ -21,7 +21,7 @@ ingest: $(VENV)/.installed
 	$(BIN)/python -m rag ingest
 
 app: setup
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.fileWatcherType none --browser.gatherUsageStats false
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
