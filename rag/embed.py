@@ -54,7 +54,34 @@ class Embedder:
         return self._encode(texts, self._passage_prompt, batch_size, show_progress)
 
     def encode_queries(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if len(texts) == 1 and self._mean_pooled:
+            return self._encode_one(texts[0], self._query_prompt)
         return self._encode(texts, self._query_prompt, batch_size, False)
+
+    @functools.cached_property
+    def _mean_pooled(self) -> bool:
+        """Transformer -> mean Pooling (-> Normalize): the one-query fast path
+        below computes exactly that."""
+        mods = list(self.model)
+        pooling = getattr(mods[1], "pooling_mode_mean_tokens", None) if len(mods) > 1 else None
+        if pooling is None:  # newer sentence-transformers keep the mode in a string
+            pooling = getattr(mods[1], "pooling_mode", None) == "mean" if len(mods) > 1 else False
+        extra = [type(m).__name__ for m in mods[2:]]
+        return bool(pooling) and extra in ([], ["Normalize"]) and hasattr(mods[0], "auto_model")
+
+    def _encode_one(self, text: str, prompt_name: str | None) -> np.ndarray:
+        """One query without SentenceTransformer.encode's batching machinery,
+        which costs about a quarter of the latency of a single short query."""
+        import torch
+
+        prompt = (self.model.prompts or {}).get(prompt_name or "", "")
+        enc = self.model.tokenizer(prompt + text, truncation=True, max_length=self.max_seq_length,
+                                   return_tensors="pt")
+        with torch.inference_mode():
+            hidden = self.model[0].auto_model(input_ids=enc["input_ids"],
+                                              attention_mask=enc["attention_mask"]).last_hidden_state[0]
+        vec = hidden.mean(0).numpy().astype(np.float32)
+        return (vec / (np.linalg.norm(vec) or 1.0)).reshape(1, -1)
 
     def count_tokens(self, text: str, prompt_name: str | None = None) -> int:
         """Tokens the model sees for `text`, incl. <s>/</s> (and the prompt if named).

@@ -316,3 +316,16 @@ def test_broken_local_folder_is_a_model_error(tmp_path):
     with pytest.raises(ModelError) as err:
         get_embedder(_settings().replace(embedder=str(tmp_path)))
     assert str(tmp_path) in err.value.message
+
+
+@pytest.mark.parametrize("query", [
+    "Welke landen produceren de cocaïne die naar Europa komt?",
+    "Which countries produce cocaine?",
+    "Fortius " * 600,  # longer than the model takes: truncated the same way
+])
+def test_single_query_fast_path_equals_sentence_transformers(embedder, query):
+    assert embedder._mean_pooled
+    fast = embedder.encode_queries([query])
+    reference = embedder._encode([query], embedder._query_prompt, 32, False)
+    assert fast.shape == reference.shape == (1, embedder.dimension)
+    assert float(fast[0] @ reference[0]) > 0.99999
