@@ -482,8 +482,8 @@ def current_version(index_dir: Path) -> str | None:
 
 def _corrupted(path: Path, what: str) -> IndexStateError:
     return IndexStateError(
-        f"The index at {path} is corrupted: {what}.",
-        "Rebuild it with `make ingest` (or `python -m rag ingest`).",
+        f"De index in {path} is beschadigd (corrupted): {what}.",
+        "Bouw hem opnieuw met `make ingest` (of `python -m rag ingest`).",
     )
 
 
@@ -557,8 +557,8 @@ def load_index(
         name = current_version(index_dir)
         if name is None:
             raise MissingIndex(
-                f"No index found in {index_dir}.",
-                "Run `make ingest` (or `python -m rag ingest`) to build it.",
+                f"Geen index gevonden in {index_dir}.",
+                "Bouw hem met `make ingest` (of `python -m rag ingest`).",
             )
         try:
             loaded = _read_version(index_dir / name)
@@ -575,10 +575,10 @@ def load_index(
     m = loaded.manifest
     if m.embedder_id != embedder_id or m.dimension != dimension:
         raise IndexStateError(
-            f"The index was built with embedder {m.embedder_id!r} ({m.dimension} dimensions), "
-            f"but the configured embedder is {embedder_id!r} ({dimension} dimensions).",
-            "Rebuild the index with `make ingest` (or `python -m rag ingest`), "
-            f"or configure RAG_EMBEDDER={m.embedder_id} again.",
+            f"De index is gebouwd met embedder {m.embedder_id!r} ({m.dimension} dimensies), "
+            f"maar ingesteld is {embedder_id!r} ({dimension} dimensies).",
+            "Bouw de index opnieuw met `make ingest` (of `python -m rag ingest`), "
+            f"of stel RAG_EMBEDDER={m.embedder_id} weer in.",
         )
 
     reasons: list[str] = []
@@ -588,8 +588,8 @@ def load_index(
         reasons.extend(diff_corpus(m.corpus_hashes, corpus_hashes))
     if reasons:
         raise StaleIndex(
-            "The index is out of date: " + "; ".join(reasons) + ".",
-            "Run `make ingest` (or `python -m rag ingest`) to rebuild it.",
+            "De index is verouderd: " + "; ".join(reasons) + ".",
+            "Bouw hem opnieuw met `make ingest` (of `python -m rag ingest`).",
             reasons=reasons,
             index=loaded,
         )

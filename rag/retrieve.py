@@ -123,12 +123,12 @@ def date_bound(value: str, *, end: bool) -> str:
     m = _DATE.match(value.strip())
     if not m:
         raise InputError(
-            f"Date {value!r} is not understood.",
-            "Use yyyy, yyyy-mm or yyyy-mm-dd, e.g. 2023-05-17.",
+            f"Datum {value!r} wordt niet begrepen.",
+            "Gebruik jjjj, jjjj-mm of jjjj-mm-dd, bijv. 2023-05-17.",
         )
     year, month, day = m.group(1), m.group(2), m.group(3)
     if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
-        raise InputError(f"Date {value!r} does not exist.", "Use yyyy, yyyy-mm or yyyy-mm-dd.")
+        raise InputError(f"Datum {value!r} bestaat niet.", "Gebruik jjjj, jjjj-mm of jjjj-mm-dd.")
     month = month or ("12" if end else "01")
     day = day or ("31" if end else "01")  # "-31" also bounds shorter months
     return f"{year}-{month}-{day}"
@@ -201,8 +201,8 @@ class Retriever:
             unknown = sorted(set(letters) - set(self._letter_mask))
             if unknown:
                 raise InputError(
-                    f"Unknown letter id(s): {', '.join(unknown)}.",
-                    f"Valid letter ids: {', '.join(self.letter_ids)}.",
+                    f"Onbekende brief-id(s): {', '.join(unknown)}.",
+                    f"Bekende brief-ids: {', '.join(self.letter_ids)} (zie `python -m rag letters`).",
                 )
             mask = np.zeros(len(self.chunks), dtype=bool)
             for letter in letters:
@@ -211,7 +211,7 @@ class Retriever:
             lo = date_bound(date_from, end=False) if date_from else "0000-00-00"
             hi = date_bound(date_to, end=True) if date_to else "9999-99-99"
             if lo > hi:
-                raise InputError(f"date_from {date_from} is after date_to {date_to}.", "Swap them.")
+                raise InputError(f"Begindatum {date_from} ligt na einddatum {date_to}.", "Draai ze om.")
             dated = (self._dates != "") & (self._dates >= lo) & (self._dates <= hi)
             mask = dated if mask is None else mask & dated
         return mask
@@ -260,15 +260,15 @@ class Retriever:
         k = self.settings.k if k is None else k
         mode = self.settings.mode if mode is None else mode
         if mode not in MODES:
-            raise InputError(f"Unknown retrieval mode {mode!r}.", f"Use one of: {', '.join(MODES)}.")
+            raise InputError(f"Onbekende zoekmethode (mode) {mode!r}.", f"Kies uit: {', '.join(MODES)}.")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise InputError(f"k must be a positive whole number, got {k!r}.", "For example k=5.")
+            raise InputError(f"k moet een positief geheel getal zijn, niet {k!r}.", "Bijvoorbeeld k=5.")
         if not isinstance(query, str) or not query.strip():
-            raise InputError("The question is empty.", "Type a question about the letters.")
+            raise InputError("De vraag is leeg.", "Typ een vraag over de brieven.")
         if len(query) > self.settings.max_question_chars:
             raise InputError(
-                f"The question is {len(query)} characters long.",
-                f"Keep it under {self.settings.max_question_chars} characters.",
+                f"De vraag is te lang ({len(query)} tekens).",
+                f"Blijf onder {self.settings.max_question_chars} tekens.",
             )
 
         mask = self.allowed_rows(letters, date_from, date_to)

@@ -142,3 +142,18 @@ def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
     a = reduced.ask("Hoe werkt het project Fortius in de haven van Antwerpen?")
     assert {c.letter_id for c in a.citations} <= {"toekomstagenda-internationaal", "voortgangsbrief-2023",
                                                    "voortgangsbrief-2025", "regionale-aanpak"}
+
+
+def test_cli_refuses_a_corrupted_index_with_what_to_run(pipeline, tmp_path):
+    import os
+    import shutil
+
+    src = pipeline.retriever.index.path.parent
+    dst = tmp_path / "index"
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".lock"))
+    live = dst / (dst / "CURRENT").read_text().strip()
+    faiss_file = next(p for p in live.iterdir() if p.suffix == ".faiss")
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    r = _cli("ask", "Wat is Fortius?", env={**os.environ, "RAG_INDEX_DIR": str(dst)})
+    assert r.returncode == 2, r.stderr
+    assert "Fout:" in r.stderr and "make ingest" in r.stderr and "Traceback" not in r.stderr
