@@ -157,3 +157,30 @@ def test_cli_refuses_a_corrupted_index_with_what_to_run(pipeline, tmp_path):
     r = _cli("ask", "Wat is Fortius?", env={**os.environ, "RAG_INDEX_DIR": str(dst)})
     assert r.returncode == 2, r.stderr
     assert "Fout:" in r.stderr and "make ingest" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_generative_path_over_http_and_server_down(pipeline):
+    """`ask --generator openai` end to end: real client, real HTTP, a local
+    OpenAI-compatible server; then the same with nothing listening."""
+    import os
+    import socket
+
+    from tests.fake_openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer(reply="Colombia, Bolivia en Peru [1]. Verzonnen [9].") as server:
+        env = {**os.environ, "RAG_LLM_BASE_URL": server.base_url, "RAG_LLM_MODEL": "fake-model"}
+        r = _cli("ask", "Welke landen produceren cocaïne?", "--generator", "openai", "--json", env=env)
+        assert r.returncode == 0, r.stderr
+        d = json.loads(r.stdout)
+        assert "[9]" not in d["answer"] and [c["n"] for c in d["citations"]] == [1]
+        assert d["citations"][0]["quote"] in d["passages"][0]["text"]
+        assert any("9" in w for w in d.get("warnings", []))
+        prompt = server.chat_requests[-1].content_of("user")
+        assert d["passages"][0]["text"][:60] in prompt  # the retrieved passages were sent
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RAG_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1", "RAG_LLM_MODEL": "m"}
+    r = _cli("ask", "Welke landen produceren cocaïne?", "--generator", "openai", env=env)
+    assert r.returncode == 2 and f"127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
