@@ -125,7 +125,8 @@ def answer_type_ok(question: str, passages: Sequence[Passage], chosen: Sequence[
         return False
     if _WHEN_Q.search(question) and not any(_DATE.search(c.text) for c in chosen):
         return False
-    text = " ".join(p.chunk.text for p in passages)
+    # Title and section count: "de brief van 2025" names the letter, not its text.
+    text = " ".join(f"{p.chunk.title} {p.chunk.section} {p.chunk.text}" for p in passages)
     if not all(y in text for y in _YEAR.findall(question)):
         return False
     # A name the question asks about ("burgemeester van Amsterdam") that no
