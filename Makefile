@@ -33,4 +33,4 @@ eval: $(VENV)/.installed
 	$(BIN)/python -m eval run --set all --compare
 
 clean-index:
-	rm -rf index/v-* index/CURRENT index/.tmp-* index/*.npz
+	rm -rf index/v-* index/CURRENT index/cache index/.tmp-* index/.lock
