@@ -24,7 +24,7 @@ from .answer import REFUSAL, ExtractiveAnswerer, idf_table
 from .chunk import embedding_text
 from .config import GENERATORS, Settings, load_settings
 from .errors import InputError
-from .index import MissingIndex, StaleIndex, build_index, load_index, load_vector_cache, save_vector_cache
+from .index import MissingIndex, StaleIndex, build_index, cache_file_name, load_index, load_vector_cache, save_vector_cache
 from .records import Answer, Letter, Passage
 
 Progress = Callable[[str, float | None], None]
@@ -102,7 +102,8 @@ class Pipeline:
         self.embedder = embedder
         self.retriever = Retriever(index, embedder, settings)
         self.cleaned = {letter.letter_id: corpus.clean(letter, settings) for letter in letters}
-        self.sentences = SentenceVectors(embedder, settings.cache_dir / "sentences" / f"{_slug(embedder.model_id)}.npz")
+        self.sentences = SentenceVectors(
+            embedder, settings.cache_dir / "sentences" / cache_file_name(embedder.model_id, embedder.dimension))
         all_passages = [Passage(c, 0, 0.0) for c in index.chunks]
         self.sentences.ensure([c.text for c in candidates(all_passages)], progress)
         self.page_starts = page_starts = {
@@ -181,17 +182,9 @@ class Pipeline:
 
     # ------------------------------------------------------------------ query
     def _check_question(self, question: str) -> str:
-        q = " ".join((question or "").split())
-        if not q:
-            raise InputError("De vraag is leeg.", "Typ een vraag over de brieven.")
-        if len(q) > self.settings.max_question_chars:
-            raise InputError(
-                f"De vraag is te lang ({len(q)} tekens; maximaal {self.settings.max_question_chars}).",
-                "Stel een kortere, concrete vraag.",
-            )
-        if not re.search(r"\w", q):
-            raise InputError("De vraag bevat geen woorden.")
-        return q
+        from .retrieve import check_question
+
+        return check_question(question, self.settings.max_question_chars)
 
     def retrieve(self, question: str, **kw: Any) -> list[Passage]:
         return self.retriever.search(self._check_question(question), **{k: v for k, v in kw.items() if v is not None})
@@ -316,10 +309,6 @@ def condense_offline(history: list[tuple[str, str]], question: str) -> str:
         return question
     previous = history[-1][0]
     return f"{previous} {question}"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80]
 
 
 __all__ = ["Pipeline", "REFUSAL", "condense_offline"]

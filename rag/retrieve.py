@@ -137,6 +137,20 @@ def date_bound(value: str, *, end: bool) -> str:
 FOOTNOTE_WEIGHT = 0.5
 
 
+def check_question(question: object, max_chars: int) -> str:
+    """The question with whitespace folded, or an InputError saying what is
+    wrong. One check for every entry point (pipeline, retriever, LangChain)."""
+    q = " ".join(question.split()) if isinstance(question, str) else ""
+    if not q:
+        raise InputError("De vraag is leeg.", "Typ een vraag over de brieven.")
+    if len(q) > max_chars:
+        raise InputError(f"De vraag is te lang ({len(q)} tekens; maximaal {max_chars}).",
+                         "Stel een kortere, concrete vraag.")
+    if not re.search(r"\w", q):
+        raise InputError("De vraag bevat geen woorden.")
+    return q
+
+
 @dataclass(frozen=True)
 class _Ranked:
     rows: list[int]  # best first
@@ -263,13 +277,7 @@ class Retriever:
             raise InputError(f"Onbekende zoekmethode (mode) {mode!r}.", f"Kies uit: {', '.join(MODES)}.")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise InputError(f"k moet een positief geheel getal zijn, niet {k!r}.", "Bijvoorbeeld k=5.")
-        if not isinstance(query, str) or not query.strip():
-            raise InputError("De vraag is leeg.", "Typ een vraag over de brieven.")
-        if len(query) > self.settings.max_question_chars:
-            raise InputError(
-                f"De vraag is te lang ({len(query)} tekens).",
-                f"Blijf onder {self.settings.max_question_chars} tekens.",
-            )
+        query = check_question(query, self.settings.max_question_chars)
 
         mask = self.allowed_rows(letters, date_from, date_to)
         if not self.chunks or (mask is not None and not mask.any()):
