@@ -53,6 +53,9 @@ class Candidate:
         return W_DENSE * self.dense + W_LEXICAL * self.lexical
 
 
+_SIGNATURE = re.compile(r"(De )?[Mm]inister(s)? van [\w ]+,\s+\S")
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """Answer-worthy sentences of the passages, each once (overlapping chunks
     repeat sentences; the best-ranked passage keeps it)."""
@@ -72,8 +75,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
                 continue
             if re.match(r"(Figuur|Tabel|Bron)\b", s):  # captions
                 continue
-            if not re.search(r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:
-                continue  # a heading
+            if not re.search(r"[.!:;)’”]$", s.rstrip()) and len(words) < 12 and not _SIGNATURE.match(s):
+                continue  # a heading (a signature has no full stop either, but says who signed)
             seen.add(key)
             out.append(Candidate(p, a, b, s))
     return out
@@ -100,48 +103,130 @@ def select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
 
 
 _QUANTITY_Q = re.compile(r"\b(hoeveel|how (many|much|long)|welk bedrag|wat kost|hoe groot|hoe hoog|hoe lang|maximale|minimale|percentage)\b", re.I)
+_MONEY_Q = re.compile(r"\b(hoeveel (extra )?geld|welk bedrag|wat kost|hoeveel kost|budget|begroting|how much (money|funding)|"
+                      r"what is the (total |annual )*(budget|cost|amount)|how much did .{0,40}(contribute|spend|cost|pay))\b", re.I)
 _WHEN_Q = re.compile(r"\b(wanneer|sinds wanneer|in welk jaar|op welke datum|per wanneer|when|since when|in what year)\b", re.I)
+# Questions after findings: the letters often only announce them ("verwacht
+# ik de resultaten in het najaar"), which is no answer.
+_RESULT_Q = re.compile(r"\b(uitkomst(en)?|conclusies?|bevindingen|outcomes?|conclusions?|findings?|results?)\b", re.I)
+_PROSPECTIVE = re.compile(r"\b(verwacht\w*|voorbereiding\w*|opstarten|nog niet|zal|zullen|"
+                          r"(wordt|worden)( \w+){0,3} onderzocht)\b", re.I)
 _MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
            r"voorjaar|najaar|zomer|winter|jl\.|a\.s\.")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b({_MONTHS})\b", re.I)
-# A count or amount: digits that are not a year, a date or a version number,
-# or a number word.
+# A count or amount: a Dutch-written number (thousands with ".", decimals with
+# ",") that is not a year, a day of a date or a version ("EL PAcCTO 2.0"), or
+# a number word.
 _QUANTITY = re.compile(
-    rf"(?<![\d.,/])(?!(?:19|20)\d\d\b)\d[\d.,]*(?!\s*(?:{_MONTHS}))(?![\d.]*\d)\b|"
+    rf"(?<![\d.,/])(?!(?:19|20)\d\d\b)(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?(?![.,]?\d)(?!\s*(?:{_MONTHS}))|"
     r"\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|twintig|dertig|veertig|"
     r"vijftig|honderd|duizend|miljoen|miljard|helft|kwart|verdubbeling|procent)\b", re.I)
+_MONEY = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bmln\b|\bmld\b", re.I)
+# "Hoeveel [extra] drugslabs ...", "welke maximale gevangenisstraf ...": the
+# thing counted, which the sentence giving the number must name. After a unit
+# the counted thing follows ("hoeveel kilo cocaïne"), or nothing ("voor
+# hoeveel jaar was ...").
+_COUNTED = re.compile(r"\b(?:hoeveel|maximale|minimale)\s+(?:(?:extra|nieuwe|meer)\s+)*([\w'’-]{3,})(?:\s+([\w'’-]{3,}))?", re.I)
+_UNITS = {"kilo", "kilogram", "ton", "keer", "jaar", "jaren", "maanden", "weken", "dagen", "uur", "procent", "euro"}
+# Compounds vary their first part ("kentekencamera's" / "ANPR-camera's"): a
+# tail of the counted word this long still names the thing.
+MIN_TAIL = 6
+# A capitalised word inside a sentence, not part of a hyphenated compound
+# ("Zuid-Amerikaans" names no place).
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)(?<![-\w])([A-Z][a-zà-ÿ]{2,}(?:[A-Z][a-z]+)?)(?![-\w])")
 # Multiplier on the evidence strength when the evidence cannot hold the kind
 # of answer asked for (a number, a date, a year or name the question names).
-ANSWER_TYPE_PENALTY = 0.85
+ANSWER_TYPE_PENALTY = 0.80
 
 
-def answer_type_ok(question: str, passages: Sequence[Passage], chosen: Sequence[Candidate]) -> bool:
-    """A question for a quantity needs a number in the chosen sentences; a
-    question about a given year needs that year in the passages. Near-miss
-    questions ("Hoeveel drugslabs in 2023?") fail this where on-topic
-    passages still look similar."""
-    if _QUANTITY_Q.search(question) and not any(_QUANTITY.search(c.text) for c in chosen):
-        return False
-    if _WHEN_Q.search(question) and not any(_DATE.search(c.text) for c in chosen):
-        return False
+def answer_type_gaps(question: str, passages: Sequence[Passage], chosen: Sequence[Candidate],
+                     stem: Callable[[str], list[str]] | None = None) -> list[str]:
+    """What the question asks for that the evidence cannot give (empty: none).
+
+    A quantity question needs a number in the chosen sentences (a money
+    question an amount, a Dutch "hoeveel X" a number beside X); a "wanneer"
+    question a date; a question for findings a sentence that reports rather
+    than announces them; a year or Dutch proper name of the question must
+    occur in the passages. Near-miss questions ("Hoeveel drugslabs in
+    2023?") fail this where on-topic passages still look similar.
+    """
+    gaps = []
+    said = " ".join(c.text for c in chosen)
+    if _QUANTITY_Q.search(question) and not _QUANTITY.search(said):
+        gaps.append("quantity")
+    if _MONEY_Q.search(question) and not _MONEY.search(said):
+        gaps.append("amount")
+    noun = _counted_noun(question, stem)
+    if noun and not any(_names(c.text, noun) and _QUANTITY.search(c.text) for c in chosen):
+        gaps.append(f"count of {noun}")
+    if _WHEN_Q.search(question) and not _DATE.search(said):
+        gaps.append("date")
+    if _RESULT_Q.search(question) and chosen and _PROSPECTIVE.search(max(chosen, key=lambda c: c.score).text):
+        gaps.append("findings (only announced)")
     # Title and section count: "de brief van 2025" names the letter, not its text.
     text = " ".join(f"{p.chunk.title} {p.chunk.section} {p.chunk.text}" for p in passages)
-    if not all(y in text for y in _YEAR.findall(question)):
-        return False
+    gaps += [f"year {y}" for y in _YEAR.findall(question) if y not in text]
     # A name the question asks about ("burgemeester van Amsterdam") that no
     # retrieved passage mentions: the letters are not about it. Dutch only, as
-    # English names differ from the Dutch text ("Europe"/"Europa").
+    # English names differ from the Dutch text ("Europe"/"Europa"). Stems, so
+    # "Noordzeehavens" is found in "Noordzeehavenaanpak".
     if not is_english(question):
         low = text.lower()
-        names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-zà-ÿ]{2,}(?:[A-Z][a-z]+)?)\b", question.strip())
-        if any(n.lower() not in low for n in names):
-            return False
-    return True
+        for name in _NAME.findall(question.strip()):
+            forms = {name.lower(), *(stem(name) if stem else [])}
+            if not any(f and f in low for f in forms):
+                gaps.append(f"name {name}")
+    return gaps
+
+
+def _counted_noun(question: str, stem: Callable[[str], list[str]] | None) -> str:
+    """Stem of what a Dutch quantity question counts ("" if none or unsure)."""
+    m = _COUNTED.search(question)
+    if not m or stem is None or is_english(question):
+        return ""
+    word = m.group(1)
+    if word.lower() in _UNITS:
+        word = m.group(2) or ""
+    # the head of a hyphenated compound is its last part: "liaison-magistraten"
+    stems = stem(word.split("-")[-1]) if word else []
+    # a stopword after a unit ("jaar was") leaves nothing: no noun to check
+    return stems[0] if stems and stems[0] != "geld" else ""
+
+
+def _names(sentence: str, noun: str) -> bool:
+    low = sentence.lower()
+    tails = [noun[i:] for i in range(0, max(1, len(noun) - MIN_TAIL + 1))]
+    return any(t in low for t in tails)
+
+
+def answer_type_ok(question: str, passages: Sequence[Passage], chosen: Sequence[Candidate],
+                   stem: Callable[[str], list[str]] | None = None) -> bool:
+    return not answer_type_gaps(question, passages, chosen, stem)
+
+
+def complete(chosen: list[Candidate], scored: Sequence[Candidate],
+             ok: Callable[[list[Candidate]], bool]) -> list[Candidate]:
+    """Facts often follow the sentence that matches the question ("... extra
+    geld geïnvesteerd in de rechtshulpketen. Het gaat hierbij om ca. 4
+    miljoen euro per jaar"): when the chosen sentences lack the kind of answer
+    asked for, add the next sentence of a chosen one if that supplies it."""
+    if not chosen or ok(chosen):
+        return chosen
+    by_chunk: dict[str, list[Candidate]] = {}
+    for c in scored:
+        by_chunk.setdefault(c.passage.chunk.chunk_id, []).append(c)
+    for c in sorted(chosen, key=lambda c: c.score, reverse=True):
+        later = [x for x in by_chunk[c.passage.chunk.chunk_id] if x.start >= c.end]
+        nxt = min(later, key=lambda x: x.start, default=None)
+        if nxt is not None and nxt not in chosen and ok(chosen + [nxt]):
+            return sorted(chosen + [nxt], key=lambda x: (x.passage.rank, x.start))
+    return chosen
 
 
 def evidence_strength(
-    passages: Sequence[Passage], best: Candidate | None, question: str = "", chosen: Sequence[Candidate] = ()
+    passages: Sequence[Passage], best: Candidate | None, question: str = "", chosen: Sequence[Candidate] = (),
+    stem: Callable[[str], list[str]] | None = None,
 ) -> float:
     """One number for "do the letters answer this": the best sentence's score
     blended with the top passage's dense similarity, lowered when the
@@ -150,7 +235,7 @@ def evidence_strength(
         return 0.0
     top_dense = max((p.dense_score or 0.0) for p in passages)
     strength = 0.5 * top_dense + 0.5 * best.score
-    if question and not answer_type_ok(question, passages, chosen or [best]):
+    if question and not answer_type_ok(question, passages, chosen or [best], stem):
         strength *= ANSWER_TYPE_PENALTY
     return strength
 
@@ -215,13 +300,18 @@ class ExtractiveAnswerer:
         best = max(scored, key=lambda c: c.score)
         chosen = select(scored, self.max_sentences)
         asked = self.kamervraag_asked(question, passages)
-        if asked is not None:
+        own = [] if asked is None else [
+            c for c in scored if c.passage.chunk.question_no == asked.chunk.question_no
+            and c.passage.chunk.letter_id == asked.chunk.letter_id]
+        if own:
             # The user asks a Kamervraag itself: the minister's answer to it,
-            # in order, is the answer (up to KAMERVRAAG_SENTENCES sentences).
-            own = [c for c in scored if c.passage.chunk.question_no == asked.chunk.question_no
-                   and c.passage.chunk.letter_id == asked.chunk.letter_id]
-            chosen = sorted(own, key=lambda c: (c.passage.rank, c.start))[:KAMERVRAAG_SENTENCES] or chosen
-        return chosen, evidence_strength(passages, best, question, chosen)
+            # in order, is the answer (up to KAMERVRAAG_SENTENCES sentences),
+            # whether or not it holds the number or date the question wants.
+            chosen = sorted(own, key=lambda c: (c.passage.rank, c.start))[:KAMERVRAAG_SENTENCES]
+            return chosen, evidence_strength(passages, best)
+        chosen = complete(select(scored, self.max_sentences), scored,
+                          lambda cs: answer_type_ok(question, passages, cs, self.tokenize))
+        return chosen, evidence_strength(passages, best, question, chosen, self.tokenize)
 
     def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
         chosen, strength = self.decide(question, passages, qvec)
