@@ -7,7 +7,8 @@ answerer compares against `abstain_threshold` (rag.answer.ExtractiveAnswerer.dec
 prints the distributions for answerable vs unanswerable questions, and the
 threshold that maximises balanced accuracy (mean of "answers the answerable"
 and "refuses the unanswerable"), preferring the lower threshold on ties so
-answerable questions are refused as rarely as possible.
+answerable questions are refused as rarely as possible, and placing it halfway
+between the nearest answerable and unanswerable scores.
 """
 from __future__ import annotations
 
@@ -27,14 +28,18 @@ def load(name: str) -> list[dict]:
 
 
 def best_threshold(pos: list[float], neg: list[float]) -> tuple[float, float]:
-    candidates = sorted(set(pos + neg))
+    """The cut with the best balanced accuracy (the lowest such cut on ties),
+    placed halfway between the scores on either side of it, so a small
+    shift in scores does not flip the questions next to it."""
+    values = sorted(set(pos + neg))
     best = (0.0, 0.0)
-    for t in candidates:
+    for i, t in enumerate(values):
         tpr = sum(p >= t for p in pos) / len(pos)
         tnr = sum(n < t for n in neg) / len(neg)
         score = (tpr + tnr) / 2
         if score > best[1] + 1e-9:
-            best = (t, score)
+            below = values[i - 1] if i else t
+            best = (round((below + t) / 2, 3), score)
     return best
 
 

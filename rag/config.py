@@ -60,7 +60,7 @@ class Settings:
     max_answer_sentences: int = 4
     # Evidence-strength threshold below which the extractive answerer refuses.
     # Chosen from measured score distributions; see eval/thresholds.md.
-    abstain_threshold: float = 0.744
+    abstain_threshold: float = 0.712
 
     max_question_chars: int = 2000
 

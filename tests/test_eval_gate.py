@@ -67,14 +67,14 @@ def test_abstention_on_unanswerable(gate_rows, request):
         + _which(unans, lambda r: not r["abstained"]))
 
 
-def test_abstention_does_not_regress(gate_rows):
-    """The measured level as a hard floor, so a regression is caught even
-    while the target above is not met."""
-    unans = [r for r in gate_rows if not r["answerable"]]
-    acc = aggregate(unans, resamples=1)["abstention_accuracy"]
-    floor = THRESHOLDS["unanswerable"]["abstention_floor"]
-    assert acc >= floor, f"abstention on unanswerable {acc:.3f} < measured floor {floor}; answered: " + _which(
-        unans, lambda r: not r["abstained"])
+def test_false_refusals_stay_rare(gate_rows):
+    """The other side of abstention: refusing more must not buy refusals of
+    questions the letters do answer."""
+    answerable = [r for r in gate_rows if r["answerable"] and not r.get("procedural")]
+    rate = aggregate(answerable, resamples=1)["false_refusal_rate"]
+    ceiling = THRESHOLDS["unanswerable"]["false_refusal_ceiling"]
+    assert rate <= ceiling, f"false refusals {rate:.3f} > {ceiling}; refused: " + _which(
+        answerable, lambda r: r["abstained"])
 
 
 def test_gate_failures_are_listed(gate_rows):
