@@ -168,12 +168,15 @@ def test_chat_citations_note_docx(app_url):
             expect(title).to_be_visible()
             title.fill("Cocaïnehandel: herkomst en transit")
             title.press("Tab")
+            expect(page.locator("strong", has_text="Referenties")).to_be_visible()
+            # Wait until the rerun with the new title has reached the page (the
+            # Markdown export shows it) before typing on: a field typed into
+            # while a rerun is in flight is redrawn with the value it had.
+            expect(page.get_by_test_id("stCode").last).to_contain_text("# Cocaïnehandel: herkomst en transit",
+                                                                      timeout=30_000)
             page.get_by_label("Inleiding", exact=True).fill("Notitie voor het overleg over de internationale aanpak.")
             page.get_by_label("Inleiding", exact=True).press("Tab")
-            expect(page.locator("strong", has_text="Referenties")).to_be_visible()
-            # the rerun with the new title has reached the page (the Markdown export shows it)
-            expect(page.get_by_test_id("stCode").last).to_contain_text("# Cocaïnehandel: herkomst en transit")
-            expect(page.get_by_test_id("stCode").last).to_contain_text("Notitie voor het overleg")
+            expect(page.get_by_test_id("stCode").last).to_contain_text("Notitie voor het overleg", timeout=30_000)
             page.screenshot(path=str(shots / "05-note.png"))
 
             with page.expect_download(timeout=60_000) as dl_info:
