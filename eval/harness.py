@@ -365,7 +365,7 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
     from rag.pipeline import Pipeline
 
     settings = pipeline.settings.replace(index_dir=tmp)
-    letters = [l for l in pipeline.letters if l.letter_id != letter_id]
+    letters = [x for x in pipeline.letters if x.letter_id != letter_id]
     if len(letters) == len(pipeline.letters):
         raise ValueError(f"letter {letter_id!r} is not in the corpus")
     emb = pipeline.embedder
