@@ -54,6 +54,20 @@ VIEWS = ("Gesprek", "Notitie", "Brieven")
 
 
 # ------------------------------------------------------------------ pipeline
+def _progress_bar(text: str):
+    """A Streamlit progress bar and a pipeline progress callback driving it:
+    messages without a fraction keep the bar where it was."""
+    bar = st.progress(0.0, text=text)
+    last = [0.0]
+
+    def progress(message: str, fraction: float | None = None) -> None:
+        if fraction is not None:
+            last[0] = max(0.0, min(1.0, float(fraction)))
+        bar.progress(last[0], text=message)
+
+    return bar, progress
+
+
 @st.cache_resource(show_spinner=False)
 def _guard(corpus_dir: str, index_dir: str, cache_dir: str, embedder: str) -> H.PipelineGuard:
     """One holder per server (and per corpus/index/embedder configuration)."""
@@ -73,13 +87,7 @@ def get_guard() -> H.PipelineGuard:
 
         with st.status("Eerste start: embedder en index voorbereiden (dit gebeurt één keer) …",
                        expanded=True) as status:
-            bar = st.progress(0.0, text="Starten …")
-            last = [0.0]
-
-            def progress(message: str, fraction: float | None = None) -> None:
-                if fraction is not None:
-                    last[0] = max(0.0, min(1.0, float(fraction)))
-                bar.progress(last[0], text=message)
+            _, progress = _progress_bar("Starten …")
 
             t0 = time.perf_counter()
             try:
@@ -431,13 +439,7 @@ def ingest(guard: H.PipelineGuard, upload, meta: dict) -> None:
     pipeline = guard.pipeline
     before = {x.letter_id for x in pipeline.letters}
     folder = Path(tempfile.mkdtemp(prefix="rag-upload-"))
-    bar = st.progress(0.0, text="Bestand opslaan …")
-    last = [0.0]
-
-    def progress(message: str, fraction: float | None = None) -> None:
-        if fraction is not None:
-            last[0] = max(0.0, min(1.0, float(fraction)))
-        bar.progress(last[0], text=message)
+    bar, progress = _progress_bar("Bestand opslaan …")
 
     try:
         path = folder / (Path(upload.name).name or "brief.txt")
