@@ -12,6 +12,7 @@ passage texts, answers) and aggregates the per-question rows.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -27,11 +28,16 @@ from . import metrics as M
 
 EVAL_DIR = Path(__file__).resolve().parent
 ROOT = EVAL_DIR.parent
-SETS = ("kamervragen", "letters")
+# Question files, grouped: dev is what the answerer may be tuned on, test is
+# only run to report (eval/README.md says how each was written).
+GROUPS = {"dev": ("kamervragen", "letters", "dev_extra"), "test": ("test", "test_b")}
+SETS = tuple(name for names in GROUPS.values() for name in names)
+SET_CHOICES = ("both", *GROUPS, *SETS)
 RETRIEVAL_K = 10  # retrieval metrics look at the top 10, whatever k the answer uses
 HITS = (1, 3, 5, 10)
 # Metrics that get a bootstrap CI in the report (and in README).
-HEADLINE = ("hit@1", "hit@5", "mrr", "key_fact_recall", "abstention_accuracy")
+HEADLINE = ("hit@1", "hit@5", "mrr", "key_fact_recall", "abstention_accuracy", "off_topic_refused",
+            "false_refusal_rate")
 EXCLUDED_LETTER = "kamervragen-2022"
 BASELINE = "langchain-baseline"
 
@@ -46,15 +52,46 @@ LABELS = {
 # ----------------------------------------------------------------------------- data
 
 
+def group_of(set_name: str) -> str:
+    return next(g for g, names in GROUPS.items() if set_name in names)
+
+
+def _normalise(item: dict[str, Any], set_name: str) -> dict[str, Any]:
+    item = dict(item)
+    item["set"] = set_name
+    item.setdefault("procedural", False)
+    item.setdefault("kind", "answerable" if item["answerable"] else "near_miss")
+    item.setdefault("qtype", "")
+    return item
+
+
 def load_set(name: str, folder: Path = EVAL_DIR) -> list[dict[str, Any]]:
+    """The questions of one file; a conversation becomes its turns, in order,
+    each with `conversation` (its id) and `turn` (1, 2, ...)."""
     path = folder / f"{name}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if "turns" in rec:
+            for i, turn in enumerate(rec["turns"], start=1):
+                out.append(_normalise({**turn, "id": f"{rec['id']}-t{i}", "conversation": rec["id"], "turn": i},
+                                      name))
+        else:
+            out.append(_normalise(rec, name))
+    return out
 
 
-def load_items(which: str = "all", folder: Path = EVAL_DIR) -> list[dict[str, Any]]:
-    names = SETS if which == "all" else (which,)
-    if any(n not in SETS for n in names):
-        raise ValueError(f"unknown set {which!r}; use one of {', '.join(SETS)} or all")
+def load_items(which: str = "both", folder: Path = EVAL_DIR) -> list[dict[str, Any]]:
+    if which in ("both", "all"):
+        names = SETS
+    elif which in GROUPS:
+        names = GROUPS[which]
+    elif which in SETS:
+        names = (which,)
+    else:
+        raise ValueError(f"unknown set {which!r}; use one of {', '.join(SET_CHOICES)}")
     return [it for n in names for it in load_set(n, folder)]
 
 
@@ -116,7 +153,9 @@ def answer_row(item: dict[str, Any], answer, tokenize: Callable[[str], list[str]
         })
     row: dict[str, Any] = {
         "answer": answer.answer,
+        "status": answer.status,
         "abstained": bool(answer.abstained),
+        "answer_chars": len(M.strip_markers(answer.answer)) if not answer.abstained else None,
         "citations": cits,
         "latency_ms": float(answer.timings_ms.get("total", 0.0)),
         "warnings": list(getattr(answer, "warnings", []) or []),
@@ -139,7 +178,11 @@ def answer_row(item: dict[str, Any], answer, tokenize: Callable[[str], list[str]
 def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int = 1000) -> dict[str, Any]:
     """Means over the questions each metric applies to, plus bootstrap CIs
     for the headline metrics. Citation checks are micro-averaged over all
-    citations (one bad citation anywhere is what the gate looks for)."""
+    citations (one bad citation anywhere is what the gate looks for).
+
+    A question counts as refused when its status is not "answered": partial
+    is a correct non-answer on an unanswerable question and a refusal on an
+    answerable one."""
     ans = [r for r in rows if r["answerable"] and r.get("has_evidence", True)]
     scored = [r for r in rows if r["answerable"] and not r["procedural"]]
     unans = [r for r in rows if not r["answerable"]]
@@ -149,24 +192,49 @@ def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int =
         per_q[key] = [r.get(key) for r in ans]
     agg: dict[str, Any] = {
         "n": len(rows), "n_answerable": len(ans), "n_unanswerable": len(unans),
+        "n_off_topic": sum(r.get("kind") == "off_topic" for r in unans),
     }
     if has_answers:
+        refused = lambda r: 1.0 if r["abstained"] else 0.0  # noqa: E731
         per_q["key_fact_recall"] = [r.get("key_fact_recall") for r in scored]
         per_q["citation_recall"] = [r.get("citation_recall") for r in scored]
         per_q["faithfulness"] = [r.get("faithfulness") for r in rows if not r.get("abstained", True)]
-        per_q["abstention_accuracy"] = [1.0 if r["abstained"] else 0.0 for r in unans]
-        per_q["false_refusal_rate"] = [1.0 if r["abstained"] else 0.0 for r in scored]
-        cits = [c for r in rows for c in r.get("citations", [])]
+        per_q["abstention_accuracy"] = [refused(r) for r in unans]
+        per_q["near_miss_refused"] = [refused(r) for r in unans if r.get("kind") != "off_topic"]
+        per_q["off_topic_refused"] = [refused(r) for r in unans if r.get("kind") == "off_topic"]
+        per_q["off_topic_not_found"] = [1.0 if r.get("status") == "not_found" else 0.0
+                                        for r in unans if r.get("kind") == "off_topic"]
+        per_q["false_refusal_rate"] = [refused(r) for r in scored]
+        per_q["partial_rate"] = [1.0 if r.get("status") == "partial" else 0.0 for r in rows]
+        cits = [c for r in rows if r.get("status", "answered") == "answered" for c in r.get("citations", [])]
         gold_cits = [c["gold"] for c in cits if c["gold"] is not None]
         agg["n_citations"] = len(cits)
         agg["citation_quote_in_passage"] = M.mean(1.0 if c["in_passage"] else 0.0 for c in cits)
         agg["citation_precision"] = M.mean(1.0 if c["in_passage"] and c["supporting"] else 0.0 for c in cits)
         agg["citation_gold_precision"] = M.mean(1.0 if g else 0.0 for g in gold_cits)
+        chars = [r["answer_chars"] for r in scored if r.get("answer_chars") is not None]
+        agg["answer_chars_median"] = M.percentile(chars, 50) if chars else None
         lat = [r["latency_ms"] for r in rows if "latency_ms" in r]
         agg["latency_p50_ms"] = M.percentile(lat, 50)
         agg["latency_p95_ms"] = M.percentile(lat, 95)
         if any("judge_correct" in r for r in rows):
             per_q["judge_correct"] = [r.get("judge_correct") for r in scored]
+        # Per kind of fact asked for (the question files' `qtype`).
+        agg["by_qtype"] = {
+            qt: {"n": len(rs), "key_fact_recall": M.mean(r.get("key_fact_recall") for r in rs),
+                 "hit@1": M.mean(r.get("hit@1") for r in rs), "refused": M.mean(refused(r) for r in rs)}
+            for qt in sorted({r.get("qtype") or "" for r in scored} - {""})
+            for rs in [[r for r in scored if r.get("qtype") == qt]]
+        }
+        turns = [r for r in rows if r.get("role")]
+        if turns:
+            agg["by_turn"] = {
+                role: {"n": len(rs), "hit@5": M.mean(r.get("hit@5") for r in rs),
+                       "key_fact_recall": M.mean(r.get("key_fact_recall") for r in rs),
+                       "searched_as_itself": M.mean(1.0 if r.get("standalone") is None else 0.0 for r in rs)}
+                for role in ("opening", "follow_up", "new_topic")
+                for rs in [[r for r in turns if r.get("role") == role]] if rs
+            }
     for key, values in per_q.items():
         agg[key] = M.mean(values)
     agg["ci95"] = {
@@ -177,10 +245,16 @@ def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int =
 
 
 def aggregate_by_set(rows: Sequence[dict[str, Any]], **kw: Any) -> dict[str, Any]:
-    out = {name: aggregate([r for r in rows if r["set"] == name], **kw) for name in SETS
-           if any(r["set"] == name for r in rows)}
-    if len(out) > 1:
-        out["all"] = aggregate(rows, **kw)
+    """Aggregates per group (dev, test) and per question file."""
+    out: dict[str, Any] = {}
+    for group, names in GROUPS.items():
+        rs = [r for r in rows if r["set"] in names]
+        if rs:
+            out[group] = aggregate(rs, **kw)
+    for name in SETS:
+        rs = [r for r in rows if r["set"] == name]
+        if rs and len(GROUPS[group_of(name)]) > 1:
+            out[f"{name}.jsonl"] = aggregate(rs, **kw)  # a file, not the group "test"
     return out
 
 
@@ -221,8 +295,10 @@ def _bar(iterable, total: int, desc: str, quiet: bool):
 
 def _base_row(item: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": item["id"], "set": item["set"], "lang": item["lang"], "question": item["question"],
-        "answerable": bool(item["answerable"]), "procedural": bool(item.get("procedural", False)),
+        "id": item["id"], "set": item["set"], "group": group_of(item["set"]), "lang": item["lang"],
+        "question": item["question"], "answerable": bool(item["answerable"]),
+        "procedural": bool(item.get("procedural", False)), "kind": item.get("kind", ""),
+        "qtype": item.get("qtype", ""), "role": item.get("role"), "conversation": item.get("conversation"),
     }
 
 
@@ -249,15 +325,22 @@ def run_pipeline(
     exclude = tuple(exclude_letters)
     collection = [c.text for c in pipeline.retriever.chunks]
     rows = []
+    history: dict[str, list[tuple[str, str]]] = {}  # conversation -> its turns so far
     for item in _bar(items, len(items), mode, quiet):
         row = _base_row(item)
         quotes = gold_quotes(item, exclude_letters=exclude)
         row["has_evidence"] = bool(quotes)
+        turns = history.setdefault(item["conversation"], []) if item.get("conversation") else None
         # ask first: its timings then include encoding the question, which
         # the top-10 retrieval below reuses (the pipeline remembers the last
         # query vector).
-        answer = pipeline.ask(item["question"], k=k, mode=mode, generator=generator, qid=item["id"])
-        passages = pipeline.retrieve(item["question"], k=RETRIEVAL_K, mode=mode)
+        answer = pipeline.ask(item["question"], k=k, mode=mode, generator=generator, qid=item["id"],
+                              history=list(turns) if turns else None)
+        searched = answer.standalone_question or item["question"]
+        row["standalone"] = answer.standalone_question
+        if turns is not None:
+            turns.append((searched, "" if answer.abstained else answer.answer))
+        passages = pipeline.retrieve(searched, k=RETRIEVAL_K, mode=mode)
         row["retrieved"] = [p.chunk.chunk_id for p in passages]
         if item["answerable"] and quotes:
             row.update(retrieval_row([p.chunk.text for p in passages], quotes, count_relevant(collection, quotes)))
@@ -477,7 +560,7 @@ def make_judge(settings) -> Callable[[dict[str, Any], str], bool | None]:
 
 @dataclass
 class RunOptions:
-    set: str = "all"
+    set: str = "both"
     mode: str | None = None
     generator: str | None = None
     k: int | None = None
@@ -538,7 +621,7 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
 
     exclusion = None
     if opts.exclude_source:
-        kv = [it for it in items if it["set"] == "kamervragen"] or load_items("kamervragen")
+        kv = load_items("kamervragen")
         say(f"Index zonder {EXCLUDED_LETTER} opbouwen")
         with tempfile.TemporaryDirectory(prefix="eval-exclude-") as tmp:
             reduced = pipeline_without(pipeline, EXCLUDED_LETTER, Path(tmp))
@@ -557,12 +640,13 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
             "retrieval_k": RETRIEVAL_K, "compare": opts.compare, "exclude_source": opts.exclude_source,
             "judge": opts.judge, "embedder": settings.embedder, "chunk_tokens": settings.chunk_tokens,
             "candidates": settings.candidates, "rrf_k": settings.rrf_k,
-            "abstain_threshold": settings.abstain_threshold, "bootstrap": {"resamples": opts.resamples, "seed": opts.seed},
+            "calibration": dataclasses.asdict(settings.calibration), "bootstrap": {"resamples": opts.resamples, "seed": opts.seed},
             "llm_model": settings.llm_model if generator == "openai" or opts.judge else None,
         },
         "primary": mode,
         "configs": configs,
-        "failures": failures(configs[mode]["rows"]),
+        # Dev only: the answerer is tuned on what this lists.
+        "failures": failures([r for r in configs[mode]["rows"] if r["group"] == "dev"]),
         "exclude_source": exclusion,
         "duration_s": round(time.perf_counter() - t_start, 2),
     }

@@ -25,14 +25,28 @@ COLUMNS = [
     ("citation_quote_in_passage", "quote in passage", "p"),
     ("citation_gold_precision", "cites gold", "p"),
     ("citation_recall", "cit. recall", "p"),
-    ("abstention_accuracy", "abstains (unans.)", "p"),
+    ("abstention_accuracy", "refuses unans.", "p"),
+    ("off_topic_refused", "refuses off-topic", "p"),
     ("false_refusal_rate", "false refusals", "p"),
+    ("answer_chars_median", "median chars", "ms"),
     ("latency_p50_ms", "p50 ms", "ms"),
     ("latency_p95_ms", "p95 ms", "ms"),
 ]
 HEADLINE_NAMES = {
     "hit@1": "hit@1", "hit@5": "hit@5", "mrr": "MRR@10",
-    "key_fact_recall": "key-fact recall (answerable)", "abstention_accuracy": "abstention accuracy (unanswerable)",
+    "key_fact_recall": "key-fact recall (answerable)",
+    "abstention_accuracy": "unanswerable refused or partial",
+    "off_topic_refused": "off-topic refused",
+    "false_refusal_rate": "answerable refused or partial",
+}
+# Shown without a CI, under the headline metrics.
+EXTRA_NAMES = {
+    "near_miss_refused": ("near-miss refused or partial", "p"),
+    "partial_rate": ("partial answers (all questions)", "p"),
+    "answer_chars_median": ("median answer length, chars (answered)", "ms"),
+    "citation_quote_in_passage": ("citation quote in its passage", "p"),
+    "citation_gold_precision": ("cited passage is gold", "p"),
+    "faithfulness": ("faithfulness", "p"),
 }
 
 
@@ -54,25 +68,34 @@ def _ci(value: Any, ci: Any, kind: str) -> str:
     return f"{fmt(value, kind)} [{fmt(ci[0], kind)}, {fmt(ci[1], kind)}]"
 
 
-def _scope(report: dict[str, Any]) -> str:
+def _scopes(report: dict[str, Any]) -> list[str]:
+    """Aggregate scopes of the primary configuration: groups first (dev, test)."""
     aggs = report["configs"][report["primary"]]["aggregates"]
-    return "all" if "all" in aggs else next(iter(aggs))
+    return list(aggs)
 
 
-def comparison_table(report: dict[str, Any], scope: str | None = None) -> str:
-    """One Markdown table: a row per configuration of the run."""
-    scope = scope or _scope(report)
-    header = "| configuration | passages | " + " | ".join(h for _, h, _ in COLUMNS) + " |"
-    lines = [header, "|" + "---|" * (len(COLUMNS) + 2)]
+def _groups(report: dict[str, Any]) -> list[str]:
+    return [s for s in _scopes(report) if s in ("dev", "test")] or _scopes(report)[:1]
+
+
+def comparison_table(report: dict[str, Any], scopes: list[str] | None = None) -> str:
+    """One Markdown table: a row per configuration and scope (dev, test)."""
+    scopes = scopes or _groups(report)
+    header = "| configuration | set | passages | " + " | ".join(h for _, h, _ in COLUMNS) + " |"
+    lines = [header, "|" + "---|" * (len(COLUMNS) + 3)]
     for name, cfg in report["configs"].items():
-        agg = cfg["aggregates"].get(scope, {})
-        cells = [fmt(agg.get(k), kind) for k, _, kind in COLUMNS]
-        lines.append(f"| {cfg['label']} | {cfg.get('passages', '–')} | " + " | ".join(cells) + " |")
+        for scope in scopes:
+            agg = cfg["aggregates"].get(scope)
+            if agg is None:
+                continue
+            cells = [fmt(agg.get(k), kind) for k, _, kind in COLUMNS]
+            lines.append(f"| {cfg['label']} | {scope} (n={agg['n']}) | {cfg.get('passages', '–')} | "
+                         + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def headline_table(report: dict[str, Any]) -> str:
-    """Headline metrics of the primary configuration per set, with 95% CIs."""
+    """Headline metrics of the primary configuration per scope, with 95% CIs."""
     aggs = report["configs"][report["primary"]]["aggregates"]
     scopes = list(aggs)
     lines = ["| metric | " + " | ".join(f"{s} (n={aggs[s]['n']})" for s in scopes) + " |",
@@ -81,6 +104,21 @@ def headline_table(report: dict[str, Any]) -> str:
         kind = "f" if key == "mrr" else "p"
         lines.append(f"| {name} | " + " | ".join(_ci(aggs[s].get(key), aggs[s].get("ci95", {}).get(key), kind)
                                                 for s in scopes) + " |")
+    for key, (name, kind) in EXTRA_NAMES.items():
+        lines.append(f"| {name} | " + " | ".join(fmt(aggs[s].get(key), kind) for s in scopes) + " |")
+    return "\n".join(lines)
+
+
+def breakdown_table(report: dict[str, Any], scope: str, what: str = "by_qtype") -> str:
+    """Per kind of fact asked (by_qtype) or per conversation turn (by_turn)."""
+    agg = report["configs"][report["primary"]]["aggregates"].get(scope, {})
+    rows = agg.get(what) or {}
+    if not rows:
+        return ""
+    keys = sorted({k for r in rows.values() for k in r if k != "n"})
+    lines = [f"| {what[3:]} | n | " + " | ".join(keys) + " |", "|---|---|" + "---|" * len(keys)]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {r['n']} | " + " | ".join(fmt(r.get(k), "p") for k in keys) + " |")
     return "\n".join(lines)
 
 
@@ -129,13 +167,14 @@ def markdown(report: dict[str, Any]) -> str:
     parts = [
         "# Evaluation report", "", _provenance(report), "",
         f"Sets: {report['config']['set']}; run took {report['duration_s']} s.", "",
-        "## Configurations (all questions of the run)", "", comparison_table(report), "",
+        "## Configurations", "", comparison_table(report), "",
         f"## Headline metrics, {report['primary']}", "", headline_table(report), "",
     ]
-    if len(report["configs"][report["primary"]]["aggregates"]) > 1:
-        for scope in report["configs"][report["primary"]]["aggregates"]:
-            if scope != "all":
-                parts += [f"### {scope}", "", comparison_table(report, scope), ""]
+    for scope in _groups(report):
+        for what in ("by_qtype", "by_turn"):
+            table = breakdown_table(report, scope, what)
+            if table:
+                parts += [f"### {scope}, {what.replace('_', ' ')}", "", table, ""]
     if report.get("exclude_source"):
         parts += ["## Kamervragen without their source letter", "", exclusion_text(report), ""]
     parts += ["## Failures", "", failures_text(report), ""]
@@ -147,8 +186,14 @@ def readme_section(report: dict[str, Any], report_name: str = "") -> str:
     src = f" from `{report_name}`" if report_name else ""
     parts = [
         f"Generated by `python -m eval readme REPORT.json`{src}; do not edit by hand.",
-        "", _provenance(report), "", comparison_table(report), "", headline_table(report),
+        "", _provenance(report), "",
+        "dev: the questions the answerer is tuned on; test: written blind from the letters only, never tuned "
+        "on (eval/README.md).", "", comparison_table(report), "", headline_table(report),
     ]
+    for scope in _groups(report):
+        table = breakdown_table(report, scope, "by_qtype")
+        if table:
+            parts += ["", f"Per kind of fact asked, {scope}:", "", table]
     ex = report.get("exclude_source")
     if ex:
         parts += ["", exclusion_text(report).split("\n")[0]]
@@ -169,24 +214,31 @@ def update_readme(readme: Path, report: dict[str, Any], report_name: str = "") -
 
 def console(report: dict[str, Any]) -> str:
     """A short fixed-width table for the terminal."""
-    keys = [("hit@1", "p"), ("hit@5", "p"), ("mrr", "f"), ("ndcg@10", "f"), ("key_fact_recall", "p"),
-            ("faithfulness", "p"), ("citation_quote_in_passage", "p"), ("abstention_accuracy", "p"),
-            ("false_refusal_rate", "p"), ("latency_p50_ms", "ms")]
-    heads = ["hit@1", "hit@5", "MRR", "nDCG", "facts", "faithful", "quote ok", "abstain", "false ref", "p50ms"]
-    scope = _scope(report)
-    out = [f"{'config':<20}" + "".join(f"{h:>10}" for h in heads)]
+    keys = [("hit@1", "p"), ("hit@5", "p"), ("mrr", "f"), ("key_fact_recall", "p"),
+            ("citation_quote_in_passage", "p"), ("abstention_accuracy", "p"), ("off_topic_refused", "p"),
+            ("false_refusal_rate", "p"), ("answer_chars_median", "ms"), ("latency_p50_ms", "ms")]
+    heads = ["hit@1", "hit@5", "MRR", "facts", "quote ok", "unans ref", "offtop ref", "false ref", "chars",
+             "p50ms"]
+    out = [f"{'config':<20}{'set':<6}" + "".join(f"{h:>10}" for h in heads)]
     for name, cfg in report["configs"].items():
-        agg = cfg["aggregates"].get(scope, {})
-        out.append(f"{name:<20}" + "".join(f"{fmt(agg.get(k), kind):>10}" for k, kind in keys))
-    agg = report["configs"][report["primary"]]["aggregates"][scope]
+        for scope in _groups(report):
+            agg = cfg["aggregates"].get(scope, {})
+            out.append(f"{name:<20}{scope:<6}" + "".join(f"{fmt(agg.get(k), kind):>10}" for k, kind in keys))
+    aggs = report["configs"][report["primary"]]["aggregates"]
     out.append("")
     for key, name in HEADLINE_NAMES.items():
         kind = "f" if key == "mrr" else "p"
-        out.append(f"{name:<36} {_ci(agg.get(key), agg.get('ci95', {}).get(key), kind)}")
+        out.append(f"{name:<36}" + "".join(
+            f"  {scope}: {_ci(aggs[scope].get(key), aggs[scope].get('ci95', {}).get(key), kind):<24}"
+            for scope in _groups(report)))
+    for key, (name, kind) in EXTRA_NAMES.items():
+        out.append(f"{name:<36}" + "".join(f"  {scope}: {fmt(aggs[scope].get(key), kind):<24}"
+                                            for scope in _groups(report)))
     ex = report.get("exclude_source")
     if ex:
         out += ["", exclusion_text(report).split("\n")[0]]
-    out.append(f"{len(report.get('failures') or [])} questions with failures (see the Markdown summary)")
+    out.append(f"{len(report.get('failures') or [])} dev questions with failures (see the Markdown summary; "
+               "test failures are not listed, so nobody tunes on them)")
     return "\n".join(out)
 
 

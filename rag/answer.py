@@ -1,42 +1,59 @@
-"""The offline default answerer: select and cite sentences from the passages.
+"""The offline default answerer: choose, order and cite sentences of the letters.
 
-No generative model is installable here, so the answer is made of the letters'
-own sentences. Each candidate sentence is scored against the question by
+No generative model is installable here, so an answer is made of the letters'
+own sentences. Each quotable sentence (decided at chunk time: never a
+letterhead, signature, heading or the Kamervraag itself) is scored against the
+question by
   - dense similarity of the sentence to the question (multilingual, so an
     English question still finds the Dutch sentence), and
-  - idf-weighted coverage of the question's (stemmed) content words,
-then the best few are put in reading order, each followed by a marker [n]
-whose citation holds that exact sentence.
+  - idf-weighted coverage of the question's (stemmed) content words.
 
-Refusal is decided here, in code: when the best evidence is weaker than
-`settings.abstain_threshold` (chosen from measured distributions, see
-eval/thresholds.md), the answer is the refusal text and carries no citations.
+Answer first: the opening sentence is the best one that holds the kind of fact
+asked for (rag.question); a further sentence is added only when it adds what
+the question asks and the answer lacks. Sentences of one letter come in
+reading order, each followed by a marker [n].
+
+Three outcomes (rag.texts):
+  not_found  the evidence is weak, or the question's subject is not in the letters;
+  partial    the letters discuss the subject, but the evidence lacks the asked
+             kind of fact (amount, number, date, person, place, a reported
+             outcome) or one of the question's distinguishing terms (a year,
+             a rare name or word): one sentence says so, the closest
+             sentences are cited as context;
+  answered   otherwise.
+Every number these decisions use is in `rag.config.Calibration`, fitted on the dev sets
+by bench/calibrate_abstain.py (eval/thresholds.md).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from . import question as Q
+from . import texts as T
 from .citations import citation_from
-from .lang import is_english
+from .config import Calibration
 from .records import Answer, Citation, Passage
-from .sentences import sentence_spans
-
-REFUSAL = "Dat staat niet in deze brieven."
-REFUSAL_EN = "The letters do not answer this question (dat staat niet in deze brieven)."
+from .textnl import fold
 
 # A question that repeats a Kamervraag this closely (stemmed word overlap,
-# both ways) is answered with the minister's answer, up to this many sentences.
+# both ways) is answered from the minister's answer to it.
 KAMERVRAAG_MATCH = 0.6
-KAMERVRAAG_SENTENCES = 8
-
-# Weights of the sentence score; the dense part carries cross-lingual questions.
-W_DENSE = 0.6
-W_LEXICAL = 0.4
+# Compounds vary their first part ("kentekencamera's" / "ANPR-camera's"): a
+# tail of the counted word this long still names the thing.
+MIN_TAIL = 6
+# How many sentences after the opening one may supply the asked fact.
+FOLLOWING = 2
+# A sentence answers a joined-on second question when it covers this much
+# of its words (idf-weighted), a holding the kind of fact asked counting 0.25.
+PART_FIT = 0.5
+# How many items follow a sentence that announces a list.
+LIST_ITEMS = 4
 
 
 @dataclass(frozen=True)
@@ -47,36 +64,28 @@ class Candidate:
     text: str
     dense: float = 0.0
     lexical: float = 0.0
+    score: float = 0.0
 
     @property
-    def score(self) -> float:
-        return W_DENSE * self.dense + W_LEXICAL * self.lexical
-
-
-_SIGNATURE = re.compile(r"(De )?[Mm]inister(s)? van [\w ]+,\s+\S")
+    def letter_offset(self) -> int:
+        """Where the sentence starts in its letter's cleaned text (a long
+        Kamervraag answer's part carries its question in front: shift)."""
+        c = self.passage.chunk
+        shift = len(c.text) - (c.end - c.start)
+        return c.start + self.start - shift
 
 
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
-    """Answer-worthy sentences of the passages, each once (overlapping chunks
+    """The quotable sentences of the passages, each once (overlapping chunks
     repeat sentences; the best-ranked passage keeps it)."""
     seen: set[str] = set()
     out: list[Candidate] = []
     for p in passages:
-        if p.chunk.kind == "footnote":  # searchable, but a reference is no answer
-            continue
-        text = p.chunk.text
-        for a, b in sentence_spans(text):
-            s = text[a:b]
+        for a, b in p.chunk.answer_spans:
+            s = p.chunk.text[a:b]
             key = " ".join(s.split())
-            words = s.split()
-            if key in seen or len(words) < 5:
+            if key in seen:
                 continue
-            if s.rstrip().endswith("?"):  # the Kamervraag itself is no answer
-                continue
-            if re.match(r"(Figuur|Tabel|Bron)\b", s):  # captions
-                continue
-            if not re.search(r"[.!:;)’”]$", s.rstrip()) and len(words) < 12 and not _SIGNATURE.match(s):
-                continue  # a heading (a signature has no full stop either, but says who signed)
             seen.add(key)
             out.append(Candidate(p, a, b, s))
     return out
@@ -91,156 +100,28 @@ def lexical_coverage(q_terms: Sequence[str], s_terms: set[str], idf: Mapping[str
     return sum(idf.get(t, 1.0) for t in uniq if t in s_terms) / total if total else 0.0
 
 
-def select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
-    """Best sentences above half the best score, then in reading order
-    (passage rank, then position) so the answer reads as the letter does."""
-    if not cands:
-        return []
-    ranked = sorted(cands, key=lambda c: c.score, reverse=True)
-    best = ranked[0].score
-    chosen = [c for c in ranked[:max_sentences] if c.score >= 0.75 * best]
-    return sorted(chosen, key=lambda c: (c.passage.rank, c.start))
+@dataclass(frozen=True)
+class Decision:
+    """What the answerer decided for one question, and why (the calibration
+    script and the eval read this too)."""
 
-
-_QUANTITY_Q = re.compile(r"\b(hoeveel|how (many|much|long)|welk bedrag|wat kost|hoe groot|hoe hoog|hoe lang|maximale|minimale|percentage)\b", re.I)
-_MONEY_Q = re.compile(r"\b(hoeveel (extra )?geld|welk bedrag|wat kost|hoeveel kost|budget|begroting|how much (money|funding)|"
-                      r"what is the (total |annual )*(budget|cost|amount)|how much did .{0,40}(contribute|spend|cost|pay))\b", re.I)
-_WHEN_Q = re.compile(r"\b(wanneer|sinds wanneer|in welk jaar|op welke datum|per wanneer|when|since when|in what year)\b", re.I)
-# Questions after findings: the letters often only announce them ("verwacht
-# ik de resultaten in het najaar"), which is no answer.
-_RESULT_Q = re.compile(r"\b(uitkomst(en)?|conclusies?|bevindingen|outcomes?|conclusions?|findings?|results?)\b", re.I)
-_PROSPECTIVE = re.compile(r"\b(verwacht\w*|voorbereiding\w*|opstarten|nog niet|zal|zullen|"
-                          r"(wordt|worden)( \w+){0,3} onderzocht)\b", re.I)
-_MONTHS = (r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-           r"voorjaar|najaar|zomer|winter|jl\.|a\.s\.")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b({_MONTHS})\b", re.I)
-# A count or amount: a Dutch-written number (thousands with ".", decimals with
-# ",") that is not a year, a day of a date or a version ("EL PAcCTO 2.0"), or
-# a number word.
-_QUANTITY = re.compile(
-    rf"(?<![\d.,/])(?!(?:19|20)\d\d\b)(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?(?![.,]?\d)(?!\s*(?:{_MONTHS}))|"
-    r"\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|twintig|dertig|veertig|"
-    r"vijftig|honderd|duizend|miljoen|miljard|helft|kwart|verdubbeling|procent)\b", re.I)
-_MONEY = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bmln\b|\bmld\b", re.I)
-# "Hoeveel [extra] drugslabs ...", "welke maximale gevangenisstraf ...": the
-# thing counted, which the sentence giving the number must name. After a unit
-# the counted thing follows ("hoeveel kilo cocaïne"), or nothing ("voor
-# hoeveel jaar was ...").
-_COUNTED = re.compile(r"\b(?:hoeveel|maximale|minimale)\s+(?:(?:extra|nieuwe|meer)\s+)*([\w'’-]{3,})(?:\s+([\w'’-]{3,}))?", re.I)
-_UNITS = {"kilo", "kilogram", "ton", "keer", "jaar", "jaren", "maanden", "weken", "dagen", "uur", "procent", "euro"}
-# Compounds vary their first part ("kentekencamera's" / "ANPR-camera's"): a
-# tail of the counted word this long still names the thing.
-MIN_TAIL = 6
-# A capitalised word inside a sentence, not part of a hyphenated compound
-# ("Zuid-Amerikaans" names no place).
-_NAME = re.compile(r"(?<!^)(?<![.?!]\s)(?<![-\w])([A-Z][a-zà-ÿ]{2,}(?:[A-Z][a-z]+)?)(?![-\w])")
-# Multiplier on the evidence strength when the evidence cannot hold the kind
-# of answer asked for (a number, a date, a year or name the question names).
-ANSWER_TYPE_PENALTY = 0.80
-
-
-def answer_type_gaps(question: str, passages: Sequence[Passage], chosen: Sequence[Candidate],
-                     stem: Callable[[str], list[str]] | None = None) -> list[str]:
-    """What the question asks for that the evidence cannot give (empty: none).
-
-    A quantity question needs a number in the chosen sentences (a money
-    question an amount, a Dutch "hoeveel X" a number beside X); a "wanneer"
-    question a date; a question for findings a sentence that reports rather
-    than announces them; a year or Dutch proper name of the question must
-    occur in the passages. Near-miss questions ("Hoeveel drugslabs in
-    2023?") fail this where on-topic passages still look similar.
-    """
-    gaps = []
-    said = " ".join(c.text for c in chosen)
-    if _QUANTITY_Q.search(question) and not _QUANTITY.search(said):
-        gaps.append("quantity")
-    if _MONEY_Q.search(question) and not _MONEY.search(said):
-        gaps.append("amount")
-    noun = _counted_noun(question, stem)
-    if noun and not any(_names(c.text, noun) and _QUANTITY.search(c.text) for c in chosen):
-        gaps.append(f"count of {noun}")
-    if _WHEN_Q.search(question) and not _DATE.search(said):
-        gaps.append("date")
-    if _RESULT_Q.search(question) and chosen and _PROSPECTIVE.search(max(chosen, key=lambda c: c.score).text):
-        gaps.append("findings (only announced)")
-    # Title and section count: "de brief van 2025" names the letter, not its text.
-    text = " ".join(f"{p.chunk.title} {p.chunk.section} {p.chunk.text}" for p in passages)
-    gaps += [f"year {y}" for y in _YEAR.findall(question) if y not in text]
-    # A name the question asks about ("burgemeester van Amsterdam") that no
-    # retrieved passage mentions: the letters are not about it. Dutch only, as
-    # English names differ from the Dutch text ("Europe"/"Europa"). Stems, so
-    # "Noordzeehavens" is found in "Noordzeehavenaanpak".
-    if not is_english(question):
-        low = text.lower()
-        for name in _NAME.findall(question.strip()):
-            forms = {name.lower(), *(stem(name) if stem else [])}
-            if not any(f and f in low for f in forms):
-                gaps.append(f"name {name}")
-    return gaps
-
-
-def _counted_noun(question: str, stem: Callable[[str], list[str]] | None) -> str:
-    """Stem of what a Dutch quantity question counts ("" if none or unsure)."""
-    m = _COUNTED.search(question)
-    if not m or stem is None or is_english(question):
-        return ""
-    word = m.group(1)
-    if word.lower() in _UNITS:
-        word = m.group(2) or ""
-    # the head of a hyphenated compound is its last part: "liaison-magistraten"
-    stems = stem(word.split("-")[-1]) if word else []
-    # a stopword after a unit ("jaar was") leaves nothing: no noun to check
-    return stems[0] if stems and stems[0] != "geld" else ""
-
-
-def _names(sentence: str, noun: str) -> bool:
-    low = sentence.lower()
-    tails = [noun[i:] for i in range(0, max(1, len(noun) - MIN_TAIL + 1))]
-    return any(t in low for t in tails)
-
-
-def answer_type_ok(question: str, passages: Sequence[Passage], chosen: Sequence[Candidate],
-                   stem: Callable[[str], list[str]] | None = None) -> bool:
-    return not answer_type_gaps(question, passages, chosen, stem)
-
-
-def complete(chosen: list[Candidate], scored: Sequence[Candidate],
-             ok: Callable[[list[Candidate]], bool]) -> list[Candidate]:
-    """Facts often follow the sentence that matches the question ("... extra
-    geld geïnvesteerd in de rechtshulpketen. Het gaat hierbij om ca. 4
-    miljoen euro per jaar"): when the chosen sentences lack the kind of answer
-    asked for, add the next sentence of a chosen one if that supplies it."""
-    if not chosen or ok(chosen):
-        return chosen
-    by_chunk: dict[str, list[Candidate]] = {}
-    for c in scored:
-        by_chunk.setdefault(c.passage.chunk.chunk_id, []).append(c)
-    for c in sorted(chosen, key=lambda c: c.score, reverse=True):
-        later = [x for x in by_chunk[c.passage.chunk.chunk_id] if x.start >= c.end]
-        nxt = min(later, key=lambda x: x.start, default=None)
-        if nxt is not None and nxt not in chosen and ok(chosen + [nxt]):
-            return sorted(chosen + [nxt], key=lambda x: (x.passage.rank, x.start))
-    return chosen
-
-
-def evidence_strength(
-    passages: Sequence[Passage], best: Candidate | None, question: str = "", chosen: Sequence[Candidate] = (),
-    stem: Callable[[str], list[str]] | None = None,
-) -> float:
-    """One number for "do the letters answer this": the best sentence's score
-    blended with the top passage's dense similarity, lowered when the
-    evidence cannot hold the kind of answer asked for."""
-    if not passages or best is None:
-        return 0.0
-    top_dense = max((p.dense_score or 0.0) for p in passages)
-    strength = 0.5 * top_dense + 0.5 * best.score
-    if question and not answer_type_ok(question, passages, chosen or [best], stem):
-        strength *= ANSWER_TYPE_PENALTY
-    return strength
+    status: str
+    chosen: list[Candidate]
+    strength: float
+    oov: float = 0.0
+    top_dense: float = 0.0
+    english: bool = False
+    missing_kind: str = ""  # the asked kind of fact the evidence lacks
+    missing_terms: list[str] = field(default_factory=list)  # distinguishing terms not in the evidence
+    subject: str = ""  # what of the question the evidence does discuss
+    evidence_dense: float = 0.0  # the chosen sentences' best cosine to the question
+    # top passage cosine minus the question's cosine to the nearest everyday subject
+    off_topic_margin: float = 1.0
 
 
 class ExtractiveAnswerer:
+    name = "extractive"
+
     def __init__(
         self,
         *,
@@ -248,19 +129,36 @@ class ExtractiveAnswerer:
         sentence_vectors: Callable[[list[str]], np.ndarray],
         tokenize: Callable[[str], list[str]],
         idf: Mapping[str, float],
-        threshold: float,
-        max_sentences: int = 4,
+        documents: Sequence[str],
+        letter_context: Mapping[str, str] | None = None,
+        background: np.ndarray | None = None,
+        calibration: Calibration = Calibration(),
         page_starts: Mapping[str, Mapping[int, int]] | None = None,
     ):
         self.encode_query = encode_query
         self.sentence_vectors = sentence_vectors
         self.tokenize = tokenize
         self.idf = idf
-        self.threshold = threshold
-        self.max_sentences = max_sentences
+        self.cal = calibration
         self.page_starts = page_starts or {}
+        # What each chunk says (title, section, text), folded: how many
+        # chunks use a multi-word name decides whether it is rare.
+        self.documents = [fold(d) for d in documents]
+        # Per letter, what its manifest states (minister, date, Kamerstuk):
+        # part of every passage's context ("de brief van minister Van Weel").
+        self.letter_context = {k: fold(v) for k, v in (letter_context or {}).items()}
+        # Vectors of everyday subjects (rag/data/background.txt): a question
+        # closer to those than to any passage is not about the letters.
+        self.background = background
+        self._phrase_df: dict[str, int] = {}
+        # idf above this: the term occurs in at most rare_df of the chunks.
+        n = max(len(self.documents), 1)
+        self.rare_count = max(1.0, calibration.rare_df * n)
+        self.rare_idf = math.log(1 + (n - self.rare_count + 0.5) / (self.rare_count + 0.5))
 
-    def score(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> list[Candidate]:
+    # ------------------------------------------------------------ scoring
+    def score(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None,
+              english: bool | None = None) -> list[Candidate]:
         cands = candidates(passages)
         if not cands:
             return []
@@ -268,13 +166,14 @@ class ExtractiveAnswerer:
         svecs = self.sentence_vectors([c.text for c in cands])
         dense = svecs @ qvec.reshape(-1)
         q_terms = self.tokenize(question)
-        english = is_english(question)
+        english = Q.is_english(question) if english is None else english
         out = []
         for c, d in zip(cands, dense):
             # English words rarely occur in the Dutch letters: there the
             # (multilingual) dense similarity has to carry the whole score.
             lex = float(d) if english else lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
-            out.append(Candidate(c.passage, c.start, c.end, c.text, float(d), lex))
+            out.append(Candidate(c.passage, c.start, c.end, c.text, float(d), lex,
+                                 self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
 
     def kamervraag_asked(self, question: str, passages: Sequence[Passage]) -> Passage | None:
@@ -289,41 +188,260 @@ class ExtractiveAnswerer:
                 return p
         return None
 
-    def decide(
-        self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None
-    ) -> tuple[list[Candidate], float]:
-        """The sentences an answer would use and the evidence strength that
-        decides whether to give it (the calibration script reads this too)."""
-        scored = self.score(question, passages, qvec)
-        if not scored:
-            return [], 0.0
-        best = max(scored, key=lambda c: c.score)
-        chosen = select(scored, self.max_sentences)
-        asked = self.kamervraag_asked(question, passages)
-        own = [] if asked is None else [
-            c for c in scored if c.passage.chunk.question_no == asked.chunk.question_no
-            and c.passage.chunk.letter_id == asked.chunk.letter_id]
-        if own:
-            # The user asks a Kamervraag itself: the minister's answer to it,
-            # in order, is the answer (up to KAMERVRAAG_SENTENCES sentences),
-            # whether or not it holds the number or date the question wants.
-            chosen = sorted(own, key=lambda c: (c.passage.rank, c.start))[:KAMERVRAAG_SENTENCES]
-            return chosen, evidence_strength(passages, best)
-        chosen = complete(select(scored, self.max_sentences), scored,
-                          lambda cs: answer_type_ok(question, passages, cs, self.tokenize))
-        return chosen, evidence_strength(passages, best, question, chosen, self.tokenize)
+    # ------------------------------------------------------------ terms
+    def distinguishing(self, asked: Q.Asked) -> list[tuple[str, list[str]]]:
+        """(surface words, their stems) for the terms that single out what the
+        question is about: its years, and the names it uses that are rare in
+        the corpus ("Fortius", "Wet Ondermijning I"; not "Nederland", which
+        most passages share). Ordinary words are left out: a paraphrase may
+        use other verbs and nouns than the letter, but not another year or
+        name."""
+        out: list[tuple[str, list[str]]] = [(y, [y]) for y in asked.years]
+        for phrase in asked.phrases:
+            n = self.phrase_count(phrase)
+            if n <= self.rare_count and (n or not asked.english):
+                out.append((phrase, [fold(phrase)]))
+        for w in asked.names:
+            if any(w in phrase.split() for phrase, _ in out):
+                continue
+            stems = [t for t in self.tokenize(w) if not t.isdigit()]
+            known = [t for t in stems if t in self.idf]
+            if not stems or (asked.english and not known):
+                continue  # an English name the Dutch letters may spell otherwise ("Turkey")
+            if all(self.idf.get(t, self.rare_idf) >= self.rare_idf for t in stems):
+                out.append((w, stems))
+        return out
 
+    def phrase_count(self, phrase: str) -> int:
+        """In how many chunks a multi-word name occurs (folded)."""
+        key = fold(phrase)
+        if key not in self._phrase_df:
+            self._phrase_df[key] = sum(key in d for d in self.documents)
+        return self._phrase_df[key]
+
+    def out_of_corpus(self, asked: Q.Asked) -> float:
+        """Share of the question's content (idf mass; unknown words weigh as
+        the rarest known ones) that no letter uses. English questions: 0,
+        their words cannot be looked up in Dutch letters."""
+        if asked.english:
+            return 0.0
+        terms = set(self.tokenize(asked.text))
+        if not terms:
+            return 0.0
+        top = max(self.idf.values(), default=1.0)
+        weight = {t: self.idf.get(t, top) for t in terms}
+        return sum(w for t, w in weight.items() if t not in self.idf) / sum(weight.values())
+
+    # ------------------------------------------------------------ decide
+    def decide(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Decision:
+        asked = Q.read(question)
+        qvec = self.encode_query(question) if qvec is None else qvec
+        scored = self.score(question, passages, qvec, english=asked.english)
+        if not scored:
+            return Decision(T.NOT_FOUND, [], 0.0)
+        best = max(scored, key=lambda c: c.score)
+        top_dense = max((p.dense_score or 0.0) for p in passages)
+        strength = 0.5 * top_dense + 0.5 * best.score
+        oov = self.out_of_corpus(asked)
+        everyday = float((self.background @ qvec.reshape(-1)).max()) if self.background is not None else 0.0
+
+        repeated = self.kamervraag_asked(question, passages)
+        if repeated is not None:
+            # The user asks a Kamervraag itself: the minister's answer to it is
+            # the answer, whatever kind of fact the question's words suggest.
+            own = [c for c in scored if c.passage.chunk.question_no == repeated.chunk.question_no
+                   and c.passage.chunk.letter_id == repeated.chunk.letter_id]
+            chosen = self.select(own or scored, dataclasses.replace(asked, kind=""))
+            return Decision(T.ANSWERED, chosen, strength, oov, top_dense, asked.english,
+                            off_topic_margin=top_dense - everyday)
+
+        chosen = self.select(scored, asked)
+        supplied = self.complete(chosen, scored, asked)
+        if supplied is not None and supplied not in chosen:
+            chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
+        terms = self.distinguishing(asked)
+        context = self._context(chosen, passages)
+        missing = [w for w, stems in terms if not self._mentions(context, w, stems)]
+        missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in chosen) else asked.kind
+        if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
+            missing_kind = Q.OUTCOME
+        d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
+                     self._subject(asked, [w for w, _ in terms if w not in missing]),
+                     max(c.dense for c in chosen), top_dense - everyday)
+        return dataclasses.replace(d, status=classify(d, self.cal))
+
+    def holds(self, asked: Q.Asked, text: str) -> bool:
+        """Does the sentence hold the kind of fact asked for? A Dutch "hoeveel
+        X" needs a count in a sentence that names X (or a compound ending in
+        it: "ANPR-camera's" for "kentekencamera's")."""
+        if asked.kind == Q.NUMBER and asked.counted:
+            stems = self.tokenize(asked.counted)
+            if stems:
+                stem = stems[0]
+                tails = [stem[i:] for i in range(max(1, len(stem) - MIN_TAIL + 1))]
+                return Q.counts(text, tails)
+        return Q.holds(asked.kind, text, asked.names)
+
+    def select(self, scored: Sequence[Candidate], asked: Q.Asked) -> list[Candidate]:
+        """Answer first: the best sentence that holds the kind of fact asked
+        for opens. Another joins when it brings something the question asks
+        and the answer lacks (the kind of fact, a distinguishing term, more
+        of the things asked after), or when it scores nearly as well and the
+        answer stays short; a sentence announcing a list (ending in ":")
+        brings its items."""
+        ranked = sorted(scored, key=lambda c: c.score, reverse=True)
+        top = ranked[0].score
+        near = [c for c in ranked if c.score >= self.cal.first_rel * top]
+        first = next((c for c in near if asked.kind and self.holds(asked, c.text)), ranked[0])
+        chosen = [first]
+        terms = self.distinguishing(asked)
+        for c in ranked:
+            if len(chosen) >= self.cal.max_sentences or c.score < self.cal.add_rel * top:
+                break
+            if c in chosen or self._repeats(c, chosen):
+                continue
+            short = sum(len(x.text) for x in chosen) + len(c.text) <= self.cal.answer_chars
+            if self._adds(c, chosen, asked, terms) or (short and c.score >= self.cal.close_rel * top):
+                chosen.append(c)
+        for part in asked.parts:
+            c = self._answers_part(part, scored, chosen)
+            if c is not None:
+                chosen.append(c)
+        return self._with_list_items(chosen, scored)
+
+    def _answers_part(self, part: str, scored: Sequence[Candidate], chosen: list[Candidate]) -> Candidate | None:
+        """The best sentence for a joined-on second question ("..., en wat
+        wordt daarmee strafbaar?"), by its own words and kind of fact,
+        unless a chosen sentence already covers it."""
+        sub = Q.read(part)
+        terms = self.tokenize(part)
+        if not terms:
+            return None
+
+        def fit(c: Candidate) -> float:
+            cov = lexical_coverage(terms, set(self.tokenize(c.text)), self.idf)
+            return cov + (0.25 if sub.kind and self.holds(sub, c.text) else 0.0)
+
+        if any(fit(c) >= PART_FIT for c in chosen):
+            return None
+        best = max((c for c in scored if c not in chosen), key=fit, default=None)
+        return best if best is not None and fit(best) >= PART_FIT else None
+
+    def _repeats(self, c: Candidate, chosen: Sequence[Candidate]) -> bool:
+        """Says mostly what a chosen sentence says (overlapping chunks, recaps)."""
+        words = set(self.tokenize(c.text))
+        return any(len(words & set(self.tokenize(x.text))) > 0.6 * max(len(words), 1) for x in chosen)
+
+    def _with_list_items(self, chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:
+        """A chosen sentence that announces a list ("... vier subdoelen
+        gedefinieerd:") is followed by the items that come after it."""
+        out = list(chosen)
+        for c in chosen:
+            if not c.text.rstrip().endswith(":"):
+                continue
+            after = sorted((x for x in scored if x.passage.chunk.letter_id == c.passage.chunk.letter_id
+                            and x.letter_offset > c.letter_offset and x not in out), key=lambda x: x.letter_offset)
+            out += after[:LIST_ITEMS]
+        return out
+
+    def _adds(self, c: Candidate, chosen: list[Candidate], asked: Q.Asked,
+              terms: list[tuple[str, list[str]]]) -> bool:
+        if asked.kind and not any(self.holds(asked, x.text) for x in chosen) and self.holds(asked, c.text):
+            return True
+        said_f, new_f = fold(" ".join(x.text for x in chosen)), fold(c.text)
+        if any(not self._mentions(said_f, w, s) and self._mentions(new_f, w, s) for w, s in terms):
+            return True
+        # A question after several things ("welke landen"): more of them.
+        if asked.kind in (Q.NUMBER, Q.AMOUNT, Q.PLACE, Q.PERSON) and self.holds(asked, c.text):
+            return bool(set(Q.names(c.text)) - {n for x in chosen for n in Q.names(x.text)} - set(asked.names))
+        return False
+
+    def complete(self, chosen: list[Candidate], scored: Sequence[Candidate], asked: Q.Asked) -> Candidate | None:
+        """Facts often follow the sentence that matches the question ("... is
+        extra geïnvesteerd. Het gaat om ca. 4 miljoen euro per jaar"): when
+        the opening sentence lacks the kind of fact asked for, one of the
+        FOLLOWING sentences after it that holds it (or None)."""
+        if not asked.kind or not chosen or self.holds(asked, chosen[0].text):
+            return None
+        first = chosen[0]
+        # In any retrieved passage of the same letter: the next sentence may
+        # open the next chunk.
+        later = sorted((x for x in scored if x.passage.chunk.letter_id == first.passage.chunk.letter_id
+                        and x.letter_offset > first.letter_offset), key=lambda x: x.letter_offset)
+        for nxt in later[:FOLLOWING]:
+            if self.holds(asked, nxt.text):
+                return nxt
+        return None
+
+    # ------------------------------------------------------------ helpers
+    def _context(self, chosen: Sequence[Candidate], passages: Sequence[Passage]) -> str:
+        """The evidence and its immediate context, folded: the retrieved
+        passages of the letters the chosen sentences come from, with each
+        letter's title, sections and metadata."""
+        letters = {c.passage.chunk.letter_id for c in chosen}
+        parts = [f"{p.chunk.title} {p.chunk.section} {self.letter_context.get(p.chunk.letter_id, '')} {p.chunk.text}"
+                 for p in passages if p.chunk.letter_id in letters]
+        return fold(" ".join(parts))
+
+    @staticmethod
+    def _mentions(folded: str, word: str, stems: list[str]) -> bool:
+        """Word or all its stems in the folded text; a stem may sit inside a
+        compound ("Noordzeehavens" in "Noordzeehavenaanpak")."""
+        return fold(word) in folded or all(s in folded for s in stems)
+
+    @staticmethod
+    def _subject(asked: Q.Asked, covered: list[str]) -> str:
+        """The stretch of the question from the first to the last term the
+        evidence does discuss ("het programma Preventie met Gezag")."""
+        if not covered:
+            return ""
+        text = asked.text
+        spans = [(m.start(), m.end()) for w in covered for m in [re.search(re.escape(w), text)] if m]
+        if not spans:
+            return ""
+        a, b = min(s for s, _ in spans), max(e for _, e in spans)
+        phrase = text[a:b]
+        return phrase if len(phrase.split()) <= 8 else ", ".join(covered[:4])
+
+    # ------------------------------------------------------------ answer
     def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
-        chosen, strength = self.decide(question, passages, qvec)
-        refusal = REFUSAL_EN if is_english(question) else REFUSAL
-        if not chosen or strength < self.threshold:
-            return Answer(question=question, answer=refusal, abstained=True, passages=list(passages))
-        parts: list[str] = []
-        citations: list[Citation] = []
-        for n, c in enumerate(chosen, start=1):
-            parts.append(f"{' '.join(c.text.split())} [{n}]")
-            citations.append(citation_from(c.passage, n, c.text, self.page_starts.get(c.passage.chunk.letter_id)))
-        return Answer(question=question, answer=" ".join(parts), abstained=False, citations=citations, passages=list(passages))
+        d = self.decide(question, passages, qvec)
+        english = Q.is_english(question)
+        if d.status == T.NOT_FOUND or not d.chosen:
+            return Answer(question=question, answer=T.refusal(english), status=T.NOT_FOUND, passages=list(passages))
+        ordered = reading_order(d.chosen)
+        citations = [citation_from(c.passage, n, c.text, self.page_starts.get(c.passage.chunk.letter_id))
+                     for n, c in enumerate(ordered, start=1)]
+        if d.status == T.PARTIAL:
+            text = T.partial_sentence(d.subject, d.missing_kind, d.missing_terms, english)
+            return Answer(question=question, answer=text, status=T.PARTIAL, citations=citations,
+                          passages=list(passages))
+        text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
+        return Answer(question=question, answer=text, status=T.ANSWERED, citations=citations, passages=list(passages))
+
+
+def classify(d: Decision, cal: Calibration) -> str:
+    """The status for the evidence features of a decision. One function for
+    the answerer and its calibration (bench/calibrate_abstain.py replays it
+    with other numbers)."""
+    topic_dense = cal.topic_dense_en if d.english else cal.topic_dense_nl
+    if (d.strength < cal.topic or d.top_dense < topic_dense or d.off_topic_margin < cal.off_topic_margin
+            or (d.oov >= cal.off_topic_oov and d.strength < cal.off_topic_strength)):
+        return T.NOT_FOUND
+    # A sentence this close in meaning answers the question even where it
+    # words a year or name differently.
+    if d.missing_kind or (d.missing_terms and d.evidence_dense < cal.dense_match):
+        return T.PARTIAL
+    return T.NOT_FOUND if d.strength < cal.answer else T.ANSWERED
+
+
+def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
+    """Letters in the order of their best sentence (the opening one first),
+    sentences within a letter as the letter reads."""
+    first_seen: dict[str, int] = {}
+    for i, c in enumerate(chosen):
+        first_seen.setdefault(c.passage.chunk.letter_id, i)
+    return sorted(chosen, key=lambda c: (first_seen[c.passage.chunk.letter_id], c.letter_offset))
 
 
 def idf_table(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:

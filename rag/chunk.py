@@ -15,7 +15,7 @@ from .clean import CLEANER_VERSION, CleanText
 from .records import Chunk, Letter
 from .sentences import sentence_spans
 
-CHUNKER_VERSION = f"chunk-2/{CLEANER_VERSION}"
+CHUNKER_VERSION = f"chunk-3/{CLEANER_VERSION}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
@@ -26,6 +26,35 @@ def embedding_text(chunk: Chunk) -> str:
     context its sentences lack ("deze landen", "dit project")."""
     head = chunk.title if not chunk.section else f"{chunk.title} — {chunk.section}"
     return f"{head}\n{chunk.text}"
+
+
+_CAPTION = re.compile(r"(?:Figuur|Tabel|Bron|Grafiek|Afbeelding)\b")
+
+
+def answer_spans(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sentences of `text` that can be quoted as an answer: not overlapping an
+    excluded span (furniture, headings, the question asked), at least five
+    words, not a question, not a caption, and ending like a sentence unless
+    long (a heading has no full stop)."""
+    out = []
+    for a, b in sentence_spans(text):
+        # A salutation glued to the first sentence ("Geachte ..., In antwoord
+        # op ...") is cut off; the rest of the sentence stays quotable.
+        for x, y in excluded:
+            if x <= a < y < b:
+                a = y
+                while a < b and not text[a].isalnum():
+                    a += 1
+        s = text[a:b]
+        words = s.split()
+        if len(words) < 5 or s.rstrip().endswith("?") or _CAPTION.match(s):
+            continue
+        if not re.search(r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:
+            continue
+        if any(a < y and x < b for x, y in excluded):
+            continue
+        out.append((a, b))
+    return tuple(out)
 
 
 def _hash(text: str) -> str:
@@ -110,9 +139,21 @@ def chunk_letter(
 ) -> list[Chunk]:
     text = clean.text
     chunks: list[Chunk] = []
+    # Not answer text, in clean-text offsets: furniture and headings.
+    not_answers = [(a, b) for a, b, _ in clean.furniture]
+    not_answers += [(o, o + len(h)) for o, h in clean.headings]
 
-    def add(start: int, end: int, *, kind: str, section: str, body: str | None = None, qno: int | None = None) -> None:
-        body = text[start:end] if body is None else body
+    def add(start: int, end: int, *, kind: str, section: str, body: str | None = None, qno: int | None = None,
+            asked: tuple[int, int] | None = None) -> None:
+        """`asked`: the Kamervraag's span, in chunk-text offsets."""
+        if body is None:
+            body = text[start:end]
+            excluded = [(a - start, b - start) for a, b in not_answers if a < end and start < b]
+        else:  # question + blank line + part of a long answer
+            shift = len(body) - (end - start)
+            excluded = [(a - start + shift, b - start + shift) for a, b in not_answers if a < end and start < b]
+        if asked:
+            excluded.append(asked)
         c = Chunk(
             chunk_id=f"{letter.letter_id}:{len(chunks):03d}",
             letter_id=letter.letter_id,
@@ -126,6 +167,7 @@ def chunk_letter(
             text=body,
             kind=kind,
             question_no=qno,
+            answer_spans=answer_spans(body, excluded),
         )
         chunks.append(_with_hash(c))
 
@@ -157,11 +199,12 @@ def chunk_letter(
         asked = re.sub(r"^\d+\.\s*", "", " ".join(question.split()))
         section = f"Vraag {qno}: {asked}"
         if count(text[q_start : paras[-1][1]]) <= max_tokens:
-            add(q_start, paras[-1][1], kind="qa", section=section, qno=qno)
+            add(q_start, paras[-1][1], kind="qa", section=section, qno=qno, asked=(0, q_end - q_start))
             continue
         prefix = min(count(question) + 2, max_tokens // 2)
         for s, e in _pack(clean, paras[k + 1 :], max_tokens, overlap_sentences, count, prefix_tokens=prefix):
-            add(s, e, kind="qa", section=section, body=f"{question}\n\n{text[s:e]}", qno=qno)
+            add(s, e, kind="qa", section=section, body=f"{question}\n\n{text[s:e]}", qno=qno,
+                asked=(0, len(question)))
 
     # Footnotes: small chunks, searchable and linked to their page.
     for fn in clean.footnotes:

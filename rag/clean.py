@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .records import Footnote
 
-CLEANER_VERSION = "clean-3"
+CLEANER_VERSION = "clean-4"
 
 _RUNNING_HEADER = re.compile(
     r"^\s*Tweede Kamer, vergaderjaar (\d{4})[–-](\d{4}), ([\d ]+[A-Z]*), nr\. (\d+)\s+(\d+)\s*$"
@@ -52,6 +52,10 @@ class CleanText:
     headers: list[RunningHeader] = field(default_factory=list)
     headings: list[tuple[int, str]] = field(default_factory=list)  # (offset, heading)
     raw: str = ""
+    # (start, end, kind) spans that are letter furniture, not content: letterhead,
+    # "Datum/Onderwerp" lines, salutation, signature, document header. Still
+    # searchable text, never an answer sentence.
+    furniture: list[tuple[int, int, str]] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int:
         return max(1, bisect_right(self.page_starts, offset))
@@ -354,8 +358,51 @@ def clean_letter(raw: str) -> CleanText:
     out = b.text()
     return CleanText(
         text=out, raw_pos=b.raw_pos, page_starts=page_starts or [0], footnotes=footnotes,
-        headers=headers, headings=headings, raw=raw,
+        headers=headers, headings=headings, raw=raw, furniture=furniture_spans(out),
     )
+
+
+# The fixed parts of a Dutch government letter around its content. These are
+# the conventions of the letter form (NEN 1026 / Rijkshuisstijl), not of any
+# one letter.
+_LETTERHEAD = re.compile(
+    r"^(?:>\s*)?(?:Retouradres|Postadres|Bezoekadres|Aan (?:de|het) |Datum\b|Onderwerp\b|(?:Ons |Uw )?[Kk]enmerk\b|"
+    r"Uw brief\b|Bijlage(?:\(n\)|n)?\b|Contactpersoon\b|Doorkiesnummer\b|Postbus\b|Telefoon\b|E-mail\b|"
+    r"Hoogachtend\b|Met vriendelijke groet)"
+)
+_SALUTATION = re.compile(r"^Geachte [^,\n]{1,80},")
+_SIGNATORY = re.compile(
+    r"^(?:De |Het )?(?:[Mm]inister|[Ss]taatssecretaris|[Mm]inister-[Pp]resident)\b[^.\n]{0,100},(?:\s+[^\n]{0,60})?$")
+_NAME_LINE = re.compile(r"^(?:[A-Z]\.\s?)+[^\n]{1,50}$|^[A-Z][^\s.]+(?: [^\s.]+){0,4}$")
+# The header of a set of answered Kamervragen ("Vragen van de leden ... (ingezonden ...)").
+_DOC_HEADER = re.compile(r"^(?:Vragen van (?:de leden|het lid)|Antwoord(?:en)? van )|\(ingezonden \d")
+
+
+def furniture_spans(text: str) -> list[tuple[int, int, str]]:
+    """Paragraph spans of `text` that are letter furniture, with their kind."""
+    out: list[tuple[int, int, str]] = []
+    after_signatory = False
+    for m in re.finditer(r"(?:(?!\n\n).)+", text, flags=re.S):
+        para = m.group(0).strip()
+        a = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        b = a + len(para)
+        kind = ""
+        if _LETTERHEAD.match(para):
+            kind = "letterhead"
+        elif _SIGNATORY.match(para) and len(para) < 170:
+            kind = "signature"
+        elif after_signatory and _NAME_LINE.match(para) and len(para.split()) <= 6:
+            kind = "signature"
+        elif _DOC_HEADER.search(para) and len(para) < 600:
+            kind = "document header"
+        else:
+            sal = _SALUTATION.match(para)
+            if sal:
+                out.append((a, a + sal.end(), "salutation"))
+        if kind:
+            out.append((a, b, kind))
+        after_signatory = kind == "signature"
+    return out
 
 
 def _join_plain(lines: list[str], vocab: Counter) -> str:

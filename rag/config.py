@@ -23,6 +23,46 @@ PRECISIONS = ("auto", "float32", "bfloat16")
 MODES = ("hybrid", "dense", "bm25")
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """The extractive answerer's numbers (rag.answer), fitted on the dev sets
+    only by bench/calibrate_abstain.py; how: eval/thresholds.md."""
+
+    # Evidence strength (0.5 * top passage cosine + 0.5 * best sentence score):
+    # below `topic` the letters do not discuss the question (not_found); below
+    # `answer` they do not answer it.
+    topic: float = 0.68
+    answer: float = 0.7
+    # The best passage's cosine to the question below which the letters do not
+    # discuss it; per language, as English questions score lower against
+    # Dutch text.
+    topic_dense_nl: float = 0.8
+    topic_dense_en: float = 0.77
+    # A question whose nearest passage is not this much closer (cosine) than
+    # the nearest everyday subject (rag/data/background.txt) is off-topic.
+    off_topic_margin: float = 0.01
+    # Share of the question's content (idf mass) unknown to the whole corpus
+    # above which a question is off-topic unless the evidence is this strong.
+    off_topic_oov: float = 0.8
+    off_topic_strength: float = 0.74
+    # A term is distinguishing when it occurs in at most this share of chunks.
+    rare_df: float = 0.05
+    # A sentence this close to the question (cosine) matches it in meaning
+    # even where the words differ.
+    dense_match: float = 0.88
+    # Sentences considered beside the best: score >= rel * best score.
+    first_rel: float = 0.92
+    add_rel: float = 0.80
+    # ... and one scoring at least close_rel * best joins while the answer
+    # stays within answer_chars characters.
+    close_rel: float = 0.90
+    answer_chars: int = 400
+    max_sentences: int = 4
+    # Weights of a sentence's score; the dense part carries English questions.
+    w_dense: float = 0.6
+    w_lexical: float = 0.4
+
+
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -57,10 +97,7 @@ class Settings:
 
     # Answering
     generator: str = "extractive"
-    max_answer_sentences: int = 4
-    # Evidence-strength threshold below which the extractive answerer refuses.
-    # Chosen from measured score distributions; see eval/thresholds.md.
-    abstain_threshold: float = 0.712
+    calibration: Calibration = Calibration()
 
     max_question_chars: int = 2000
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import copy
-import re
 import threading
 import time
 from pathlib import Path
@@ -20,11 +19,13 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import corpus
-from .answer import REFUSAL, ExtractiveAnswerer, idf_table
+from . import texts as T
+from .answer import ExtractiveAnswerer, idf_table
 from .chunk import embedding_text
 from .config import GENERATORS, Settings, load_settings
 from .errors import InputError
 from .index import MissingIndex, StaleIndex, build_index, cache_file_name, load_index, load_vector_cache, save_vector_cache
+from .question import is_english, leans_on_previous
 from .records import Answer, Letter, Passage
 
 Progress = Callable[[str, float | None], None]
@@ -105,7 +106,9 @@ class Pipeline:
         self.sentences = SentenceVectors(
             embedder, settings.cache_dir / "sentences" / cache_file_name(embedder.model_id, embedder.dimension))
         all_passages = [Passage(c, 0, 0.0) for c in index.chunks]
-        self.sentences.ensure([c.text for c in candidates(all_passages)], progress)
+        background = load_background()
+        self.sentences.ensure([c.text for c in candidates(all_passages)] + background, progress)
+        self.tokenize = tokenize
         self.page_starts = page_starts = {
             lid: {n: off for n, off in enumerate(ct.page_starts, start=1)} for lid, ct in self.cleaned.items()
         }
@@ -114,8 +117,10 @@ class Pipeline:
             sentence_vectors=self.sentences,
             tokenize=tokenize,
             idf=idf_table([tokenize(embedding_text(c)) for c in index.chunks]),
-            threshold=settings.abstain_threshold,
-            max_sentences=settings.max_answer_sentences,
+            documents=[embedding_text(c) for c in index.chunks],
+            letter_context={x.letter_id: letter_context(x) for x in letters},
+            background=self.sentences(background),
+            calibration=settings.calibration,
             page_starts=page_starts,
         )
 
@@ -226,6 +231,11 @@ class Pipeline:
         if generator not in GENERATORS:
             raise InputError(f"Onbekende generator {generator!r}.", f"Kies uit: {', '.join(GENERATORS)}.")
         standalone = self.condense(x.get("history"), q, generator)
+        mask = self.retriever.allowed_rows(x.get("letters"), x.get("date_from"), x.get("date_to"))
+        if mask is not None and not mask.any():
+            # The filter, not the letters, is why nothing can be found: say so.
+            return {**x, "question": q, "standalone": standalone, "generator": generator, "passages": [],
+                    "filtered_out": True, "t0": t0, "t1": time.perf_counter()}
         passages = self.retriever.search(
             standalone, k=x.get("k") or self.settings.k, mode=x.get("mode") or self.settings.mode,
             letters=x.get("letters"), date_from=x.get("date_from"), date_to=x.get("date_to"),
@@ -235,7 +245,13 @@ class Pipeline:
 
     def _answer_step(self, x: dict[str, Any]) -> Answer:
         passages, standalone, on_delta = x["passages"], x["standalone"], x.get("on_delta")
-        if x["generator"] == "openai":
+        if x.get("filtered_out"):
+            english = is_english(x["question"])
+            answer = Answer(question=x["question"], answer=T.filter_message(english), status=T.NOT_FOUND,
+                            warnings=[T.filter_message(english)])
+            if on_delta:
+                on_delta(answer.answer)
+        elif x["generator"] == "openai":
             answer = self._llm().answer(standalone, passages, on_delta=on_delta)
         else:
             answer = self.extractive.answer(standalone, passages)
@@ -269,7 +285,7 @@ class Pipeline:
             return question
         if (generator or self.settings.generator) == "openai":
             return self._llm().condense(history, question)
-        return condense_offline(history, question)
+        return condense_offline(history, question, self.tokenize)
 
     def _llm(self):
         from .llm import OpenAIGenerator
@@ -296,19 +312,31 @@ class Pipeline:
         return [(n, ct.text[a:b].strip()) for n, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1)]
 
 
-_FOLLOW_UP = re.compile(
-    r"^(en|maar|of|ook|and|but|what about|how about)\b|\b(daarvan|daarbij|daarin|daarover|daarmee|hiervan|hierbij|"
-    r"die|dat|deze|dit|ze|zij|hun|hen|het|those|these|them|they|it|its|that)\b",
-    re.I,
-)
+BACKGROUND = Path(__file__).resolve().parent / "data" / "background.txt"
 
 
-def condense_offline(history: list[tuple[str, str]], question: str) -> str:
-    """Search a leaning follow-up together with the question it leans on."""
-    if not history or not _FOLLOW_UP.search(question) or len(question.split()) > 25:
+def load_background(path: Path = BACKGROUND) -> list[str]:
+    """Everyday subjects the answerer tells the letters' subject from."""
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def letter_context(letter: Letter) -> str:
+    """What a letter's manifest says about it, as text an answer's context
+    may be checked against: its minister, date, Kamerstuk and, for letters
+    to parliament, their addressee."""
+    to_parliament = "Tweede Kamer" if letter.kind in ("kamerbrief", "beantwoording kamervragen") else ""
+    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament) if x)
+
+
+def condense_offline(history: list[tuple[str, str]], question: str, tokenize: Callable[[str], list[str]]) -> str:
+    """A follow-up that leans on the previous turn ("Wanneer was dat?", "En
+    hoeveel daarvan ...?") is searched together with the question it leans
+    on; a question with its own subject is searched as itself."""
+    if not history or len(question.split()) > 25:
         return question
-    previous = history[-1][0]
-    return f"{previous} {question}"
+    if not leans_on_previous(question, len(set(tokenize(question)))):
+        return question
+    return f"{history[-1][0]} {question}"
 
 
-__all__ = ["Pipeline", "REFUSAL", "condense_offline"]
+__all__ = ["Pipeline", "condense_offline"]

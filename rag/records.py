@@ -62,6 +62,10 @@ class Chunk:
     kind: str = "body"  # "body" | "qa" | "footnote"
     question_no: int | None = None
     content_hash: str = ""
+    # (start, end) offsets in `text` of the sentences that may be quoted as an
+    # answer: decided at chunk time, so letterheads, signatures, headings,
+    # captions and the Kamervraag itself never become answer text.
+    answer_spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def page(self) -> int:
@@ -70,12 +74,14 @@ class Chunk:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["pages"] = list(self.pages)
+        d["answer_spans"] = [list(s) for s in self.answer_spans]
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Chunk":
         d = dict(d)
         d["pages"] = tuple(d.get("pages", ()))
+        d["answer_spans"] = tuple((int(a), int(b)) for a, b in d.get("answer_spans", ()))
         return cls(**d)
 
 
@@ -121,9 +127,14 @@ class Citation:
 
 @dataclass
 class Answer:
+    """One answer. `status` is "answered", "partial" or "not_found"
+    (rag.texts); `abstained` is kept for compatibility and is true for both
+    partial and not_found. A not_found answer carries no citations; a
+    partial one cites the closest sentences as context."""
+
     question: str
     answer: str
-    abstained: bool
+    abstained: bool | None = None
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -133,6 +144,14 @@ class Answer:
     standalone_question: str | None = None
     # Non-fatal problems worth showing (e.g. an LLM answer left without citations).
     warnings: list[str] = field(default_factory=list)
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "not_found" if self.abstained else "answered"
+        self.abstained = self.status != "answered"
+        if self.status == "not_found":
+            self.citations = []
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON contract of `python -m rag ask --json`."""
@@ -140,6 +159,7 @@ class Answer:
             "id": self.id,
             "question": self.question,
             "answer": self.answer,
+            "status": self.status,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
             "passages": [p.to_dict() for p in self.passages],

@@ -14,7 +14,6 @@ soon as a date filter is set: an unknown date can't be shown to be in range.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
@@ -33,6 +32,7 @@ from rag.config import MODES, Settings
 from rag.errors import IndexStateError, InputError
 from rag.index import LoadedIndex
 from rag.records import Chunk, Passage
+from rag.textnl import fold
 
 # "dutch_porter" over Snowball "dutch": measured on plural/singular pairs common
 # in these letters, Snowball "dutch" fails maatregelen/maatregel,
@@ -64,12 +64,6 @@ STOPWORDS_NL: frozenset[str] = frozenset(
 
 _NUMBER_GROUP = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
 _TOKEN = re.compile(r"\d+(?:,\d+)+|\w+")
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip diacritics ("cocaïne" -> "cocaine", "ĳ" -> "ij")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def raw_tokens(text: str) -> list[str]:

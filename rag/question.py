@@ -1,0 +1,295 @@
+"""What a question asks for, read from the question alone.
+
+The extractive answerer needs to know, for any question about any letters:
+  - its language (lingua, Dutch vs English);
+  - the kind of fact it asks for (an amount, a number, a date, a person, a
+    place, an outcome), from the Dutch and English question words;
+  - its distinguishing terms: years, numbers and names, which the evidence
+    must mention for the answer to be about the same thing;
+  - whether it leans on the previous turn of a conversation.
+
+Nothing here knows the letters or any eval question: these are the grammar
+of questions (closed word classes), not lists of topics.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .textnl import fold
+
+# -- language ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.DUTCH, Language.ENGLISH).build()
+
+
+@lru_cache(maxsize=4096)
+def language(text: str) -> str:
+    """"nl" or "en" (the letters' language, Dutch, when unsure)."""
+    from lingua import Language
+
+    if not re.search(r"[^\W\d_]{2,}", text):
+        return "nl"
+    return "en" if _detector().detect_language_of(text) == Language.ENGLISH else "nl"
+
+
+def is_english(text: str) -> bool:
+    return language(text) == "en"
+
+
+# -- the kind of fact asked for ----------------------------------------------
+
+AMOUNT, NUMBER, DATE, PERSON, PLACE, OUTCOME = "amount", "number", "date", "person", "place", "outcome"
+
+_HOW_MUCH = (r"hoeveel|hoe ?veel|how (?:many|much)|welk(?:e)? (?:aantal|percentage|bedrag|omvang)|wat is het aantal|"
+             r"hoe (?:groot|hoog|lang|vaak)|how (?:large|big|high|long|often)|what (?:number|percentage|share)|"
+             r"(?:welk(?:e)?|wat is de|wat zijn de|which|what is the|what are the) "
+             r"(?:maximale|minimale|hoogste|laagste|maximum|minimum|highest|lowest|maximal|minimal)")
+_MONEY_WORDS = (r"geld|euro|bedrag|budget|begroting|kost|kosten|kostte|financiering|gefinancierd|investering|"
+                r"geïnvesteerd|geinvesteerd|uitgetrokken|subsidie|money|budget|cost|costs|funding|funded|spend|spent|"
+                r"invest(?:ed|ment)?|euros?")
+_AMOUNT_Q = re.compile(rf"\b(?:welk bedrag|wat kost|wat kostte|wat kosten|what (?:does|did) .{{1,60}} cost|"
+                       rf"(?:wat|hoeveel) (?:heeft|hebben|zal|zullen|gaat|gaan)\b.{{0,100}}\b(?:gekost|kosten|uitgegeven|"
+                       rf"besteed|geïnvesteerd|geinvesteerd|opgebracht)|"
+                       rf"(?:{_HOW_MUCH})\b.{{0,80}}\b(?:{_MONEY_WORDS})|(?:{_MONEY_WORDS})\b.{{0,40}}\b(?:{_HOW_MUCH}))\b"
+                       rf"|^(?:wat|what) (?:is|was|zijn|are|were) (?:het|de|the) (?:totale |jaarlijkse |annual |total |yearly )*"
+                       rf"(?:budget|begroting|bedrag|kosten|cost|amount)\b", re.I)
+_NUMBER_Q = re.compile(rf"\b(?:{_HOW_MUCH})\b", re.I)
+_DATE_Q = re.compile(r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|(?:in|op|per) welk(?:e)? "
+                     r"(?:jaar|datum|maand|dag|periode)|welk(?:e)? (?:jaar|datum|maand)|when|since when|by when|"
+                     r"(?:in |on )?(?:what|which) (?:year|date|month|day))\b", re.I)
+# A bare "wie"/"who" is as often answered by an organisation ("de
+# jeugdreclassering") as by a person, so only a question naming a person's
+# role asks for a person's name.
+_PERSON_Q = re.compile(r"\bwelk(?:e)? (?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
+                       r"onderzoeker|onderzoekers)\b|\bwhich (?:minister|person|people|member|researcher)s?\b", re.I)
+_PLACE_Q = re.compile(r"^waar\b(?!.*\b(?:over|om|aan|mee|voor|toe|naar|door|van|op|uit)\s*\??$)|\bwhere\b|"
+                      r"\b(?:in|naar|uit) welk(?:e)? (?:land|landen|stad|steden|regio|regio's|gemeente|gemeenten|"
+                      r"haven|havens|provincie)\b|\bwelk(?:e)? (?:[a-z]+ )?(?:land|landen|stad|steden|havens?|gemeenten?|"
+                      r"provincies?)\b|\b(?:which|what) (?:[a-z]+ )?(?:countr(?:y|ies)|cit(?:y|ies)|ports?|regions?|"
+                      r"municipalit(?:y|ies))\b", re.I)
+_OUTCOME_Q = re.compile(r"\b(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|effect|"
+                        r"effecten|bevinding|bevindingen|conclusie|conclusies|concludeer\w*|bleek|blijkt|"
+                        r"results?|outcomes?|findings?|conclusions?|conclude[ds]?|effects?|achieved|yielded|found)\b",
+                        re.I)
+
+
+# "hoeveel jaar", "how long": a duration is a number, whatever else is asked about.
+_DURATION_Q = re.compile(r"\b(?:hoeveel|how many) (?:jaar|jaren|maanden|weken|dagen|uur|years|months|weeks|days|hours)\b|"
+                         r"\bhoe lang\b|\bhow long\b", re.I)
+
+
+def asked_type(question: str) -> str:
+    """The kind of fact the question asks for, or "" (why/how, yes/no, ...).
+
+    Order matters: "hoeveel geld" is an amount before it is a number, "in
+    welk jaar" a date; an outcome is asked for by what ("welke resultaten")
+    rather than by a question word."""
+    q = " ".join(question.split())
+    if _DURATION_Q.search(q):
+        return NUMBER
+    if _AMOUNT_Q.search(q):
+        return AMOUNT
+    if _DATE_Q.search(q):
+        return DATE
+    if _NUMBER_Q.search(q):
+        return NUMBER
+    if _PERSON_Q.search(q):
+        return PERSON
+    if _PLACE_Q.search(q):
+        return PLACE
+    if _OUTCOME_Q.search(q):
+        return OUTCOME
+    return ""
+
+
+# -- what evidence must hold for each kind -----------------------------------
+
+_MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+           "january|february|march|may|june|july|august|october")
+_SEASONS = r"voorjaar|najaar|zomer|winter|zomerreces|kerstreces|jaareinde|jaarwisseling"
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:jl|a\.s)\.|\b(?:{_SEASONS})\b", re.I)
+# A count: a number that is not a year, not the day of a date and not part of
+# a version or section number ("2.0", "3.1"); thousands written "96.676".
+_COUNT = re.compile(
+    rf"(?<![\d.,/])(?!(?:19|20)\d\d\b)(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?(?![.,]?\d)(?!\s*(?:{_MONTHS})\b)", re.I)
+# Dutch quantity words text2num does not turn into digits.
+_QUANTITY_WORDS = re.compile(r"\b(?:helft|kwart|tientallen|honderden|duizenden|miljoenen|verdubbel\w*|"
+                             r"verdrievoudig\w*|procent|percent|dozens|hundreds|thousands|half)\b", re.I)
+_MONEY = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bmln\b|\bmld\b|\bmrd\b", re.I)
+# Announcing rather than reporting: future auxiliaries, expectation, plans,
+# "informing the Kamer later" -- the grammar of a letter that promises.
+_PROSPECTIVE = re.compile(
+    r"\b(?:zal|zullen|zult|zou|zouden|verwacht\w*|naar verwachting|nog niet|voorbereiding\w*|voornemen\w*|"
+    r"opstarten|van plan|binnenkort|op termijn|te zijner tijd|(?:wordt|worden)(?: \w+){0,3} "
+    r"(?:onderzocht|uitgewerkt|verkend|bezien|bekeken|ontwikkeld|voorbereid|geëvalueerd)|"
+    r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|"
+    r"opdracht\w* (?:gegeven|verleend)|gevraagd(?: \w+){0,8} (?:onderzoek|te onderzoeken))\b", re.I)
+# A proper name or acronym inside a text: a capitalised word that does not
+# open the sentence, or an all-caps word ("FIOD", "NCBC").
+NAME = re.compile(r"(?<![.?!:]\s)(?<!^)(?<![-\w])([A-Z][\w’'-]*[a-zà-ÿ][\w’'-]*|[A-Z]{2,}[\w-]*)")
+# Sentence-initial capitals are no names; so are these (question words and
+# pronouns that start clauses, months).
+_NOT_NAMES = frozenset("""de het een ik u wij we zij ze hij dit dat deze die wat welke welk wie hoe waar wanneer
+waarom hoeveel kan kunt is zijn was waren wordt worden heeft hebben in op van en of the a an what which who how
+when where why is are was were does did do can could in on of and or kamer minister ministerie
+januari februari maart april mei juni juli augustus september oktober november december""".split())
+
+
+@lru_cache(maxsize=65536)
+def _numberised(text: str) -> str:
+    from text_to_num import alpha2digit
+
+    try:
+        return alpha2digit(text, "nl")
+    except Exception:  # noqa: BLE001 - a parser hiccup must not cost the answer
+        return text
+
+
+# "hoeveel [extra] drugslabs", "how many": what is counted. After a unit
+# ("hoeveel kilo cocaïne") the counted thing follows.
+_COUNTED = re.compile(r"\b(?:hoeveel|hoe ?veel)\s+(?:(?:extra|nieuwe|meer|andere)\s+)*([^\W\d_][\w'’-]{2,})"
+                      r"(?:\s+([^\W\d_][\w'’-]{2,}))?", re.I)
+# Words that follow the counted thing rather than describe it.
+_VERBISH = re.compile(r"^(?:zijn|is|was|waren|worden|wordt|werd|werden|heeft|hebben|had|hadden|kan|kunnen|zal|zullen|"
+                      r"moet|moeten|gaat|gaan|er|in|op|van|voor|met|bij|uit|door|naar|sinds|tussen)$", re.I)
+_UNIT = re.compile(r"^(?:kilo|kilogram|kg|ton|liter|keer|jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|"
+                   r"procent|euro|miljoen|miljard)$", re.I)
+# A number directly followed by one of these measures something, it counts nothing.
+_MEASURED = re.compile(r"^\s*(?:(?:en|tot|à|-|–)\s*\d+(?:,\d+)?\s*)?(?:jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|procent|%|kilo|kg|ton|euro|"
+                       r"miljoen|miljard)\b", re.I)
+
+
+def counted_word(question: str) -> str:
+    """The word a Dutch "hoeveel X" question counts ("" if none)."""
+    m = _COUNTED.search(question)
+    if not m:
+        return ""
+    word, after = m.group(1), m.group(2) or ""
+    # After a unit, or after an inflected adjective ("hoeveel gezamenlijke
+    # onderzoeksteams"), the counted thing is the next word.
+    if _UNIT.match(word) or (word.lower().endswith("e") and after and not _VERBISH.match(after)):
+        word = after
+    return word
+
+
+def counts(text: str, stems: list[str]) -> bool:
+    """Does `text` give a number of the thing with these stems: a count (not
+    a measure, year or date) in a sentence that names it?"""
+    low = fold(text)
+    if not any(s in low for s in stems):
+        return False
+    numbered = _numberised(text)
+    return any(not _MEASURED.match(numbered[m.end():]) for m in _COUNT.finditer(numbered)) or bool(
+        _QUANTITY_WORDS.search(text))
+
+
+def holds(kind: str, text: str, exclude: tuple[str, ...] = ()) -> bool:
+    """Can this evidence text hold a fact of `kind`? For a person or place,
+    a name the question itself uses (`exclude`) is no answer."""
+    if kind == AMOUNT:
+        return bool(_MONEY.search(text))
+    if kind == NUMBER:
+        return bool(_COUNT.search(_numberised(text)) or _QUANTITY_WORDS.search(text))
+    if kind == DATE:
+        return bool(_DATE.search(text))
+    if kind in (PERSON, PLACE):
+        known = {n.lower() for n in exclude}
+        return any(n.lower() not in known for n in names(text))
+    if kind == OUTCOME:
+        return not _PROSPECTIVE.search(text)
+    return True
+
+
+def names(text: str) -> list[str]:
+    return [m for m in NAME.findall(text) if m.lower() not in _NOT_NAMES]
+
+
+# A multi-word name: capitalised words, joined by short connectors or ending
+# in a roman numeral ("Wet Ondermijning I", "Preventie met Gezag").
+_PHRASE = re.compile(r"(?<![\w-])([A-Z][\w’'-]+(?:\s+(?:(?:met|van|voor|de|en|tegen|in|op|der|den)\s+)?"
+                     r"(?:[A-Z][\w’'-]+|[IVX]{1,4}\b))+)")
+
+
+def name_phrases(text: str) -> list[str]:
+    """Multi-word names in the text (not opening the sentence)."""
+    out = []
+    for m in _PHRASE.finditer(text):
+        words = m.group(1).split()
+        if m.start() == 0 or re.search(r"[.?!:]\s*$", text[: m.start()]):
+            words = words[1:]  # a sentence-initial capital is no name
+            while words and not words[0][0].isupper():
+                words = words[1:]
+        if len(words) >= 2:
+            out.append(" ".join(words))
+    return out
+
+
+def is_prospective(text: str) -> bool:
+    return bool(_PROSPECTIVE.search(text))
+
+
+# -- follow-ups ----------------------------------------------------------------
+
+# Openings that continue the previous turn ("En in 2024?", "Maar hoeveel ...").
+_CONTINUES = re.compile(r"^(?:en|maar|of|ook|dus|and|but|so|also|what about|how about|wat dan|hoe zit het)\b", re.I)
+# Pronominal adverbs and personal pronouns point back; articles and
+# demonstratives before a noun ("het doel", "die landen") do not by themselves.
+_POINTS_BACK = re.compile(
+    r"\b(?:daarvan|daarbij|daarin|daarover|daarmee|daarvoor|daaraan|daarop|daartoe|daardoor|daarna|hiervan|hierbij|"
+    r"hierin|hierover|hiermee|hiervoor|hieraan|ervan|erover|erbij|ermee|ervoor|eraan|hij|zij|ze|hun|hen|haar|"
+    r"they|them|their|its|he|she|his|her|those|these)\b", re.I)
+# A demonstrative standing alone ("Wanneer was dat?", "Wat kost dit?").
+_BARE_DEMONSTRATIVE = re.compile(r"\b(?:dat|dit|die|deze|that|this|it)\s*(?:[?.!]|$)|^(?:dat|dit|die|deze)\b", re.I)
+
+
+def leans_on_previous(question: str, own_terms: int) -> bool:
+    """Does the question need the previous turn to be understood?
+
+    `own_terms` is how many content words (after stopwords) it has: a
+    question with at most one ("Wat kost dat?") cannot stand alone."""
+    q = " ".join(question.split())
+    return bool(_CONTINUES.search(q) or _POINTS_BACK.search(q) or _BARE_DEMONSTRATIVE.search(q) or own_terms <= 1)
+
+
+# "Wanneer ..., en om welke goederen gaat het?": a second question joined on.
+_SECOND_PART = re.compile(r"(?:,\s*|\s+)(?:en|and)\s+(?=(?:wat|wie|welke|welk|hoe|hoeveel|waarom|wanneer|waar|"
+                          r"(?:om|over|in|voor|met|van|op|aan|uit|door|tot|sinds|onder) (?:welke|welk|wie|wat)|"
+                          r"what|who|which|how|why|when|where)\b)|\?\s+(?=\S)", re.I)
+
+
+def parts(question: str) -> list[str]:
+    """The question split where a second question is joined on."""
+    return [p.strip() for p in _SECOND_PART.split(question) if p and p.strip()]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question read once: language, kind of fact, distinguishing terms."""
+
+    text: str
+    english: bool
+    kind: str
+    years: tuple[str, ...]
+    names: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
+    counted: str = ""  # what a Dutch "hoeveel X" counts
+    parts: tuple[str, ...] = ()  # sub-questions after the first, if joined on with "en wat ..."
+
+
+def read(question: str) -> Asked:
+    q = " ".join(question.split())
+    english = is_english(q)
+    split = parts(q)
+    # The kind of fact asked for is the first question's; a joined-on second
+    # question is answered on its own (ExtractiveAnswerer.select).
+    return Asked(text=q, english=english, kind=asked_type(split[0] if split else q), years=tuple(YEAR.findall(q)),
+                 names=tuple(dict.fromkeys(names(q))), phrases=tuple(dict.fromkeys(name_phrases(q))),
+                 counted="" if english else counted_word(q), parts=tuple(split[1:]))

@@ -1,0 +1,10 @@
+"""Small Dutch text helpers shared by retrieval, question reading and answering."""
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics ("cocaïne" -> "cocaine", "ĳ" -> "ij")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -1,0 +1,80 @@
+"""Fixed texts the user sees, defined once for the answerers, CLI, app and note.
+
+Three answer states (`Answer.status`):
+  answered   the letters state what was asked; cited sentences
+  partial    the letters discuss the subject but do not state the asked fact;
+             one generated sentence says which, the closest passages cited
+  not_found  the letters do not discuss it (or a filter left no letter)
+"""
+from __future__ import annotations
+
+ANSWERED = "answered"
+PARTIAL = "partial"
+NOT_FOUND = "not_found"
+STATUSES = (ANSWERED, PARTIAL, NOT_FOUND)
+
+REFUSAL = "Dat staat niet in deze brieven."
+REFUSAL_EN = "The letters do not answer this question (dat staat niet in deze brieven)."
+
+# Lower-cased, punctuation-free forms that mark a generated refusal. The LLM
+# prompt asks for REFUSAL in every language; small models translate it anyway.
+REFUSAL_PATTERNS = ("dat staat niet in deze brieven", "not in these letters", "letters do not answer")
+
+# A partial answer opens with these words (the LLM prompt asks for the same
+# form, so the code can tell a partial answer from a full one).
+PARTIAL_OPENING = "De brieven noemen"
+PARTIAL_OPENING_EN = "The letters mention"
+
+NO_LETTER_MATCHES = "Geen brief voldoet aan het filter"
+
+
+def refusal(english: bool) -> str:
+    return REFUSAL_EN if english else REFUSAL
+
+
+def filter_message(english: bool) -> str:
+    if english:
+        return "No letter matches the filter (letters/dates): nothing was searched."
+    return f"{NO_LETTER_MATCHES} (brieven/datums): er is niets doorzocht."
+
+
+# What the question asked for, as named in a partial answer.
+ASKED_NL = {
+    "amount": "bedrag",
+    "number": "aantal",
+    "date": "datum of jaar",
+    "person": "naam van een persoon",
+    "place": "plaats",
+    "outcome": "uitkomsten (die worden alleen aangekondigd)",
+}
+ASKED_EN = {
+    "amount": "amount",
+    "number": "number",
+    "date": "date or year",
+    "person": "person's name",
+    "place": "place",
+    "outcome": "outcomes (they are only announced)",
+}
+
+
+def partial_sentence(subject: str, asked: str, missing_terms: list[str], english: bool) -> str:
+    """One sentence: what the letters do discuss and what they do not give.
+
+    `asked` is a key of ASKED_NL (the kind of fact missing) or "" when what
+    is missing is a term of the question (a year, a name)."""
+    if english:
+        head = f"{PARTIAL_OPENING_EN} {subject}" if subject else "The letters discuss this subject"
+        if asked:
+            return f"{head}, but give no {ASKED_EN[asked]}."
+        return f"{head}, but say nothing about {_join(missing_terms, 'or')}."
+    head = f"{PARTIAL_OPENING} {subject}" if subject else f"{PARTIAL_OPENING} dit onderwerp"
+    if asked:
+        return f"{head}, maar geven geen {ASKED_NL[asked]}."
+    return f"{head}, maar zeggen niets over {_join(missing_terms, 'of')}."
+
+
+def _join(terms: list[str], word: str) -> str:
+    terms = [t for t in terms if t]
+    if len(terms) <= 1:
+        return "".join(terms)
+    return f"{', '.join(terms[:-1])} {word} {terms[-1]}"
