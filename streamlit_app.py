@@ -41,6 +41,7 @@ CSS = """
 a.rag-cite { text-decoration: none; font-weight: 600; font-size: .9em; }
 a.rag-cite:hover { text-decoration: underline; }
 .rag-refusal { font-weight: 600; font-size: 1.05rem; }
+.rag-partial { border-left: 4px solid #d08c00; background: #fff6e0; padding: 0.5rem 0.8rem; margin-bottom: 0.5rem; }
 .rag-page { line-height: 1.55; }
 </style>
 """
@@ -244,7 +245,18 @@ def render_assistant(msg: dict) -> None:
     standalone = H.shown_standalone(ans)
     if standalone:
         st.caption(f"Gezocht als: {H.md_escape(standalone)}")
-    if ans.abstained:
+    if ans.status == "partial":
+        # Visibly not a full answer: the letters discuss the subject but do
+        # not state what was asked; the cited sentences are context.
+        st.markdown(f'<div class="rag-partial"><b>{H.PARTIAL_LABEL}.</b> {H.esc(ans.answer)}</div>',
+                    unsafe_allow_html=True)
+        for w in ans.warnings:
+            st.warning(w)
+        if ans.citations:
+            st.markdown("**Context uit de brieven** (geen antwoord op de vraag)")
+            st.markdown("".join(H.source_card_html(c, H.passage_text_for(c, ans.passages), mid)
+                                for c in ans.citations), unsafe_allow_html=True)
+    elif ans.abstained:
         st.markdown(f'<div class="rag-refusal">{H.esc(ans.answer)}</div>', unsafe_allow_html=True)
         for w in ans.warnings:
             st.warning(w)
@@ -361,7 +373,7 @@ def view_note() -> None:
             st.markdown(f"**{i + 1}. {H.md_escape(item.question)}**")
             if item.standalone_question:
                 st.caption(f"Gezocht als: {H.md_escape(item.standalone_question)}")
-            st.markdown(H.REFUSAL_TEXT if item.abstained else H.md_escape(text))
+            st.markdown(H.note_answer(item, text, num.item_refs[i]))
             with st.container(horizontal=True):
                 st.button("↑", key=f"up-{item.msgid}-{i}", on_click=move_note_item, args=(i, -1),
                           disabled=i == 0, help="Omhoog")

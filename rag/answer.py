@@ -198,8 +198,9 @@ class ExtractiveAnswerer:
         name."""
         out: list[tuple[str, list[str]]] = [(y, [y]) for y in asked.years]
         for phrase in asked.phrases:
-            n = self.phrase_count(phrase)
-            if n <= self.rare_count and (n or not asked.english):
+            # A run of capitals the letters never use ("Nederland Europa") is
+            # no name of theirs: its words are judged one by one below.
+            if 0 < self.phrase_count(phrase) <= self.rare_count:
                 out.append((phrase, [fold(phrase)]))
         for w in asked.names:
             if any(w in phrase.split() for phrase, _ in out):
@@ -260,9 +261,10 @@ class ExtractiveAnswerer:
         if supplied is not None and supplied not in chosen:
             chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
         terms = self.distinguishing(asked)
-        context = self._context(chosen, passages)
+        context = self._context(chosen)
         missing = [w for w, stems in terms if not self._mentions(context, w, stems)]
-        missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in chosen) else asked.kind
+        on_subject = self._on_subject(chosen, self.subject_terms(asked))
+        missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
         if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
             missing_kind = Q.OUTCOME
         d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
@@ -327,6 +329,26 @@ class ExtractiveAnswerer:
         best = max((c for c in scored if c not in chosen), key=fit, default=None)
         return best if best is not None and fit(best) >= PART_FIT else None
 
+    def _on_subject(self, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> list[Candidate]:
+        """The chosen sentences about the question's own subject: when the
+        question names something distinguishing, those whose passage (its
+        immediate context) mentions it; otherwise all. An amount in a passage
+        about another programme answers nothing."""
+        if not terms:
+            return list(chosen)
+        return [c for c in chosen if any(self._mentions(self._context([c]), w, s) for w, s in terms)]
+
+    def subject_terms(self, asked: Q.Asked) -> list[tuple[str, list[str]]]:
+        """What a sentence holding the asked fact must be about: the
+        distinguishing terms, else the question's words that are rare in
+        the corpus ("strafmaatverhoging"), which a sentence about something
+        else does not share."""
+        terms = self.distinguishing(asked)
+        if terms or asked.english:
+            return terms
+        return [(w, [t]) for w, t in ((w, t) for w in re.findall(r"[\w’'-]+", asked.text) for t in self.tokenize(w))
+                if not t.isdigit() and self.idf.get(t, 0.0) >= self.rare_idf]
+
     def _repeats(self, c: Candidate, chosen: Sequence[Candidate]) -> bool:
         """Says mostly what a chosen sentence says (overlapping chunks, recaps)."""
         words = set(self.tokenize(c.text))
@@ -374,14 +396,14 @@ class ExtractiveAnswerer:
         return None
 
     # ------------------------------------------------------------ helpers
-    def _context(self, chosen: Sequence[Candidate], passages: Sequence[Passage]) -> str:
-        """The evidence and its immediate context, folded: the retrieved
-        passages of the letters the chosen sentences come from, with each
-        letter's title, sections and metadata."""
-        letters = {c.passage.chunk.letter_id for c in chosen}
-        parts = [f"{p.chunk.title} {p.chunk.section} {self.letter_context.get(p.chunk.letter_id, '')} {p.chunk.text}"
-                 for p in passages if p.chunk.letter_id in letters]
-        return fold(" ".join(parts))
+    def _context(self, chosen: Sequence[Candidate]) -> str:
+        """The evidence and its immediate context, folded: the chosen
+        sentences' chunks with their letter's title, section and metadata."""
+        seen: dict[str, str] = {}
+        for c in chosen:
+            ch = c.passage.chunk
+            seen.setdefault(ch.chunk_id, f"{ch.title} {ch.section} {self.letter_context.get(ch.letter_id, '')} {ch.text}")
+        return fold(" ".join(seen.values()))
 
     @staticmethod
     def _mentions(folded: str, word: str, stems: list[str]) -> bool:
@@ -391,17 +413,10 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _subject(asked: Q.Asked, covered: list[str]) -> str:
-        """The stretch of the question from the first to the last term the
-        evidence does discuss ("het programma Preventie met Gezag")."""
-        if not covered:
-            return ""
-        text = asked.text
-        spans = [(m.start(), m.end()) for w in covered for m in [re.search(re.escape(w), text)] if m]
-        if not spans:
-            return ""
-        a, b = min(s for s, _ in spans), max(e for _, e in spans)
-        phrase = text[a:b]
-        return phrase if len(phrase.split()) <= 8 else ", ".join(covered[:4])
+        """What of the question the evidence does discuss, for a partial
+        answer: its names and multi-word names that the evidence mentions."""
+        names = [w for w in covered if not Q.YEAR.fullmatch(w)]
+        return T.join_terms([w for w in names if not any(w != o and w in o for o in names)], "en")
 
     # ------------------------------------------------------------ answer
     def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
@@ -430,7 +445,9 @@ def classify(d: Decision, cal: Calibration) -> str:
         return T.NOT_FOUND
     # A sentence this close in meaning answers the question even where it
     # words a year or name differently.
-    if d.missing_kind or (d.missing_terms and d.evidence_dense < cal.dense_match):
+    gap = d.missing_kind or (d.missing_terms and d.evidence_dense < cal.dense_match)
+    # Evidence this strong is trusted over a missing asked fact or term.
+    if gap and d.strength < cal.gap_strength:
         return T.PARTIAL
     return T.NOT_FOUND if d.strength < cal.answer else T.ANSWERED
 

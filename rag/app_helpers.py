@@ -19,10 +19,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
 
+from . import texts as T
 from .errors import RagError
 from .records import Answer, Citation, Passage
 
-REFUSAL_TEXT = "Dat staat niet in deze brieven."
+REFUSAL_TEXT = T.REFUSAL
+PARTIAL_LABEL = "Gedeeltelijk antwoord"
 
 # The pipeline writes markers in the canonical form "[1][3]" (rag.citations).
 MARKER = re.compile(r"\[(\d{1,4})\]")
@@ -254,6 +256,11 @@ class NoteItem:
     abstained: bool = False
     standalone_question: str | None = None
     msgid: str = ""
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", T.NOT_FOUND if self.abstained else T.ANSWERED)
 
     @classmethod
     def from_answer(cls, answer: Answer, msgid: str = "") -> "NoteItem":
@@ -264,7 +271,22 @@ class NoteItem:
             abstained=answer.abstained,
             standalone_question=shown_standalone(answer),
             msgid=msgid,
+            status=answer.status,
         )
+
+
+def note_answer(item: NoteItem, text: str, refs: Sequence[int], markdown: bool = True) -> str:
+    """An item's answer as the note shows it: a full answer as written; a
+    partial one labelled, with its context references; a refusal in the
+    language it was given in."""
+    esc = md_escape if markdown else (lambda x: x)
+    if item.status == T.PARTIAL:
+        context = f" (context: {', '.join(f'[{n}]' for n in refs)})" if refs else ""
+        label = f"*{PARTIAL_LABEL}:*" if markdown else f"{PARTIAL_LABEL}:"
+        return f"{label} {esc(text)}{context}"
+    if item.status == T.NOT_FOUND:
+        return esc(item.answer or REFUSAL_TEXT)
+    return esc(text)
 
 
 @dataclass
@@ -328,7 +350,7 @@ def note_markdown(title: str, intro: str, items: Sequence[NoteItem]) -> str:
         lines += [f"## {i}. {md_escape(item.question)}", ""]
         if item.standalone_question:
             lines += [f"*Gezocht als: {md_escape(item.standalone_question)}*", ""]
-        lines += [md_escape(text) if not item.abstained else f"{REFUSAL_TEXT}", ""]
+        lines += [note_answer(item, text, num.item_refs[i - 1]), ""]
     if num.references:
         lines += ["## Referenties", ""]
         lines += [f"[{c.n}] {md_escape(reference_text(c))}  " for c in num.references]
@@ -346,7 +368,7 @@ def answer_markdown(item: NoteItem) -> str:
     lines = [f"**Vraag:** {md_escape(item.question)}", ""]
     if item.standalone_question:
         lines += [f"*Gezocht als: {md_escape(item.standalone_question)}*", ""]
-    lines += [REFUSAL_TEXT if item.abstained else md_escape(num.texts[0]), ""]
+    lines += [note_answer(item, num.texts[0], num.item_refs[0]), ""]
     if num.references:
         lines += ["**Referenties**", ""]
         lines += [f"[{c.n}] {md_escape(reference_text(c))}  " for c in num.references]
@@ -372,7 +394,7 @@ def note_docx(title: str, intro: str, items: Sequence[NoteItem]) -> bytes:
             p = doc.add_paragraph()
             run = p.add_run(f"Gezocht als: {item.standalone_question}")
             run.italic = True
-        doc.add_paragraph(REFUSAL_TEXT if item.abstained else text)
+        doc.add_paragraph(note_answer(item, text, num.item_refs[i - 1], markdown=False))
     if num.references:
         doc.add_heading("Referenties", level=1)
         for c in num.references:

@@ -25,11 +25,12 @@ def _progress(message: str, fraction: float | None = None) -> None:
 
 def format_answer(answer: Answer) -> str:
     """Plain-text answer with its sources, ready to paste into a note."""
-    lines = [answer.answer, ""]
+    partial = answer.status == "partial"
+    lines = [f"Gedeeltelijk antwoord: {answer.answer}" if partial else answer.answer, ""]
     if answer.standalone_question and answer.standalone_question != answer.question:
         lines.insert(0, f"(Gezocht als: {answer.standalone_question})\n")
     if answer.citations:
-        lines.append("Bronnen:")
+        lines.append("Context (geen antwoord op de vraag):" if partial else "Bronnen:")
         for c in answer.citations:
             ref = ", ".join(x for x in (f"Kamerstuk {c.kamerstuk}" if c.kamerstuk else "", c.date, f"p. {c.page}") if x)
             lines.append(f"[{c.n}] {c.title} ({ref})")

@@ -37,19 +37,22 @@ class Calibration:
     # discuss it; per language, as English questions score lower against
     # Dutch text.
     topic_dense_nl: float = 0.8
-    topic_dense_en: float = 0.77
+    topic_dense_en: float = 0.76
     # A question whose nearest passage is not this much closer (cosine) than
     # the nearest everyday subject (rag/data/background.txt) is off-topic.
-    off_topic_margin: float = 0.01
+    off_topic_margin: float = 0.02
     # Share of the question's content (idf mass) unknown to the whole corpus
     # above which a question is off-topic unless the evidence is this strong.
-    off_topic_oov: float = 0.8
-    off_topic_strength: float = 0.74
+    off_topic_oov: float = 0.7
+    off_topic_strength: float = 0.77
     # A term is distinguishing when it occurs in at most this share of chunks.
     rare_df: float = 0.05
     # A sentence this close to the question (cosine) matches it in meaning
     # even where the words differ.
-    dense_match: float = 0.88
+    dense_match: float = 0.86
+    # Evidence strength above which a missing fact or term does not make
+    # the answer partial (above 1: never).
+    gap_strength: float = 1.01
     # Sentences considered beside the best: score >= rel * best score.
     first_rel: float = 0.92
     add_rel: float = 0.80

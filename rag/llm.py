@@ -25,15 +25,13 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 from langchain_openai import ChatOpenAI
 
+from rag import texts as T
 from rag.citations import NO_VALID_CITATION, finalize_generated
 from rag.config import Settings
 from rag.errors import LLMError
 from rag.records import Answer, Passage
 
-ABSTAIN_NL = "Dat staat niet in deze brieven."
-# The prompt demands the Dutch sentence in every language, but small models
-# translate it for English questions anyway.
-_ABSTAIN_PATTERNS = ("dat staat niet in deze brieven", "not in these letters")
+ABSTAIN_NL = T.REFUSAL
 
 SYSTEM_PROMPT = "answer_system.nl.md"
 USER_PROMPT = "answer_user.nl.md"
@@ -354,8 +352,9 @@ class OpenAIGenerator:
                 on_delta(ABSTAIN_NL)
 
         text, citations, warnings = finalize_generated("".join(parts), passages, self.page_starts)
-        abstained = not passages or (not citations and is_abstention(text))
-        if abstained:
+        status = T.NOT_FOUND if not passages else classify_generated(text, bool(citations))
+        if status != T.ANSWERED:
+            # A refusal needs no citation; a partial answer's are context.
             warnings = [w for w in warnings if w != NO_VALID_CITATION]
         if passages and finish_reason == "length":
             warnings.append("Antwoord afgebroken: het model bereikte zijn maximale lengte")
@@ -364,8 +363,8 @@ class OpenAIGenerator:
         return Answer(
             question=question,
             answer=text,
-            abstained=abstained,
-            citations=[] if abstained else citations,
+            status=status,
+            citations=citations,
             passages=passages,
             timings_ms={"answer": (time.perf_counter() - t0) * 1000},
             generator=self.name,
@@ -422,4 +421,16 @@ def _clean_condensed(text: str) -> str:
 
 def is_abstention(text: str) -> bool:
     norm = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-    return any(p in norm for p in _ABSTAIN_PATTERNS)
+    return any(p in norm for p in T.REFUSAL_PATTERNS)
+
+
+def classify_generated(text: str, cited: bool) -> str:
+    """The status of a model's answer: the exact refusal (or a translation
+    of it) without citations is not_found; the partial form the prompt asks
+    for ("De brieven noemen …, maar …") is partial; anything else answered."""
+    if not cited and is_abstention(text):
+        return T.NOT_FOUND
+    opening = text.lstrip().lower()
+    if opening.startswith((T.PARTIAL_OPENING.lower(), T.PARTIAL_OPENING_EN.lower())):
+        return T.PARTIAL
+    return T.ANSWERED

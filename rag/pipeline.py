@@ -118,7 +118,7 @@ class Pipeline:
             tokenize=tokenize,
             idf=idf_table([tokenize(embedding_text(c)) for c in index.chunks]),
             documents=[embedding_text(c) for c in index.chunks],
-            letter_context={x.letter_id: letter_context(x) for x in letters},
+            letter_context={x.letter_id: letter_context(x, self.cleaned[x.letter_id]) for x in letters},
             background=self.sentences(background),
             calibration=settings.calibration,
             page_starts=page_starts,
@@ -320,12 +320,13 @@ def load_background(path: Path = BACKGROUND) -> list[str]:
     return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
 
 
-def letter_context(letter: Letter) -> str:
-    """What a letter's manifest says about it, as text an answer's context
-    may be checked against: its minister, date, Kamerstuk and, for letters
-    to parliament, their addressee."""
+def letter_context(letter: Letter, cleaned) -> str:
+    """What a letter states about itself, as text an answer's context may be
+    checked against: the manifest's minister, date and Kamerstuk, the
+    addressee of a letter to parliament, and its letterhead and signature."""
     to_parliament = "Tweede Kamer" if letter.kind in ("kamerbrief", "beantwoording kamervragen") else ""
-    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament) if x)
+    furniture = " ".join(cleaned.text[a:b] for a, b, _ in cleaned.furniture)
+    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament, furniture) if x)
 
 
 def condense_offline(history: list[tuple[str, str]], question: str, tokenize: Callable[[str], list[str]]) -> str:

@@ -34,9 +34,12 @@ def language(text: str) -> str:
     """"nl" or "en" (the letters' language, Dutch, when unsure)."""
     from lingua import Language
 
-    if not re.search(r"[^\W\d_]{2,}", text):
+    if len(re.findall(r"[^\W\d_]{2,}", text)) < 2:
         return "nl"
-    return "en" if _detector().detect_language_of(text) == Language.ENGLISH else "nl"
+    # Short questions are ambiguous ("Wat is X?"): English only when lingua
+    # is fairly sure, else the letters' language.
+    best = _detector().compute_language_confidence_values(text)[0]
+    return "en" if best.language == Language.ENGLISH and best.value > 0.6 else "nl"
 
 
 def is_english(text: str) -> bool:
@@ -128,7 +131,7 @@ _MONEY = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bmln\b|\bmld\b|\bmrd
 # "informing the Kamer later" -- the grammar of a letter that promises.
 _PROSPECTIVE = re.compile(
     r"\b(?:zal|zullen|zult|zou|zouden|verwacht\w*|naar verwachting|nog niet|voorbereiding\w*|voornemen\w*|"
-    r"opstarten|van plan|binnenkort|op termijn|te zijner tijd|(?:wordt|worden)(?: \w+){0,3} "
+    r"opstarten|van plan|binnenkort|op termijn|te zijner tijd|(?:wordt|worden)(?: \w+){0,5} "
     r"(?:onderzocht|uitgewerkt|verkend|bezien|bekeken|ontwikkeld|voorbereid|geëvalueerd)|"
     r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|"
     r"opdracht\w* (?:gegeven|verleend)|gevraagd(?: \w+){0,8} (?:onderzoek|te onderzoeken))\b", re.I)
@@ -143,10 +146,17 @@ when where why is are was were does did do can could in on of and or kamer minis
 januari februari maart april mei juni juli augustus september oktober november december""".split())
 
 
+# Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3".
+_REFERENCE = re.compile(r"\b(?:Kamerstuk(?:ken)?(?: I{1,2})?|nrs?\.|nummer|artikel|art\.|lid|p\.|pag\.|blz\.|bijlage)"
+                        r"\s*[\d\s,./–-]*\d", re.I)
+
+
 @lru_cache(maxsize=65536)
 def _numberised(text: str) -> str:
+    """Number words as digits (text2num), references taken out."""
     from text_to_num import alpha2digit
 
+    text = _REFERENCE.sub(" ", text)
     try:
         return alpha2digit(text, "nl")
     except Exception:  # noqa: BLE001 - a parser hiccup must not cost the answer
@@ -214,7 +224,7 @@ def names(text: str) -> list[str]:
 
 # A multi-word name: capitalised words, joined by short connectors or ending
 # in a roman numeral ("Wet Ondermijning I", "Preventie met Gezag").
-_PHRASE = re.compile(r"(?<![\w-])([A-Z][\w’'-]+(?:\s+(?:(?:met|van|voor|de|en|tegen|in|op|der|den)\s+)?"
+_PHRASE = re.compile(r"(?<![\w-])([A-Z][\w’'-]+(?:\s+(?:(?:met|van|voor|de|en|tegen|in de|op|der|den)\s+)?"
                      r"(?:[A-Z][\w’'-]+|[IVX]{1,4}\b))+)")
 
 

@@ -66,14 +66,15 @@ def partial_sentence(subject: str, asked: str, missing_terms: list[str], english
         head = f"{PARTIAL_OPENING_EN} {subject}" if subject else "The letters discuss this subject"
         if asked:
             return f"{head}, but give no {ASKED_EN[asked]}."
-        return f"{head}, but say nothing about {_join(missing_terms, 'or')}."
+        return f"{head}, but say nothing about {join_terms(missing_terms, 'or')}."
     head = f"{PARTIAL_OPENING} {subject}" if subject else f"{PARTIAL_OPENING} dit onderwerp"
     if asked:
         return f"{head}, maar geven geen {ASKED_NL[asked]}."
-    return f"{head}, maar zeggen niets over {_join(missing_terms, 'of')}."
+    return f"{head}, maar zeggen niets over {join_terms(missing_terms, 'of')}."
 
 
-def _join(terms: list[str], word: str) -> str:
+def join_terms(terms: list[str], word: str) -> str:
+    """"a", "a en b", "a, b en c" (word: the joining "en"/"of"/"and"/"or")."""
     terms = [t for t in terms if t]
     if len(terms) <= 1:
         return "".join(terms)
