@@ -44,6 +44,7 @@ from .textnl import fold
 # A question that repeats a Kamervraag this closely (stemmed word overlap,
 # both ways) is answered from the minister's answer to it.
 KAMERVRAAG_MATCH = 0.6
+KAMERVRAAG_SENTENCES = 8
 # Compounds vary their first part ("kentekencamera's" / "ANPR-camera's"): a
 # tail of the counted word this long still names the thing.
 MIN_TAIL = 6
@@ -252,7 +253,9 @@ class ExtractiveAnswerer:
             # the answer, whatever kind of fact the question's words suggest.
             own = [c for c in scored if c.passage.chunk.question_no == repeated.chunk.question_no
                    and c.passage.chunk.letter_id == repeated.chunk.letter_id]
-            chosen = self.select(own or scored, dataclasses.replace(asked, kind=""))
+            # It is answered in full (in reading order, up to KAMERVRAAG_SENTENCES):
+            # the user quoting a Kamervraag wants the minister's answer to it.
+            chosen = sorted(own, key=lambda c: c.letter_offset)[:KAMERVRAAG_SENTENCES] or self.select(scored, asked)
             return Decision(T.ANSWERED, chosen, strength, oov, top_dense, asked.english,
                             off_topic_margin=top_dense - everyday)
 

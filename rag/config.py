@@ -59,7 +59,7 @@ class Calibration:
     # ... and one scoring at least close_rel * best joins while the answer
     # stays within answer_chars characters.
     close_rel: float = 0.90
-    answer_chars: int = 400
+    answer_chars: int = 360
     max_sentences: int = 4
     # Weights of a sentence's score; the dense part carries English questions.
     w_dense: float = 0.6

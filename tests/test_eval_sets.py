@@ -296,3 +296,61 @@ def test_unanswerable_not_trivially_in_letters(letters, rows):
         if not r["answerable"]:
             for doc in letters.values():
                 assert loose(r["question"]) not in doc["loose"], r["id"]
+
+
+# ---------------------------------------------------------------------------
+# The blind files: dev_extra (tuned on) and the test files (report only)
+# ---------------------------------------------------------------------------
+
+BLIND = {"dev_extra": EVAL / "dev_extra.jsonl", "test": EVAL / "test.jsonl", "test_b": EVAL / "test_b.jsonl"}
+KINDS = {"answerable", "near_miss", "off_topic"}
+
+
+def _turns(path: Path) -> list[dict]:
+    """Single questions, and each conversation turn with its conversation id."""
+    out = []
+    for rec in _load(path):
+        if "turns" in rec:
+            assert rec["kind"] == "conversation" and len(rec["turns"]) >= 2, rec["id"]
+            out += [{**t, "id": f"{rec['id']}-t{i}", "conversation": rec["id"]}
+                    for i, t in enumerate(rec["turns"], start=1)]
+        else:
+            out.append(rec)
+    return out
+
+
+@pytest.mark.parametrize("name", BLIND)
+def test_blind_file_schema_and_evidence(name, letters):
+    items = _turns(BLIND[name])
+    for it in items:
+        assert it["kind"] in KINDS and it["lang"] in ("nl", "en"), it["id"]
+        assert (it["kind"] == "answerable") == it["answerable"], it["id"]
+        if not it["answerable"]:
+            assert it["evidence"] == [] and it["key_facts"] == [], it["id"]
+            continue
+        assert it["evidence"] and it["key_facts"], it["id"]
+        quotes = " ".join(e["quote"] for e in it["evidence"]).lower()
+        for e in it["evidence"]:
+            assert loose(e["quote"]) in letters[e["letter_id"]]["loose"], (it["id"], e["quote"][:60])
+        for fact in it["key_facts"]:
+            assert any(v.lower() in quotes for v in fact), (it["id"], fact)
+
+
+def test_ids_are_unique_across_all_files():
+    ids = [r["id"] for path in [*SETS.values(), *BLIND.values()] for r in _load(path)]
+    assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+
+
+@pytest.mark.parametrize("name", ["test", "test_b"])
+def test_test_files_have_the_required_mix(name):
+    """Issue #8's protocol: at least 90 questions, paraphrased answerable
+    Dutch, English, near-miss and off-topic ones, and conversations."""
+    recs = _load(BLIND[name])
+    singles = [r for r in recs if "turns" not in r]
+    count = Counter((r["kind"], r["lang"]) for r in singles)
+    assert len(singles) >= 90
+    assert count["answerable", "nl"] >= 45
+    assert count["answerable", "en"] >= 12
+    assert count["near_miss", "nl"] + count["near_miss", "en"] >= 17
+    assert count["off_topic", "nl"] + count["off_topic", "en"] >= 8
+    assert sum("turns" in r for r in recs) >= 6
