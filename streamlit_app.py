@@ -235,6 +235,16 @@ def check_llm(pipeline, llm: tuple[str, str, str], force: bool = False) -> bool:
 
 
 # ------------------------------------------------------------- conversation
+def source_cards(ans, mid: str, heading: str) -> None:
+    """An answer's warnings, then its citations as source cards under `heading`."""
+    for w in ans.warnings:
+        st.warning(w)
+    if ans.citations:
+        st.markdown(heading)
+        st.markdown("".join(H.source_card_html(c, H.passage_text_for(c, ans.passages), mid)
+                            for c in ans.citations), unsafe_allow_html=True)
+
+
 def render_assistant(msg: dict) -> None:
     """An answer with its citation links, source cards and actions."""
     if msg.get("error"):
@@ -250,12 +260,7 @@ def render_assistant(msg: dict) -> None:
         # not state what was asked; the cited sentences are context.
         st.markdown(f'<div class="rag-partial"><b>{H.PARTIAL_LABEL}.</b> {H.esc(ans.answer)}</div>',
                     unsafe_allow_html=True)
-        for w in ans.warnings:
-            st.warning(w)
-        if ans.citations:
-            st.markdown("**Context uit de brieven** (geen antwoord op de vraag)")
-            st.markdown("".join(H.source_card_html(c, H.passage_text_for(c, ans.passages), mid)
-                                for c in ans.citations), unsafe_allow_html=True)
+        source_cards(ans, mid, "**Context uit de brieven** (geen antwoord op de vraag)")
     elif ans.abstained:
         st.markdown(f'<div class="rag-refusal">{H.esc(ans.answer)}</div>', unsafe_allow_html=True)
         for w in ans.warnings:
@@ -266,12 +271,7 @@ def render_assistant(msg: dict) -> None:
             st.markdown("".join(H.passage_card_html(p, mid) for p in ans.passages[:3]), unsafe_allow_html=True)
     else:
         st.markdown(H.answer_html(ans.answer, mid, {c.n for c in ans.citations}), unsafe_allow_html=True)
-        for w in ans.warnings:
-            st.warning(w)
-        if ans.citations:
-            st.markdown("**Bronnen**")
-            st.markdown("".join(H.source_card_html(c, H.passage_text_for(c, ans.passages), mid)
-                                for c in ans.citations), unsafe_allow_html=True)
+        source_cards(ans, mid, "**Bronnen**")
     total = ans.timings_ms.get("total")
     info = [f"{len(ans.passages)} passages doorzocht", H.GENERATOR_LABELS.get(ans.generator, ans.generator).split(" (")[0]]
     if total is not None:

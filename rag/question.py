@@ -88,6 +88,11 @@ _DURATION_Q = re.compile(r"\b(?:hoeveel|how many) (?:jaar|jaren|maanden|weken|da
                          r"\bhoe lang\b|\bhow long\b", re.I)
 
 
+# In order of precedence.
+_KINDS = ((_DURATION_Q, NUMBER), (_AMOUNT_Q, AMOUNT), (_DATE_Q, DATE), (_NUMBER_Q, NUMBER), (_PERSON_Q, PERSON),
+          (_PLACE_Q, PLACE), (_OUTCOME_Q, OUTCOME))
+
+
 def asked_type(question: str) -> str:
     """The kind of fact the question asks for, or "" (why/how, yes/no, ...).
 
@@ -95,21 +100,7 @@ def asked_type(question: str) -> str:
     welk jaar" a date; an outcome is asked for by what ("welke resultaten")
     rather than by a question word."""
     q = " ".join(question.split())
-    if _DURATION_Q.search(q):
-        return NUMBER
-    if _AMOUNT_Q.search(q):
-        return AMOUNT
-    if _DATE_Q.search(q):
-        return DATE
-    if _NUMBER_Q.search(q):
-        return NUMBER
-    if _PERSON_Q.search(q):
-        return PERSON
-    if _PLACE_Q.search(q):
-        return PLACE
-    if _OUTCOME_Q.search(q):
-        return OUTCOME
-    return ""
+    return next((kind for pattern, kind in _KINDS if pattern.search(q)), "")
 
 
 # -- what evidence must hold for each kind -----------------------------------

@@ -103,6 +103,24 @@ def test_refusal_offers_closest_passages():
     assert 'class="rag-cite"' not in html
 
 
+def test_partial_answer_is_shown_apart_and_stays_labelled_in_the_note():
+    at = _app()
+    _ask(at, "Hoeveel geld krijgt Preventie met Gezag in 2031?")
+    html = _html(at)
+    assert 'class="rag-partial"' in html and "Gedeeltelijk antwoord" in html
+    assert "Context uit de brieven" in html and 'class="rag-cite"' not in html
+    at.button(key="add-m2").click().run()
+    at.segmented_control(key="view").set_value("Notitie").run()
+    md = at.code[0].value
+    assert "*Gedeeltelijk antwoord:* De brieven noemen" in md and "(context: [1]" in md
+
+
+def test_a_new_question_is_not_searched_with_the_previous_one(chat):
+    _ask(chat, "Wat is het doel van het programma dat jongeren uit de criminaliteit moet houden?")
+    last = [c.value for c in chat.caption if c.value.startswith("Gezocht als:")]
+    assert not any("doel van het programma" in c for c in last), last
+
+
 def test_letter_filter_restricts_sources():
     at = _app()
     at.multiselect(key="f_letters").set_value(["kamervragen-2022"]).run()

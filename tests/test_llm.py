@@ -154,6 +154,22 @@ def test_abstention_is_recognised(server):
     assert ans.answer == ABSTAIN_NL
 
 
+def test_statuses_of_generated_answers(server):
+    gen = OpenAIGenerator(settings_for(server.base_url))
+    server.reply = ABSTAIN_NL
+    assert gen.answer("Wat kost een paspoort?", PASSAGES).status == "not_found"
+    server.reply = "De brieven noemen de liaison officers, maar geven geen aantal. [3]"
+    partial = gen.answer("Hoeveel liaison officers zijn er geplaatst?", PASSAGES)
+    assert partial.status == "partial" and partial.abstained
+    assert [c.n for c in partial.citations] == [3] and partial.warnings == []
+    server.reply = "The letters mention liaison officers, but give no number. [3]"
+    assert gen.answer("How many liaison officers?", PASSAGES).status == "partial"
+    server.reply = "Onder andere Colombia, Bolivia en Peru [1]."
+    full = gen.answer(QUESTION, PASSAGES)
+    assert full.status == "answered" and not full.abstained
+    assert "letters mention" in server.chat_requests[0].content_of("system")  # the prompt asks for the form
+
+
 def test_no_passages_abstains_without_calling_the_server(server):
     gen = OpenAIGenerator(settings_for(server.base_url))
     ans = gen.answer(QUESTION, [])

@@ -72,7 +72,7 @@ def test_answers_cite_verbatim_sentences(pipeline, question, letter, fact):
 @pytest.mark.parametrize("question", ["Wie is de burgemeester van Amsterdam?", "Wat is het recept voor appeltaart?"])
 def test_off_topic_questions_are_refused(pipeline, question):
     a = pipeline.ask(question)
-    assert a.abstained and a.answer == "Dat staat niet in deze brieven." and a.citations == []
+    assert a.status == "not_found" and a.answer == "Dat staat niet in deze brieven." and a.citations == []
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000, "?!"])
@@ -90,6 +90,45 @@ def test_follow_up_is_made_standalone(pipeline):
     a = pipeline.ask("En welke transitlanden worden daarbij genoemd?",
                      history=[("Welke landen produceren de cocaïne die naar Europa komt?", "Colombia, Bolivia en Peru.")])
     assert a.standalone_question and "cocaïne" in a.standalone_question
+
+
+def test_a_new_question_in_a_conversation_is_searched_as_itself(pipeline):
+    history = [("Welke landen produceren de cocaïne die naar Europa komt?", "Colombia, Bolivia en Peru."),
+               ("En welke transitlanden worden daarbij genoemd?", "")]
+    a = pipeline.ask("Wat is het doel van het programma dat jongeren uit de criminaliteit moet houden?",
+                     history=history)
+    assert a.standalone_question is None
+    assert not any("cocaïne" in p.chunk.text.lower() for p in a.passages[:1])
+
+
+def test_a_filter_that_leaves_no_letter_says_so(pipeline):
+    a = pipeline.ask("Welke landen produceren cocaïne?", date_from="2023-01-01")
+    assert a.status == "not_found" and a.passages == [] and a.citations == []
+    assert a.warnings and "filter" in a.warnings[0] and "filter" in a.answer
+
+
+def test_partial_answer_names_what_is_missing_and_cites_context(pipeline):
+    # The letters discuss the programme but give no budget for it.
+    a = pipeline.ask("Hoeveel geld krijgt Preventie met Gezag in 2031?")
+    assert a.status == "partial" and a.abstained
+    assert a.answer.startswith("De brieven noemen") and "[" not in a.answer
+    assert a.citations and all(c.quote in {p.chunk.chunk_id: p.chunk.text for p in a.passages}[c.chunk_id]
+                               for c in a.citations)
+
+
+@pytest.mark.parametrize("question", ["Wat voor weer wordt het morgen in Utrecht?",
+                                      "What is the capital of Australia?",
+                                      "Hoe lang moet een taart in de oven?"])
+def test_everyday_questions_are_not_found(pipeline, question):
+    a = pipeline.ask(question)
+    assert a.status == "not_found" and a.citations == []
+
+
+def test_letter_furniture_is_never_an_answer(pipeline):
+    for q in ("Wie ondertekende de brief over de toekomstagenda?", "Wat is het retouradres van het ministerie?"):
+        a = pipeline.ask(q)
+        for c in a.citations:
+            assert not c.quote.startswith(("De Minister van", "De minister van", "> Retouradres", "Datum ")), c.quote
 
 
 def _cli(*args, **kw):
