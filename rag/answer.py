@@ -312,7 +312,18 @@ class ExtractiveAnswerer:
             c = self._answers_part(part, scored, chosen)
             if c is not None:
                 chosen.append(c)
+        if asked.follow:
+            # The reason, or the items of a list of a stated size, come after
+            # the sentence that matches the question.
+            after = [x for x in self._following(first, scored) if x not in chosen]
+            chosen += after[: min(asked.follow, LIST_ITEMS)]
         return self._with_list_items(chosen, scored)
+
+    @staticmethod
+    def _following(c: Candidate, scored: Sequence[Candidate]) -> list[Candidate]:
+        """The retrieved sentences after `c` in its letter, in reading order."""
+        return sorted((x for x in scored if x.passage.chunk.letter_id == c.passage.chunk.letter_id
+                       and x.letter_offset > c.letter_offset), key=lambda x: x.letter_offset)
 
     def _answers_part(self, part: str, scored: Sequence[Candidate], chosen: list[Candidate]) -> Candidate | None:
         """The best sentence for a joined-on second question ("..., en wat
@@ -362,11 +373,8 @@ class ExtractiveAnswerer:
         gedefinieerd:") is followed by the items that come after it."""
         out = list(chosen)
         for c in chosen:
-            if not c.text.rstrip().endswith(":"):
-                continue
-            after = sorted((x for x in scored if x.passage.chunk.letter_id == c.passage.chunk.letter_id
-                            and x.letter_offset > c.letter_offset and x not in out), key=lambda x: x.letter_offset)
-            out += after[:LIST_ITEMS]
+            if c.text.rstrip().endswith(":"):
+                out += [x for x in self._following(c, scored) if x not in out][:LIST_ITEMS]
         return out
 
     def _adds(self, c: Candidate, chosen: list[Candidate], asked: Q.Asked,
@@ -388,12 +396,9 @@ class ExtractiveAnswerer:
         FOLLOWING sentences after it that holds it (or None)."""
         if not asked.kind or not chosen or self.holds(asked, chosen[0].text):
             return None
-        first = chosen[0]
         # In any retrieved passage of the same letter: the next sentence may
         # open the next chunk.
-        later = sorted((x for x in scored if x.passage.chunk.letter_id == first.passage.chunk.letter_id
-                        and x.letter_offset > first.letter_offset), key=lambda x: x.letter_offset)
-        for nxt in later[:FOLLOWING]:
+        for nxt in self._following(chosen[0], scored)[:FOLLOWING]:
             if self.holds(asked, nxt.text):
                 return nxt
         return None

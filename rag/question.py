@@ -271,6 +271,32 @@ def parts(question: str) -> list[str]:
     return [p.strip() for p in _SECOND_PART.split(question) if p and p.strip()]
 
 
+# "Waarom ...?", "Why ...?": the reason tends to follow the sentence that
+# matches the question.
+_REASON_Q = re.compile(r"^(?:waarom|why|hoe komt het|om welke reden|for what reason|what is the reason)\b", re.I)
+# "Welke vier pijlers ...", "which three priorities": a list of so many items.
+_LIST_Q = re.compile(r"\b(?:welke|which|wat zijn de|what are the|noem de|name the)\s+(\w+)\s+\w+", re.I)
+
+
+def follow_on(question: str) -> int:
+    """How many sentences after the opening one the answer needs: the
+    reason after a claim (1), or the items of a list of a stated size."""
+    q = " ".join(question.split())
+    if _REASON_Q.search(q):
+        return 1
+    m = _LIST_Q.search(q)
+    if m:
+        from text_to_num import text2num
+
+        for lang in ("nl", "en"):
+            try:
+                n = int(m.group(1)) if m.group(1).isdigit() else text2num(m.group(1).lower(), lang)
+            except ValueError:
+                continue
+            return n if 1 < n <= 12 else 0
+    return 0
+
+
 @dataclass(frozen=True)
 class Asked:
     """A question read once: language, kind of fact, distinguishing terms."""
@@ -283,6 +309,7 @@ class Asked:
     phrases: tuple[str, ...] = ()
     counted: str = ""  # what a Dutch "hoeveel X" counts
     parts: tuple[str, ...] = ()  # sub-questions after the first, if joined on with "en wat ..."
+    follow: int = 0  # sentences after the opening one the answer needs (follow_on)
 
 
 def read(question: str) -> Asked:
@@ -293,4 +320,5 @@ def read(question: str) -> Asked:
     # question is answered on its own (ExtractiveAnswerer.select).
     return Asked(text=q, english=english, kind=asked_type(split[0] if split else q), years=tuple(YEAR.findall(q)),
                  names=tuple(dict.fromkeys(names(q))), phrases=tuple(dict.fromkeys(name_phrases(q))),
-                 counted="" if english else counted_word(q), parts=tuple(split[1:]))
+                 counted="" if english else counted_word(q), parts=tuple(split[1:]),
+                 follow=follow_on(split[0] if split else q))

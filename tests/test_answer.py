@@ -242,3 +242,20 @@ def test_answer_markers_quote_their_sentences():
     assert ans.status == T.ANSWERED and "vijftig rechercheurs" in ans.answer
     for c in ans.citations:
         assert f"[{c.n}]" in ans.answer and c.quote in (RECHERCHE.text + KUSTWACHT.text)
+
+
+@pytest.mark.parametrize("question, n", [
+    ("Welke vier pijlers heeft de aanpak?", 4), ("Which three priorities does the minister set?", 3),
+    ("Waarom stopt de proef?", 1), ("Welke landen doen mee?", 0), ("Welke 5 regio's krijgen geld?", 5),
+])
+def test_how_many_sentences_follow_the_opening_one(question, n):
+    assert Q.follow_on(question) == n
+
+
+def test_the_reason_after_the_matching_sentence_joins_a_why_answer():
+    text = ("De pilot met drones in de haven van Harlingen wordt niet voortgezet. "
+            "De kosten bleken veel hoger dan de opbrengst voor de opsporing.")
+    c = chunk("c:1", text)
+    ans = answerer([c, *CORPUS]).answer("Waarom wordt de pilot met drones in Harlingen niet voortgezet?",
+                                        passages(c, question="pilot drones Harlingen"))
+    assert ans.status == T.ANSWERED and "kosten bleken" in ans.answer

@@ -11,7 +11,7 @@ import pytest
 
 from eval import metrics as M
 from eval import report as R
-from eval.harness import aggregate, exclude_source_rows, failures, retrieval_row, summarise_exclusion
+from eval.harness import HEADLINE, aggregate, exclude_source_rows, failures, retrieval_row, summarise_exclusion
 
 
 def words(text: str) -> list[str]:
@@ -208,11 +208,26 @@ def test_aggregate_counts_each_metric_over_its_own_questions():
     assert agg["faithfulness"] == 0.75  # over answered questions only (a, d)
     assert agg["citation_quote_in_passage"] == 0.5 and agg["citation_gold_precision"] == 1.0
     assert agg["latency_p50_ms"] == 25.0
-    assert set(agg["ci95"]) == {"hit@1", "hit@5", "mrr", "key_fact_recall", "abstention_accuracy"}
+    assert set(agg["ci95"]) == set(HEADLINE)
     names = {f["id"]: f["why"] for f in failures(rows)}
     assert "refused an answerable question" in names["b"]
     assert any("answered an unanswerable" in w for w in names["d"])
     assert "a" not in names and "c" not in names
+
+
+def test_partial_counts_as_refusal_and_off_topic_is_counted_apart():
+    rows = [
+        _row("a", abstained=True, status="partial", key_fact_recall=0.0, citations=[]),
+        _row("b", abstained=False, status="answered", key_fact_recall=1.0, answer_chars=120, citations=[]),
+        _row("c", answerable=False, abstained=True, status="partial", kind="near_miss", citations=[]),
+        _row("d", answerable=False, abstained=True, status="not_found", kind="off_topic", citations=[]),
+        _row("e", answerable=False, abstained=False, status="answered", kind="off_topic", citations=[]),
+    ]
+    agg = aggregate(rows, resamples=10)
+    assert agg["false_refusal_rate"] == 0.5 and agg["abstention_accuracy"] == 2 / 3
+    assert agg["near_miss_refused"] == 1.0 and agg["off_topic_refused"] == 0.5
+    assert agg["off_topic_not_found"] == 0.5 and agg["partial_rate"] == 0.4
+    assert agg["answer_chars_median"] == 120
 
 
 def test_exclude_source_classification():
@@ -259,7 +274,7 @@ def test_readme_block_is_replaced_between_markers_only(tmp_path):
     R.update_readme(readme, _report(), "r.json")
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# T\n\nvoor\n") and text.endswith(f"{R.END}\nna\n")
-    assert "oud getal" not in text and "| (d) hybrid | 3 | 100.0% |" in text
+    assert "oud getal" not in text and "| (d) hybrid | letters (n=2) | 3 | 100.0% |" in text
     assert "50.0% [0.0%, 100.0%]" in text and "`abcdef1234`" in text
     once = text
     R.update_readme(readme, _report(), "r.json")
