@@ -53,6 +53,8 @@ FOLLOWING = 2
 # A sentence answers a joined-on second question when it covers this much
 # of its words (idf-weighted), a holding the kind of fact asked counting 0.25.
 PART_FIT = 0.5
+# The question is about a letter itself ("volgens de brief van 2023").
+_ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage|report)\b", re.I)
 # How many items follow a sentence that announces a list.
 LIST_ITEMS = 4
 
@@ -265,7 +267,13 @@ class ExtractiveAnswerer:
             chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
         terms = self.distinguishing(asked)
         context = self._context(chosen)
-        missing = [w for w, stems in terms if not self._mentions(context, w, stems)]
+        # A year in a letter's title or date ("Voortgangsbrief (2023)") names
+        # the letter, not what happened in that year: it counts only when the
+        # question asks about a letter.
+        text_only = fold(" ".join(c.passage.chunk.text for c in chosen))
+        about_letter = bool(_ABOUT_LETTER.search(asked.text))
+        missing = [w for w, stems in terms
+                   if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)]
         on_subject = self._on_subject(chosen, self.subject_terms(asked))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
         if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
