@@ -15,7 +15,7 @@ from .clean import CLEANER_VERSION, CleanText
 from .records import Chunk, Letter
 from .sentences import sentence_spans
 
-CHUNKER_VERSION = f"chunk-3/{CLEANER_VERSION}"
+CHUNKER_VERSION = f"chunk-4/{CLEANER_VERSION}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
@@ -29,6 +29,13 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 _CAPTION = re.compile(r"(?:Figuur|Tabel|Bron|Grafiek|Afbeelding)\b")
+# Text that addresses the reader as an assistant (prompt injection): it stays
+# searchable and visible in its passage, but is never quoted as an answer.
+INJECTION = re.compile(
+    r"\b(?:negeer|vergeet|ignore|disregard|forget)\b.{0,60}\b(?:instructies|opdrachten|regels|"
+    r"instructions|prompts?|rules)\b|\bje bent nu\b|\byou are now\b|\bsystee?m ?prompt\b|\bsystem prompt\b|"
+    r"</?\s*(?:system|assistant|user|passage)\b[^>]*>|(?:^|\s)(?:SYSTEEM|SYSTEM|ASSISTANT|ASSISTENT)\s*:",
+    re.I | re.S)
 
 
 def answer_spans(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -47,7 +54,7 @@ def answer_spans(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[int,
                     a += 1
         s = text[a:b]
         words = s.split()
-        if len(words) < 5 or s.rstrip().endswith("?") or _CAPTION.match(s):
+        if len(words) < 5 or s.rstrip().endswith("?") or _CAPTION.match(s) or INJECTION.search(s):
             continue
         if not re.search(r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:
             continue

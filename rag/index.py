@@ -28,11 +28,14 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
 import shutil
 import time
+import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,6 +48,8 @@ from rag.chunk import embedding_text
 from rag.errors import IndexStateError
 from rag.fileutil import sha256_file
 from rag.records import Chunk
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 
@@ -278,7 +283,9 @@ def load_vector_cache(path: Path, embedder_id: str, dimension: int) -> dict[str,
                 return {}
             keys = [str(k) for k in data["keys"]]
             vectors = np.asarray(data["vectors"], dtype=np.float32)
-    except (OSError, ValueError, KeyError, EOFError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        # Truncated or garbage: ignored (and rebuilt by the caller), said once.
+        log.warning("Cache %s is unreadable (%s: %s); it is rebuilt.", path, type(exc).__name__, exc)
         return {}
     if vectors.ndim != 2 or vectors.shape != (len(keys), dimension):
         return {}

@@ -23,8 +23,14 @@ _END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9ÀÁÂÄ�
 _WORD_BEFORE = re.compile(r"([\w./]+)$")
 
 
+# How far before a full stop the abbreviation check looks: no abbreviation
+# or initials run is longer, and a bounded look keeps splitting linear in
+# the length of the text (searching from 0 made it quadratic).
+_LOOKBACK = 64
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = _WORD_BEFORE.search(text, 0, dot)
+    m = _WORD_BEFORE.search(text, max(0, dot - _LOOKBACK), dot)
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")

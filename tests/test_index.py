@@ -182,10 +182,22 @@ def test_cache_is_per_embedder(tmp_path):
     assert back.embedded == [] and stats.reused == 7
 
 
-def test_unreadable_cache_only_costs_time(tmp_path):
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "garbage zip"])
+def test_unreadable_cache_only_costs_time(tmp_path, damage):
+    import io
+    import zipfile
+
     build(CHUNKS, tmp_path)
     for f in (tmp_path / "cache").glob("*.npz"):
-        f.write_bytes(b"garbage")
+        if damage == "garbage":
+            f.write_bytes(b"garbage")
+        elif damage == "truncated":  # a zip whose central directory is cut off
+            f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 2])
+        else:  # a valid zip holding nonsense members
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as z:
+                z.writestr("keys.npy", b"\x93NUMPY nonsense")
+            f.write_bytes(buf.getvalue())
     stats, _ = build(CHUNKS, tmp_path)
     assert stats.embedded_new == 7
     assert len(load(tmp_path).chunks) == 7
