@@ -84,30 +84,69 @@ def _ask_kwargs(args: argparse.Namespace) -> dict[str, Any]:
                 date_from=args.date_from, date_to=args.date_to)
 
 
+# Exit codes (README): 0 all answered, 2 bad invocation or setup, 3 some batch
+# lines failed (each has its own {"id", "error"} line), 1 a bug.
+EXIT_SOME_LINES_FAILED = 3
+K_RANGE = range(1, 51)
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not valid JSON here")
+
+
+def _batch_item(raw: bytes) -> dict[str, Any]:
+    """One batch line -> {"id", "question"}; ValueError says what is wrong."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        item = json.loads(line, parse_constant=_no_constants)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except ValueError as exc:
+        raise ValueError(f"invalid JSON line: {exc}") from None
+    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+        raise ValueError('expected {"id": ..., "question": "..."}')
+    for key in ("id", "question"):
+        try:
+            json.dumps(item.get(key), ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except (UnicodeEncodeError, ValueError, TypeError):
+            raise ValueError(f"{key} holds characters that are not valid Unicode text") from None
+    return item
+
+
 def _batch(pipeline, path: Path, kwargs: dict[str, Any], as_json: bool) -> int:
+    """Answer every line of a JSONL file; a bad line fails alone. Lines are
+    split on \\n only (U+2028 and friends are text inside a line), decoded one
+    by one, and a UTF-8 BOM is allowed."""
     if not path.is_file():
         raise InputError(f"Batchbestand {path} bestaat niet.")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Batchbestand {path} kan niet gelezen worden ({exc.strerror}).") from None
     failures = 0
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
+    for lineno, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        if not raw.strip():
             continue
         try:
-            item = json.loads(line)
-            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-                raise ValueError('expected {"id": ..., "question": "..."}')
+            item = _batch_item(raw.rstrip(b"\r"))
         except ValueError as exc:
             failures += 1
-            print(json.dumps({"id": None, "line": lineno, "error": f"invalid JSON line: {exc}"}, ensure_ascii=False), flush=True)
+            print(json.dumps({"id": None, "line": lineno, "error": str(exc)}, ensure_ascii=False), flush=True)
             continue
         qid = item.get("id", lineno)
         try:
             answer = pipeline.ask(item["question"], qid=qid, **kwargs)
-        except RagError as exc:
+        except Exception as exc:  # noqa: BLE001 - one line never takes the batch down
             failures += 1
-            print(json.dumps({"id": qid, "question": item["question"], "error": str(exc)}, ensure_ascii=False), flush=True)
+            message = str(exc) if isinstance(exc, RagError) else f"onverwachte fout ({type(exc).__name__})"
+            print(json.dumps({"id": qid, "question": item["question"], "error": message}, ensure_ascii=False),
+                  flush=True)
             continue
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else format_answer(answer) + "\n", flush=True)
-    return 1 if failures else 0
+    return EXIT_SOME_LINES_FAILED if failures else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,6 +194,12 @@ def _run(args: argparse.Namespace) -> int:
     # ask
     if (args.question is None) == (args.batch is None):
         raise InputError("Geef een vraag of --batch FILE.jsonl (niet allebei).")
+    if args.question is not None:
+        from .retrieve import check_question
+
+        check_question(args.question, settings.max_question_chars)  # before any model loads
+    if args.k is not None and args.k not in K_RANGE:
+        raise InputError(f"--k moet tussen {K_RANGE.start} en {K_RANGE.stop - 1} liggen, niet {args.k}.")
     pipeline = Pipeline.load(settings, progress=_progress)
     kwargs = _ask_kwargs(args)
     if args.batch:

@@ -154,9 +154,39 @@ def test_cli_batch_and_errors(tmp_path, pipeline):
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert [x.get("id") for x in lines] == ["a", None, "b"]
     assert "error" in lines[1] and lines[2]["abstained"] is True
-    assert r.returncode == 1  # one bad line
+    assert r.returncode == 3  # one bad line
     r = _cli("ask", "   ")
     assert r.returncode == 2 and "Fout:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_batch_lines_fail_alone(tmp_path, pipeline, capsys):
+    from rag import cli
+
+    good = '{"id": "ok", "question": "Wat is Fortius?"}'
+    lines = [
+        "\ufeff" + good,                                        # BOM on the first line
+        '{"id": "u2028", "question": "Wat is\u2028Fortius?"}',  # U+2028 inside a line is text
+        '{"id": "deep", "question": ' + "[" * 100000 + "]" * 100000 + "}",
+        '{"id": NaN, "question": "Wat is Fortius?"}',
+        '{"id": "sur", "question": "Wat is \\ud800 Fortius?"}',  # a lone surrogate
+        '{"id": 7}',
+    ]
+    data = "\n".join(lines).encode("utf-8") + b"\n\xff\xfe not utf-8\n" + good.replace("ok", "last").encode()
+    f = tmp_path / "q.jsonl"
+    f.write_bytes(data)
+    code = cli._batch(pipeline, f, {}, as_json=True)
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert code == cli.EXIT_SOME_LINES_FAILED
+    answered = [x["id"] for x in out if "error" not in x]
+    assert answered == ["ok", "u2028", "last"]
+    assert sum("error" in x for x in out) == 5 and len(out) == 8
+
+
+def test_k_out_of_range_is_refused(capsys):
+    from rag import cli
+
+    assert cli.main(["ask", "Wat is Fortius?", "--k", "0"]) == 2
+    assert "--k moet tussen 1 en 50" in capsys.readouterr().err
 
 
 def test_pipeline_is_a_langchain_runnable_chain(pipeline):
