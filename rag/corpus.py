@@ -119,14 +119,13 @@ def extract_text(path: Path) -> str:
 
 
 def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from .pdftext import PdfError, extract_pages
 
     try:
-        reader = PdfReader(str(path))
-        pages = [(page.extract_text() or "").strip("\n") for page in reader.pages]
-    except (PdfReadError, OSError, ValueError) as exc:
-        raise InputError(f"{path.name} is geen leesbare PDF: {exc}") from exc
+        pages = [p.strip("\n") for p in extract_pages(path)]
+    except PdfError as exc:
+        raise InputError(f"{path.name} kan niet gelezen worden ({exc}).",
+                         "Sla de brief opnieuw op als PDF met een tekstlaag, of als .txt.") from None
     # A leading space marks a page's first line, the page-start signal the
     # cleaner reads in the shipped letters; so no other line may have one.
     pages = ["\n".join(line.lstrip() for line in p.splitlines()).strip() for p in pages]

@@ -66,6 +66,20 @@ def test_pdf_text_is_extracted_with_page_convention(tmp_path):
     assert not any(line.startswith(" ") for line in text.splitlines()[1:])  # one page, one page start
 
 
+def test_unreadable_pdfs_say_why_without_a_traceback(tmp_path):
+    ok = _pdf(LETTER.replace("\n", " "))
+    # An /Encrypt entry with a broken dictionary, and a page tree pointing nowhere.
+    encrypted = ok.replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Encrypt << /Filter /Standard /V 9 /R 9 >> /ID [<00><00>] >>")
+    dangling = ok.replace(b"/Kids [3 0 R]", b"/Kids [99 0 R]")
+    for name, data, reason in (("geheim.pdf", encrypted, "versleuteld"), ("los.pdf", dangling, "")):
+        f = tmp_path / name
+        f.write_bytes(data)
+        with pytest.raises(InputError) as err:
+            extract_text(f)
+        assert f"{name} " in err.value.message and (reason in err.value.message)
+        assert "Traceback" not in err.value.message
+
+
 @pytest.mark.parametrize("name,content", [
     ("leeg.txt", b""),
     ("binair.txt", b"\x00\x01\x02" * 100),
