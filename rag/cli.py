@@ -161,6 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Afgebroken.", file=sys.stderr)
         return 130
+    except OSError as exc:  # read-only folder, full disk, no permission: the machine, not a bug
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"Fout: {exc.strerror or exc}{where}.", file=sys.stderr)
+        print("Controleer of de map schrijfbaar is en er ruimte op de schijf is.", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug: say so briefly, keep the traceback for a report
         print(f"Onverwachte fout ({type(exc).__name__}): {exc}", file=sys.stderr)
         traceback.print_exc(file=sys.stderr)
@@ -181,13 +186,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         if args.title and len(args.paths) != 1:
             raise InputError("--title gaat over één brief: geef precies één PATH.")
-        from .corpus import add_letter
-
-        added = [add_letter(p, settings, title=args.title, kind=args.kind, date=args.date, kamerstuk=args.kamerstuk)
-                 for p in args.paths]
-        pipeline = Pipeline.load(settings, progress=_progress, rebuild=True)
+        # Without paths: rebuild (only new chunks are embedded). With paths: the
+        # one ingest path of CLI and app, which takes the letters out again
+        # when the index cannot be built, so corpus and index stay in step.
+        pipeline = Pipeline.load(settings, progress=_progress, rebuild=not args.paths)
+        before = {x.letter_id for x in pipeline.letters}
+        added = pipeline.ingest(args.paths, progress=_progress, title=args.title, kind=args.kind, date=args.date,
+                                kamerstuk=args.kamerstuk) if args.paths else []
         for letter in added:
-            print(f"toegevoegd: {letter.letter_id}\t{letter.title}")
+            print(f"{'al aanwezig' if letter.letter_id in before else 'toegevoegd'}: {letter.letter_id}\t{letter.title}")
         print(f"index: {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
               f"in {settings.index_dir}")
         return 0

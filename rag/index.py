@@ -33,6 +33,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 import zipfile
 import zlib
@@ -258,12 +259,33 @@ def _write_manifest(path: Path, manifest: Manifest) -> None:
     _write_text(path, json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
 
+LOCK_WAIT_S = 30.0
+
+
 @contextlib.contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    """One build at a time per index folder (CLI ingest vs. the app rebuilding)."""
-    with open(index_dir / LOCK_FILE, "a") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+def _build_lock(index_dir: Path, wait_s: float | None = None) -> Iterator[None]:
+    """One build at a time per index folder (CLI ingest vs. the app rebuilding).
+    Waits up to LOCK_WAIT_S for another build, then says who holds it."""
+    wait_s = LOCK_WAIT_S if wait_s is None else wait_s
+    with open(index_dir / LOCK_FILE, "a+") as f:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    f.seek(0)
+                    holder = f.read(32).strip() or "?"
+                    raise IndexStateError(
+                        f"Er loopt al een andere indexering (pid {holder}) op {index_dir}.",
+                        "Wacht tot die klaar is en probeer het dan opnieuw.") from None
+                time.sleep(0.2)
         try:
+            f.seek(0)
+            f.truncate()
+            f.write(str(os.getpid()))
+            f.flush()
             yield
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
@@ -478,13 +500,47 @@ def build_index(
 # --------------------------------------------------------------------------- load
 
 
+# What CURRENT may name: a version directory inside the index folder.
+_VERSION_NAME = re.compile(rf"{re.escape(_VERSION_PREFIX)}[0-9A-Za-z-]{{1,80}}")
+# No index file is bigger than this (manifest, chunks, vectors); a larger or
+# special file (a device, a FIFO) is not read at all.
+MAX_INDEX_FILE_BYTES = 4 * 2**30
+MAX_POINTER_BYTES = 256
+
+
 def current_version(index_dir: Path) -> str | None:
-    """Name of the live version directory, or None when nothing is built yet."""
+    """Name of the live version directory, or None when nothing is built yet.
+    An index folder that is a file, or a CURRENT that is not a short line
+    naming a version directory inside the folder, is corrupted."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexStateError(f"De indexmap {index_dir} is geen map maar een bestand.",
+                              "Verplaats dat bestand of stel RAG_INDEX_DIR op een map in.")
+    pointer = index_dir / CURRENT_FILE
     try:
-        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        _check_regular(pointer, MAX_POINTER_BYTES)
+        name = pointer.read_bytes().decode("utf-8").strip()
     except FileNotFoundError:
         return None
-    return name or None
+    except (UnicodeDecodeError, IndexStateError, OSError) as e:
+        raise _corrupted(index_dir, f"{CURRENT_FILE} is not a version name ({_reason(e)})") from e
+    if not name:
+        return None
+    if not _VERSION_NAME.fullmatch(name):
+        raise _corrupted(index_dir, f"{CURRENT_FILE} names {name[:40]!r}, not a version directory of this index")
+    return name
+
+
+def _reason(e: BaseException) -> str:
+    return getattr(e, "strerror", None) or getattr(e, "message", None) or type(e).__name__
+
+
+def _check_regular(path: Path, max_bytes: int) -> None:
+    """A regular file of at most max_bytes, or IndexStateError (missing: FileNotFoundError)."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise IndexStateError(f"{path.name} is not a regular file", "")
+    if st.st_size > max_bytes:
+        raise IndexStateError(f"{path.name} is larger than {max_bytes} bytes", "")
 
 
 def _corrupted(path: Path, what: str) -> IndexStateError:
@@ -511,6 +567,13 @@ def _read_version(path: Path) -> LoadedIndex:
         )
 
     for fname, expected in manifest.files.items():
+        # Only the version's own regular files: no other folder, no device.
+        if not isinstance(fname, str) or Path(fname).name != fname or fname in ("", ".", ".."):
+            raise _corrupted(path, f"{MANIFEST_FILE} lists {str(fname)[:40]!r}, not a file of this version")
+        try:
+            _check_regular(path / fname, MAX_INDEX_FILE_BYTES)
+        except IndexStateError as e:
+            raise _corrupted(path, e.message) from e
         if sha256_file(path / fname) != expected:
             raise _corrupted(path, f"{fname} does not match its checksum in {MANIFEST_FILE}")
 
@@ -520,8 +583,8 @@ def _read_version(path: Path) -> LoadedIndex:
             if not line.strip():
                 continue
             try:
-                chunks.append(Chunk.from_dict(json.loads(line)))
-            except (ValueError, TypeError) as e:
+                chunks.append(_valid_chunk(Chunk.from_dict(json.loads(line))))
+            except (ValueError, TypeError, AttributeError) as e:
                 raise _corrupted(path, f"{CHUNKS_FILE} line {lineno} is not a valid chunk ({e})") from e
 
     try:
@@ -541,6 +604,18 @@ def _read_version(path: Path) -> LoadedIndex:
 
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
     return LoadedIndex(path=path, manifest=manifest, chunks=chunks, faiss_index=index, vectors=vectors)
+
+
+def _valid_chunk(c: Chunk) -> Chunk:
+    """Fields of the types later stages rely on (TypeError otherwise)."""
+    for name in ("chunk_id", "letter_id", "title", "date", "kamerstuk", "section", "text", "kind"):
+        if not isinstance(getattr(c, name), str):
+            raise TypeError(f"{name} is {type(getattr(c, name)).__name__}, not text")
+    if not all(isinstance(p, int) for p in c.pages) or not isinstance(c.start, int) or not isinstance(c.end, int):
+        raise TypeError("pages and offsets must be whole numbers")
+    if any(not (0 <= a < b <= len(c.text)) for a, b in c.answer_spans):
+        raise TypeError("answer_spans point outside the text")
+    return c
 
 
 def load_index(

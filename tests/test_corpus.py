@@ -139,3 +139,27 @@ def test_with_settings_leaves_the_shared_pipeline_alone(pipeline):
     assert p.settings.llm_base_url == "http://127.0.0.1:9/v1"
     assert pipeline.settings.llm_base_url != p.settings.llm_base_url
     assert p.retriever is pipeline.retriever and p.chain is not pipeline.chain
+
+
+def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypatch, capsys, pipeline, settings):
+    """The CLI goes through Pipeline.ingest: a failed build takes the new
+    letter out of the corpus again and says why, with exit 2."""
+    from rag import cli, pipeline as pipeline_mod
+
+    corpus_dir, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(settings.corpus_dir, corpus_dir)
+    shutil.copytree(pipeline.retriever.index.path.parent, index_dir)
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus_dir))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(index_dir))
+    f = tmp_path / "zeehaven.txt"
+    f.write_text(LETTER, encoding="utf-8")
+    before = sorted(p.name for p in corpus_dir.iterdir())
+
+    def read_only(*args, **kw):
+        raise OSError(30, "Read-only file system", str(index_dir))
+
+    monkeypatch.setattr(pipeline_mod, "build_index", read_only)
+    assert cli.main(["ingest", str(f), "--title", "Zeehaven"]) == 2
+    err = capsys.readouterr().err
+    assert "Fout: Read-only file system" in err and "Traceback" not in err
+    assert sorted(p.name for p in corpus_dir.iterdir()) == before

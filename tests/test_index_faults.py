@@ -1,0 +1,109 @@
+"""Index faults from ../shared/notes/fault-cases.md as a table: each damages a
+freshly built index one way and must end in a clear IndexStateError (the
+CLI's `Fout:` and exit 2), never a traceback or a hang."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import pytest
+
+from rag import index as index_mod
+from rag.errors import IndexStateError
+from rag.fileutil import sha256_file
+
+try:
+    from tests.test_index import CHUNKS, build, load
+except ImportError:  # tests/ on sys.path instead of the project root
+    from test_index import CHUNKS, build, load
+
+
+def _version(tmp_path):
+    return tmp_path / (tmp_path / "CURRENT").read_text().strip()
+
+
+def _rehash(version, name):
+    m = json.loads((version / "manifest.json").read_text())
+    m["files"][name] = sha256_file(version / name)
+    (version / "manifest.json").write_text(json.dumps(m))
+
+
+def _edit_manifest(tmp_path, change):
+    v = _version(tmp_path)
+    m = json.loads((v / "manifest.json").read_text())
+    change(m)
+    (v / "manifest.json").write_text(json.dumps(m))
+
+
+def _edit_chunk(tmp_path, **fields):
+    v = _version(tmp_path)
+    lines = (v / "chunks.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    first.update(fields)
+    lines[0] = json.dumps(first)
+    (v / "chunks.jsonl").write_text("\n".join(lines) + "\n")
+    _rehash(v, "chunks.jsonl")
+
+
+def _current(tmp_path, data: bytes):
+    (tmp_path / "CURRENT").write_bytes(data)
+
+
+FAULTS = {
+    "current_invalid_utf8": lambda t: _current(t, b"\xff\xfe"),
+    "current_1MB": lambda t: _current(t, b"v" * 2**20),
+    "current_nul": lambda t: _current(t, b"v-abc\x00def"),
+    "current_abs_path": lambda t: _current(t, b"/etc"),
+    "current_traversal": lambda t: _current(t, b"../other-index/v-1"),
+    "current_garbage_name": lambda t: _current(t, b"v-does-not-exist"),
+    "current_is_dir": lambda t: ((t / "CURRENT").unlink(), (t / "CURRENT").mkdir()),
+    "manifest_files_devzero": lambda t: _edit_manifest(t, lambda m: m["files"].update({"/dev/zero": "0"})),
+    "manifest_files_traversal": lambda t: _edit_manifest(t, lambda m: m["files"].update({"../../passwd": "0"})),
+    "manifest_is_list": lambda t: (_version(t) / "manifest.json").write_text("[]"),
+    "chunks_text_int": lambda t: _edit_chunk(t, text=5),
+    "chunks_pages_null": lambda t: _edit_chunk(t, pages=None),
+    "chunks_spans_outside": lambda t: _edit_chunk(t, answer_spans=[[0, 10**6]]),
+    "faiss_deleted": lambda t: (_version(t) / "vectors.faiss").unlink(),
+    "version_dir_deleted": lambda t: [p.unlink() for p in _version(t).iterdir()] and _version(t).rmdir(),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_index_fault_gives_a_clear_message(tmp_path, fault):
+    build(CHUNKS, tmp_path)
+    FAULTS[fault](tmp_path)
+    with pytest.raises(IndexStateError) as err:
+        load(tmp_path)
+    assert err.value.message and "Traceback" not in str(err.value)
+
+
+def test_index_folder_that_is_a_file(tmp_path):
+    f = tmp_path / "index"
+    f.write_text("not a folder")
+    with pytest.raises(IndexStateError, match="geen map"):
+        load(f)
+
+
+def test_a_held_build_lock_says_who_holds_it(tmp_path):
+    build(CHUNKS, tmp_path)
+    entered, release = threading.Event(), threading.Event()
+
+    def hold():
+        with index_mod._build_lock(tmp_path):
+            entered.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    entered.wait(5)
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(IndexStateError, match=f"pid {os.getpid()}"):
+            with index_mod._build_lock(tmp_path, wait_s=0.5):
+                pass
+    finally:
+        release.set()
+        t.join()
+    assert time.monotonic() - t0 < 5
