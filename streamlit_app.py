@@ -456,8 +456,11 @@ def ingest(guard: H.PipelineGuard, upload, meta: dict) -> None:
     try:
         path = folder / (Path(upload.name).name or "brief.txt")
         path.write_bytes(upload.getvalue())
+        # Built outside the question lock: other sessions keep answering from
+        # the current index and get the new one once it is swapped in.
+        new_pipeline, added = pipeline.ingested([path], progress, **{k: v for k, v in meta.items() if v})
         with guard.lock:
-            added = pipeline.ingest([path], progress, **{k: v for k, v in meta.items() if v})
+            guard.pipeline = new_pipeline
     except Exception as exc:  # noqa: BLE001 - the index in use stays as it was
         bar.empty()
         show_error(exc)

@@ -420,9 +420,9 @@ def file_slug(title: str) -> str:
 class PipelineGuard:
     """Holds the one Pipeline of the server and the lock around it.
 
-    Loading happens once (the first session loads, others wait); asks and
-    ingests are serialised, because ingest refreshes the Pipeline in place and
-    must never be seen half-done by a question."""
+    Loading happens once (the first session loads, others wait). An upload
+    builds a new Pipeline outside the lock and swaps it in under it, so no
+    question waits for an index build and none sees one half-done."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()

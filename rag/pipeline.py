@@ -167,9 +167,12 @@ class Pipeline:
         return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension)
 
     # ---------------------------------------------------------------- ingest
-    def ingest(self, paths: Sequence[Path], progress: Progress = _quiet, **meta: Any) -> list[Letter]:
-        """Add letters (if any) and bring the index up to date. On any failure
-        the previous index stays live (index writes are atomic)."""
+    def ingested(self, paths: Sequence[Path], progress: Progress = _quiet, **meta: Any) -> tuple["Pipeline", list[Letter]]:
+        """A new Pipeline with these letters added and the index brought up to
+        date; this one is left as it was, so it can keep answering while the
+        new index is built (the app swaps the new one in when it is done). On
+        any failure the letters this call added leave the corpus again and the
+        previous index stays live (index writes are atomic)."""
         before = {x.letter_id for x in corpus.load_letters(self.settings)}
         added: list[Letter] = []
         try:
@@ -182,7 +185,12 @@ class Pipeline:
                 if letter.letter_id not in before:
                     corpus.remove_letter(letter, self.settings)
             raise
-        self.__init__(self.settings, letters, self.embedder, index, progress)  # noqa: PLC2801 - refresh in place
+        return Pipeline(self.settings, letters, self.embedder, index, progress), added
+
+    def ingest(self, paths: Sequence[Path], progress: Progress = _quiet, **meta: Any) -> list[Letter]:
+        """`ingested`, then this Pipeline takes over the new state (CLI, tests)."""
+        new, added = self.ingested(paths, progress, **meta)
+        self.__dict__.update(new.__dict__)
         return added
 
     # ------------------------------------------------------------------ query
