@@ -20,6 +20,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from rag.citations import token_overlap  # noqa: F401 - one definition for the product's warning and the eval
+
 # --------------------------------------------------------------------------- text
 
 # Hyphen-like characters a PDF extraction or a chunker may add, drop or split
@@ -162,12 +164,6 @@ def strip_markers(text: str) -> str:
     return squash(_MARKERS.sub(" ", text))
 
 
-def token_overlap(claim: str, source: str, tokenize: Callable[[str], list[str]]) -> float:
-    """Share of the claim's distinct content tokens that occur in source."""
-    c = set(tokenize(claim))
-    if not c:
-        return 1.0  # nothing to support ("Ja.")
-    return len(c & set(tokenize(source))) / len(c)
 
 
 def claim_supported(

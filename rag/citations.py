@@ -23,6 +23,20 @@ from rag.records import Citation, Passage
 from rag.sentences import sentence_spans
 
 NO_VALID_CITATION = "Antwoord zonder geldige bronverwijzing"
+UNSUPPORTED = "Beweringen die de geciteerde passage niet draagt, controleer ze"
+# Share of a claim's content words (stemmed) its cited passage must hold.
+MIN_SUPPORT = 0.6
+
+
+def token_overlap(claim: str, source: str, tokenize=None) -> float:
+    """Share of the claim's distinct content tokens that occur in source
+    (the eval's faithfulness uses this too)."""
+    if tokenize is None:
+        from rag.retrieve import tokenize
+    c = set(tokenize(claim))
+    if not c:
+        return 1.0  # nothing to support ("Ja.")
+    return len(c & set(tokenize(source))) / len(c)
 
 _MAX_RANGE = 10
 _NUM = r"\d{1,4}"
@@ -173,6 +187,17 @@ def finalize_generated(
         citations.append(citation_from(p, n, quote, (page_starts or {}).get(p.chunk.letter_id)))
 
     warnings: list[str] = []
+    cited_by: dict[str, set[int]] = {}
+    for n, texts in claims.items():
+        for claim in texts:
+            cited_by.setdefault(claim, set()).add(n)
+    unsupported = sorted({n for claim, ns in cited_by.items()
+                          if not any(token_overlap(claim, passages[n - 1].chunk.text) >= MIN_SUPPORT for n in ns)
+                          for n in ns})
+    if unsupported:
+        # A model that followed an instruction inside a passage, or drifted,
+        # writes claims its cited passages do not carry: the user must see it.
+        warnings.append(UNSUPPORTED + ": " + ", ".join(f"[{n}]" for n in unsupported))
     if removed:
         listed = ", ".join(f"[{n}]" for n in removed)
         warnings.append(

@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from langchain_openai import ChatOpenAI
 
 from rag import texts as T
-from rag.citations import NO_VALID_CITATION, finalize_generated
+from rag.citations import NO_VALID_CITATION, UNSUPPORTED, finalize_generated
 from rag.config import Settings
 from rag.errors import LLMError
 from rag.records import Answer, Passage
@@ -355,7 +355,7 @@ class OpenAIGenerator:
         status = T.NOT_FOUND if not passages else classify_generated(text, bool(citations))
         if status != T.ANSWERED:
             # A refusal needs no citation; a partial answer's are context.
-            warnings = [w for w in warnings if w != NO_VALID_CITATION]
+            warnings = [w for w in warnings if w != NO_VALID_CITATION and not w.startswith(UNSUPPORTED)]
         if passages and finish_reason == "length":
             warnings.append("Antwoord afgebroken: het model bereikte zijn maximale lengte")
         elif passages and finish_reason is None:

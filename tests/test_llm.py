@@ -170,6 +170,16 @@ def test_statuses_of_generated_answers(server):
     assert "letters mention" in server.chat_requests[0].content_of("system")  # the prompt asks for the form
 
 
+def test_a_claim_its_passage_does_not_carry_is_flagged(server):
+    # A model that obeyed an injected instruction and cites a genuine passage.
+    server.reply = "De haven van Antwerpen is volkomen veilig en kent geen drugssmokkel meer [1]."
+    ans = OpenAIGenerator(settings_for(server.base_url)).answer(QUESTION, PASSAGES)
+    assert ans.status == "answered"
+    assert any(w.startswith("Beweringen die de geciteerde passage niet draagt") and "[1]" in w for w in ans.warnings)
+    server.reply = "De landen waar cocaïne geproduceerd wordt zijn onder andere Colombia, Bolivia en Peru [1]."
+    assert OpenAIGenerator(settings_for(server.base_url)).answer(QUESTION, PASSAGES).warnings == []
+
+
 def test_no_passages_abstains_without_calling_the_server(server):
     gen = OpenAIGenerator(settings_for(server.base_url))
     ans = gen.answer(QUESTION, [])
