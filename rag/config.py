@@ -103,6 +103,10 @@ class Settings:
     calibration: Calibration = Calibration()
 
     max_question_chars: int = 2000
+    # Optional key (RAG_INDEX_KEY) kept outside the index folder: the index
+    # manifest is signed with it and checked at load, so edits to a shared or
+    # network index folder are detected.
+    index_key: str = ""
 
     # OpenAI-compatible server (Ollama, vLLM, llama.cpp server, OpenAI)
     llm_base_url: str = ""
@@ -135,5 +139,6 @@ def load_settings(**overrides) -> Settings:
         llm_base_url=_env("RAG_LLM_BASE_URL", s.llm_base_url),
         llm_model=_env("RAG_LLM_MODEL", s.llm_model),
         llm_api_key=_env("RAG_LLM_API_KEY", _env("OPENAI_API_KEY", s.llm_api_key)),
+        index_key=_env("RAG_INDEX_KEY", s.index_key),
     )
     return s.replace(**env).replace(**overrides)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -56,6 +57,7 @@ FORMAT_VERSION = 1
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
+SIGNATURE_FILE = "manifest.json.hmac"
 CHUNKS_FILE = "chunks.jsonl"
 FAISS_FILE = "vectors.faiss"
 CACHE_DIR = "cache"
@@ -255,8 +257,18 @@ def _write_faiss(path: Path, vectors: np.ndarray) -> None:
     _fsync_file(path)
 
 
-def _write_manifest(path: Path, manifest: Manifest) -> None:
-    _write_text(path, json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2) + "\n")
+def _write_manifest(path: Path, manifest: Manifest, key: str = "") -> None:
+    text = json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    _write_text(path, text)
+    if key:
+        _write_text(path.with_name(SIGNATURE_FILE), manifest_signature(text.encode("utf-8"), key) + "\n")
+
+
+def manifest_signature(manifest_bytes: bytes, key: str) -> str:
+    """HMAC-SHA256 of the manifest (which holds every file's checksum) under
+    RAG_INDEX_KEY, a key kept outside the index folder: whoever edits a chunk
+    and recomputes the checksums cannot sign the result without it."""
+    return hmac.new(key.encode("utf-8"), manifest_bytes, hashlib.sha256).hexdigest()
 
 
 LOCK_WAIT_S = 30.0
@@ -428,11 +440,13 @@ def build_index(
     corpus_hashes: dict[str, str],
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = 32,
+    key: str = "",
 ) -> IndexStats:
     """Embed (only what the cache lacks), write a new version, switch to it.
 
     `progress(done, total)` is called over the chunks that need embedding.
     The previous version stays loadable until the final os.replace of CURRENT.
+    With `key` (RAG_INDEX_KEY) the manifest is signed (manifest_signature).
     """
     t0 = time.perf_counter()
     _check_chunks(chunks)
@@ -472,7 +486,7 @@ def build_index(
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 files={f: sha256_file(tmp / f) for f in (CHUNKS_FILE, FAISS_FILE)},
             )
-            _write_manifest(tmp / MANIFEST_FILE, manifest)
+            _write_manifest(tmp / MANIFEST_FILE, manifest, key)
             _fsync_dir(tmp)
             os.rename(tmp, index_dir / name)
             pointer_tmp = index_dir / f"{_TMP_PREFIX}{CURRENT_FILE}-{secrets.token_hex(3)}"
@@ -550,13 +564,17 @@ def _corrupted(path: Path, what: str) -> IndexStateError:
     )
 
 
-def _read_version(path: Path) -> LoadedIndex:
+def _read_version(path: Path, key: str = "") -> LoadedIndex:
     """Read and cross-check one version directory. FileNotFoundError escapes so
     the caller can retry when a concurrent build swept this version."""
     try:
-        manifest = Manifest.from_dict(json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8")))
+        _check_regular(path / MANIFEST_FILE, MAX_POINTER_BYTES * 4096)
+        raw = (path / MANIFEST_FILE).read_bytes()
+        manifest = Manifest.from_dict(json.loads(raw.decode("utf-8")))
     except FileNotFoundError:
         raise
+    except IndexStateError as e:
+        raise _corrupted(path, e.message) from e
     except (ValueError, KeyError, TypeError) as e:
         raise _corrupted(path, f"{MANIFEST_FILE} is unreadable ({e})") from e
     if manifest.format_version != FORMAT_VERSION:
@@ -566,6 +584,16 @@ def _read_version(path: Path) -> LoadedIndex:
             REBUILD_HINT,
         )
 
+    if key:
+        try:
+            signature = (path / SIGNATURE_FILE).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            signature = ""
+        if not hmac.compare_digest(signature, manifest_signature(raw, key)):
+            raise IndexStateError(
+                f"De index in {path} is niet ondertekend met de ingestelde sleutel (RAG_INDEX_KEY): "
+                "hij is gewijzigd buiten dit programma, of met een andere sleutel gebouwd.",
+                "Bouw hem opnieuw met `make ingest` (met dezelfde RAG_INDEX_KEY).")
     for fname, expected in manifest.files.items():
         # Only the version's own regular files: no other folder, no device.
         if not isinstance(fname, str) or Path(fname).name != fname or fname in ("", ".", ".."):
@@ -625,6 +653,7 @@ def load_index(
     dimension: int,
     chunker_version: str | None = None,
     corpus_hashes: dict[str, str] | None = None,
+    key: str = "",
 ) -> LoadedIndex:
     """Load the live version and check it fits the caller.
 
@@ -643,7 +672,7 @@ def load_index(
                 "Bouw hem met `make ingest` (of `python -m rag ingest`).",
             )
         try:
-            loaded = _read_version(index_dir / name)
+            loaded = _read_version(index_dir / name, key)
             break
         except FileNotFoundError as e:
             # A concurrent build may have switched and swept this version

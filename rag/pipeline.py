@@ -146,7 +146,8 @@ class Pipeline:
         hashes = corpus.corpus_hashes(letters)
         try:
             return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
-                              chunker_version=corpus.chunker_version(settings), corpus_hashes=hashes)
+                              chunker_version=corpus.chunker_version(settings), corpus_hashes=hashes,
+                              key=settings.index_key)
         except StaleIndex as exc:
             progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
         except MissingIndex:
@@ -163,8 +164,10 @@ class Pipeline:
             chunks, embedder, settings.index_dir,
             chunker_version=corpus.chunker_version(settings), corpus_hashes=corpus.corpus_hashes(letters),
             progress=lambda done, total: progress(f"Inbedden {done}/{total}", done / total if total else 1.0),
+            key=settings.index_key,
         )
-        return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension)
+        return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
+                          key=settings.index_key)
 
     # ---------------------------------------------------------------- ingest
     def ingested(self, paths: Sequence[Path], progress: Progress = _quiet, **meta: Any) -> tuple["Pipeline", list[Letter]]:

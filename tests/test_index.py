@@ -338,11 +338,11 @@ def test_load_retries_when_a_concurrent_build_sweeps_the_version(tmp_path, monke
     real_read = index_mod._read_version
     calls = []
 
-    def read_after_rebuild(path):
+    def read_after_rebuild(path, key=""):
         if not calls:
             calls.append(path)
             build(CHUNKS, tmp_path)  # switches and sweeps `path`
-        return real_read(path)
+        return real_read(path, key)
 
     monkeypatch.setattr(index_mod, "_read_version", read_after_rebuild)
     assert load(tmp_path).chunks == CHUNKS

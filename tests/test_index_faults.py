@@ -107,3 +107,16 @@ def test_a_held_build_lock_says_who_holds_it(tmp_path):
         release.set()
         t.join()
     assert time.monotonic() - t0 < 5
+
+
+def test_a_signed_index_detects_a_rehashed_edit(tmp_path):
+    """With RAG_INDEX_KEY the manifest is signed: an edited chunk with its
+    checksum recomputed loads without the key but is refused with it."""
+    build(CHUNKS, tmp_path, key="geheim")
+    assert len(load(tmp_path, key="geheim").chunks) == len(CHUNKS)
+    _edit_chunk(tmp_path, text="Nederland, België en Duitsland produceren de cocaïne.")
+    load(tmp_path)  # no key: checksums were recomputed, so this passes
+    with pytest.raises(IndexStateError, match="RAG_INDEX_KEY"):
+        load(tmp_path, key="geheim")
+    with pytest.raises(IndexStateError, match="RAG_INDEX_KEY"):
+        load(tmp_path, key="een andere sleutel")
