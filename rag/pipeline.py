@@ -9,8 +9,9 @@ The CLI, the eval harness and the Streamlit app all go through this class.
 """
 from __future__ import annotations
 
-import hashlib
 import copy
+import hashlib
+import logging
 import threading
 import time
 from pathlib import Path
@@ -29,6 +30,7 @@ from .question import is_english, leans_on_previous
 from .records import Answer, Letter, Passage
 
 Progress = Callable[[str, float | None], None]
+log = logging.getLogger(__name__)
 
 
 def _quiet(message: str, fraction: float | None = None) -> None:
@@ -56,7 +58,10 @@ class SentenceVectors:
             vecs = self.embedder.encode_passages(missing, batch_size=64)
             for s, v in zip(missing, vecs):
                 self.vectors[_sentence_key(s)] = v
-            save_vector_cache(self.path, self.embedder.model_id, self.vectors, self.embedder.dimension)
+            try:
+                save_vector_cache(self.path, self.embedder.model_id, self.vectors, self.embedder.dimension)
+            except OSError as exc:  # a read-only or full cache folder costs time next start, not this answer
+                log.warning("Sentence-vector cache %s not written (%s); answering without it.", self.path, exc)
         return len(missing)
 
     def __call__(self, sentences: list[str]) -> np.ndarray:
