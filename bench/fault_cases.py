@@ -114,6 +114,62 @@ def lock_held(base, tmp: Path) -> tuple[str, ...]:
             "yes" if lines and "Traceback" not in r.stderr else "no", (lines[0] if lines else r.stderr[-120:])[:150])
 
 
+def _ro_mount(path: Path, fill) -> None:
+    """A read-only tmpfs at `path`, filled first (needs root, as in CI)."""
+    path.mkdir(parents=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", str(path)], check=True)
+    fill(path)
+    subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)
+
+
+def read_only_cases(base, tmp: Path) -> list[tuple[str, ...]]:
+    """Read-only index, cache and corpus folders (real read-only mounts)."""
+    letter = tmp / "ro-letter.txt"
+    letter.write_text((base.corpus_dir / "003_7e6436581eb7aa94.txt").read_text().replace("regionale", "lokale"))
+    mounts, rows = [], []
+
+    def cli(name, args, **env_dirs):
+        env = {**os.environ, **{k: str(v) for k, v in env_dirs.items()}}
+        r = subprocess.run([sys.executable, "-m", "rag", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=300)
+        answered = r.returncode == 0 and ('"answer"' in r.stdout or "index:" in r.stdout)
+        fout = [ln for ln in r.stderr.splitlines() if ln.startswith("Fout:")]
+        clear = "Traceback" not in r.stderr and (answered or bool(fout))
+        head = (r.stdout.splitlines() or [""])[0][:80] if answered else (fout[0] if fout else r.stderr[-120:])
+        rows.append((name, str(r.returncode), "yes" if answered else "no", "yes" if clear else "no",
+                     head.replace(str(tmp), "…").replace("|", "/")[:150]))
+
+    try:
+        ro_index = tmp / "ro" / "index"
+        _ro_mount(ro_index, lambda p: shutil.copytree(base.index_dir, p, dirs_exist_ok=True))
+        mounts.append(ro_index)
+        cli("RO index, valid, ask", ["ask", QUESTION, "--json"], RAG_INDEX_DIR=ro_index)
+        corpus = tmp / "ro" / "corpus"
+        shutil.copytree(base.corpus_dir, corpus)
+        cli("RO index, ingest new letter", ["ingest", str(letter)], RAG_INDEX_DIR=ro_index, RAG_CORPUS_DIR=corpus)
+        rows[-1] = rows[-1][:4] + (rows[-1][4] + f" (corpus still {len(list(corpus.glob('*.txt')))} letters)",)
+        ro_cache = tmp / "ro" / "cache"
+
+        def fill_cache(p: Path) -> None:
+            (p / "models").symlink_to(base.cache_dir / "models")
+            if (base.cache_dir / "tiktoken").exists():
+                (p / "tiktoken").symlink_to(base.cache_dir / "tiktoken")
+
+        _ro_mount(ro_cache, fill_cache)
+        mounts.append(ro_cache)
+        cli("RO cache (no sentence cache), ask", ["ask", QUESTION, "--json"], RAG_CACHE_DIR=ro_cache)
+        ro_corpus = tmp / "ro" / "corpus-ro"
+        _ro_mount(ro_corpus, lambda p: shutil.copytree(base.corpus_dir, p, dirs_exist_ok=True))
+        mounts.append(ro_corpus)
+        index2 = tmp / "ro" / "index2"
+        shutil.copytree(base.index_dir, index2)
+        cli("RO corpus, ingest new letter", ["ingest", str(letter)], RAG_CORPUS_DIR=ro_corpus, RAG_INDEX_DIR=index2)
+    finally:
+        for m in mounts:
+            subprocess.run(["umount", str(m)], check=False)
+    return rows
+
+
 def main() -> None:
     base = load_settings()
     print("| case | exit | answered | clear message | what the user sees (head) |\n|---|---|---|---|---|")
@@ -121,6 +177,8 @@ def main() -> None:
         for case in CASES:
             print("| " + " | ".join(run(case, base, Path(tmp))) + " |", flush=True)
         print("| " + " | ".join(lock_held(base, Path(tmp))) + " |", flush=True)
+        for row in read_only_cases(base, Path(tmp)):
+            print("| " + " | ".join(row) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ from .textnl import fold
 # both ways) is answered from the minister's answer to it.
 KAMERVRAAG_MATCH = 0.6
 KAMERVRAAG_SENTENCES = 8
-# Compounds vary their first part ("kentekencamera's" / "ANPR-camera's"): a
+# Compounds vary their first part ("fietsenstallingen" / "stallingen"): a
 # tail of the counted word this long still names the thing.
 MIN_TAIL = 6
 # How many sentences after the opening one may supply the asked fact.
@@ -148,7 +148,7 @@ class ExtractiveAnswerer:
         # chunks use a multi-word name decides whether it is rare.
         self.documents = [fold(d) for d in documents]
         # Per letter, what its manifest states (minister, date, Kamerstuk):
-        # part of every passage's context ("de brief van minister Van Weel").
+        # part of every passage's context ("de brief van minister X").
         self.letter_context = {k: fold(v) for k, v in (letter_context or {}).items()}
         # Vectors of everyday subjects (rag/data/background.txt): a question
         # closer to those than to any passage is not about the letters.
@@ -195,13 +195,13 @@ class ExtractiveAnswerer:
     def distinguishing(self, asked: Q.Asked) -> list[tuple[str, list[str]]]:
         """(surface words, their stems) for the terms that single out what the
         question is about: its years, and the names it uses that are rare in
-        the corpus ("Fortius", "Wet Ondermijning I"; not "Nederland", which
+        the corpus (a project's name, "Wet Toezicht II"; not "Nederland", which
         most passages share). Ordinary words are left out: a paraphrase may
         use other verbs and nouns than the letter, but not another year or
         name."""
         out: list[tuple[str, list[str]]] = [(y, [y]) for y in asked.years]
         for phrase in asked.phrases:
-            # A run of capitals the letters never use ("Nederland Europa") is
+            # A run of capitals the letters never use ("Nederland Europa" when no letter joins them) is
             # no name of theirs: its words are judged one by one below.
             if 0 < self.phrase_count(phrase) <= self.rare_count:
                 out.append((phrase, [fold(phrase)]))
@@ -286,7 +286,7 @@ class ExtractiveAnswerer:
     def holds(self, asked: Q.Asked, text: str) -> bool:
         """Does the sentence hold the kind of fact asked for? A Dutch "hoeveel
         X" needs a count in a sentence that names X (or a compound ending in
-        it: "ANPR-camera's" for "kentekencamera's")."""
+        it: "stallingen" for "fietsenstallingen")."""
         if asked.kind == Q.NUMBER and asked.counted:
             stems = self.tokenize(asked.counted)
             if stems:
@@ -363,7 +363,7 @@ class ExtractiveAnswerer:
     def subject_terms(self, asked: Q.Asked) -> list[tuple[str, list[str]]]:
         """What a sentence holding the asked fact must be about: the
         distinguishing terms, else the question's words that are rare in
-        the corpus ("strafmaatverhoging"), which a sentence about something
+        the corpus (a long compound), which a sentence about something
         else does not share."""
         terms = self.distinguishing(asked)
         if terms or asked.english:
@@ -399,7 +399,7 @@ class ExtractiveAnswerer:
 
     def complete(self, chosen: list[Candidate], scored: Sequence[Candidate], asked: Q.Asked) -> Candidate | None:
         """Facts often follow the sentence that matches the question ("... is
-        extra geïnvesteerd. Het gaat om ca. 4 miljoen euro per jaar"): when
+        extra geïnvesteerd. Het gaat om ca. 2 miljoen euro per jaar"): when
         the opening sentence lacks the kind of fact asked for, one of the
         FOLLOWING sentences after it that holds it (or None)."""
         if not asked.kind or not chosen or self.holds(asked, chosen[0].text):
@@ -424,7 +424,7 @@ class ExtractiveAnswerer:
     @staticmethod
     def _mentions(folded: str, word: str, stems: list[str]) -> bool:
         """Word or all its stems in the folded text; a stem may sit inside a
-        compound ("Noordzeehavens" in "Noordzeehavenaanpak")."""
+        compound ("Zeehavens" in "Zeehavenaanpak")."""
         return fold(word) in folded or all(s in folded for s in stems)
 
     @staticmethod
@@ -478,7 +478,7 @@ def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
 
 
 def idf_table(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
-    """BM25-style idf over chunks, so rare words ("Fortius") count more than
+    """BM25-style idf over chunks, so rare words (a project's name) count more than
     common ones ("aanpak") in sentence coverage."""
     n = len(token_lists)
     df: dict[str, int] = {}

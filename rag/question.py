@@ -154,8 +154,8 @@ def _numberised(text: str) -> str:
         return text
 
 
-# "hoeveel [extra] drugslabs", "how many": what is counted. After a unit
-# ("hoeveel kilo cocaïne") the counted thing follows.
+# "hoeveel [extra] scanners", "how many": what is counted. After a unit
+# ("hoeveel kilo heroïne") the counted thing follows.
 _COUNTED = re.compile(r"\b(?:hoeveel|hoe ?veel)\s+(?:(?:extra|nieuwe|meer|andere)\s+)*([^\W\d_][\w'’-]{2,})"
                       r"(?:\s+([^\W\d_][\w'’-]{2,}))?", re.I)
 # Words that follow the counted thing rather than describe it.
@@ -174,8 +174,8 @@ def counted_word(question: str) -> str:
     if not m:
         return ""
     word, after = m.group(1), m.group(2) or ""
-    # After a unit, or after an inflected adjective ("hoeveel gezamenlijke
-    # onderzoeksteams"), the counted thing is the next word.
+    # After a unit, or after an inflected adjective ("hoeveel extra grote
+    # controles"), the counted thing is the next word.
     if _UNIT.match(word) or (word.lower().endswith("e") and after and not _VERBISH.match(after)):
         word = after
     return word
@@ -214,7 +214,7 @@ def names(text: str) -> list[str]:
 
 
 # A multi-word name: capitalised words, joined by short connectors or ending
-# in a roman numeral ("Wet Ondermijning I", "Preventie met Gezag").
+# in a roman numeral ("Wet Toezicht II", "Veilige Haven Noord").
 _PHRASE = re.compile(r"(?<![\w-])([A-Z][\w’'-]+(?:\s+(?:(?:met|van|voor|de|en|tegen|in de|op|der|den)\s+)?"
                      r"(?:[A-Z][\w’'-]+|[IVX]{1,4}\b))+)")
 
@@ -274,7 +274,7 @@ def parts(question: str) -> list[str]:
 # "Waarom ...?", "Why ...?": the reason tends to follow the sentence that
 # matches the question.
 _REASON_Q = re.compile(r"^(?:waarom|why|hoe komt het|om welke reden|for what reason|what is the reason)\b", re.I)
-# "Welke vier pijlers ...", "which three priorities": a list of so many items.
+# "Welke vijf maatregelen ...", "which two tools": a list of so many items.
 _LIST_Q = re.compile(r"\b(?:welke|which|wat zijn de|what are the|noem de|name the)\s+(\w+)\s+\w+", re.I)
 
 

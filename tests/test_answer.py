@@ -245,7 +245,7 @@ def test_answer_markers_quote_their_sentences():
 
 
 @pytest.mark.parametrize("question, n", [
-    ("Welke vier pijlers heeft de aanpak?", 4), ("Which three priorities does the minister set?", 3),
+    ("Welke vijf maatregelen neemt de gemeente?", 5), ("Which two tools does the unit use?", 2),
     ("Waarom stopt de proef?", 1), ("Welke landen doen mee?", 0), ("Welke 5 regio's krijgen geld?", 5),
 ])
 def test_how_many_sentences_follow_the_opening_one(question, n):
