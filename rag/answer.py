@@ -49,7 +49,7 @@ KAMERVRAAG_SENTENCES = 8
 # tail of the counted word this long still names the thing.
 MIN_TAIL = 6
 # How many sentences after the opening one may supply the asked fact.
-FOLLOWING = 2
+FOLLOWING = 3
 # A sentence answers a joined-on second question when it covers this much
 # of its words (idf-weighted), a holding the kind of fact asked counting 0.25.
 PART_FIT = 0.5
@@ -274,7 +274,13 @@ class ExtractiveAnswerer:
         about_letter = bool(_ABOUT_LETTER.search(asked.text))
         missing = [w for w, stems in terms
                    if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)]
-        on_subject = self._on_subject(chosen, self.subject_terms(asked))
+        # The fact asked for must come from a sentence that answers the
+        # question about as well as the best one, or from the one right after
+        # the opening sentence (complete): not from a sentence added for
+        # another reason that happens to hold a number or a date.
+        top = max(c.score for c in scored)
+        answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]
+        on_subject = self._on_subject(answering, self.subject_terms(asked))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
         if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
             missing_kind = Q.OUTCOME
