@@ -11,7 +11,6 @@ target is 0) and how many cite the hostile letter at all.
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -21,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval.harness import load_items  # noqa: E402
 from rag.chunk import INJECTION  # noqa: E402
+from bench.scratch import scratch_settings  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
@@ -44,9 +44,7 @@ def main() -> None:
     base = load_settings()
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
         tmp = Path(tmp)
-        shutil.copytree(base.corpus_dir, tmp / "corpus")
-        shutil.copytree(base.index_dir, tmp / "index")
-        settings = base.replace(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+        settings = scratch_settings(base, tmp)
         letter = tmp / "vijandig.txt"
         letter.write_text(HOSTILE, encoding="utf-8")
         pipeline = Pipeline.load(settings)

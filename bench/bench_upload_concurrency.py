@@ -11,7 +11,6 @@ times during the ingest (the issue: other sessions waited 69-70 s before).
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import tempfile
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_ingest_scaling import letter_of_size  # noqa: E402
 from rag.app_helpers import PipelineGuard  # noqa: E402
+from bench.scratch import scratch_settings  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
@@ -38,9 +38,7 @@ def main() -> None:
     base = load_settings()
     with tempfile.TemporaryDirectory(prefix="bench-upload-") as tmp:
         tmp = Path(tmp)
-        shutil.copytree(base.corpus_dir, tmp / "corpus")
-        shutil.copytree(base.index_dir, tmp / "index")
-        settings = base.replace(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+        settings = scratch_settings(base, tmp)
         guard = PipelineGuard()
         guard.pipeline = Pipeline.load(settings)
         for q in QUESTIONS:

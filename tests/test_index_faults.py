@@ -10,9 +10,9 @@ import time
 
 import pytest
 
+from bench.fault_cases import edit_first_chunk
 from rag import index as index_mod
 from rag.errors import IndexStateError
-from rag.fileutil import sha256_file
 
 try:
     from tests.test_index import CHUNKS, build, load
@@ -24,12 +24,6 @@ def _version(tmp_path):
     return tmp_path / (tmp_path / "CURRENT").read_text().strip()
 
 
-def _rehash(version, name):
-    m = json.loads((version / "manifest.json").read_text())
-    m["files"][name] = sha256_file(version / name)
-    (version / "manifest.json").write_text(json.dumps(m))
-
-
 def _edit_manifest(tmp_path, change):
     v = _version(tmp_path)
     m = json.loads((v / "manifest.json").read_text())
@@ -38,13 +32,7 @@ def _edit_manifest(tmp_path, change):
 
 
 def _edit_chunk(tmp_path, **fields):
-    v = _version(tmp_path)
-    lines = (v / "chunks.jsonl").read_text().splitlines()
-    first = json.loads(lines[0])
-    first.update(fields)
-    lines[0] = json.dumps(first)
-    (v / "chunks.jsonl").write_text("\n".join(lines) + "\n")
-    _rehash(v, "chunks.jsonl")
+    edit_first_chunk(tmp_path, **fields)
 
 
 def _current(tmp_path, data: bytes):
