@@ -351,7 +351,8 @@ def condense_offline(history: list[tuple[str, str]], question: str, tokenize: Ca
     on; a question with its own subject is searched as itself."""
     if not history or len(question.split()) > 25:
         return question
-    if not leans_on_previous(question, len(set(tokenize(question)))):
+    previous = " ".join(history[-1])
+    if not leans_on_previous(question, len(set(tokenize(question))), previous, tokenize):
         return question
     return f"{history[-1][0]} {question}"
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from .textnl import fold
 
@@ -251,13 +252,33 @@ _POINTS_BACK = re.compile(
 _BARE_DEMONSTRATIVE = re.compile(r"\b(?:dat|dit|die|deze|that|this|it)\s*(?:[?.!]|$)|^(?:dat|dit|die|deze)\b", re.I)
 
 
-def leans_on_previous(question: str, own_terms: int) -> bool:
+# A demonstrative used as a pronoun: followed by a preposition or adverb
+# ("Welke thema's pakt die met voorrang op?").
+_PRONOUN_DEMONSTRATIVE = re.compile(
+    r"\b(?:die|dat|deze|dit)\s+(?:met|van|voor|in|op|aan|bij|over|naar|door|uit|tot|tegen|nog|dan|nu|al|ook|"
+    r"precies|inmiddels|eigenlijk|daar|hier|er)\b", re.I)
+# A demonstrative before a noun ("die onderhandelingen"): the noun says what it points back to.
+_DEMONSTRATIVE_NOUN = re.compile(r"\b(?:die|dat|deze|dit|those|these|that|this)\s+([^\W\d_][\w'’-]{3,})", re.I)
+
+
+def leans_on_previous(question: str, own_terms: int, previous: str = "",
+                      tokenize: Callable[[str], list[str]] | None = None) -> bool:
     """Does the question need the previous turn to be understood?
 
     `own_terms` is how many content words (after stopwords) it has: a
-    question with at most one ("Wat kost dat?") cannot stand alone."""
+    question with at most one ("Wat kost dat?") cannot stand alone. A
+    demonstrative points back when it stands for a noun, or when the noun it
+    comes with was in the previous turn (`previous`: its question and answer)
+    — "die onderhandelingen" after an answer about negotiations — and not
+    when it opens a relative clause about something new."""
     q = " ".join(question.split())
-    return bool(_CONTINUES.search(q) or _POINTS_BACK.search(q) or _BARE_DEMONSTRATIVE.search(q) or own_terms <= 1)
+    if (_CONTINUES.search(q) or _POINTS_BACK.search(q) or _BARE_DEMONSTRATIVE.search(q)
+            or _PRONOUN_DEMONSTRATIVE.search(q) or own_terms <= 1):
+        return True
+    if previous and tokenize is not None:
+        before = set(tokenize(previous))
+        return any(set(tokenize(m.group(1))) & before for m in _DEMONSTRATIVE_NOUN.finditer(q))
+    return False
 
 
 # "Wanneer ..., en om welke goederen gaat het?": a second question joined on.

@@ -136,7 +136,8 @@ def test_language(question, english):
 # ----------------------------------------------------------------- follow-ups
 @pytest.mark.parametrize("question", [
     "Wanneer was dat?", "Wat kost dit?", "En in Rotterdam?", "Hoeveel daarvan zijn veroordeeld?",
-    "Wie leidt ze?", "What about Belgium?",
+    "Wie leidt ze?", "What about Belgium?", "Welke havens pakt die met voorrang aan?",
+    "Hoe ver is dat convenant inmiddels?",
 ])
 def test_follow_ups_are_searched_with_the_previous_question(question):
     history = [("Welke havens doen mee aan het convenant tegen drugssmokkel?", "Antwerpen en Rotterdam.")]
@@ -147,6 +148,7 @@ def test_follow_ups_are_searched_with_the_previous_question(question):
     "Wat is het doel van het nieuwe meldpunt voor ondernemers?",
     "Welke rol heeft de burgemeester bij het sluiten van panden?",
     "Hoe werkt het programma dat jongeren uit de criminaliteit houdt?",
+    "Welke landen die cocaïne produceren noemt de minister?",
 ])
 def test_a_question_with_its_own_subject_is_searched_as_itself(question):
     history = [("Welke havens doen mee aan het convenant tegen drugssmokkel?", "Antwerpen en Rotterdam.")]
