@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from rag import app_helpers as H
+from rag import texts as T
 from rag.config import GENERATORS, MODES, load_settings
 from rag.errors import RagError
 
@@ -255,7 +256,7 @@ def render_assistant(msg: dict) -> None:
     standalone = H.shown_standalone(ans)
     if standalone:
         st.caption(f"Gezocht als: {H.md_escape(standalone)}")
-    if ans.status == "partial":
+    if ans.status == T.PARTIAL:
         # Visibly not a full answer: the letters discuss the subject but do
         # not state what was asked; the cited sentences are context.
         st.markdown(f'<div class="rag-partial"><b>{H.PARTIAL_LABEL}.</b> {H.esc(ans.answer)}</div>',

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from . import metrics as M
+from rag import texts as T
 
 EVAL_DIR = Path(__file__).resolve().parent
 ROOT = EVAL_DIR.parent
@@ -202,11 +203,11 @@ def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int =
         per_q["abstention_accuracy"] = [refused(r) for r in unans]
         per_q["near_miss_refused"] = [refused(r) for r in unans if r.get("kind") != "off_topic"]
         per_q["off_topic_refused"] = [refused(r) for r in unans if r.get("kind") == "off_topic"]
-        per_q["off_topic_not_found"] = [1.0 if r.get("status") == "not_found" else 0.0
+        per_q["off_topic_not_found"] = [1.0 if r.get("status") == T.NOT_FOUND else 0.0
                                         for r in unans if r.get("kind") == "off_topic"]
         per_q["false_refusal_rate"] = [refused(r) for r in scored]
-        per_q["partial_rate"] = [1.0 if r.get("status") == "partial" else 0.0 for r in rows]
-        cits = [c for r in rows if r.get("status", "answered") == "answered" for c in r.get("citations", [])]
+        per_q["partial_rate"] = [1.0 if r.get("status") == T.PARTIAL else 0.0 for r in rows]
+        cits = [c for r in rows if r.get("status", T.ANSWERED) == T.ANSWERED for c in r.get("citations", [])]
         gold_cits = [c["gold"] for c in cits if c["gold"] is not None]
         agg["n_citations"] = len(cits)
         agg["citation_quote_in_passage"] = M.mean(1.0 if c["in_passage"] else 0.0 for c in cits)

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 from .config import GENERATORS, MODES, load_settings
 from .errors import InputError, RagError
 from .records import Answer
+from .texts import PARTIAL
 
 
 def _progress(message: str, fraction: float | None = None) -> None:
@@ -25,7 +26,7 @@ def _progress(message: str, fraction: float | None = None) -> None:
 
 def format_answer(answer: Answer) -> str:
     """Plain-text answer with its sources, ready to paste into a note."""
-    partial = answer.status == "partial"
+    partial = answer.status == PARTIAL
     lines = [f"Gedeeltelijk antwoord: {answer.answer}" if partial else answer.answer, ""]
     if answer.standalone_question and answer.standalone_question != answer.question:
         lines.insert(0, f"(Gezocht als: {answer.standalone_question})\n")

@@ -234,10 +234,6 @@ def name_phrases(text: str) -> list[str]:
     return out
 
 
-def is_prospective(text: str) -> bool:
-    return bool(_PROSPECTIVE.search(text))
-
-
 # -- follow-ups ----------------------------------------------------------------
 
 # Openings that continue the previous turn ("En in 2024?", "Maar hoeveel ...").

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .texts import ANSWERED, NOT_FOUND
+
 
 @dataclass(frozen=True)
 class Letter:
@@ -148,9 +150,9 @@ class Answer:
 
     def __post_init__(self) -> None:
         if not self.status:
-            self.status = "not_found" if self.abstained else "answered"
-        self.abstained = self.status != "answered"
-        if self.status == "not_found":
+            self.status = NOT_FOUND if self.abstained else ANSWERED
+        self.abstained = self.status != ANSWERED
+        if self.status == NOT_FOUND:
             self.citations = []
 
     def to_dict(self) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 ANSWERED = "answered"
 PARTIAL = "partial"
 NOT_FOUND = "not_found"
-STATUSES = (ANSWERED, PARTIAL, NOT_FOUND)
 
 REFUSAL = "Dat staat niet in deze brieven."
 REFUSAL_EN = "The letters do not answer this question (dat staat niet in deze brieven)."
