@@ -66,9 +66,10 @@ def _parser() -> argparse.ArgumentParser:
                          description="Answer a question from the letters. Prints the answer with [n] markers "
                          "and the sources; --json prints the documented JSON object instead.")
     ask.add_argument("question", nargs="?", help="the question (Dutch or English)")
-    ask.add_argument("--batch", type=Path, help='JSONL file with lines {"id": ..., "question": ...}; one JSON answer per line')
+    ask.add_argument("--batch", type=Path, help='JSONL file with lines {"id": ..., "question": ...}; one JSON answer per '
+                     'line; a bad line fails alone (exit 3 when some lines failed)')
     ask.add_argument("--json", action="store_true", help="print JSON (the contract in README)")
-    ask.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
+    ask.add_argument("--k", type=int, help="number of passages to answer from, 1-50 (default 5)")
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
     ask.add_argument("--generator", choices=GENERATORS, help="extractive (default, offline) or openai (RAG_LLM_* settings)")
     ask.add_argument("--letters", help="comma-separated letter ids to search (see `python -m rag letters`)")
