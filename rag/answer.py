@@ -242,11 +242,12 @@ class ExtractiveAnswerer:
         qvec = self.encode_query(question) if qvec is None else qvec
         scored = self.score(question, passages, qvec, english=asked.english)
         if not scored:
-            return Decision(T.NOT_FOUND, [], 0.0)
+            return Decision(T.NOT_FOUND, [], 0.0, english=asked.english)
         best = max(scored, key=lambda c: c.score)
         top_dense = max((p.dense_score or 0.0) for p in passages)
         strength = 0.5 * top_dense + 0.5 * best.score
         oov = self.out_of_corpus(asked)
+        terms = self.distinguishing(asked)
         everyday = float((self.background @ qvec.reshape(-1)).max()) if self.background is not None else 0.0
 
         repeated = self.kamervraag_asked(question, passages)
@@ -257,15 +258,15 @@ class ExtractiveAnswerer:
                    and c.passage.chunk.letter_id == repeated.chunk.letter_id]
             # It is answered in full (in reading order, up to KAMERVRAAG_SENTENCES):
             # the user quoting a Kamervraag wants the minister's answer to it.
-            chosen = sorted(own, key=lambda c: c.letter_offset)[:KAMERVRAAG_SENTENCES] or self.select(scored, asked)
+            chosen = (sorted(own, key=lambda c: c.letter_offset)[:KAMERVRAAG_SENTENCES]
+                      or self.select(scored, asked, terms))
             return Decision(T.ANSWERED, chosen, strength, oov, top_dense, asked.english,
                             off_topic_margin=top_dense - everyday)
 
-        chosen = self.select(scored, asked)
+        chosen = self.select(scored, asked, terms)
         supplied = self.complete(chosen, scored, asked)
         if supplied is not None and supplied not in chosen:
             chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
-        terms = self.distinguishing(asked)
         context = self._context(chosen)
         # A year in a letter's title or date ("Voortgangsbrief (2023)") names
         # the letter, not what happened in that year: it counts only when the
@@ -280,7 +281,7 @@ class ExtractiveAnswerer:
         # another reason that happens to hold a number or a date.
         top = max(c.score for c in scored)
         answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]
-        on_subject = self._on_subject(answering, self.subject_terms(asked))
+        on_subject = self._on_subject(answering, self.subject_terms(asked, terms))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
         if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
             missing_kind = Q.OUTCOME
@@ -301,7 +302,8 @@ class ExtractiveAnswerer:
                 return Q.counts(text, tails)
         return Q.holds(asked.kind, text, asked.names)
 
-    def select(self, scored: Sequence[Candidate], asked: Q.Asked) -> list[Candidate]:
+    def select(self, scored: Sequence[Candidate], asked: Q.Asked,
+               terms: list[tuple[str, list[str]]]) -> list[Candidate]:
         """Answer first: the best sentence that holds the kind of fact asked
         for opens. Another joins when it brings something the question asks
         and the answer lacks (the kind of fact, a distinguishing term, more
@@ -313,7 +315,6 @@ class ExtractiveAnswerer:
         near = [c for c in ranked if c.score >= self.cal.first_rel * top]
         first = next((c for c in near if asked.kind and self.holds(asked, c.text)), ranked[0])
         chosen = [first]
-        terms = self.distinguishing(asked)
         for c in ranked:
             if len(chosen) >= self.cal.max_sentences or c.score < self.cal.add_rel * top:
                 break
@@ -366,12 +367,11 @@ class ExtractiveAnswerer:
             return list(chosen)
         return [c for c in chosen if any(self._mentions(self._context([c]), w, s) for w, s in terms)]
 
-    def subject_terms(self, asked: Q.Asked) -> list[tuple[str, list[str]]]:
+    def subject_terms(self, asked: Q.Asked, terms: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
         """What a sentence holding the asked fact must be about: the
-        distinguishing terms, else the question's words that are rare in
-        the corpus (a long compound), which a sentence about something
-        else does not share."""
-        terms = self.distinguishing(asked)
+        distinguishing terms (`terms`), else the question's words that are
+        rare in the corpus (a long compound), which a sentence about
+        something else does not share."""
         if terms or asked.english:
             return terms
         return [(w, [t]) for w, t in ((w, t) for w in re.findall(r"[\w’'-]+", asked.text) for t in self.tokenize(w))
@@ -424,7 +424,8 @@ class ExtractiveAnswerer:
         seen: dict[str, str] = {}
         for c in chosen:
             ch = c.passage.chunk
-            seen.setdefault(ch.chunk_id, f"{ch.title} {ch.section} {self.letter_context.get(ch.letter_id, '')} {ch.text}")
+            about = self.letter_context.get(ch.letter_id, "")
+            seen.setdefault(ch.chunk_id, f"{ch.title} {ch.section} {about} {ch.text}")
         return fold(" ".join(seen.values()))
 
     @staticmethod
@@ -443,7 +444,7 @@ class ExtractiveAnswerer:
     # ------------------------------------------------------------ answer
     def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
         d = self.decide(question, passages, qvec)
-        english = Q.is_english(question)
+        english = d.english
         if d.status == T.NOT_FOUND or not d.chosen:
             return Answer(question=question, answer=T.refusal(english), status=T.NOT_FOUND, passages=list(passages))
         ordered = reading_order(d.chosen)
