@@ -22,6 +22,7 @@ from datetime import date as _date
 from . import texts as T
 from .errors import RagError
 from .records import Answer, Citation, Passage
+from .textnl import MONTHS_NL
 
 REFUSAL_TEXT = T.REFUSAL
 PARTIAL_LABEL = "Gedeeltelijk antwoord"
@@ -29,10 +30,7 @@ PARTIAL_LABEL = "Gedeeltelijk antwoord"
 # The pipeline writes markers in the canonical form "[1][3]" (rag.citations).
 MARKER = re.compile(r"\[(\d{1,4})\]")
 
-MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
+MONTHS = MONTHS_NL
 
 MODE_LABELS = {
     "hybrid": "hybride (betekenis + trefwoorden)",

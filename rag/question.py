@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from .textnl import fold
+from .textnl import MONTHS_EN, MONTHS_NL, fold
 
 # -- language ----------------------------------------------------------------
 
@@ -106,8 +106,7 @@ def asked_type(question: str) -> str:
 
 # -- what evidence must hold for each kind -----------------------------------
 
-_MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-           "january|february|march|may|june|july|august|october")
+_MONTHS = "|".join(dict.fromkeys(MONTHS_NL + MONTHS_EN))
 _SEASONS = r"voorjaar|najaar|zomer|winter|zomerreces|kerstreces|jaareinde|jaarwisseling"
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:jl|a\.s)\.|\b(?:{_SEASONS})\b", re.I)
@@ -134,8 +133,7 @@ NAME = re.compile(r"(?<![.?!:]\s)(?<!^)(?<![-\w])([A-Z][\w’'-]*[a-zà-ÿ][\w�
 # pronouns that start clauses, months).
 _NOT_NAMES = frozenset("""de het een ik u wij we zij ze hij dit dat deze die wat welke welk wie hoe waar wanneer
 waarom hoeveel kan kunt is zijn was waren wordt worden heeft hebben in op van en of the a an what which who how
-when where why is are was were does did do can could in on of and or kamer minister ministerie
-januari februari maart april mei juni juli augustus september oktober november december""".split())
+when where why is are was were does did do can could in on of and or kamer minister ministerie""".split()) | set(MONTHS_NL)
 
 
 # Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3".
