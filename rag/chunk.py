@@ -15,7 +15,7 @@ from .clean import CLEANER_VERSION, CleanText
 from .records import Chunk, Letter
 from .sentences import sentence_spans
 
-CHUNKER_VERSION = f"chunk-4/{CLEANER_VERSION}"
+CHUNKER_VERSION = f"chunk-5/{CLEANER_VERSION}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)

@@ -23,6 +23,11 @@ _END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9ÀÁÂÄ�
 _WORD_BEFORE = re.compile(r"([\w./]+)$")
 
 
+# A list number ("3. Downstream ...") right after the end of a previous item
+# or a caption (";", ")", possibly with a footnote number between), where the
+# paragraph break was lost in extraction.
+_ITEM_AFTER = re.compile(r"(?:(?<=[;)]\s)|(?<=[;)]\d\s)|(?<=[;)]\d\d\s))(?=\d{1,2}\.\s+[A-Z])")
+
 # How far before a full stop the abbreviation check looks: no abbreviation
 # or initials run is longer, and a bounded look keeps splitting linear in
 # the length of the text (searching from 0 made it quadratic).
@@ -51,12 +56,22 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for para in re.finditer(r"(?:(?!\n[ \t]*\n).)+", text[start:end], flags=re.S):
         p0, p1 = start + para.start(), start + para.end()
         cur = p0
-        for m in _END.finditer(text, p0, p1):
-            stop = m.end()
-            if text[m.start()] == "." and (
-                _is_abbreviation(text, m.start())
+        ends = sorted([(m.start(), m.end(), True) for m in _END.finditer(text, p0, p1)]
+                      + [(m.start(), m.start(), False) for m in _ITEM_AFTER.finditer(text, p0, p1)])
+        for at, stop, dotted in ends:
+            if not dotted:
+                # A numbered item glued to the end of the previous one
+                # (a lost paragraph break): the number opens a new sentence.
+                if stop > cur:
+                    spans.append((cur, stop))
+                    cur = stop
+                continue
+            if stop <= cur:
+                continue
+            if text[at] == "." and (
+                _is_abbreviation(text, at)
                 # "1. Upstream disruption ..." : a list number is no sentence
-                or re.fullmatch(r"\s*(?:\d{1,2}|[a-z])", text[cur : m.start()])
+                or re.fullmatch(r"\s*(?:\d{1,2}|[a-z])", text[cur:at])
             ):
                 continue
             spans.append((cur, stop))
