@@ -38,7 +38,7 @@ from . import question as Q
 from . import texts as T
 from .citations import citation_from
 from .config import Calibration
-from .records import Answer, Citation, Passage
+from .records import Answer, Chunk, Citation, Passage
 from .textnl import fold
 
 # A question that repeats a Kamervraag this closely (stemmed word overlap,
@@ -55,8 +55,14 @@ FOLLOWING = 3
 PART_FIT = 0.5
 # The question is about a letter itself ("volgens de brief van 2023").
 _ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage|report)\b", re.I)
-# How many items follow a sentence that announces a list.
+# How many sentences follow a sentence that announces a list; a numbered or
+# bulleted list gives at most MAX_ITEMS item openings, read on into at most
+# NEXT_CHUNKS chunks after the announcing one.
 LIST_ITEMS = 4
+MAX_ITEMS = 8
+NEXT_CHUNKS = 2
+# A list item's opening: "1.", "2)", "a.", or a bullet or dash.
+_ITEM = re.compile(r"\s*(?:(\d{1,2})[.)]|[a-z][.)]|[-–•·▪])\s")
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class ExtractiveAnswerer:
         background: np.ndarray | None = None,
         calibration: Calibration = Calibration(),
         page_starts: Mapping[str, Mapping[int, int]] | None = None,
+        chunks: Sequence[Chunk] = (),
     ):
         self.encode_query = encode_query
         self.sentence_vectors = sentence_vectors
@@ -153,6 +160,17 @@ class ExtractiveAnswerer:
         # Vectors of everyday subjects (rag/data/background.txt): a question
         # closer to those than to any passage is not about the letters.
         self.background = background
+        # Per chunk, the chunks that follow it in its letter: a list the
+        # answer announces may run on past the retrieved passages.
+        self._next: dict[str, list[Chunk]] = {}
+        by_letter: dict[str, list[Chunk]] = {}
+        for ch in chunks:
+            if ch.kind != "footnote":
+                by_letter.setdefault(ch.letter_id, []).append(ch)
+        for run in by_letter.values():
+            run.sort(key=lambda ch: ch.start)
+            for i, ch in enumerate(run):
+                self._next[ch.chunk_id] = run[i + 1: i + 1 + NEXT_CHUNKS]
         self._phrase_df: dict[str, int] = {}
         # idf above this: the term occurs in at most rare_df of the chunks.
         n = max(len(self.documents), 1)
@@ -327,12 +345,13 @@ class ExtractiveAnswerer:
             c = self._answers_part(part, scored, chosen)
             if c is not None:
                 chosen.append(c)
-        if asked.follow:
+        listed = self._with_list_items(chosen, scored, asked.follow if asked.follow > 1 else 0)
+        if asked.follow and listed == chosen:
             # The reason, or the items of a list of a stated size, come after
             # the sentence that matches the question.
             after = [x for x in self._following(first, scored) if x not in chosen]
-            chosen += after[: min(asked.follow, LIST_ITEMS)]
-        return self._with_list_items(chosen, scored)
+            listed += after[: min(asked.follow, LIST_ITEMS)]
+        return listed
 
     @staticmethod
     def _following(c: Candidate, scored: Sequence[Candidate]) -> list[Candidate]:
@@ -353,10 +372,25 @@ class ExtractiveAnswerer:
             cov = lexical_coverage(terms, set(self.tokenize(c.text)), self.idf)
             return cov + (0.25 if sub.kind and self.holds(sub, c.text) else 0.0)
 
-        if any(fit(c) >= PART_FIT for c in chosen):
+        def answers(c: Candidate) -> bool:
+            return fit(c) >= PART_FIT and (not sub.kind or self.holds(sub, c.text))
+
+        if any(answers(c) for c in chosen):
             return None
-        best = max((c for c in scored if c not in chosen), key=fit, default=None)
-        return best if best is not None and fit(best) >= PART_FIT else None
+        rest = [c for c in scored if c not in chosen]
+        best = max(rest, key=fit, default=None)
+        if best is not None and answers(best):
+            return best
+        # The fact a joined-on question asks for ("..., en wanneer ...?")
+        # often follows the sentence that answers the first question; only
+        # a kind of fact a sentence visibly holds (a date, a number, a name)
+        # can single that sentence out.
+        if sub.kind in Q.VISIBLE_KINDS:
+            for c in chosen:
+                nxt = next((x for x in self._following(c, rest)[:FOLLOWING] if self.holds(sub, x.text)), None)
+                if nxt is not None:
+                    return nxt
+        return best if best is not None and fit(best) >= PART_FIT and not any(fit(c) >= PART_FIT for c in chosen) else None
 
     def _on_subject(self, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> list[Candidate]:
         """The chosen sentences about the question's own subject: when the
@@ -382,13 +416,36 @@ class ExtractiveAnswerer:
         words = set(self.tokenize(c.text))
         return any(len(words & set(self.tokenize(x.text))) > 0.6 * max(len(words), 1) for x in chosen)
 
-    def _with_list_items(self, chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:
+    def _with_list_items(self, chosen: list[Candidate], scored: Sequence[Candidate],
+                         size: int = 0) -> list[Candidate]:
         """A chosen sentence that announces a list ("... vier subdoelen
-        gedefinieerd:") is followed by the items that come after it."""
+        gedefinieerd:") is followed by its items: where the items are
+        numbered or bulleted, the opening sentence of each (up to the number
+        asked for, else MAX_ITEMS), read on into the chunks that follow;
+        otherwise the LIST_ITEMS sentences after it."""
         out = list(chosen)
         for c in chosen:
-            if c.text.rstrip().endswith(":"):
-                out += [x for x in self._following(c, scored) if x not in out][:LIST_ITEMS]
+            if not c.text.rstrip().endswith(":"):
+                continue
+            after = [x for x in self._read_on(c, scored) if x not in out]
+            if after and _ITEM.match(after[0].text):
+                out += list_items(after)[: size or MAX_ITEMS]
+            else:
+                out += after[:LIST_ITEMS]
+        return out
+
+    def _read_on(self, c: Candidate, scored: Sequence[Candidate]) -> list[Candidate]:
+        """The sentences after `c` in its letter, in reading order: the
+        retrieved ones and those of the NEXT_CHUNKS chunks after its own."""
+        more = candidates([Passage(ch, 0, 0.0) for ch in self._next.get(c.passage.chunk.chunk_id, [])])
+        seen: set[str] = set()
+        out = []
+        for x in sorted([*self._following(c, scored), *(m for m in more if m.letter_offset > c.letter_offset)],
+                        key=lambda x: x.letter_offset):
+            key = " ".join(x.text.split())
+            if key not in seen:
+                seen.add(key)
+                out.append(x)
         return out
 
     def _adds(self, c: Candidate, chosen: list[Candidate], asked: Q.Asked,
@@ -448,6 +505,12 @@ class ExtractiveAnswerer:
         if d.status == T.NOT_FOUND or not d.chosen:
             return Answer(question=question, answer=T.refusal(english), status=T.NOT_FOUND, passages=list(passages))
         ordered = reading_order(d.chosen)
+        # A list read on past the retrieved passages cites the passages it
+        # was read from: they join the answer's passages, after the retrieved.
+        passages = list(passages)
+        for c in ordered:
+            if all(p.chunk.chunk_id != c.passage.chunk.chunk_id for p in passages):
+                passages.append(dataclasses.replace(c.passage, rank=len(passages) + 1))
         citations = [citation_from(c.passage, n, c.text, self.page_starts.get(c.passage.chunk.letter_id))
                      for n, c in enumerate(ordered, start=1)]
         if d.status == T.PARTIAL:
@@ -473,6 +536,23 @@ def classify(d: Decision, cal: Calibration) -> str:
     if gap and d.strength < cal.gap_strength:
         return T.PARTIAL
     return T.NOT_FOUND if d.strength < cal.answer else T.ANSWERED
+
+
+def list_items(after: Sequence[Candidate]) -> list[Candidate]:
+    """The item openings of the list that `after` begins with: bulleted
+    items, or numbered ones while the numbering runs on (1, 2, 3 ...); the
+    sentences that continue an item are skipped, and a list that starts
+    again at 1 is another list."""
+    out: list[Candidate] = []
+    for x in after:
+        m = _ITEM.match(x.text)
+        if not m:
+            continue
+        number = m.group(1)
+        if number is not None and int(number) != len(out) + 1:
+            break
+        out.append(x)
+    return out
 
 
 def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:

@@ -127,6 +127,7 @@ class Pipeline:
             background=self.sentences(background),
             calibration=settings.calibration,
             page_starts=page_starts,
+            chunks=index.chunks,
         )
 
     # ------------------------------------------------------------------ load
@@ -277,7 +278,8 @@ class Pipeline:
         answer.question = x["question"]
         answer.id = x.get("qid")
         answer.generator = x["generator"]
-        answer.passages = passages
+        # The answerer may add the passages a list was read on into.
+        answer.passages = answer.passages or passages
         if standalone != x["question"]:
             answer.standalone_question = standalone
         answer.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}

@@ -50,6 +50,8 @@ def is_english(text: str) -> bool:
 # -- the kind of fact asked for ----------------------------------------------
 
 AMOUNT, NUMBER, DATE, PERSON, PLACE, OUTCOME = "amount", "number", "date", "person", "place", "outcome"
+# The kinds a sentence visibly holds (an outcome is only "not announced").
+VISIBLE_KINDS = (AMOUNT, NUMBER, DATE, PERSON, PLACE)
 
 _HOW_MUCH = (r"hoeveel|hoe ?veel|how (?:many|much)|welk(?:e)? (?:aantal|percentage|bedrag|omvang)|wat is het aantal|"
              r"hoe (?:groot|hoog|lang|vaak)|how (?:large|big|high|long|often)|what (?:number|percentage|share)|"

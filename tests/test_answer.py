@@ -48,7 +48,8 @@ CAL = Calibration(topic=0.0, answer=0.0, topic_dense_nl=0.0, topic_dense_en=0.0,
                   off_topic_oov=1.01, gap_strength=1.01, dense_match=1.01, rare_df=0.34)
 
 
-def answerer(corpus: list[Chunk], background: list[str] = (), cal: Calibration = CAL) -> ExtractiveAnswerer:
+def answerer(corpus: list[Chunk], background: list[str] = (), cal: Calibration = CAL,
+             chunks: list[Chunk] = ()) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(
         encode_query=bow,
         sentence_vectors=lambda ss: np.stack([bow(s) for s in ss]) if ss else np.zeros((0, DIM), np.float32),
@@ -57,6 +58,7 @@ def answerer(corpus: list[Chunk], background: list[str] = (), cal: Calibration =
         documents=[c.text for c in corpus],
         background=np.stack([bow(b) for b in background]) if background else None,
         calibration=cal,
+        chunks=chunks,
     )
 
 
@@ -273,3 +275,50 @@ def test_injected_instructions_are_searchable_but_never_quoted(hostile):
     text = f"De douane controleert dit jaar meer containers in de haven. {hostile} Het aantal controles steeg fors."
     quotable = [text[a:b] for a, b in answer_spans(text, [])]
     assert hostile not in quotable and len(quotable) == 2
+
+
+# ----------------------------------------------------------------- lists
+DIJKEN_1 = ("De waterschappen hebben voor de dijkbewaking drie speerpunten gekozen:\n\n"
+            "1. Vaker inspecteren van de dijken langs de grote rivieren. Dat gebeurt met drones en met "
+            "vrijwilligers uit de dorpen, die daarvoor een korte opleiding krijgen.")
+DIJKEN_2 = ("2. Sneller herstellen van schade na een hoogwater; daarvoor komt een vaste reserve aan materieel. "
+            "De reserve ligt in twee depots. "
+            "3. Betere afspraken met gemeenten over evacuatie, die elk jaar worden geoefend. "
+            "Tot slot een ander punt over de kosten van dit alles.\n\n"
+            "1. Een nieuwe lijst begint hier met een eigen nummer.")
+
+
+def test_a_numbered_list_is_read_on_into_the_next_chunk_item_by_item():
+    one = chunk("d:1", DIJKEN_1, letter="brief-d")
+    two = chunk("d:2", DIJKEN_2, letter="brief-d", start=len(DIJKEN_1) + 2)
+    question = "Welke drie speerpunten kozen de waterschappen voor de dijkbewaking?"
+    # Only the announcing chunk is retrieved; the items run on in the next one.
+    ans = answerer([one, two, *CORPUS], chunks=[one, two]).answer(question, passages(one, question=question))
+    assert ans.status == T.ANSWERED
+    for item in ("1. Vaker inspecteren", "2. Sneller herstellen", "3. Betere afspraken"):
+        assert item in ans.answer
+    # item openings only: neither the sentences continuing an item nor a next list
+    assert "twee depots" not in ans.answer and "nieuwe lijst" not in ans.answer
+    assert "d:2" in [p.chunk.chunk_id for p in ans.passages]  # the cited passage travels with the answer
+    for c in ans.citations:
+        assert c.quote in {p.chunk.chunk_id: p.chunk.text for p in ans.passages}[c.chunk_id]
+
+
+def test_list_numbers_glued_to_the_previous_item_start_a_sentence():
+    from rag.sentences import split_sentences
+    text = ("het toezicht op de grens;4 3. Meer capaciteit voor de recherche. "
+            "Foto 2 De nieuwe boot (bron: archief) 4. Minder regels voor gemeenten. Het waren er 3. Dat klopt.")
+    assert split_sentences(text) == [
+        "het toezicht op de grens;4", "3. Meer capaciteit voor de recherche.",
+        "Foto 2 De nieuwe boot (bron: archief)", "4. Minder regels voor gemeenten.", "Het waren er 3.", "Dat klopt."]
+
+
+def test_the_fact_of_a_joined_on_question_comes_from_the_sentences_after_the_answer():
+    text = ("Sinds 2021 is vissen zonder vergunning in het Veerse Meer verboden. "
+            "De provincie heeft daarover de gemeenten in de regio geïnformeerd. "
+            "Vanaf maart 2022 surveilleren boswachters op het water.")
+    c = chunk("v:1", text, letter="brief-v")
+    question = "Waarom is vissen zonder vergunning in het Veerse Meer verboden, en wanneer begon de handhaving?"
+    ans = answerer([c, *CORPUS]).answer(question, passages(c, question=question))
+    assert ans.status == T.ANSWERED
+    assert "Sinds 2021" in ans.answer and "maart 2022" in ans.answer
