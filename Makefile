@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: setup ingest app test bench eval clean-index
+.PHONY: setup ingest app test test-fast bench eval clean-index
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,10 @@ app: setup
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+
+# The unit tier only (no model, no subprocess, no browser, no gate): under a minute.
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m unit
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_pipeline.py

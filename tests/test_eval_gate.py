@@ -17,6 +17,8 @@ import pytest
 from eval.harness import EVAL_DIR, GROUPS, aggregate, failures, load_items, run_pipeline
 from rag.config import Settings
 
+pytestmark = pytest.mark.gate
+
 THRESHOLDS = tomllib.loads((EVAL_DIR / "thresholds.toml").read_text(encoding="utf-8"))
 
 

@@ -29,6 +29,7 @@ def test_kamervragen_letter_yields_17_question_answer_units(chunks):
         assert c.text.startswith(f"{c.question_no}. "), c.chunk_id
 
 
+@pytest.mark.model
 def test_no_chunk_exceeds_the_limits(chunks, pipeline, settings):
     from rag.chunk import embedding_text
     from rag.tokens import count_tokens
@@ -38,6 +39,7 @@ def test_no_chunk_exceeds_the_limits(chunks, pipeline, settings):
         assert pipeline.embedder.count_tokens(embedding_text(c)) <= 512, c.chunk_id
 
 
+@pytest.mark.model
 def test_no_body_sentence_is_lost(chunks, settings, pipeline):
     for letter in load_letters(settings):
         text = pipeline.cleaned[letter.letter_id].text
@@ -54,6 +56,7 @@ QUESTIONS = [
 ]
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("question,letter,fact", QUESTIONS)
 def test_answers_cite_verbatim_sentences(pipeline, question, letter, fact):
     a = pipeline.ask(question)
@@ -69,29 +72,34 @@ def test_answers_cite_verbatim_sentences(pipeline, question, letter, fact):
         assert letter in {c.letter_id for c in a.citations}
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("question", ["Wie is de burgemeester van Amsterdam?", "Wat is het recept voor appeltaart?"])
 def test_off_topic_questions_are_refused(pipeline, question):
     a = pipeline.ask(question)
     assert a.status == "not_found" and a.answer == "Dat staat niet in deze brieven." and a.citations == []
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000, "?!"])
 def test_bad_questions_get_a_clear_error(pipeline, question):
     with pytest.raises(InputError):
         pipeline.ask(question)
 
 
+@pytest.mark.model
 def test_letter_filter_restricts_sources(pipeline):
     a = pipeline.ask("Welke landen produceren cocaïne?", letters=["kamervragen-2022"])
     assert {p.chunk.letter_id for p in a.passages} == {"kamervragen-2022"}
 
 
+@pytest.mark.model
 def test_follow_up_is_made_standalone(pipeline):
     a = pipeline.ask("En welke transitlanden worden daarbij genoemd?",
                      history=[("Welke landen produceren de cocaïne die naar Europa komt?", "Colombia, Bolivia en Peru.")])
     assert a.standalone_question and "cocaïne" in a.standalone_question
 
 
+@pytest.mark.model
 def test_a_new_question_in_a_conversation_is_searched_as_itself(pipeline):
     history = [("Welke landen produceren de cocaïne die naar Europa komt?", "Colombia, Bolivia en Peru."),
                ("En welke transitlanden worden daarbij genoemd?", "")]
@@ -101,12 +109,14 @@ def test_a_new_question_in_a_conversation_is_searched_as_itself(pipeline):
     assert not any("cocaïne" in p.chunk.text.lower() for p in a.passages[:1])
 
 
+@pytest.mark.model
 def test_a_filter_that_leaves_no_letter_says_so(pipeline):
     a = pipeline.ask("Welke landen produceren cocaïne?", date_from="2023-01-01")
     assert a.status == "not_found" and a.passages == [] and a.citations == []
     assert a.warnings and "filter" in a.warnings[0] and "filter" in a.answer
 
 
+@pytest.mark.model
 def test_partial_answer_names_what_is_missing_and_cites_context(pipeline):
     # The letters discuss the programme but give no budget for it.
     a = pipeline.ask("Hoeveel geld krijgt Preventie met Gezag in 2031?")
@@ -116,6 +126,7 @@ def test_partial_answer_names_what_is_missing_and_cites_context(pipeline):
                                for c in a.citations)
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("question", ["Wat voor weer wordt het morgen in Utrecht?",
                                       "What is the capital of Australia?",
                                       "Hoe lang moet een taart in de oven?"])
@@ -124,6 +135,7 @@ def test_everyday_questions_are_not_found(pipeline, question):
     assert a.status == "not_found" and a.citations == []
 
 
+@pytest.mark.model
 def test_letter_furniture_is_never_an_answer(pipeline):
     for q in ("Welke naam staat onder de brief over de toekomstagenda?", "Wat is het retouradres van het ministerie?"):
         a = pipeline.ask(q)
@@ -135,6 +147,7 @@ def _cli(*args, **kw):
     return subprocess.run([sys.executable, "-m", "rag", *args], cwd=ROOT, capture_output=True, text=True, timeout=600, **kw)
 
 
+@pytest.mark.subprocess
 def test_cli_json_contract(pipeline):
     r = _cli("ask", "Wat is het project Fortius?", "--json", "--k", "3")
     assert r.returncode == 0, r.stderr
@@ -147,6 +160,7 @@ def test_cli_json_contract(pipeline):
         assert any(c["quote"] in p["text"] for p in d["passages"] if p["chunk_id"] == c["chunk_id"])
 
 
+@pytest.mark.subprocess
 def test_cli_batch_and_errors(tmp_path, pipeline):
     f = tmp_path / "q.jsonl"
     f.write_text('{"id": "a", "question": "Wat is Fortius?"}\nnot json\n{"id": "b", "question": "Wie is de burgemeester van Amsterdam?"}\n')
@@ -159,6 +173,7 @@ def test_cli_batch_and_errors(tmp_path, pipeline):
     assert r.returncode == 2 and "Fout:" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.model
 def test_batch_lines_fail_alone(tmp_path, pipeline, capsys):
     from rag import cli
 
@@ -189,6 +204,7 @@ def test_k_out_of_range_is_refused(capsys):
     assert "--k moet tussen 1 en 50" in capsys.readouterr().err
 
 
+@pytest.mark.model
 def test_pipeline_is_a_langchain_runnable_chain(pipeline):
     from langchain_core.runnables import Runnable
 
@@ -202,6 +218,7 @@ def test_pipeline_is_a_langchain_runnable_chain(pipeline):
     assert [b.abstained for b in batch] == [False, True]
 
 
+@pytest.mark.model
 def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
     """The index `python -m eval run --exclude-source` evaluates against."""
     from eval.harness import pipeline_without
@@ -213,6 +230,7 @@ def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
                                                    "voortgangsbrief-2025", "regionale-aanpak"}
 
 
+@pytest.mark.subprocess
 def test_cli_refuses_a_corrupted_index_with_what_to_run(pipeline, tmp_path):
     import os
     import shutil
@@ -228,6 +246,7 @@ def test_cli_refuses_a_corrupted_index_with_what_to_run(pipeline, tmp_path):
     assert "Fout:" in r.stderr and "make ingest" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.subprocess
 def test_cli_generative_path_over_http_and_server_down(pipeline):
     """`ask --generator openai` end to end: real client, real HTTP, a local
     OpenAI-compatible server; then the same with nothing listening."""

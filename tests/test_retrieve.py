@@ -406,6 +406,7 @@ def real():
     return Retriever(loaded, embedder, settings)
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
 @pytest.mark.parametrize("question, letters", REAL_QUESTIONS, ids=[q[:40] for q, _ in REAL_QUESTIONS])
 def test_real_question_finds_right_letter_in_top_3(real, question, letters, mode):
@@ -413,11 +414,13 @@ def test_real_question_finds_right_letter_in_top_3(real, question, letters, mode
     assert {p.chunk.letter_id for p in top} & letters, [p.chunk.chunk_id for p in top]
 
 
+@pytest.mark.model
 def test_real_hybrid_top1_mostly_right(real):
     hits = sum(real.search(q, k=1)[0].chunk.letter_id in want for q, want in REAL_QUESTIONS)
     assert hits >= len(REAL_QUESTIONS) - 1
 
 
+@pytest.mark.model
 def test_real_passages_are_self_consistent(real):
     ps = real.search("Welke landen produceren de cocaïne die naar Europa komt?", k=5)
     assert [p.rank for p in ps] == [1, 2, 3, 4, 5]
@@ -426,6 +429,7 @@ def test_real_passages_are_self_consistent(real):
     assert "Colombia" in " ".join(p.chunk.text for p in ps)
 
 
+@pytest.mark.model
 def test_real_letter_filter(real):
     ps = real.search("Welke landen produceren de cocaïne?", letters=["regionale-aanpak"], k=4)
     assert len(ps) == 4 and {p.chunk.letter_id for p in ps} == {"regionale-aanpak"}
@@ -435,12 +439,14 @@ def test_real_letter_filter(real):
         assert valid in e.value.hint
 
 
+@pytest.mark.model
 def test_real_langchain_retriever(real):
     docs = LetterRetriever(retriever=real, k=3).invoke("Wat is de patseraanpak?")
     assert len(docs) == 3 and docs[0].metadata["letter_id"] == "voortgangsbrief-2025"
     assert re.search(r"patser", docs[0].page_content, re.I)
 
 
+@pytest.mark.model
 def test_real_search_is_fast_once_warm(real):
     """Everything but the query encoding must take a few ms; the encoding
     itself is the embedder's business (and measured, not asserted, here)."""
