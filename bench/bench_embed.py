@@ -16,9 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-LETTERS = Path("/work/shared/letters")
+LETTERS = ROOT / "corpus"  # the letters as plain text, inside the repository
 
 
 def peak_rss_mb() -> float:

@@ -22,7 +22,7 @@ from rag.config import DEFAULT_EMBEDDER, ROOT, Settings
 from rag.embed import Embedder, LangChainEmbeddings, get_embedder, resolve_precision
 from rag.errors import ModelError
 
-LETTERS = Path("/work/shared/letters")
+LETTERS = ROOT / "corpus"  # the letters as plain text, inside the repository
 
 # (question, passage) pairs; passages are sentences from the letters. Several
 # are near neighbours (Colombia twice, havens twice, liaisons twice), so

@@ -3,8 +3,8 @@
 Stdlib + pytest only, so it runs without the project's pipeline. See
 eval/SCHEMA.md for the schema and for how evidence quotes are normalised.
 
-Letters are read from <repo>/corpus if that folder holds the letter files,
-else from <repo>/../shared/letters.
+Letters are read from <repo>/corpus; a missing letter fails the tests that
+need it (a skip would let them pass without checking anything).
 """
 from __future__ import annotations
 
@@ -90,31 +90,14 @@ def ws(text: str) -> str:
 # Fixtures
 # ---------------------------------------------------------------------------
 
-def _letters_dir() -> Path | None:
-    candidates = [REPO / "corpus", REPO.parent / "shared" / "letters"]
-    for d in candidates:
-        if d.is_dir() and all(
-            (d / f).is_file() or (d / f"{lid}.txt").is_file() for lid, f in LETTER_FILES.items()
-        ):
-            return d
-    return None
-
-
-def _read_letter(d: Path, lid: str) -> str:
-    p = d / LETTER_FILES[lid]
-    if not p.is_file():
-        p = d / f"{lid}.txt"
-    return p.read_text(encoding="utf-8")
+LETTERS_DIR = REPO / "corpus"
 
 
 @pytest.fixture(scope="module")
 def letters() -> dict[str, dict[str, str]]:
-    d = _letters_dir()
-    if d is None:
-        pytest.skip("letter texts not found (corpus/ or ../shared/letters)")
     out = {}
-    for lid in LETTER_FILES:
-        raw = _read_letter(d, lid)
+    for lid, name in LETTER_FILES.items():
+        raw = (LETTERS_DIR / name).read_text(encoding="utf-8")
         out[lid] = {"raw": raw, "strict": normalise(raw), "loose": loose(raw)}
     return out
 

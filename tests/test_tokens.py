@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 import tiktoken
@@ -10,8 +9,9 @@ import tiktoken.load
 import tiktoken.registry
 
 from rag import tokens
+from rag.config import ROOT
 
-LETTER = next(iter(sorted(Path("/work/shared/letters").glob("*.txt"))))
+LETTER = ROOT / "corpus" / "000_137c8bc658e88daa.txt"  # Toekomstagenda, inside the repository
 
 
 @pytest.fixture
