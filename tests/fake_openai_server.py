@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -43,15 +45,17 @@ class FakeOpenAIServer:
     models: list[str] = field(default_factory=lambda: ["fake-model"])
     api_key: str | None = None  # when set, any other bearer token gets 401
     status: int | None = None  # force this HTTP error on chat completions
-    delay_s: float = 0.0  # before answering a chat completion
+    delay_s: float = 0.0  # before answering a chat completion (a client hanging up ends it)
     drop_after: int | None = None  # stream this many deltas, then cut the connection
     finish_reason: str = "stop"
     requests: list[Recorded] = field(default_factory=list)
+    hang_ups: int = 0  # chat completions the client gave up on while the server was delaying
 
     def __post_init__(self) -> None:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._hung_up = threading.Condition(self._lock)
 
     # -- lifecycle -------------------------------------------------------
 
@@ -97,6 +101,17 @@ class FakeOpenAIServer:
 
     def reply_for(self, body: dict[str, Any]) -> str:
         return self.reply(body) if callable(self.reply) else self.reply
+
+    def record_hang_up(self) -> None:
+        with self._hung_up:
+            self.hang_ups += 1
+            self._hung_up.notify_all()
+
+    def wait_for_hang_ups(self, n: int, timeout: float = 10.0) -> bool:
+        """True once n clients have hung up on a delayed reply. The server
+        notices a hang-up within a poll (50 ms); timeout only bounds a failure."""
+        with self._hung_up:
+            return self._hung_up.wait_for(lambda: self.hang_ups >= n, timeout)
 
 
 def split_deltas(text: str) -> list[str]:
@@ -165,13 +180,29 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             model = body.get("model", "")
             if model not in server.models:
                 return self._error(404, f"model '{model}' not found", "model_not_found")
-            if server.delay_s:
-                time.sleep(server.delay_s)
+            if server.delay_s and self._client_hangs_up_within(server.delay_s):
+                server.record_hang_up()
+                return
             text = server.reply_for(body)
             if body.get("stream"):
                 self._stream(model, text, bool((body.get("stream_options") or {}).get("include_usage")))
             else:
                 self._json(200, _completion(model, text, server.finish_reason))
+
+        def _client_hangs_up_within(self, seconds: float) -> bool:
+            """Wait `seconds`, or less if the client closes the connection first
+            (a timed-out client does; nothing else is sent on this connection)."""
+            deadline = time.monotonic() + seconds
+            while (left := deadline - time.monotonic()) > 0:
+                readable, _, _ = select.select([self.connection], [], [], min(left, 0.05))
+                if readable:
+                    try:
+                        if not self.connection.recv(1, socket.MSG_PEEK):
+                            return True
+                    except OSError:
+                        return True
+                    time.sleep(min(left, 0.05))  # unexpected bytes: keep waiting
+            return False
 
         def _stream(self, model: str, text: str, usage: bool) -> None:
             self.send_response(200)

@@ -10,7 +10,6 @@ import json
 import shutil
 import socket
 import subprocess
-import time
 import unicodedata
 from pathlib import Path
 
@@ -160,10 +159,20 @@ def test_folder_is_a_stamped_sentence_transformers_model(embedder):
 
 
 @pytest.mark.model
-def test_second_call_does_not_reconvert(embedder):
-    t0 = time.perf_counter()
-    folder = e5convert.ensure_default_model(_settings().embedder_cache)
-    assert time.perf_counter() - t0 < 2.0  # a hash of the source, no rebuild
+def test_second_call_does_not_reconvert(embedder, monkeypatch, capfd):
+    folder = e5convert.model_folder(_settings().embedder_cache)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    def rebuild(*args, **kwargs):
+        raise AssertionError("ensure_default_model started rebuilding a stamped folder")
+
+    # A rebuild takes the lock before it moves anything aside: refusing it
+    # there keeps the real folder intact even when this test fails.
+    monkeypatch.setattr(e5convert, "_lock", rebuild)
+    monkeypatch.setattr(e5convert, "convert", rebuild)
+    assert e5convert.ensure_default_model(_settings().embedder_cache) == folder  # a hash of the source
+    assert "Preparing the default embedder" not in capfd.readouterr().err
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
     assert (folder / e5convert.STAMP_NAME).is_file()
 
 
