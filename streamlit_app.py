@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.logger import get_logger
 
+from rag import answerers
 from rag import app_helpers as H
 from rag import texts as T
 from rag.config import GENERATORS, MODES, load_settings
@@ -159,6 +160,7 @@ def sidebar(pipeline) -> dict:
     s = pipeline.settings
     titles = {letter.letter_id: letter.title for letter in pipeline.letters}
     opts: dict = {}
+    date_from = date_to = None
     with st.sidebar:
         st.header("Zoeken")
         chosen = st.multiselect(
@@ -166,32 +168,32 @@ def sidebar(pipeline) -> dict:
             placeholder="Alle brieven", key="f_letters",
             help="Leeg laten om in alle brieven te zoeken.",
         )
-        opts["letters"] = [lid for lid in chosen if lid in titles] or None
+        letters = [lid for lid in chosen if lid in titles] or None
 
-        opts["date_from"] = opts["date_to"] = None
         if st.toggle("Filter op datum", key="f_use_dates"):
             picked = st.date_input("Periode", value=(date(2020, 1, 1), date.today()), format="DD-MM-YYYY",
                                    key="f_dates")
             picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
             if picked and picked[0]:
-                opts["date_from"] = picked[0].isoformat()
+                date_from = picked[0].isoformat()
             if len(picked) > 1 and picked[1]:
-                opts["date_to"] = picked[1].isoformat()
+                date_to = picked[1].isoformat()
             undated = sum(1 for letter in pipeline.letters if not letter.date)
             st.caption(f"Let op: brieven zonder datum ({undated} van {len(pipeline.letters)}) doen niet mee "
                        "zolang het datumfilter aan staat.")
 
-        opts["mode"] = st.selectbox("Zoekmethode", MODES, index=MODES.index(s.mode) if s.mode in MODES else 0,
-                                    format_func=H.MODE_LABELS.get, key="f_mode")
-        opts["k"] = st.slider("Aantal passages (k)", 1, 15, min(max(s.k, 1), 15), key="f_k",
-                              help="Zoveel passages krijgt het antwoord als bewijs.")
+        mode = st.selectbox("Zoekmethode", MODES, index=MODES.index(s.mode) if s.mode in MODES else 0,
+                            format_func=H.MODE_LABELS.get, key="f_mode")
+        k = st.slider("Aantal passages (k)", 1, 15, min(max(s.k, 1), 15), key="f_k",
+                      help="Zoveel passages krijgt het antwoord als bewijs.")
+        opts["search"] = s.search_options(k=k, mode=mode, letters=letters, date_from=date_from, date_to=date_to)
 
         st.header("Antwoord")
         opts["generator"] = st.radio("Antwoordvorm", GENERATORS,
                                      index=GENERATORS.index(s.generator) if s.generator in GENERATORS else 0,
-                                     format_func=H.GENERATOR_LABELS.get, key="f_gen")
+                                     format_func=lambda name: answerers.spec(name).label, key="f_gen")
         opts["llm"] = None
-        if opts["generator"] == "openai":
+        if answerers.spec(opts["generator"]).needs_server:
             base = st.text_input("Basis-URL", value=s.llm_base_url, placeholder="http://localhost:11434/v1",
                                  key="f_base_url")
             model = st.text_input("Model", value=s.llm_model, placeholder="bijv. qwen2.5:7b-instruct",
@@ -274,7 +276,7 @@ def render_assistant(msg: dict) -> None:
         st.markdown(H.answer_html(ans.answer, mid, {c.n for c in ans.citations}), unsafe_allow_html=True)
         source_cards(ans, mid, "**Bronnen**")
     total = ans.timings_ms.get("total")
-    info = [f"{len(ans.passages)} passages doorzocht", H.GENERATOR_LABELS.get(ans.generator, ans.generator).split(" (")[0]]
+    info = [f"{len(ans.passages)} passages doorzocht", answerers.spec(ans.generator).label.split(" (")[0]]
     if total is not None:
         info.insert(0, f"antwoord in {total / 1000:.1f} s".replace(".", ","))
     st.caption(" · ".join(info))
@@ -301,7 +303,8 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
         placeholder = st.empty()
         pipeline = guard.pipeline
         generator = opts["generator"]
-        if generator == "openai":
+        spec = answerers.spec(generator)
+        if spec.needs_server:
             if not check_llm(pipeline, opts["llm"]):
                 text = st.session_state.llm_checked[1]
                 placeholder.error(text)
@@ -316,16 +319,13 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
 
         try:
             with st.spinner("Zoeken in de brieven …"), guard.lock:
-                answer = pipeline.ask(
-                    question, k=opts["k"], mode=opts["mode"], letters=opts["letters"],
-                    date_from=opts["date_from"], date_to=opts["date_to"], generator=generator,
-                    on_delta=on_delta if generator == "openai" else None, history=history or None,
-                )
+                answer = pipeline.ask(question, opts["search"], generator=generator,
+                                      on_delta=on_delta if spec.streams else None, history=history or None)
         except Exception as exc:  # noqa: BLE001 - RagError: message + hint; others: short text + log
             text = show_error(exc, placeholder)
             messages.append({"id": mid, "role": "assistant", "error": text})
             return
-        if generator != "openai" and not answer.abstained:
+        if not spec.streams and not answer.abstained:
             cited = {c.n for c in answer.citations}
             for step in H.reveal_steps(answer.answer):  # sentence by sentence
                 placeholder.markdown(H.answer_html(step, mid, cited), unsafe_allow_html=True)

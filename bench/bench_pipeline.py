@@ -84,10 +84,10 @@ def main() -> None:
 
 def _build(settings, embedder):
     from rag import corpus
+    from rag.build import build
 
     letters = corpus.load_letters(settings)
-    index = Pipeline._build(settings, letters, embedder, lambda *a: None)
-    return letters, embedder, index
+    return letters, embedder, build(settings, embedder, letters)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,7 @@
 
     .venv/bin/python bench/fault_cases.py
 
-Each case damages a fresh copy of the built index (and of the sentence-vector
-cache) the way ../shared/notes/fault-cases.md describes, then runs the CLI
+Each case damages a fresh copy of the built index the way ../shared/notes/fault-cases.md describes, then runs the CLI
 with RAG_INDEX_DIR / RAG_CACHE_DIR pointing at the copy. Prints a Markdown
 table: exit status, whether it answered, whether the message is clear (a
 `Fout:` line and no traceback), and the first line the user sees.
@@ -71,8 +70,8 @@ CASES = {
     "chunks_text_int_rehashed": lambda i, c: edit_first_chunk(i, text=5),
     "index_cache_npz_trunc_stale": lambda i, c: (npz(i / "cache", "trunc"), stale(i)),
     "index_cache_npz_garbage_zip_stale": lambda i, c: (npz(i / "cache", "zip"), stale(i)),
-    "sent_cache_npz_trunc": lambda i, c: npz(c / "sentences", "trunc"),
-    "sent_cache_npz_garbage_zip": lambda i, c: npz(c / "sentences", "zip"),
+    "sentences_npz_trunc": lambda i, c: npz(version(i), "trunc"),
+    "sentences_npz_garbage_zip": lambda i, c: npz(version(i), "zip"),
 }
 
 
@@ -81,7 +80,6 @@ def run(case: str, base, tmp: Path) -> tuple[str, ...]:
     shutil.copytree(base.index_dir, index)
     cache.mkdir(parents=True)
     (cache / "models").symlink_to(base.cache_dir / "models")
-    shutil.copytree(base.cache_dir / "sentences", cache / "sentences")
     if (base.cache_dir / "tiktoken").exists():
         (cache / "tiktoken").symlink_to(base.cache_dir / "tiktoken")
     CASES[case](index, cache)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from . import metrics as M
+from rag import answerers
 from rag import texts as T
 
 EVAL_DIR = Path(__file__).resolve().parent
@@ -321,9 +322,10 @@ def run_pipeline(
 ) -> list[dict[str, Any]]:
     """Per-question rows for one pipeline configuration: top-10 retrieval
     for the metrics, then `ask` with the answer k (default settings.k)."""
-    from rag.retrieve import tokenize
+    from rag.textnl import tokenize
 
     exclude = tuple(exclude_letters)
+    options = pipeline.settings.search_options(k=k, mode=mode)
     collection = [c.text for c in pipeline.retriever.chunks]
     rows = []
     history: dict[str, list[tuple[str, str]]] = {}  # conversation -> its turns so far
@@ -335,13 +337,13 @@ def run_pipeline(
         # ask first: its timings then include encoding the question, which
         # the top-10 retrieval below reuses (the pipeline remembers the last
         # query vector).
-        answer = pipeline.ask(item["question"], k=k, mode=mode, generator=generator, qid=item["id"],
+        answer = pipeline.ask(item["question"], options, generator=generator, qid=item["id"],
                               history=list(turns) if turns else None)
         searched = answer.standalone_question or item["question"]
         row["standalone"] = answer.standalone_question
         if turns is not None:
             turns.append((searched, "" if answer.abstained else answer.answer))
-        passages = pipeline.retrieve(searched, k=RETRIEVAL_K, mode=mode)
+        passages = pipeline.retrieve(searched, options, k=RETRIEVAL_K)
         row["retrieved"] = [p.chunk.chunk_id for p in passages]
         if item["answerable"] and quotes:
             row.update(retrieval_row([p.chunk.text for p in passages], quotes, count_relevant(collection, quotes)))
@@ -397,24 +399,14 @@ class LangChainBaseline:
 
 
 def _cached_passage_vectors(texts: list[str], embedder, settings) -> list[list[float]]:
-    """Baseline passage vectors, kept by content in .cache/eval/ so repeated
-    --compare runs do not re-embed the same 1000-character splits."""
-    import hashlib
+    """Baseline passage vectors, kept by content in .cache/eval/ (the
+    index's VectorCache) so repeated --compare runs do not re-embed the same
+    1000-character splits."""
+    from rag.index import VectorCache
 
-    import numpy as np
-
-    from rag.index import load_vector_cache, save_vector_cache
-
-    path = Path(settings.cache_dir) / "eval" / f"baseline-{_slug(embedder.model_id)}.npz"
-    cache = load_vector_cache(path, embedder.model_id, embedder.dimension)
-    key = lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()  # noqa: E731
-    missing = [t for t in dict.fromkeys(texts) if key(t) not in cache]
-    if missing:
-        for t, v in zip(missing, embedder.encode_passages(missing, batch_size=32)):
-            cache[key(t)] = np.asarray(v, dtype=np.float32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        save_vector_cache(path, embedder.model_id, cache, embedder.dimension)
-    return [cache[key(t)].tolist() for t in texts]
+    cache = VectorCache(Path(settings.cache_dir) / "eval" / f"baseline-{_slug(embedder.model_id)}.npz", embedder)
+    cache.embed(texts)
+    return [cache[t].tolist() for t in texts]
 
 
 def _slug(text: str) -> str:
@@ -444,8 +436,8 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
     The chunk vectors of the live index's embedding cache are copied in
     first, so nothing is embedded again (chunk vectors are keyed by content).
     """
-    from rag import corpus
-    from rag.index import CACHE_DIR, build_index, cache_file_name, load_index
+    from rag.build import build
+    from rag.index import CACHE_DIR, cache_file_name
     from rag.pipeline import Pipeline
 
     settings = pipeline.settings.replace(index_dir=tmp)
@@ -457,11 +449,7 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
     if src.is_file():
         (tmp / CACHE_DIR).mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, tmp / CACHE_DIR / src.name)
-    chunks = corpus.chunk_corpus(settings, letters)
-    build_index(chunks, emb, tmp, chunker_version=corpus.chunker_version(settings),
-                corpus_hashes=corpus.corpus_hashes(letters))
-    index = load_index(tmp, embedder_id=emb.model_id, dimension=emb.dimension)
-    return Pipeline(settings, letters, emb, index)
+    return Pipeline(settings, letters, emb, build(settings, emb, letters))
 
 
 def exclude_source_rows(rows: Sequence[dict[str, Any]], items: Sequence[dict[str, Any]], excluded: str) -> list[dict[str, Any]]:
@@ -642,7 +630,7 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
             "judge": opts.judge, "embedder": settings.embedder, "chunk_tokens": settings.chunk_tokens,
             "candidates": settings.candidates, "rrf_k": settings.rrf_k,
             "calibration": dataclasses.asdict(settings.calibration), "bootstrap": {"resamples": opts.resamples, "seed": opts.seed},
-            "llm_model": settings.llm_model if generator == "openai" or opts.judge else None,
+            "llm_model": settings.llm_model if answerers.spec(generator).needs_server or opts.judge else None,
         },
         "primary": mode,
         "configs": configs,

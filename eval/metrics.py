@@ -20,7 +20,9 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from rag.citations import token_overlap  # noqa: F401 - one definition for the product's warning and the eval
+# One definition each for the product and the eval: the marker grammar, and
+# the overlap behind the product's unsupported-claim warning.
+from rag.citations import MARKER_RUN, parse_markers, strip_markers, token_overlap  # noqa: F401
 
 # --------------------------------------------------------------------------- text
 
@@ -116,10 +118,6 @@ def missing_key_facts(answer: str, key_facts: Sequence[Sequence[str]]) -> list[s
     return [variants[0] for variants in key_facts if not any(squash(v).casefold() in low for v in variants)]
 
 
-_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[-–,;]\s*\d+)*\])+")
-_MARKER_NUMS = re.compile(r"\d+")
-
-
 def claims(answer: str) -> list[tuple[str, list[int]]]:
     """Split an answer into (claim text, marker numbers) pieces.
 
@@ -131,11 +129,11 @@ def claims(answer: str) -> list[tuple[str, list[int]]]:
     """
     out: list[tuple[str, list[int]]] = []
     pos = 0
-    for m in _MARKERS.finditer(answer):
+    for m in MARKER_RUN.finditer(answer):
         # lstrip: with "claim [1]. Next claim [2]." the full stop after a
         # marker belongs to the claim before it, not to the next one.
         text = squash(answer[pos : m.start()]).lstrip(".,;:!? ")
-        nums = marker_numbers(m.group(0))
+        nums = parse_markers(m.group(0))
         if re.search(r"\w", text):
             out.append((text, nums))
         elif out:  # "claim. [1] [2]" written with a space: same claim
@@ -145,25 +143,6 @@ def claims(answer: str) -> list[tuple[str, list[int]]]:
     if re.search(r"\w", tail):
         out.append((tail, []))
     return out
-
-
-def marker_numbers(group: str) -> list[int]:
-    """"[1][3]" -> [1, 3]; "[2-4]" -> [2, 3, 4]; "[1, 5]" -> [1, 5]."""
-    out: list[int] = []
-    for body in re.findall(r"\[([^\]]*)\]", group):
-        for item in re.split(r"\s*[,;]\s*", body.strip()):
-            ends = [int(x) for x in _MARKER_NUMS.findall(item)]
-            if len(ends) == 2 and 0 <= ends[1] - ends[0] <= 20:  # a range, not "[1-99]" noise
-                out.extend(range(ends[0], ends[1] + 1))
-            else:
-                out.extend(ends)
-    return list(dict.fromkeys(out))
-
-
-def strip_markers(text: str) -> str:
-    return squash(_MARKERS.sub(" ", text))
-
-
 
 
 def claim_supported(

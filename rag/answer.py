@@ -26,6 +26,7 @@ by bench/calibrate_abstain.py (eval/thresholds.md).
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import re
@@ -38,7 +39,7 @@ from . import question as Q
 from . import texts as T
 from .citations import citation_from
 from .config import Calibration
-from .records import Answer, Chunk, Citation, Passage
+from .records import Answer, Chunk, OnDelta, Passage
 from .textnl import fold
 
 # A question that repeats a Kamervraag this closely (stemmed word overlap,
@@ -173,9 +174,7 @@ class ExtractiveAnswerer:
                 self._next[ch.chunk_id] = run[i + 1: i + 1 + NEXT_CHUNKS]
         self._phrase_df: dict[str, int] = {}
         # idf above this: the term occurs in at most rare_df of the chunks.
-        n = max(len(self.documents), 1)
-        self.rare_count = max(1.0, calibration.rare_df * n)
-        self.rare_idf = math.log(1 + (n - self.rare_count + 0.5) / (self.rare_count + 0.5))
+        self.rare_count, self.rare_idf = _rare(calibration, len(self.documents))
 
     # ------------------------------------------------------------ scoring
     def score(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None,
@@ -499,11 +498,32 @@ class ExtractiveAnswerer:
         return T.join_terms([w for w in names if not any(w != o and w in o for o in names)], "en")
 
     # ------------------------------------------------------------ answer
-    def answer(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Answer:
-        d = self.decide(question, passages, qvec)
+    def answer(self, question: str, passages: Sequence[Passage], on_delta: OnDelta | None = None) -> Answer:
+        """The answer (rag.answerers.Answerer); not streamed, so on_delta
+        gets the whole text once."""
+        answer = self._compose(question, passages)
+        if on_delta:
+            on_delta(answer.answer)
+        return answer
+
+    def condense(self, history: list[tuple[str, str]], question: str) -> str:
+        return Q.condense(history, question, self.tokenize)
+
+    def with_calibration(self, calibration: Calibration) -> "ExtractiveAnswerer":
+        """The same answerer with other numbers (what depends on them is
+        recomputed); this one is not changed."""
+        other = copy.copy(self)
+        other.cal = calibration
+        other._phrase_df = {}
+        other.rare_count, other.rare_idf = _rare(calibration, len(self.documents))
+        return other
+
+    def _compose(self, question: str, passages: Sequence[Passage]) -> Answer:
+        d = self.decide(question, passages)
         english = d.english
         if d.status == T.NOT_FOUND or not d.chosen:
-            return Answer(question=question, answer=T.refusal(english), status=T.NOT_FOUND, passages=list(passages))
+            return Answer(question=question, answer=T.refusal(english), status=T.NOT_FOUND, passages=list(passages),
+                          generator=self.name)
         ordered = reading_order(d.chosen)
         # A list read on past the retrieved passages cites the passages it
         # was read from: they join the answer's passages, after the retrieved.
@@ -515,10 +535,10 @@ class ExtractiveAnswerer:
                      for n, c in enumerate(ordered, start=1)]
         if d.status == T.PARTIAL:
             text = T.partial_sentence(d.subject, d.missing_kind, d.missing_terms, english)
-            return Answer(question=question, answer=text, status=T.PARTIAL, citations=citations,
-                          passages=list(passages))
-        text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
-        return Answer(question=question, answer=text, status=T.ANSWERED, citations=citations, passages=list(passages))
+        else:
+            text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
+        return Answer(question=question, answer=text, status=d.status, citations=citations, passages=passages,
+                      generator=self.name)
 
 
 def classify(d: Decision, cal: Calibration) -> str:
@@ -555,6 +575,14 @@ def list_items(after: Sequence[Candidate]) -> list[Candidate]:
     return out
 
 
+def _rare(cal: Calibration, n_documents: int) -> tuple[float, float]:
+    """How many chunks a distinguishing term may occur in, and the idf above
+    which a term is that rare."""
+    n = max(n_documents, 1)
+    count = max(1.0, cal.rare_df * n)
+    return count, math.log(1 + (n - count + 0.5) / (count + 0.5))
+
+
 def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     """Letters in the order of their best sentence (the opening one first),
     sentences within a letter as the letter reads."""
@@ -562,14 +590,3 @@ def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     for i, c in enumerate(chosen):
         first_seen.setdefault(c.passage.chunk.letter_id, i)
     return sorted(chosen, key=lambda c: (first_seen[c.passage.chunk.letter_id], c.letter_offset))
-
-
-def idf_table(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
-    """BM25-style idf over chunks, so rare words (a project's name) count more than
-    common ones ("aanpak") in sentence coverage."""
-    n = len(token_lists)
-    df: dict[str, int] = {}
-    for toks in token_lists:
-        for t in set(toks):
-            df[t] = df.get(t, 0) + 1
-    return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}

@@ -20,15 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 
 from . import texts as T
+from .citations import WRITTEN_MARKER
 from .errors import RagError
 from .records import Answer, Citation, Passage
 from .textnl import MONTHS_NL
 
-REFUSAL_TEXT = T.REFUSAL
 PARTIAL_LABEL = "Gedeeltelijk antwoord"
 
-# The pipeline writes markers in the canonical form "[1][3]" (rag.citations).
-MARKER = re.compile(r"\[(\d{1,4})\]")
 
 MONTHS = MONTHS_NL
 
@@ -36,10 +34,6 @@ MODE_LABELS = {
     "hybrid": "hybride (betekenis + trefwoorden)",
     "dense": "dense (betekenis)",
     "bm25": "BM25 (trefwoorden)",
-}
-GENERATOR_LABELS = {
-    "extractive": "Extractief (zinnen uit de brieven, offline)",
-    "openai": "OpenAI-compatibel taalmodel",
 }
 
 
@@ -91,7 +85,7 @@ def answer_html(text: str, msgid: str, cited: Iterable[int] | None = None) -> st
             return m.group(0)
         return f'<a class="rag-cite" href="#{anchor_id(msgid, n)}" title="Naar bron {n}">[{n}]</a>'
 
-    return MARKER.sub(link, esc(text))
+    return WRITTEN_MARKER.sub(link, esc(text))
 
 
 def _find_loose(haystack: str, needle: str) -> tuple[int, int] | None:
@@ -283,7 +277,7 @@ def note_answer(item: NoteItem, text: str, refs: Sequence[int], markdown: bool =
         label = f"*{PARTIAL_LABEL}:*" if markdown else f"{PARTIAL_LABEL}:"
         return f"{label} {esc(text)}{context}"
     if item.status == T.NOT_FOUND:
-        return esc(item.answer or REFUSAL_TEXT)
+        return esc(item.answer or T.REFUSAL)
     return esc(text)
 
 
@@ -307,7 +301,7 @@ def number_note(items: Sequence[NoteItem]) -> NumberedNote:
         local: dict[int, int] = {}
         by_n = {c.n: c for c in item.citations}
         # Order of appearance in the text first, then any citation not marked.
-        order = [int(m.group(1)) for m in MARKER.finditer(item.answer)]
+        order = [int(m.group(1)) for m in WRITTEN_MARKER.finditer(item.answer)]
         order += [c.n for c in item.citations]
         for n in order:
             c = by_n.get(n)
@@ -324,7 +318,7 @@ def number_note(items: Sequence[NoteItem]) -> NumberedNote:
             n = int(m.group(1))
             return f"[{local[n]}]" if n in local else ""
 
-        text = MARKER.sub(renumber, item.answer)
+        text = WRITTEN_MARKER.sub(renumber, item.answer)
         text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", text, flags=re.M)
         out.texts.append(text)
         out.item_refs.append(sorted(set(local.values())))

@@ -7,11 +7,11 @@ each part then starts with its question (question + blank line + part).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Callable
 
 from .clean import CLEANER_VERSION, CleanText
+from .fileutil import text_hash
 from .records import Chunk, Letter
 from .sentences import sentence_spans
 
@@ -62,10 +62,6 @@ def answer_spans(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[int,
             continue
         out.append((a, b))
     return tuple(out)
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -238,4 +234,4 @@ def _sequential(matches: list[re.Match]) -> list[re.Match]:
 def _with_hash(c: Chunk) -> Chunk:
     from dataclasses import replace
 
-    return replace(c, content_hash=_hash(embedding_text(c)))
+    return replace(c, content_hash=text_hash(embedding_text(c)))

@@ -19,8 +19,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
+from rag import textnl
 from rag.records import Citation, Passage
 from rag.sentences import sentence_spans
+from rag.textnl import content_words
 
 NO_VALID_CITATION = "Antwoord zonder geldige bronverwijzing"
 UNSUPPORTED = "Beweringen die de geciteerde passage niet draagt, controleer ze"
@@ -31,8 +33,7 @@ MIN_SUPPORT = 0.6
 def token_overlap(claim: str, source: str, tokenize=None) -> float:
     """Share of the claim's distinct content tokens that occur in source
     (the eval's faithfulness uses this too)."""
-    if tokenize is None:
-        from rag.retrieve import tokenize
+    tokenize = tokenize or textnl.tokenize
     c = set(tokenize(claim))
     if not c:
         return 1.0  # nothing to support ("Ja.")
@@ -41,33 +42,28 @@ def token_overlap(claim: str, source: str, tokenize=None) -> float:
 _MAX_RANGE = 10
 _NUM = r"\d{1,4}"
 _ITEM = rf"{_NUM}(?:\s*[-–]\s*{_NUM})?"
-_MARKER = re.compile(
+MARKER = re.compile(
     rf"\[\s*(?:(?:bron|passage|source)\s*)?({_ITEM}(?:\s*[,;]\s*{_ITEM})*)\s*\]",
     flags=re.IGNORECASE,
 )
+# One or more markers in a row ("... Peru. [1][2]"), with the space before them.
+MARKER_RUN = re.compile(rf"(?:\s*{MARKER.pattern})+", flags=re.IGNORECASE)
+# The form answers are written in: one number per bracket (finalize, extractive).
+WRITTEN_MARKER = re.compile(r"\[(\d{1,4})\]")
 _TOKEN = re.compile(r"\w+", flags=re.UNICODE)
-
-# Function words carry no evidence; without this "de", "het" and "van" decide
-# which sentence of a chunk is quoted.
-_STOPWORDS = frozenset(
-    """
-    de het een en of van in op te aan met voor door bij uit over naar om als dat die
-    dit deze is zijn was waren wordt worden werd ook niet wel er hier daar nog al
-    maar dan toe tot zo wat wie hoe waar welke welk hun haar hij zij ze we wij ik
-    u uw onze ons mijn heeft hebben had kan kunnen zal zullen moet moeten meer
-    the a an and or of in on to at with for by from is are was were be been this
-    that these those it its as not also which what who how
-    """.split()
-)
-
 
 def parse_markers(text: str) -> list[int]:
     """Every passage number cited in text, in order of first appearance."""
     seen: dict[int, None] = {}
-    for m in _MARKER.finditer(text):
+    for m in MARKER.finditer(text):
         for n in _expand(m.group(1)):
             seen.setdefault(n, None)
     return list(seen)
+
+
+def strip_markers(text: str) -> str:
+    """The answer text without its markers, whitespace squashed."""
+    return " ".join(MARKER_RUN.sub(" ", text).split())
 
 
 def _expand(body: str) -> list[int]:
@@ -82,10 +78,6 @@ def _expand(body: str) -> list[int]:
     return numbers
 
 
-def _tokens(text: str) -> set[str]:
-    return {t for t in (w.lower() for w in _TOKEN.findall(text)) if t not in _STOPWORDS}
-
-
 def quote_for(chunk_text: str, claim: str) -> str:
     """The sentence of chunk_text sharing the most content words with claim.
 
@@ -96,10 +88,10 @@ def quote_for(chunk_text: str, claim: str) -> str:
     spans = sentence_spans(chunk_text)
     if not spans:
         return chunk_text.strip()
-    wanted = _tokens(claim)
+    wanted = content_words(claim)
 
     def score(span: tuple[int, int]) -> tuple[int, float, int]:
-        words = _tokens(chunk_text[span[0] : span[1]])
+        words = content_words(chunk_text[span[0] : span[1]])
         hits = len(words & wanted)
         return hits, hits / (len(words) or 1), -span[0]
 
@@ -174,7 +166,7 @@ def finalize_generated(
                 removed.append(n)
         return "".join(f"[{n}]" for n in kept)
 
-    text = _MARKER.sub(rewrite, answer_text)
+    text = MARKER.sub(rewrite, answer_text)
     # A removed marker leaves "claim ." or a double space behind.
     text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", text, flags=re.M)
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
@@ -217,11 +209,11 @@ def _claims_by_marker(text: str) -> dict[int, list[str]]:
     """
     spans = sentence_spans(text)
     claims: dict[int, list[str]] = {}
-    for m in _MARKER.finditer(text):
+    for m in MARKER.finditer(text):
         i = _sentence_index(spans, m.start())
-        if i > 0 and not _TOKEN.search(_MARKER.sub("", text[spans[i][0] : m.start()])):
+        if i > 0 and not _TOKEN.search(MARKER.sub("", text[spans[i][0] : m.start()])):
             i -= 1
-        claim = _MARKER.sub("", text[spans[i][0] : spans[i][1]]).strip() if spans else ""
+        claim = MARKER.sub("", text[spans[i][0] : spans[i][1]]).strip() if spans else ""
         for n in _expand(m.group(1)):
             bucket = claims.setdefault(n, [])
             if claim not in bucket:

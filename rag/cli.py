@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Sequence
 
-from .config import GENERATORS, MODES, load_settings
+from .config import GENERATORS, MAX_K, MODES, SearchOptions, load_settings
 from .errors import InputError, RagError
 from .records import Answer
 from .texts import PARTIAL
@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", type=Path, help='JSONL file with lines {"id": ..., "question": ...}; one JSON answer per '
                      'line; a bad line fails alone (exit 3 when some lines failed)')
     ask.add_argument("--json", action="store_true", help="print JSON (the contract in README)")
-    ask.add_argument("--k", type=int, help="number of passages to answer from, 1-50 (default 5)")
+    ask.add_argument("--k", type=int, help=f"number of passages to answer from, 1-{MAX_K} (default 5)")
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
     ask.add_argument("--generator", choices=GENERATORS, help="extractive (default, offline) or openai (RAG_LLM_* settings)")
     ask.add_argument("--letters", help="comma-separated letter ids to search (see `python -m rag letters`)")
@@ -80,16 +80,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _ask_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+def _search_options(args: argparse.Namespace, settings) -> SearchOptions:
+    """The search the flags ask for, checked before any model loads."""
     letters = [x.strip() for x in args.letters.split(",") if x.strip()] if args.letters else None
-    return dict(k=args.k, mode=args.mode, generator=args.generator, letters=letters,
-                date_from=args.date_from, date_to=args.date_to)
+    return settings.search_options(k=args.k, mode=args.mode, letters=letters,
+                                   date_from=args.date_from, date_to=args.date_to)
 
 
 # Exit codes (README): 0 all answered, 2 bad invocation or setup, 3 some batch
 # lines failed (each has its own {"id", "error"} line), 1 a bug.
 EXIT_SOME_LINES_FAILED = 3
-K_RANGE = range(1, 51)
 
 
 def _no_constants(name: str):
@@ -118,7 +118,7 @@ def _batch_item(raw: bytes) -> dict[str, Any]:
     return item
 
 
-def _batch(pipeline, path: Path, kwargs: dict[str, Any], as_json: bool) -> int:
+def _batch(pipeline, path: Path, options: SearchOptions, generator: str | None, as_json: bool) -> int:
     """Answer every line of a JSONL file; a bad line fails alone. Lines are
     split on \\n only (U+2028 and friends are text inside a line), decoded one
     by one, and a UTF-8 BOM is allowed."""
@@ -140,7 +140,7 @@ def _batch(pipeline, path: Path, kwargs: dict[str, Any], as_json: bool) -> int:
             continue
         qid = item.get("id", lineno)
         try:
-            answer = pipeline.ask(item["question"], qid=qid, **kwargs)
+            answer = pipeline.ask(item["question"], options, generator=generator, qid=qid)
         except Exception as exc:  # noqa: BLE001 - one line never takes the batch down
             failures += 1
             message = str(exc) if isinstance(exc, RagError) else f"onverwachte fout ({type(exc).__name__})"
@@ -204,15 +204,13 @@ def _run(args: argparse.Namespace) -> int:
     if (args.question is None) == (args.batch is None):
         raise InputError("Geef een vraag of --batch FILE.jsonl (niet allebei).")
     if args.question is not None:
-        from .retrieve import check_question
+        from .question import check_question
 
         check_question(args.question, settings.max_question_chars)  # before any model loads
-    if args.k is not None and args.k not in K_RANGE:
-        raise InputError(f"--k moet tussen {K_RANGE.start} en {K_RANGE.stop - 1} liggen, niet {args.k}.")
+    options = _search_options(args, settings)
     pipeline = Pipeline.load(settings, progress=_progress)
-    kwargs = _ask_kwargs(args)
     if args.batch:
-        return _batch(pipeline, args.batch, kwargs, args.json)
-    answer = pipeline.ask(args.question, **kwargs)
+        return _batch(pipeline, args.batch, options, args.generator, args.json)
+    answer = pipeline.ask(args.question, options, generator=args.generator)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0

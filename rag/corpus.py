@@ -15,12 +15,12 @@ import unicodedata
 from dataclasses import fields
 from pathlib import Path
 
-from .chunk import CHUNKER_VERSION, chunk_letter
+from .chunk import CHUNKER_VERSION
 from .clean import CleanText, clean_letter
 from .config import Settings
 from .errors import InputError
 from .fileutil import atomic_write_text, sha256_file
-from .records import Chunk, Letter
+from .records import Letter
 
 KINDS = ("kamerbrief", "beantwoording kamervragen")
 SUPPORTED = (".txt", ".md", ".pdf")
@@ -63,23 +63,6 @@ def clean(letter: Letter, settings: Settings) -> CleanText:
 
 def corpus_hashes(letters: list[Letter]) -> dict[str, str]:
     return {letter.letter_id: letter.sha256 for letter in letters}
-
-
-def chunk_corpus(settings: Settings, letters: list[Letter] | None = None) -> list[Chunk]:
-    from .tokens import count_tokens
-
-    letters = load_letters(settings) if letters is None else letters
-    out: list[Chunk] = []
-    for letter in letters:
-        out.extend(
-            chunk_letter(
-                letter, clean(letter, settings),
-                max_tokens=settings.chunk_tokens,
-                overlap_sentences=settings.chunk_overlap_sentences,
-                count=count_tokens,
-            )
-        )
-    return out
 
 
 def chunker_version(settings: Settings) -> str:

@@ -1,4 +1,4 @@
-"""Small file helpers shared by the stages (hashing, atomic text writes)."""
+"""Small file helpers shared by the stages (hashing, content keys, atomic text writes)."""
 from __future__ import annotations
 
 import hashlib
@@ -14,6 +14,12 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def text_hash(text: str) -> str:
+    """The content key of a text: what is embedded is cached under it, so
+    the same text is never embedded twice (chunks and sentences alike)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def atomic_write_text(path: Path, content: str) -> None:

@@ -7,6 +7,10 @@ Layout under `index_dir` (see index/README.md for the full description):
         manifest.json        what was built, from what, with which embedder
         chunks.jsonl         one Chunk.to_dict() per line; line i = FAISS id i
         vectors.faiss        faiss.IndexFlatIP over L2-normalised float32
+        letters.jsonl        one LetterPages per letter: cleaned text, page
+                             starts, what the letter states about itself
+        sentences.npz        vectors of every quotable sentence (and of the
+                             answerer's everyday subjects), keyed by text_hash
     cache/<embedder>.npz     embedding cache: content key -> vector, per embedder
     .lock                    held (flock) while a build runs
 
@@ -48,18 +52,22 @@ import numpy as np
 
 from rag.chunk import embedding_text
 from rag.errors import IndexStateError
-from rag.fileutil import sha256_file
-from rag.records import Chunk
+from rag.fileutil import sha256_file, text_hash
+from rag.records import Chunk, LetterPages
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# 2: letters.jsonl and sentences.npz joined the version (later stages load
+# them instead of re-cleaning letters and caching sentence vectors elsewhere).
+FORMAT_VERSION = 2
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
 SIGNATURE_FILE = "manifest.json.hmac"
 CHUNKS_FILE = "chunks.jsonl"
 FAISS_FILE = "vectors.faiss"
+LETTERS_FILE = "letters.jsonl"
+SENTENCES_FILE = "sentences.npz"
 CACHE_DIR = "cache"
 LOCK_FILE = ".lock"
 _VERSION_PREFIX = "v-"
@@ -83,6 +91,11 @@ class Embedder(Protocol):
 class MissingIndex(IndexStateError):
     """No index has been built in this folder yet (safe to build automatically;
     unlike a corrupted index or one from another embedder)."""
+
+
+class OldFormatIndex(MissingIndex):
+    """The index was written by an older version of this program: as good as
+    missing, and rebuilt the same way (its embedding cache is reused)."""
 
 
 class StaleIndex(IndexStateError):
@@ -140,8 +153,6 @@ class IndexStats:
     reused: int
     seconds: float
     version: str = ""
-    # Chunks longer than the embedder's input limit (their tail is not embedded).
-    too_long: tuple[str, ...] = ()
 
 
 @dataclass
@@ -156,29 +167,15 @@ class LoadedIndex:
     chunks: list[Chunk]
     faiss_index: faiss.Index
     vectors: np.ndarray  # (n, dimension) float32, L2-normalised
+    letters: dict[str, LetterPages] = field(default_factory=dict)
+    # text_hash(sentence) -> vector, for the extractive answerer
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.chunks)
 
 
 # --------------------------------------------------------------------------- pure helpers
-
-
-def cache_key(chunk: Chunk) -> str:
-    """What identifies a chunk's vector for one embedder.
-
-    The chunker's content_hash (a hash of embedding_text, see rag.chunk) when
-    set, else a hash of that same text, so a chunk missing the hash is still
-    cached correctly.
-    """
-    return chunk.content_hash or hashlib.sha256(embedding_text(chunk).encode("utf-8")).hexdigest()
-
-
-def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
-    """The strings handed to the embedder: the chunker's embedding_text (title
-    and section give a passage the context its sentences lack). One place, so
-    the cache key and what was embedded cannot drift apart."""
-    return [embedding_text(c) for c in chunks]
 
 
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:
@@ -353,9 +350,57 @@ def save_vector_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray]
             tmp.unlink()
 
 
-# Older names, used by rag.pipeline.
-_load_cache = load_vector_cache
-_save_cache = save_vector_cache
+class VectorCache:
+    """Vectors of embedded texts, keyed by content (`text_hash` of exactly
+    the text given to the embedder), in one .npz file per embedder. The one
+    cache for chunks, quotable sentences and the eval baseline: a text is
+    never embedded twice."""
+
+    def __init__(self, path: Path, embedder: Embedder):
+        self.path = Path(path)
+        self.embedder = embedder
+        self.vectors = load_vector_cache(self.path, embedder.model_id, int(embedder.dimension))
+
+    @classmethod
+    def of_index(cls, index_dir: Path, embedder: Embedder) -> "VectorCache":
+        return cls(Path(index_dir) / CACHE_DIR / cache_file_name(embedder.model_id, int(embedder.dimension)),
+                   embedder)
+
+    def __getitem__(self, text: str) -> np.ndarray:
+        return self.vectors[text_hash(text)]
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32,
+              progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed the texts the cache lacks (L2-normalised) and save the cache
+        when anything was added. Returns how many texts were embedded."""
+        todo = [t for t in dict.fromkeys(texts) if text_hash(t) not in self.vectors]
+        total = len(todo)
+        if progress:
+            progress(0, total)
+        for start in range(0, total, batch_size):
+            batch = todo[start : start + batch_size]
+            vectors = np.asarray(self.embedder.encode_passages(batch, batch_size=batch_size))
+            if vectors.shape != (len(batch), self.embedder.dimension):
+                raise ValueError(
+                    f"embedder {self.embedder.model_id!r} returned shape {vectors.shape}, "
+                    f"expected ({len(batch)}, {self.embedder.dimension})"
+                )
+            for t, vec in zip(batch, l2_normalise(vectors)):
+                self.vectors[text_hash(t)] = vec
+            if progress:
+                progress(min(start + batch_size, total), total)
+        if total:
+            save_vector_cache(self.path, self.embedder.model_id, self.vectors, int(self.embedder.dimension))
+        return total
+
+
+def _write_sentences(path: Path, vectors: dict[str, np.ndarray], dimension: int) -> None:
+    keys = sorted(vectors)
+    matrix = np.stack([vectors[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dimension), np.float32)
+    with open(path, "wb") as f:
+        np.savez(f, keys=np.array(keys, dtype=np.str_), vectors=matrix)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 # --------------------------------------------------------------------------- build
@@ -367,56 +412,6 @@ def _check_chunks(chunks: Sequence[Chunk]) -> None:
         if c.chunk_id in seen:
             raise ValueError(f"duplicate chunk_id {c.chunk_id!r}; chunk ids must be unique")
         seen.add(c.chunk_id)
-
-
-def _embed_missing(
-    chunks: Sequence[Chunk],
-    embedder: Embedder,
-    cache: dict[str, np.ndarray],
-    batch_size: int,
-    progress: Callable[[int, int], None] | None,
-) -> set[str]:
-    """Embed chunks whose key is not in the cache, adding them to it. Returns
-    the keys embedded now. Identical texts are embedded once."""
-    todo: dict[str, Chunk] = {}
-    for c in chunks:
-        key = cache_key(c)
-        if key not in cache and key not in todo:
-            todo[key] = c
-    keys = list(todo)
-    total = len(keys)
-    if progress:
-        progress(0, total)
-    for start in range(0, total, batch_size):
-        batch_keys = keys[start : start + batch_size]
-        texts = passage_texts([todo[k] for k in batch_keys])
-        vectors = np.asarray(embedder.encode_passages(texts, batch_size=batch_size))
-        if vectors.shape != (len(batch_keys), embedder.dimension):
-            raise ValueError(
-                f"embedder {embedder.model_id!r} returned shape {vectors.shape}, "
-                f"expected ({len(batch_keys)}, {embedder.dimension})"
-            )
-        for key, vec in zip(batch_keys, l2_normalise(vectors)):
-            cache[key] = vec
-        if progress:
-            progress(min(start + batch_size, total), total)
-    return set(keys)
-
-
-def _too_long(chunks: Sequence[Chunk], embedder: Any) -> tuple[str, ...]:
-    """Chunk ids over the embedder's input limit, when the embedder can tell."""
-    count = getattr(embedder, "count_tokens", None)
-    limit = getattr(embedder, "max_tokens", None) or getattr(embedder, "max_seq_length", None)
-    if not callable(count) or not isinstance(limit, int):
-        return ()
-
-    def tokens(text: str) -> int:
-        try:  # count the "passage: " prompt too when the embedder supports it
-            return count(text, prompt_name="passage")
-        except TypeError:
-            return count(text)
-
-    return tuple(c.chunk_id for c in chunks if tokens(embedding_text(c)) > limit)
 
 
 def _sweep(index_dir: Path, keep: str) -> None:
@@ -438,13 +433,17 @@ def build_index(
     *,
     chunker_version: str,
     corpus_hashes: dict[str, str],
+    letters: Sequence[LetterPages] = (),
+    sentences: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = 32,
     key: str = "",
 ) -> IndexStats:
     """Embed (only what the cache lacks), write a new version, switch to it.
 
-    `progress(done, total)` is called over the chunks that need embedding.
+    `letters` (cleaned text and page starts per letter) and the vectors of
+    `sentences` (what the answerer may quote) are written into the version
+    too. `progress(done, total)` is called over the texts that need embedding.
     The previous version stays loadable until the final os.replace of CURRENT.
     With `key` (RAG_INDEX_KEY) the manifest is signed (manifest_signature).
     """
@@ -455,16 +454,14 @@ def build_index(
     dimension = int(embedder.dimension)
 
     with _build_lock(index_dir):
-        cache_path = index_dir / CACHE_DIR / cache_file_name(embedder.model_id, dimension)
-        cache = load_vector_cache(cache_path, embedder.model_id, dimension)
-        new_keys = _embed_missing(chunks, embedder, cache, batch_size, progress)
-        if new_keys:
-            # Saved before the version is written: vectors computed by a build
-            # that later fails are not lost.
-            save_vector_cache(cache_path, embedder.model_id, cache, dimension)
+        cache = VectorCache.of_index(index_dir, embedder)
+        texts = [embedding_text(c) for c in chunks]
+        # Saved before the version is written: vectors computed by a build
+        # that later fails are not lost.
+        embedded = cache.embed([*texts, *sentences], batch_size, progress)
 
         vectors = (
-            np.stack([cache[cache_key(c)] for c in chunks]).astype(np.float32)
+            np.stack([cache[t] for t in texts]).astype(np.float32)
             if chunks
             else np.zeros((0, dimension), dtype=np.float32)
         )
@@ -476,6 +473,9 @@ def build_index(
         try:
             _write_chunks(tmp / CHUNKS_FILE, chunks)
             _write_faiss(tmp / FAISS_FILE, vectors)
+            _write_text(tmp / LETTERS_FILE, "".join(json.dumps(x.to_dict(), ensure_ascii=False) + "\n"
+                                                    for x in letters))
+            _write_sentences(tmp / SENTENCES_FILE, {text_hash(t): cache[t] for t in sentences}, dimension)
             manifest = Manifest(
                 format_version=FORMAT_VERSION,
                 embedder_id=embedder.model_id,
@@ -484,7 +484,7 @@ def build_index(
                 corpus_hashes=dict(sorted(corpus_hashes.items())),
                 chunk_count=len(chunks),
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                files={f: sha256_file(tmp / f) for f in (CHUNKS_FILE, FAISS_FILE)},
+                files={f: sha256_file(tmp / f) for f in (CHUNKS_FILE, FAISS_FILE, LETTERS_FILE, SENTENCES_FILE)},
             )
             _write_manifest(tmp / MANIFEST_FILE, manifest, key)
             _fsync_dir(tmp)
@@ -503,11 +503,10 @@ def build_index(
 
     return IndexStats(
         chunks=len(chunks),
-        embedded_new=len(new_keys),
-        reused=sum(1 for c in chunks if cache_key(c) not in new_keys),
+        embedded_new=embedded,
+        reused=len(set(texts) | set(sentences)) - embedded,
         seconds=time.perf_counter() - t0,
         version=name,
-        too_long=_too_long(chunks, embedder),
     )
 
 
@@ -578,7 +577,7 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
     except (ValueError, KeyError, TypeError) as e:
         raise _corrupted(path, f"{MANIFEST_FILE} is unreadable ({e})") from e
     if manifest.format_version != FORMAT_VERSION:
-        raise IndexStateError(
+        raise OldFormatIndex(
             f"The index at {path} has format version {manifest.format_version}; "
             f"this program reads version {FORMAT_VERSION}.",
             REBUILD_HINT,
@@ -631,7 +630,21 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
         raise _corrupted(path, f"vectors have dimension {index.d}, manifest says {manifest.dimension}")
 
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
-    return LoadedIndex(path=path, manifest=manifest, chunks=chunks, faiss_index=index, vectors=vectors)
+    try:
+        with open(path / LETTERS_FILE, encoding="utf-8") as f:
+            pages = [LetterPages.from_dict(json.loads(line)) for line in f if line.strip()]
+        letters = {x.letter_id: x for x in pages}
+        with np.load(path / SENTENCES_FILE, allow_pickle=False) as data:
+            keys = [str(k) for k in data["keys"]]
+            matrix = np.asarray(data["vectors"], dtype=np.float32)
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+        raise _corrupted(path, f"{LETTERS_FILE} or {SENTENCES_FILE} is unreadable ({e})") from e
+    if matrix.shape != (len(keys), manifest.dimension):
+        raise _corrupted(path, f"{SENTENCES_FILE} holds {matrix.shape} vectors for {len(keys)} sentences")
+    return LoadedIndex(path=path, manifest=manifest, chunks=chunks, faiss_index=index, vectors=vectors,
+                       letters=letters, sentence_vectors=dict(zip(keys, matrix)))
 
 
 def _valid_chunk(c: Chunk) -> Chunk:
@@ -707,4 +720,3 @@ def load_index(
     return loaded
 
 
-_current_name = current_version  # older name, used by rag.pipeline

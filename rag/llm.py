@@ -21,17 +21,15 @@ from pathlib import Path
 
 import openai
 from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable, RunnableLambda
 from langchain_openai import ChatOpenAI
 
 from rag import texts as T
 from rag.citations import NO_VALID_CITATION, UNSUPPORTED, finalize_generated
 from rag.config import Settings
 from rag.errors import LLMError
+from rag.question import is_english
 from rag.records import Answer, Passage
 
-ABSTAIN_NL = T.REFUSAL
 
 SYSTEM_PROMPT = "answer_system.nl.md"
 USER_PROMPT = "answer_user.nl.md"
@@ -287,19 +285,6 @@ class OpenAIGenerator:
         user = render(self._user, passages=format_passages(passages), question=question.strip())
         return [SystemMessage(self._system), HumanMessage(user)]
 
-    def as_runnable(self) -> Runnable:
-        """{"question": str, "passages": list[Passage]} -> answer text (raw markers).
-
-        prompt | ChatOpenAI | StrOutputParser, for composing into chains. The
-        output is the model's own text: run it through
-        rag.citations.finalize_generated before showing it. Client errors come
-        out as openai/httpx exceptions; `to_llm_error` translates them.
-        """
-        prompt = RunnableLambda(
-            lambda d: self.messages(d["question"], d.get("passages") or []), name="rag_answer_prompt"
-        )
-        return prompt | self._chat | StrOutputParser()
-
     # -- answering -------------------------------------------------------
 
     def _chunks(self, question: str, passages: Sequence[Passage]) -> Iterator[AIMessageChunk]:
@@ -322,7 +307,7 @@ class OpenAIGenerator:
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str]:
         """Text deltas of the model's answer as they arrive (markers unchecked)."""
         if not passages:
-            yield ABSTAIN_NL
+            yield T.refusal(is_english(question))
             return
         for chunk in self._chunks(question, passages):
             if chunk.text:
@@ -347,9 +332,9 @@ class OpenAIGenerator:
                         on_delta(chunk.text)
         else:
             # Nothing retrieved: asking the model could only invite invention.
-            parts.append(ABSTAIN_NL)
+            parts.append(T.refusal(is_english(question)))
             if on_delta:
-                on_delta(ABSTAIN_NL)
+                on_delta(parts[0])
 
         text, citations, warnings = finalize_generated("".join(parts), passages, self.page_starts)
         status = T.NOT_FOUND if not passages else classify_generated(text, bool(citations))

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from .textnl import MONTHS_EN, MONTHS_NL, fold
+from .errors import InputError
+from .textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_ENGLISH, STOPWORDS_NL, fold
 
 # -- language ----------------------------------------------------------------
 
@@ -131,11 +132,11 @@ _PROSPECTIVE = re.compile(
 # A proper name or acronym inside a text: a capitalised word that does not
 # open the sentence, or an all-caps word ("FIOD", "NCBC").
 NAME = re.compile(r"(?<![.?!:]\s)(?<!^)(?<![-\w])([A-Z][\w’'-]*[a-zà-ÿ][\w’'-]*|[A-Z]{2,}[\w-]*)")
-# Sentence-initial capitals are no names; so are these (question words and
-# pronouns that start clauses, months).
-_NOT_NAMES = frozenset("""de het een ik u wij we zij ze hij dit dat deze die wat welke welk wie hoe waar wanneer
-waarom hoeveel kan kunt is zijn was waren wordt worden heeft hebben in op van en of the a an what which who how
-when where why is are was were does did do can could in on of and or kamer minister ministerie""".split()) | set(MONTHS_NL)
+# Sentence-initial capitals are no names; nor are function words in either
+# language, question words (bm25s's English list has none), months, and the
+# words for parliament and ministry.
+_NOT_NAMES = (STOPWORDS_NL | STOPWORDS_ENGLISH | set(MONTHS_NL) | {"kamer", "minister", "ministerie", "hoeveel"}
+              | {"what", "which", "who", "how", "when", "where", "why", "do", "does", "did", "can", "could", "were"})
 
 
 # Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3".
@@ -339,3 +340,29 @@ def read(question: str) -> Asked:
                  names=tuple(dict.fromkeys(names(q))), phrases=tuple(dict.fromkeys(name_phrases(q))),
                  counted="" if english else counted_word(q), parts=tuple(split[1:]),
                  follow=follow_on(split[0] if split else q))
+
+
+def condense(history: list[tuple[str, str]], question: str, tokenize: Callable[[str], list[str]]) -> str:
+    """A follow-up that leans on the previous turn ("Wanneer was dat?", "En
+    hoeveel daarvan ...?") is searched together with the question it leans
+    on; a question with its own subject is searched as itself."""
+    if not history or len(question.split()) > 25:
+        return question
+    previous = " ".join(history[-1])
+    if not leans_on_previous(question, len(set(tokenize(question))), previous, tokenize):
+        return question
+    return f"{history[-1][0]} {question}"
+
+
+def check_question(question: object, max_chars: int) -> str:
+    """The question with whitespace folded, or an InputError saying what is
+    wrong. One check for every entry point (pipeline, retriever, LangChain)."""
+    q = " ".join(question.split()) if isinstance(question, str) else ""
+    if not q:
+        raise InputError("De vraag is leeg.", "Typ een vraag over de brieven.")
+    if len(q) > max_chars:
+        raise InputError(f"De vraag is te lang ({len(q)} tekens; maximaal {max_chars}).",
+                         "Stel een kortere, concrete vraag.")
+    if not re.search(r"\w", q):
+        raise InputError("De vraag bevat geen woorden.")
+    return q

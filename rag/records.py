@@ -9,9 +9,12 @@ JSON contract of the CLI (see README) is a direct `to_dict` of these records.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .texts import ANSWERED, NOT_FOUND
+
+# Receives an answer's text as it is produced (streamed, or whole at once).
+OnDelta = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,39 @@ class Letter:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class LetterPages:
+    """What later stages need of a cleaned letter, built into the index so
+    nothing re-reads or re-cleans letter files after a build: its cleaned
+    text (the reading view), where each page starts in it (a quote's page),
+    and what the letter states about itself (minister, date, Kamerstuk,
+    addressee, letterhead and signature) as context for the answerer."""
+
+    letter_id: str
+    text: str
+    page_starts: tuple[int, ...]
+    context: str = ""
+
+    def pages(self) -> list[tuple[int, str]]:
+        """(page number, text of that page)."""
+        bounds = [*self.page_starts, len(self.text)]
+        return [(n, self.text[a:b].strip()) for n, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1)]
+
+    def page_offsets(self) -> dict[int, int]:
+        """page number -> offset of its first character."""
+        return {n: off for n, off in enumerate(self.page_starts, start=1)}
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["page_starts"] = list(self.page_starts)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LetterPages":
+        return cls(letter_id=str(d["letter_id"]), text=str(d["text"]),
+                   page_starts=tuple(int(x) for x in d["page_starts"]), context=str(d.get("context", "")))
 
 
 @dataclass(frozen=True)
@@ -127,7 +163,7 @@ class Citation:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answer:
     """One answer. `status` is "answered", "partial" or "not_found"
     (rag.texts); `abstained` is kept for compatibility and is true for both
@@ -149,11 +185,12 @@ class Answer:
     status: str = ""
 
     def __post_init__(self) -> None:
-        if not self.status:
-            self.status = NOT_FOUND if self.abstained else ANSWERED
-        self.abstained = self.status != ANSWERED
-        if self.status == NOT_FOUND:
-            self.citations = []
+        # Built complete: status decides abstained, and a refusal cites nothing.
+        status = self.status or (NOT_FOUND if self.abstained else ANSWERED)
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "abstained", status != ANSWERED)
+        if status == NOT_FOUND:
+            object.__setattr__(self, "citations", [])
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON contract of `python -m rag ask --json`."""

@@ -13,13 +13,14 @@ import pytest
 
 from rag import question as Q
 from rag import texts as T
-from rag.answer import ExtractiveAnswerer, candidates, idf_table, reading_order
+from rag.answer import ExtractiveAnswerer, candidates, reading_order
 from rag.chunk import answer_spans
 from rag.clean import furniture_spans
 from rag.config import Calibration
-from rag.pipeline import condense_offline
+
 from rag.records import Chunk, Passage
-from rag.retrieve import tokenize
+from rag.retrieve import idf_table
+from rag.textnl import tokenize
 
 DIM = 512
 
@@ -143,7 +144,7 @@ def test_language(question, english):
 ])
 def test_follow_ups_are_searched_with_the_previous_question(question):
     history = [("Welke havens doen mee aan het convenant tegen drugssmokkel?", "Antwerpen en Rotterdam.")]
-    assert condense_offline(history, question, tokenize).startswith(history[0][0])
+    assert Q.condense(history, question, tokenize).startswith(history[0][0])
 
 
 @pytest.mark.parametrize("question", [
@@ -154,7 +155,7 @@ def test_follow_ups_are_searched_with_the_previous_question(question):
 ])
 def test_a_question_with_its_own_subject_is_searched_as_itself(question):
     history = [("Welke havens doen mee aan het convenant tegen drugssmokkel?", "Antwerpen en Rotterdam.")]
-    assert condense_offline(history, question, tokenize) == question
+    assert Q.condense(history, question, tokenize) == question
 
 
 # --------------------------------------------------------- furniture and spans

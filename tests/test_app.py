@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rag import app_helpers as H
+from rag import texts as T
 from rag.errors import InputError, LLMError
 from rag.records import Answer, Chunk, Citation, Passage
 
@@ -275,7 +276,7 @@ def _items():
     a2 = H.NoteItem(question="En vraag twee?", answer="Derde zin. [1] Eerste zin. [2]",
                     citations=(_cit(1, "Derde zin.", chunk_id="a:009", page=5), _cit(2, "Eerste zin.")),
                     standalone_question="Vraag een? En vraag twee?", msgid="m4")
-    refused = H.NoteItem(question="Wie is de burgemeester?", answer=H.REFUSAL_TEXT, abstained=True, msgid="m6")
+    refused = H.NoteItem(question="Wie is de burgemeester?", answer=T.REFUSAL, abstained=True, msgid="m6")
     return [a1, a2, refused]
 
 
@@ -348,7 +349,7 @@ def test_excerpt_and_reveal():
 def test_conversation_glue():
     ans = Answer(question="En hoeveel?", answer="Tien. [1]", abstained=False,
                  standalone_question="Hoeveel meldingen? En hoeveel?")
-    refused = Answer(question="Wie?", answer=H.REFUSAL_TEXT, abstained=True)
+    refused = Answer(question="Wie?", answer=T.REFUSAL, abstained=True)
     msgs = [{"role": "user", "content": "En hoeveel?"}, {"role": "assistant", "id": "m2", "answer": ans},
             {"role": "assistant", "id": "m3", "error": "kapot"}, {"role": "assistant", "id": "m4", "answer": refused}]
     assert H.history_pairs(msgs) == [("Hoeveel meldingen? En hoeveel?", "Tien. [1]"), ("Wie?", "")]

@@ -119,6 +119,7 @@ def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, co
 
 @pytest.mark.model
 def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, pipeline, monkeypatch):
+    from rag import pipeline as pipeline_mod
     from rag.pipeline import Pipeline
 
     p = Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index)
@@ -127,7 +128,7 @@ def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, 
     def boom(*a, **kw):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Pipeline, "_build", staticmethod(boom))
+    monkeypatch.setattr(pipeline_mod, "build", boom)
     f = tmp_path / "zeehaven.txt"
     f.write_text(LETTER, encoding="utf-8")
     with pytest.raises(RuntimeError):
@@ -141,14 +142,31 @@ def test_with_settings_leaves_the_shared_pipeline_alone(pipeline):
     p = pipeline.with_settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
     assert p.settings.llm_base_url == "http://127.0.0.1:9/v1"
     assert pipeline.settings.llm_base_url != p.settings.llm_base_url
-    assert p.retriever is pipeline.retriever and p.chain is not pipeline.chain
+    assert p.chain is not pipeline.chain
+    # The loaded index and BM25 are shared, not rebuilt.
+    assert p.retriever.index is pipeline.retriever.index and p.retriever._bm25 is pipeline.retriever._bm25
+
+
+@pytest.mark.model
+def test_with_settings_rebuilds_what_depends_on_the_changed_settings(pipeline):
+    from rag.config import Calibration
+
+    question = "Welke landen produceren de cocaïne die naar Europa komt?"
+    assert pipeline.ask(question).status == "answered"
+    # Evidence can never be this strong: the answerer built on these numbers refuses.
+    strict = pipeline.with_settings(calibration=Calibration(topic=2.0))
+    assert strict.ask(question).status == "not_found"
+    assert pipeline.ask(question).status == "answered"  # the shared pipeline is unchanged
+    # Retrieval settings reach the retriever: one candidate per ranker, one passage.
+    narrow = pipeline.with_settings(candidates=1, k=1)
+    assert len(narrow.retrieve(question)) == 1 and len(pipeline.retrieve(question)) == pipeline.settings.k
 
 
 @pytest.mark.model
 def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypatch, capsys, pipeline, settings):
     """The CLI goes through Pipeline.ingest: a failed build takes the new
     letter out of the corpus again and says why, with exit 2."""
-    from rag import cli, pipeline as pipeline_mod
+    from rag import build as build_mod, cli
 
     corpus_dir, index_dir = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(settings.corpus_dir, corpus_dir)
@@ -162,7 +180,7 @@ def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypa
     def read_only(*args, **kw):
         raise OSError(30, "Read-only file system", str(index_dir))
 
-    monkeypatch.setattr(pipeline_mod, "build_index", read_only)
+    monkeypatch.setattr(build_mod, "build_index", read_only)
     assert cli.main(["ingest", str(f), "--title", "Zeehaven"]) == 2
     err = capsys.readouterr().err
     assert "Fout: Read-only file system" in err and "Traceback" not in err

@@ -119,7 +119,7 @@ def test_claims_split_at_marker_groups():
     assert M.claims("Zin. [1] [2]") == [("Zin.", [1, 2])]
     assert M.claims("Eerste [1]. Tweede [2].") == [("Eerste", [1]), ("Tweede", [2])]
     assert M.claims("Zin [1-3].") == [("Zin", [1, 2, 3])]
-    assert M.marker_numbers("[1][3]") == [1, 3] and M.marker_numbers("[1, 5]") == [1, 5]
+    assert M.parse_markers("[1][3]") == [1, 3] and M.parse_markers("[1, 5]") == [1, 5]
     assert M.claims("") == []
     assert M.strip_markers("A. [1] B. [2][3]") == "A. B."
 

@@ -14,7 +14,7 @@ from rag.chunk import answer_spans
 from rag.clean import clean_letter
 from rag.cli import _batch_item
 from rag.errors import InputError
-from rag.retrieve import check_question
+from rag.question import check_question
 from rag.sentences import sentence_spans
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

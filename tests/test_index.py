@@ -20,13 +20,13 @@ from rag.index import (
     MissingIndex,
     StaleIndex,
     build_index,
-    cache_key,
     diff_corpus,
     l2_normalise,
     load_index,
 )
 from rag.chunk import embedding_text
-from rag.records import Chunk
+from rag.fileutil import text_hash
+from rag.records import Chunk, LetterPages
 
 DIM = 16
 
@@ -109,6 +109,38 @@ def test_round_trip_same_chunks_and_vectors(tmp_path):
     assert m.chunker_version == "c1" and m.corpus_hashes == HASHES
     assert m.chunk_count == 7 and m.format_version == index_mod.FORMAT_VERSION
     assert m.created_at
+
+
+def test_what_later_stages_need_is_built_into_the_version(tmp_path):
+    pages = LetterPages("brief-a", "Pagina een.\n Pagina twee.", (0, 12), "minister X, 29 911")
+    sentences = ["Een zin die geciteerd mag worden.", "Nog een zin."]
+    stats, emb = build(CHUNKS, tmp_path, letters=[pages], sentences=sentences)
+    assert stats.embedded_new == 9  # seven chunks and two sentences, through one cache
+    loaded = load(tmp_path)
+    assert loaded.letters == {"brief-a": pages}
+    assert loaded.letters["brief-a"].pages() == [(1, "Pagina een."), (2, "Pagina twee.")]
+    np.testing.assert_allclose(loaded.sentence_vectors[text_hash(sentences[1])],
+                               emb.encode_passages([sentences[1]])[0], atol=1e-6)
+    # The same texts again: nothing is embedded twice.
+    stats, emb = build(CHUNKS, tmp_path, letters=[pages], sentences=sentences)
+    assert stats.embedded_new == 0 and emb.embedded == []
+
+
+def test_an_edited_letters_file_is_reported_as_corruption(tmp_path):
+    build(CHUNKS, tmp_path, letters=[LetterPages("brief-a", "Tekst.", (0,))])
+    version = tmp_path / (tmp_path / CURRENT_FILE).read_text().strip()
+    (version / "letters.jsonl").write_text('{"letter_id": "brief-a", "text": "Andere tekst.", "page_starts": [0]}\n')
+    with pytest.raises(IndexStateError, match="beschadigd"):
+        load(tmp_path)
+
+
+def test_an_index_of_an_older_format_is_rebuilt_like_a_missing_one(tmp_path):
+    build(CHUNKS, tmp_path)
+    version = tmp_path / (tmp_path / CURRENT_FILE).read_text().strip()
+    manifest = json.loads((version / "manifest.json").read_text())
+    (version / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))
+    with pytest.raises(MissingIndex):  # OldFormatIndex: callers that build a missing index rebuild it
+        load(tmp_path)
 
 
 def test_manifest_json_is_plain_and_readable(tmp_path):
@@ -203,10 +235,15 @@ def test_unreadable_cache_only_costs_time(tmp_path, damage):
     assert len(load(tmp_path).chunks) == 7
 
 
-def test_chunk_without_content_hash_is_keyed_by_text():
+def test_vectors_are_cached_by_the_text_embedded_whatever_the_chunk_claims(tmp_path):
+    # A chunk whose content_hash is missing or wrong still gets its own vector.
     a = Chunk(**{**CHUNKS[0].to_dict(), "pages": (1,), "content_hash": ""})
-    b = Chunk(**{**a.to_dict(), "pages": (1,), "text": a.text + "!"})
-    assert cache_key(a) != cache_key(b) and len(cache_key(a)) == 64
+    b = Chunk(**{**a.to_dict(), "pages": (1,), "chunk_id": "other", "text": a.text + "!", "content_hash": "x"})
+    c = Chunk(**{**a.to_dict(), "pages": (1,), "chunk_id": "third", "text": "Heel andere tekst.", "content_hash": "x"})
+    stats, _ = build([a, b, c], tmp_path)
+    assert stats.embedded_new == 3
+    vectors = load(tmp_path).vectors
+    assert not np.allclose(vectors[1], vectors[2])
 
 
 # --------------------------------------------------------------------------- validation

@@ -12,7 +12,8 @@ import pytest
 from rag.citations import NO_VALID_CITATION, citation_from, finalize_generated, parse_markers, quote_for
 from rag.config import Settings
 from rag.errors import LLMError
-from rag.llm import ABSTAIN_NL, OpenAIGenerator, render
+from rag import texts as T
+from rag.llm import OpenAIGenerator, render
 from rag.records import Chunk, Passage
 
 try:
@@ -147,15 +148,15 @@ def test_quotes_are_verbatim_and_follow_the_claim(server):
 
 
 def test_abstention_is_recognised(server):
-    server.reply = ABSTAIN_NL
+    server.reply = T.REFUSAL
     ans = OpenAIGenerator(settings_for(server.base_url)).answer("Wat kost een paspoort?", PASSAGES)
     assert ans.abstained and ans.citations == [] and ans.warnings == []
-    assert ans.answer == ABSTAIN_NL
+    assert ans.answer == T.REFUSAL
 
 
 def test_statuses_of_generated_answers(server):
     gen = OpenAIGenerator(settings_for(server.base_url))
-    server.reply = ABSTAIN_NL
+    server.reply = T.REFUSAL
     assert gen.answer("Wat kost een paspoort?", PASSAGES).status == "not_found"
     server.reply = "De brieven noemen de liaison officers, maar geven geen aantal. [3]"
     partial = gen.answer("Hoeveel liaison officers zijn er geplaatst?", PASSAGES)
@@ -182,8 +183,8 @@ def test_a_claim_its_passage_does_not_carry_is_flagged(server):
 def test_no_passages_abstains_without_calling_the_server(server):
     gen = OpenAIGenerator(settings_for(server.base_url))
     ans = gen.answer(QUESTION, [])
-    assert ans.abstained and ans.answer == ABSTAIN_NL and ans.warnings == []
-    assert list(gen.stream(QUESTION, [])) == [ABSTAIN_NL]
+    assert ans.abstained and ans.answer == T.REFUSAL and ans.warnings == []
+    assert list(gen.stream(QUESTION, [])) == [T.REFUSAL]
     assert server.chat_requests == []
 
 
@@ -329,14 +330,6 @@ def test_condense_rewrites_follow_up_without_streaming(server):
     assert "Gebruiker: Welke landen produceren cocaïne?" in prompt and "En bij waardestromen?" in prompt
     assert gen.condense([], "Wat is Fortius?") == "Wat is Fortius?"
     assert len(server.chat_requests) == 1
-
-
-def test_as_runnable_composes_and_streams(server):
-    chain = OpenAIGenerator(settings_for(server.base_url)).as_runnable()
-    assert chain.invoke({"question": QUESTION, "passages": PASSAGES}) == server.reply
-    pieces = list(chain.stream({"question": QUESTION, "passages": PASSAGES}))
-    assert len(pieces) > 3 and "".join(pieces) == server.reply
-    assert '<passage id="1">' in server.chat_requests[-1].content_of("user")
 
 
 # -- citations (pure) -------------------------------------------------------------

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.corpus import chunk_corpus, load_letters
+from rag.build import chunk_letters
+from rag.corpus import load_letters
 from rag.errors import InputError
 from rag.sentences import sentence_spans
 
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def chunks(settings):
-    return chunk_corpus(settings)
+    return chunk_letters(settings, load_letters(settings))[0]
 
 
 def test_kamervragen_letter_yields_17_question_answer_units(chunks):
@@ -42,7 +43,7 @@ def test_no_chunk_exceeds_the_limits(chunks, pipeline, settings):
 @pytest.mark.model
 def test_no_body_sentence_is_lost(chunks, settings, pipeline):
     for letter in load_letters(settings):
-        text = pipeline.cleaned[letter.letter_id].text
+        text = pipeline.index.letters[letter.letter_id].text
         covered = " ".join(c.text for c in chunks if c.letter_id == letter.letter_id)
         for a, b in sentence_spans(text):
             assert text[a:b] in covered, (letter.letter_id, text[a:b][:80])
@@ -189,7 +190,7 @@ def test_batch_lines_fail_alone(tmp_path, pipeline, capsys):
     data = "\n".join(lines).encode("utf-8") + b"\n\xff\xfe not utf-8\n" + good.replace("ok", "last").encode()
     f = tmp_path / "q.jsonl"
     f.write_bytes(data)
-    code = cli._batch(pipeline, f, {}, as_json=True)
+    code = cli._batch(pipeline, f, pipeline.settings.search_options(), None, as_json=True)
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert code == cli.EXIT_SOME_LINES_FAILED
     answered = [x["id"] for x in out if "error" not in x]
@@ -201,7 +202,7 @@ def test_k_out_of_range_is_refused(capsys):
     from rag import cli
 
     assert cli.main(["ask", "Wat is Fortius?", "--k", "0"]) == 2
-    assert "--k moet tussen 1 en 50" in capsys.readouterr().err
+    assert "k moet een geheel getal van 1 tot en met 50 zijn" in capsys.readouterr().err
 
 
 @pytest.mark.model
@@ -211,7 +212,7 @@ def test_pipeline_is_a_langchain_runnable_chain(pipeline):
     chain = pipeline.chain
     assert isinstance(chain, Runnable)
     steps = [getattr(s, "name", "") for s in chain.steps]
-    assert steps == ["retrieve", "answer"]
+    assert steps == ["search", "answer"]
     a = chain.invoke({"question": "Wat is het project Fortius?", "k": 3})
     assert len(a.passages) == 3 and not a.abstained
     batch = chain.batch([{"question": "Wat is Fortius?"}, {"question": "Wie is de burgemeester van Amsterdam?"}])

@@ -14,75 +14,12 @@ import pytest
 from langchain_core.documents import Document
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from rag.config import Settings, load_settings
+from rag.config import SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
 from rag.index import build_index, load_index
 from rag.records import Chunk
-from rag.retrieve import (
-    STOPWORDS_NL,
-    LetterRetriever,
-    Retriever,
-    date_bound,
-    fold,
-    raw_tokens,
-    rrf,
-    tokenize,
-)
-
-# --------------------------------------------------------------------------- tokenisation
-
-
-def test_fold_diacritics_so_cocaine_matches():
-    assert fold("Cocaïne") == "cocaine"
-    assert tokenize("cocaïne") == tokenize("cocaine") == tokenize("COCAÏNE")
-    assert fold("ĳzer") == "ijzer"
-
-
-def test_numbers_are_tokens_and_thousands_separators_vanish():
-    assert raw_tokens("In 2022 werd 96.676 kilo onderschept") == [
-        "in", "2022", "werd", "96676", "kilo", "onderschept",
-    ]
-    assert tokenize("96.676") == tokenize("96676") == ["96676"]
-    assert raw_tokens("1.234.567 euro") == ["1234567", "euro"]
-    assert raw_tokens("1,5 miljard") == ["1,5", "miljard"]  # decimal comma kept
-    assert raw_tokens("paragraaf 2.3") == ["paragraaf", "2", "3"]  # not a thousands group
-
-
-def test_split_on_punctuation_and_drop_single_letters():
-    assert raw_tokens("3-MMC, GHB/lachgas (a) e.d.") == ["3", "mmc", "ghb", "lachgas"]
-
-
-def test_stopwords_removed_content_words_kept():
-    tokens = tokenize("Wanneer gaat het verbod op designerdrugs in?")
-    assert tokens[-2:] == ["verbod", "designerdrug"] and len(tokens) == 3  # + "gaat"
-    assert len(STOPWORDS_NL) >= 100
-    for content in ("drugs", "verbod", "haven", "politie", "minister", "kabinet"):
-        assert content not in STOPWORDS_NL
-    # the list is written folded, as tokens are looked up after folding
-    assert all(w == fold(w) for w in STOPWORDS_NL)
-
-
-@pytest.mark.parametrize(
-    "a, b",
-    [
-        ("maatregelen", "maatregel"),
-        ("verboden", "verbod"),
-        ("criminelen", "crimineel"),
-        ("gemeenten", "gemeente"),
-        ("landen", "land"),
-        ("drugs", "drug"),
-        ("netwerken", "netwerk"),
-        ("producenten", "producent"),
-    ],
-)
-def test_stemming_conflates_inflections(a, b):
-    assert tokenize(a) == tokenize(b)
-
-
-def test_empty_and_stopword_only_text():
-    assert tokenize("") == []
-    assert tokenize("de het een, van?") == []
-
+from rag.retrieve import LetterRetriever, Retriever, rrf
+from rag.textnl import tokenize
 
 # --------------------------------------------------------------------------- fusion
 
@@ -117,16 +54,6 @@ def test_rrf_single_list_and_duplicates_and_empty():
     assert rrf([[], []], k=60) == []
     fused = dict(rrf([["a", "a", "b"]], k=10))
     assert fused == {"a": pytest.approx(1 / 11), "b": pytest.approx(1 / 13)}
-
-
-def test_date_bound():
-    assert date_bound("2023", end=False) == "2023-01-01"
-    assert date_bound("2023", end=True) == "2023-12-31"
-    assert date_bound("2023-02", end=True) == "2023-02-31"  # bounds any day of Feb
-    assert date_bound("2023-02-17", end=True) == "2023-02-17"
-    for bad in ("17-02-2023", "2023-13", "gisteren", ""):
-        with pytest.raises(InputError):
-            date_bound(bad, end=False)
 
 
 # --------------------------------------------------------------------------- Retriever mechanics (fake embedder)
@@ -323,7 +250,7 @@ def test_search_encodes_the_query_once():
 
 
 def test_letter_retriever_documents_carry_citation_metadata():
-    lr = LetterRetriever(retriever=fake_retriever(), k=2)
+    lr = LetterRetriever(retriever=fake_retriever(), options=SearchOptions(k=2))
     docs = lr.invoke("verbod designerdrugs")
     assert len(docs) == 2 and all(isinstance(d, Document) for d in docs)
     meta = docs[0].metadata
@@ -337,7 +264,7 @@ def test_letter_retriever_documents_carry_citation_metadata():
 
 
 def test_letter_retriever_per_call_overrides():
-    lr = LetterRetriever(retriever=fake_retriever(), k=3, letters=["alpha"])
+    lr = LetterRetriever(retriever=fake_retriever(), options=SearchOptions(k=3, letters=["alpha"]))
     assert {d.metadata["letter_id"] for d in lr.invoke("cocaïne")} == {"alpha"}
     docs = lr.invoke("cocaïne", letters=["gamma"], k=1, mode="bm25")
     assert [d.metadata["chunk_id"] for d in docs] == ["gamma#1"]
@@ -383,25 +310,9 @@ REAL_QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def real():
-    """The real corpus and embedder. Built into the cache folder, not a temp
-    dir, so the embedding cache makes every run after the first one fast."""
-    from rag.corpus import chunk_corpus, chunker_version, corpus_hashes, load_letters
-    from rag.embed import get_embedder
-
-    settings = load_settings()
-    embedder = get_embedder(settings)
-    letters = load_letters(settings)
-    index_dir = settings.cache_dir / "test-index"
-    build_index(
-        chunk_corpus(settings, letters), embedder, index_dir,
-        chunker_version=chunker_version(settings), corpus_hashes=corpus_hashes(letters),
-    )
-    loaded = load_index(
-        index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
-        chunker_version=chunker_version(settings), corpus_hashes=corpus_hashes(letters),
-    )
-    return Retriever(loaded, embedder, settings)
+def real(pipeline):
+    """The real corpus, index and embedder: the session's one pipeline."""
+    return pipeline.retriever
 
 
 @pytest.mark.model
@@ -439,7 +350,7 @@ def test_real_letter_filter(real):
 
 @pytest.mark.model
 def test_real_langchain_retriever(real):
-    docs = LetterRetriever(retriever=real, k=3).invoke("Wat is de patseraanpak?")
+    docs = LetterRetriever(retriever=real, options=SearchOptions(k=3)).invoke("Wat is de patseraanpak?")
     assert len(docs) == 3 and docs[0].metadata["letter_id"] == "voortgangsbrief-2025"
     assert re.search(r"patser", docs[0].page_content, re.I)
 

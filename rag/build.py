@@ -1,0 +1,86 @@
+"""Building the index: the one way it is done.
+
+    letters -> clean (once each) -> chunk -> embed chunks and quotable sentences
+            -> one atomic index version (rag.index) -> loaded
+
+`Pipeline`, the CLI (through `Pipeline.ingest`, with its rollback), the eval
+harness, the benches and the tests all call `build`, so what the later stages
+need (page starts, page texts, letter context, sentence vectors) is made in
+one place and stored in the version; after a build nothing re-reads or
+re-cleans a letter file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from . import corpus
+from .chunk import chunk_letter
+from .clean import CleanText
+from .config import Settings
+from .index import LoadedIndex, build_index, load_index
+from .records import Chunk, Letter, LetterPages
+from .tokens import count_tokens
+
+Progress = Callable[[str, float | None], None]
+
+BACKGROUND = Path(__file__).resolve().parent / "data" / "background.txt"
+
+
+def quiet(message: str, fraction: float | None = None) -> None:
+    pass
+
+
+def load_background(path: Path = BACKGROUND) -> list[str]:
+    """Everyday subjects the answerer tells the letters' subject from."""
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def letter_context(letter: Letter, cleaned: CleanText) -> str:
+    """What a letter states about itself, as text an answer's context may be
+    checked against: the manifest's minister, date and Kamerstuk, the
+    addressee of a letter to parliament, and its letterhead and signature."""
+    to_parliament = "Tweede Kamer" if letter.kind in corpus.KINDS else ""
+    furniture = " ".join(cleaned.text[a:b] for a, b, _ in cleaned.furniture)
+    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament, furniture) if x)
+
+
+def quotable_sentences(chunks: Sequence[Chunk]) -> list[str]:
+    """Every sentence an extractive answer may quote, once."""
+    seen: dict[str, None] = {}
+    for c in chunks:
+        for a, b in c.answer_spans:
+            seen.setdefault(c.text[a:b])
+    return list(seen)
+
+
+def chunk_letters(settings: Settings, letters: Sequence[Letter]) -> tuple[list[Chunk], list[LetterPages]]:
+    """Each letter cleaned once, then chunked; with what later stages need
+    of the cleaned letter."""
+    chunks: list[Chunk] = []
+    pages: list[LetterPages] = []
+    for letter in letters:
+        cleaned = corpus.clean(letter, settings)
+        chunks += chunk_letter(letter, cleaned, max_tokens=settings.chunk_tokens,
+                               overlap_sentences=settings.chunk_overlap_sentences, count=count_tokens)
+        pages.append(LetterPages(letter.letter_id, cleaned.text, tuple(cleaned.page_starts),
+                                 letter_context(letter, cleaned)))
+    return chunks, pages
+
+
+def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = None,
+          progress: Progress = quiet) -> LoadedIndex:
+    """Build a new index version of `letters` (default: the corpus) in
+    settings.index_dir, embedding only what the cache lacks, and load it."""
+    letters = corpus.load_letters(settings) if letters is None else list(letters)
+    chunks, pages = chunk_letters(settings, letters)
+    progress(f"{len(chunks)} passages uit {len(letters)} brieven", None)
+    build_index(
+        chunks, embedder, settings.index_dir,
+        chunker_version=corpus.chunker_version(settings), corpus_hashes=corpus.corpus_hashes(letters),
+        letters=pages, sentences=quotable_sentences(chunks) + load_background(),
+        progress=lambda done, total: progress(f"Inbedden {done}/{total}", done / total if total else 1.0),
+        key=settings.index_key,
+    )
+    return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
+                      key=settings.index_key)
