@@ -20,7 +20,9 @@ setup: $(VENV)/.installed
 ingest: $(VENV)/.installed
 	$(BIN)/python -m rag ingest
 
-app: setup
+# The app loads the index and builds it only when missing or stale (with a
+# progress bar), so a second start re-embeds nothing and writes no new version.
+app: $(VENV)/.installed
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.fileWatcherType none --browser.gatherUsageStats false
 
 test: $(VENV)/.installed

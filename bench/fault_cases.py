@@ -130,7 +130,7 @@ def read_only_cases(base, tmp: Path) -> list[tuple[str, ...]]:
         env = {**os.environ, **{k: str(v) for k, v in env_dirs.items()}}
         r = subprocess.run([sys.executable, "-m", "rag", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                            timeout=300)
-        answered = r.returncode == 0 and ('"answer"' in r.stdout or "index:" in r.stdout)
+        answered = r.returncode == 0 and ('"answer"' in r.stdout or "index (" in r.stdout)
         fout = [ln for ln in r.stderr.splitlines() if ln.startswith("Fout:")]
         clear = "Traceback" not in r.stderr and (answered or bool(fout))
         head = (r.stdout.splitlines() or [""])[0][:80] if answered else (fout[0] if fout else r.stderr[-120:])

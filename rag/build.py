@@ -79,7 +79,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
         chunks, embedder, settings.index_dir,
         chunker_version=corpus.chunker_version(settings), corpus_hashes=corpus.corpus_hashes(letters),
         letters=pages, sentences=quotable_sentences(chunks) + load_background(),
-        progress=lambda done, total: progress(f"Inbedden {done}/{total}", done / total if total else 1.0),
+        progress=lambda done, total: total and progress(f"Inbedden {done}/{total}", done / total),
         key=settings.index_key,
     )
     return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,

@@ -53,14 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    ing = sub.add_parser("ingest", help="(re)build the index; with PATHs, first add those letters to the corpus",
-                         description="Build or update the index from corpus/. Given PATHs (.txt, .md, .pdf), "
-                         "copy them into corpus/ with a manifest first. Only new chunks are embedded.")
+    ing = sub.add_parser("ingest", help="bring the index up to date; with PATHs, first add those letters",
+                         description="Bring the index up to date with corpus/: it is built only when missing or "
+                         "stale (or with --rebuild), and only new texts are embedded. Given PATHs (.txt, .md, "
+                         ".pdf), copy them into corpus/ with a manifest first; a letter already there is "
+                         "reported as 'al aanwezig'.")
     ing.add_argument("paths", nargs="*", type=Path, help="letters to add (.txt, .md, .pdf)")
     ing.add_argument("--title", help="title of the added letter (one PATH only)")
     ing.add_argument("--kind", default="kamerbrief", choices=["kamerbrief", "beantwoording kamervragen"])
     ing.add_argument("--date", default="", help="date the letter states, YYYY-MM-DD")
     ing.add_argument("--kamerstuk", default="", help='Kamerstuk the letter states, e.g. "29 911, nr. 355"')
+    ing.add_argument("--rebuild", action="store_true",
+                     help="write a new index version even when it is up to date (only new texts are embedded)")
 
     ask = sub.add_parser("ask", help="answer a question with cited sentences from the letters",
                          description="Answer a question from the letters. Prints the answer with [n] markers "
@@ -188,16 +192,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         if args.title and len(args.paths) != 1:
             raise InputError("--title gaat over één brief: geef precies één PATH.")
-        # Without paths: rebuild (only new chunks are embedded). With paths: the
-        # one ingest path of CLI and app, which takes the letters out again
-        # when the index cannot be built, so corpus and index stay in step.
-        pipeline = Pipeline.load(settings, progress=_progress, rebuild=not args.paths)
+        # Without paths: bring the index up to date (built only when missing or
+        # stale, or with --rebuild; only new texts are embedded). With paths:
+        # the one ingest path of CLI and app, which takes the letters out
+        # again when the index cannot be built, so corpus and index stay in step.
+        from .index import current_version
+
+        live = current_version(settings.index_dir)
+        pipeline = Pipeline.load(settings, progress=_progress, rebuild=args.rebuild)
         before = {x.letter_id for x in pipeline.letters}
         added = pipeline.ingest(args.paths, progress=_progress, title=args.title, kind=args.kind, date=args.date,
                                 kamerstuk=args.kamerstuk) if args.paths else []
         for letter in added:
             print(f"{'al aanwezig' if letter.letter_id in before else 'toegevoegd'}: {letter.letter_id}\t{letter.title}")
-        print(f"index: {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
+        state = "al actueel, niet opnieuw gebouwd" if pipeline.index.path.name == live else "gebouwd"
+        print(f"index ({state}): {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
               f"in {settings.index_dir}")
         return 0
     # ask
