@@ -112,6 +112,7 @@ def citation_from(
     really on; without it the chunk's first page is the honest fallback.
     """
     c = passage.chunk
+    first, last = _quote_pages(passage, quote, page_starts)
     return Citation(
         n=n,
         chunk_id=c.chunk_id,
@@ -119,23 +120,28 @@ def citation_from(
         title=c.title,
         kamerstuk=c.kamerstuk,
         date=c.date,
-        page=_quote_page(passage, quote, page_starts),
+        page=first,
         quote=quote,
+        page_end=last if last != first else 0,
     )
 
 
-def _quote_page(passage: Passage, quote: str, page_starts: Mapping[int, int] | None) -> int:
+def _quote_pages(passage: Passage, quote: str, page_starts: Mapping[int, int] | None) -> tuple[int, int]:
+    """The pages a quote's first and last characters are on."""
     c = passage.chunk
     if len(c.pages) < 2 or not page_starts:
-        return c.page
+        return c.page, c.page
     at = c.text.find(quote)
-    if at < 0:
-        return c.page
     known = sorted((page_starts[p], p) for p in c.pages if p in page_starts)
-    if not known:
-        return c.page
-    i = bisect_right([off for off, _ in known], c.start + at) - 1
-    return known[i][1] if i >= 0 else c.page
+    if at < 0 or not known:
+        return c.page, c.page
+    offsets = [off for off, _ in known]
+
+    def page_of(offset: int) -> int:
+        i = bisect_right(offsets, offset) - 1
+        return known[i][1] if i >= 0 else c.page
+
+    return page_of(c.start + at), page_of(c.start + at + max(len(quote.rstrip()) - 1, 0))
 
 
 def finalize_generated(

@@ -33,7 +33,7 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("Context (geen antwoord op de vraag):" if partial else "Bronnen:")
         for c in answer.citations:
-            ref = ", ".join(x for x in (f"Kamerstuk {c.kamerstuk}" if c.kamerstuk else "", c.date, f"p. {c.page}") if x)
+            ref = ", ".join(x for x in (f"Kamerstuk {c.kamerstuk}" if c.kamerstuk else "", c.date, f"p. {c.page_label}") if x)
             lines.append(f"[{c.n}] {c.title} ({ref})")
             lines.append(f"    “{' '.join(c.quote.split())}”")
     elif answer.abstained and answer.passages:

@@ -158,6 +158,13 @@ class Citation:
     date: str
     page: int
     quote: str
+    # The last page of a quote that runs onto the next page (0: on `page` only).
+    page_end: int = 0
+
+    @property
+    def page_label(self) -> str:
+        """"2", or "2–3" for a quote spanning pages."""
+        return f"{self.page}–{self.page_end}" if self.page_end and self.page_end != self.page else str(self.page)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
