@@ -5,7 +5,9 @@
 Three views: Gesprek (chat with cited answers and source cards), Notitie (the
 collected answers, exported to Markdown or Word) and Brieven (the corpus, read
 page by page, and uploading a new letter). One Pipeline per server process
-(st.cache_resource); the logic that needs no Streamlit is in rag/app_helpers.py.
+(st.cache_resource). The logic that needs no Streamlit: rag/app_render.py (how an
+answer and its sources look), rag/app_note.py (the briefing note and its export)
+and rag/app_helpers.py (history, errors, the shared pipeline and its lock).
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from rag import answerers
-from rag import app_helpers as H
+from rag import app_helpers as H  # session glue: history, errors, PipelineGuard
+from rag import app_note as N  # the briefing note
+from rag import app_render as R  # answers, source cards, metadata
 from rag import texts as T
 from rag.config import GENERATORS, MODES, load_settings
 from rag.errors import RagError
@@ -140,7 +144,7 @@ def add_to_note(msgid: str) -> None:
     for msg in st.session_state.messages:
         if msg["id"] == msgid and msg.get("answer") is not None:
             if not any(item.msgid == msgid for item in st.session_state.note):
-                st.session_state.note.append(H.NoteItem.from_answer(msg["answer"], msgid))
+                st.session_state.note.append(N.NoteItem.from_answer(msg["answer"], msgid))
                 st.toast("Toegevoegd aan de notitie")
 
 
@@ -183,7 +187,7 @@ def sidebar(pipeline) -> dict:
                        "zolang het datumfilter aan staat.")
 
         mode = st.selectbox("Zoekmethode", MODES, index=MODES.index(s.mode) if s.mode in MODES else 0,
-                            format_func=H.MODE_LABELS.get, key="f_mode")
+                            format_func=R.MODE_LABELS.get, key="f_mode")
         k = st.slider("Aantal passages (k)", 1, 15, min(max(s.k, 1), 15), key="f_k",
                       help="Zoveel passages krijgt het antwoord als bewijs.")
         opts["search"] = s.search_options(k=k, mode=mode, letters=letters, date_from=date_from, date_to=date_to)
@@ -244,7 +248,7 @@ def source_cards(ans, mid: str, heading: str) -> None:
         st.warning(w)
     if ans.citations:
         st.markdown(heading)
-        st.markdown("".join(H.source_card_html(c, H.passage_text_for(c, ans.passages), mid)
+        st.markdown("".join(R.source_card_html(c, R.passage_text_for(c, ans.passages), mid)
                             for c in ans.citations), unsafe_allow_html=True)
 
 
@@ -255,25 +259,25 @@ def render_assistant(msg: dict) -> None:
         return
     ans = msg["answer"]
     mid = msg["id"]
-    standalone = H.shown_standalone(ans)
+    standalone = R.shown_standalone(ans)
     if standalone:
-        st.caption(f"Gezocht als: {H.md_escape(standalone)}")
+        st.caption(f"Gezocht als: {R.md_escape(standalone)}")
     if ans.status == T.PARTIAL:
         # Visibly not a full answer: the letters discuss the subject but do
         # not state what was asked; the cited sentences are context.
-        st.markdown(f'<div class="rag-partial"><b>{H.PARTIAL_LABEL}.</b> {H.esc(ans.answer)}</div>',
+        st.markdown(f'<div class="rag-partial"><b>{R.PARTIAL_LABEL}.</b> {R.esc(ans.answer)}</div>',
                     unsafe_allow_html=True)
         source_cards(ans, mid, "**Context uit de brieven** (geen antwoord op de vraag)")
     elif ans.abstained:
-        st.markdown(f'<div class="rag-refusal">{H.esc(ans.answer)}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="rag-refusal">{R.esc(ans.answer)}</div>', unsafe_allow_html=True)
         for w in ans.warnings:
             st.warning(w)
         if ans.passages:
             st.markdown("De brieven geven hier geen antwoord op. Dit zijn de passages die er het dichtst bij "
                         "komen; beoordeel zelf of ze iets zeggen:")
-            st.markdown("".join(H.passage_card_html(p, mid) for p in ans.passages[:3]), unsafe_allow_html=True)
+            st.markdown("".join(R.passage_card_html(p, mid) for p in ans.passages[:3]), unsafe_allow_html=True)
     else:
-        st.markdown(H.answer_html(ans.answer, mid, {c.n for c in ans.citations}), unsafe_allow_html=True)
+        st.markdown(R.answer_html(ans.answer, mid, {c.n for c in ans.citations}), unsafe_allow_html=True)
         source_cards(ans, mid, "**Bronnen**")
     total = ans.timings_ms.get("total")
     info = [f"{len(ans.passages)} passages doorzocht", answerers.spec(ans.generator).label.split(" (")[0]]
@@ -288,7 +292,7 @@ def render_assistant(msg: dict) -> None:
                   on_click=add_to_note, args=(mid,), icon=":material/note_add:")
     with c2:
         with st.expander("Kopiëren als Markdown"):
-            st.code(H.answer_markdown(H.NoteItem.from_answer(ans, mid)), language="markdown", wrap_lines=True)
+            st.code(N.answer_markdown(N.NoteItem.from_answer(ans, mid)), language="markdown", wrap_lines=True)
 
 
 def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
@@ -297,7 +301,7 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
     history = H.history_pairs(messages)
     messages.append({"id": new_id(), "role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(H.md_escape(question))
+        st.markdown(R.md_escape(question))
     mid = new_id()
     with st.chat_message("assistant"):
         placeholder = st.empty()
@@ -315,7 +319,7 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
 
         def on_delta(delta: str) -> None:
             streamed.append(delta)
-            placeholder.markdown(H.md_escape("".join(streamed)) + " ▌")
+            placeholder.markdown(R.md_escape("".join(streamed)) + " ▌")
 
         try:
             with st.spinner("Zoeken in de brieven …"), guard.lock:
@@ -327,8 +331,8 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
             return
         if not spec.streams and not answer.abstained:
             cited = {c.n for c in answer.citations}
-            for step in H.reveal_steps(answer.answer):  # sentence by sentence
-                placeholder.markdown(H.answer_html(step, mid, cited), unsafe_allow_html=True)
+            for step in R.reveal_steps(answer.answer):  # sentence by sentence
+                placeholder.markdown(R.answer_html(step, mid, cited), unsafe_allow_html=True)
                 time.sleep(0.08)
         msg = {"id": mid, "role": "assistant", "answer": answer}
         messages.append(msg)
@@ -345,7 +349,7 @@ def view_chat(guard: H.PipelineGuard, opts: dict) -> None:
     for msg in messages:
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
-                st.markdown(H.md_escape(msg["content"]))
+                st.markdown(R.md_escape(msg["content"]))
             else:
                 render_assistant(msg)
     question = st.chat_input("Stel een vraag over de brieven …", key="question")
@@ -364,17 +368,17 @@ def view_note() -> None:
     st.text_area("Inleiding", key="note_intro_w", height=100,
                  placeholder="Korte inleiding: aanleiding en doel van de notitie.",
                  on_change=lambda: ss.update(note_intro=ss.note_intro_w))
-    items: list[H.NoteItem] = st.session_state.note
+    items: list[N.NoteItem] = st.session_state.note
     if not items:
         st.info("De notitie is nog leeg. Kies ‘Toevoegen aan notitie’ onder een antwoord in het gesprek.")
         return
-    num = H.number_note(items)
+    num = N.number_note(items)
     for i, (item, text) in enumerate(zip(items, num.texts)):
         with st.container(border=True):
-            st.markdown(f"**{i + 1}. {H.md_escape(item.question)}**")
+            st.markdown(f"**{i + 1}. {R.md_escape(item.question)}**")
             if item.standalone_question:
-                st.caption(f"Gezocht als: {H.md_escape(item.standalone_question)}")
-            st.markdown(H.note_answer(item, text, num.item_refs[i]))
+                st.caption(f"Gezocht als: {R.md_escape(item.standalone_question)}")
+            st.markdown(N.note_answer(item, text, num.item_refs[i]))
             with st.container(horizontal=True):
                 st.button("↑", key=f"up-{item.msgid}-{i}", on_click=move_note_item, args=(i, -1),
                           disabled=i == 0, help="Omhoog")
@@ -383,18 +387,18 @@ def view_note() -> None:
                 st.button("Verwijderen", key=f"del-{item.msgid}-{i}", on_click=remove_note_item, args=(i,))
     if num.references:
         st.markdown("**Referenties**")
-        st.markdown("\n".join(f"[{c.n}] {H.md_escape(H.reference_text(c))}  " for c in num.references))
+        st.markdown("\n".join(f"[{c.n}] {R.md_escape(R.reference_text(c))}  " for c in num.references))
     if num.sources:
         st.markdown("**Bronnen**")
-        st.markdown("\n".join(f"- {H.md_escape(H.source_text(*s))}" for s in num.sources))
+        st.markdown("\n".join(f"- {R.md_escape(R.source_text(*s))}" for s in num.sources))
 
     title, intro = st.session_state.note_title, st.session_state.note_intro
-    markdown = H.note_markdown(title, intro, items)
-    name = H.file_slug(title)
+    markdown = N.note_markdown(title, intro, items)
+    name = N.file_slug(title)
     c1, c2, _ = st.columns([1, 1, 2])
     c1.download_button("Download Markdown", markdown, file_name=f"{name}.md", mime="text/markdown",
                        on_click="ignore", icon=":material/download:", key="dl_md")
-    c2.download_button("Download Word (DOCX)", H.note_docx(title, intro, items), file_name=f"{name}.docx",
+    c2.download_button("Download Word (DOCX)", N.note_docx(title, intro, items), file_name=f"{name}.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        on_click="ignore", icon=":material/download:", key="dl_docx")
     with st.expander("Markdown bekijken en kopiëren"):
@@ -409,7 +413,7 @@ def view_letters(guard: H.PipelineGuard) -> None:
         st.success(flash)
     st.subheader("Brieven in het corpus")
     st.table(
-        [{"Titel": x.title, "Soort": x.kind, "Datum": H.dutch_date(x.date) if x.date else "—",
+        [{"Titel": x.title, "Soort": x.kind, "Datum": R.dutch_date(x.date) if x.date else "—",
           "Kamerstuk": x.kamerstuk or "—", "Minister": x.minister or "—", "Toelichting": x.note}
          for x in pipeline.letters],
         hide_index=True, border="horizontal",
@@ -418,7 +422,7 @@ def view_letters(guard: H.PipelineGuard) -> None:
     chosen = st.selectbox("Brief lezen", list(titles), format_func=lambda lid: titles.get(lid, lid), key="read_letter")
     if chosen:
         letter = pipeline.letter(chosen)
-        st.markdown(H.meta_line_html(letter.title, letter.kamerstuk, letter.date, None), unsafe_allow_html=True)
+        st.markdown(R.meta_line_html(letter.title, letter.kamerstuk, letter.date, None), unsafe_allow_html=True)
         try:
             pages = pipeline.letter_text(chosen)
         except Exception as exc:  # noqa: BLE001
@@ -426,7 +430,7 @@ def view_letters(guard: H.PipelineGuard) -> None:
             pages = []
         for n, text in pages:
             with st.expander(f"Pagina {n}"):
-                st.markdown(H.letter_page_html(text), unsafe_allow_html=True)
+                st.markdown(R.letter_page_html(text), unsafe_allow_html=True)
 
     st.subheader("Brief toevoegen")
     from rag.corpus import KINDS

@@ -1,5 +1,5 @@
 """The Streamlit app (streamlit_app.py) through Streamlit's AppTest, and the
-pure helpers behind it (rag/app_helpers.py).
+pure helpers behind it (rag/app_render.py, rag/app_note.py, rag/app_helpers.py).
 
 AppTest runs the script in this process: the Pipeline is loaded once per
 corpus/index configuration (st.cache_resource) and shared by the tests.
@@ -15,6 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rag import app_helpers as H
+from rag import app_note as N
+from rag import app_render as R
 from rag import texts as T
 from rag.errors import InputError, LLMError
 from rag.records import Answer, Chunk, Citation, Passage
@@ -269,19 +271,19 @@ def _cit(n, quote, chunk_id="a:001", letter_id="a", title="Brief A", kamerstuk="
 
 
 def _items():
-    a1 = H.NoteItem(question="Vraag een?", answer="Eerste zin. [1] Tweede zin. [2]",
+    a1 = N.NoteItem(question="Vraag een?", answer="Eerste zin. [1] Tweede zin. [2]",
                     citations=(_cit(1, "Eerste zin."), _cit(2, "Tweede zin.", chunk_id="b:004", letter_id="b",
                                                                     title="Brief B", kamerstuk="", date="", page=7)),
                     msgid="m2")
-    a2 = H.NoteItem(question="En vraag twee?", answer="Derde zin. [1] Eerste zin. [2]",
+    a2 = N.NoteItem(question="En vraag twee?", answer="Derde zin. [1] Eerste zin. [2]",
                     citations=(_cit(1, "Derde zin.", chunk_id="a:009", page=5), _cit(2, "Eerste zin.")),
                     standalone_question="Vraag een? En vraag twee?", msgid="m4")
-    refused = H.NoteItem(question="Wie is de burgemeester?", answer=T.REFUSAL, abstained=True, msgid="m6")
+    refused = N.NoteItem(question="Wie is de burgemeester?", answer=T.REFUSAL, abstained=True, msgid="m6")
     return [a1, a2, refused]
 
 
 def test_number_note_renumbers_across_the_note():
-    num = H.number_note(_items())
+    num = N.number_note(_items())
     assert num.texts[0] == "Eerste zin. [1] Tweede zin. [2]"
     assert num.texts[1] == "Derde zin. [3] Eerste zin. [1]"  # the same quote keeps its number
     assert [c.n for c in num.references] == [1, 2, 3]
@@ -290,7 +292,7 @@ def test_number_note_renumbers_across_the_note():
 
 
 def test_note_markdown():
-    md = H.note_markdown("Notitie over X", "Korte inleiding.", _items())
+    md = N.note_markdown("Notitie over X", "Korte inleiding.", _items())
     assert md.startswith("# Notitie over X\n\nKorte inleiding.\n")
     assert "## 2. En vraag twee?" in md and "*Gezocht als: Vraag een? En vraag twee?*" in md
     assert "Derde zin. [3] Eerste zin. [1]" in md
@@ -303,7 +305,7 @@ def test_note_markdown():
 def test_note_docx_opens_with_numbered_references():
     from docx import Document
 
-    doc = Document(io.BytesIO(H.note_docx("Notitie over X", "Korte inleiding.", _items())))
+    doc = Document(io.BytesIO(N.note_docx("Notitie over X", "Korte inleiding.", _items())))
     paras = [p.text for p in doc.paragraphs]
     assert paras[0] == "Notitie over X" and "Korte inleiding." in paras
     assert "2. En vraag twee?" in paras and "Derde zin. [3] Eerste zin. [1]" in paras
@@ -318,20 +320,20 @@ def test_note_docx_opens_with_numbered_references():
 
 
 def test_answer_markdown_for_copying():
-    md = H.answer_markdown(_items()[1])
+    md = N.answer_markdown(_items()[1])
     assert md.startswith("**Vraag:** En vraag twee?")
     assert "Derde zin. [1] Eerste zin. [2]" in md  # numbered within the answer
     assert "[1] Brief A, Kamerstuk 29 911, nr. 1, 10 november 2022, p. 5: “Derde zin.”" in md
 
 
 def test_rendering_escapes_letter_text_and_links_markers():
-    html = H.answer_html("Een <script>x</script> & $5 [1] en [7].", "m3", {1})
+    html = R.answer_html("Een <script>x</script> & $5 [1] en [7].", "m3", {1})
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html and "$" not in html
     assert '<a class="rag-cite" href="#bron-m3-1" title="Naar bron 1">[1]</a>' in html
     assert html.endswith("en [7].")  # no card, no link
 
     chunk = "Inleiding <b>vet</b>.\nDe  landen zijn\nColombia en Peru. Slot."
-    card = H.source_card_html(_cit(2, "De landen zijn Colombia en Peru."), chunk, "m3")
+    card = R.source_card_html(_cit(2, "De landen zijn Colombia en Peru."), chunk, "m3")
     assert card.startswith('<div class="rag-card" id="bron-m3-2">')
     assert "<mark>De  landen zijn<br>Colombia en Peru.</mark>" in card
     assert "&lt;b&gt;vet&lt;/b&gt;" in card and "<b>" not in card
@@ -340,9 +342,9 @@ def test_rendering_escapes_letter_text_and_links_markers():
 
 def test_excerpt_and_reveal():
     text = "a " * 400 + "Het citaat staat hier. " + "b " * 400
-    before, quote, after = H.excerpt(text, "Het citaat staat hier.", context=50)
+    before, quote, after = R.excerpt(text, "Het citaat staat hier.", context=50)
     assert quote == "Het citaat staat hier." and before.startswith("… ") and after.endswith(" …")
-    assert H.reveal_steps("Zin een. [1] Zin twee. [2][3] Drie.") == [
+    assert R.reveal_steps("Zin een. [1] Zin twee. [2][3] Drie.") == [
         "Zin een. [1]", "Zin een. [1] Zin twee. [2][3]", "Zin een. [1] Zin twee. [2][3] Drie."]
 
 
@@ -353,8 +355,8 @@ def test_conversation_glue():
     msgs = [{"role": "user", "content": "En hoeveel?"}, {"role": "assistant", "id": "m2", "answer": ans},
             {"role": "assistant", "id": "m3", "error": "kapot"}, {"role": "assistant", "id": "m4", "answer": refused}]
     assert H.history_pairs(msgs) == [("Hoeveel meldingen? En hoeveel?", "Tien. [1]"), ("Wie?", "")]
-    assert H.shown_standalone(ans) == "Hoeveel meldingen? En hoeveel?"
-    assert H.shown_standalone(Answer(question="X?", answer="", abstained=True, standalone_question="x?")) is None
+    assert R.shown_standalone(ans) == "Hoeveel meldingen? En hoeveel?"
+    assert R.shown_standalone(Answer(question="X?", answer="", abstained=True, standalone_question="x?")) is None
 
 
 def test_error_messages_never_show_tracebacks():
@@ -367,5 +369,5 @@ def test_error_messages_never_show_tracebacks():
 def test_passage_card_for_refusals():
     chunk = Chunk(chunk_id="a:1", letter_id="a", title="Brief <A>", date="", kamerstuk="", pages=(4,),
                   section="", start=0, end=10, text="Tekst & meer")
-    card = H.passage_card_html(Passage(chunk, 1, 0.5), "m9")
+    card = R.passage_card_html(Passage(chunk, 1, 0.5), "m9")
     assert "Brief &lt;A&gt;" in card and "Tekst &amp; meer" in card and "p. 4" in card
