@@ -17,8 +17,9 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed
 	$(BIN)/python -m rag ingest
 
+# A new index version in any case (also over a damaged one); only new texts are embedded.
 ingest: $(VENV)/.installed
-	$(BIN)/python -m rag ingest
+	$(BIN)/python -m rag ingest --rebuild
 
 # The app loads the index and builds it only when missing or stale (with a
 # progress bar), so a second start re-embeds nothing and writes no new version.

@@ -27,6 +27,7 @@ from rag import app_render as R  # answers, source cards, metadata
 from rag import texts as T
 from rag.config import GENERATORS, MODES, load_settings
 from rag.errors import RagError
+from rag.fileutil import slug
 
 log = get_logger("rag.app")  # the server log
 
@@ -394,7 +395,7 @@ def view_note() -> None:
 
     title, intro = st.session_state.note_title, st.session_state.note_intro
     markdown = N.note_markdown(title, intro, items)
-    name = N.file_slug(title)
+    name = slug(title, "notitie")
     c1, c2, _ = st.columns([1, 1, 2])
     c1.download_button("Download Markdown", markdown, file_name=f"{name}.md", mime="text/markdown",
                        on_click="ignore", icon=":material/download:", key="dl_md")

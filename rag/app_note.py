@@ -181,9 +181,3 @@ def note_docx(title: str, intro: str, items: Sequence[NoteItem]) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-def file_slug(title: str) -> str:
-    """The note's download file name (without extension) from its title."""
-    s = re.sub(r"[^\w\- ]+", "", title, flags=re.UNICODE).strip().replace(" ", "-")
-    return s[:60] or "notitie"

@@ -47,7 +47,7 @@ def kamerstuk_label(kamerstuk: str) -> str:
 
 def reference_text(c: Citation) -> str:
     """One reference line: title, Kamerstuk, date, page, quote."""
-    return f"{c.title}, {kamerstuk_label(c.kamerstuk)}, {dutch_date(c.date)}, p. {c.page}: “{c.quote}”"
+    return f"{c.title}, {kamerstuk_label(c.kamerstuk)}, {dutch_date(c.date)}, p. {c.page_label}: “{c.quote}”"
 
 
 def source_text(title: str, kamerstuk: str, date: str) -> str:
@@ -143,7 +143,7 @@ def _paragraphs_html(text: str) -> str:
     return esc(text).replace("\r", "").replace("\n\n", "<br><br>").replace("\n", "<br>")
 
 
-def meta_line_html(title: str, kamerstuk: str, date: str, page: int | None) -> str:
+def meta_line_html(title: str, kamerstuk: str, date: str, page: int | str | None) -> str:
     parts = [esc(kamerstuk_label(kamerstuk)), esc(dutch_date(date))]
     if page:
         parts.append(f"p. {page}")
@@ -164,7 +164,7 @@ def source_card_html(c: Citation, passage_text: str, msgid: str) -> str:
     return (
         f'<div class="rag-card" id="{anchor_id(msgid, c.n)}">'
         f'<span class="rag-card-n">[{c.n}]</span>'
-        f"{meta_line_html(c.title, c.kamerstuk, c.date, c.page)}"
+        f"{meta_line_html(c.title, c.kamerstuk, c.date, c.page_label)}"
         f'<div class="rag-card-text">{body}</div>'
         f"</div>"
     )

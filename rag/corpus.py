@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import fields
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from .chunk import CHUNKER_VERSION
 from .clean import CleanText, clean_letter
 from .config import Settings
 from .errors import InputError
-from .fileutil import atomic_write_text, sha256_file
+from .fileutil import atomic_write_text, sha256_file, slug
 from .records import Letter
 
 KINDS = ("kamerbrief", "beantwoording kamervragen")
@@ -69,11 +68,6 @@ def chunker_version(settings: Settings) -> str:
     """Identifies how chunks were made: code version and size settings, so a
     changed setting makes the index stale instead of silently mixed."""
     return f"{CHUNKER_VERSION}/tokens={settings.chunk_tokens}/overlap={settings.chunk_overlap_sentences}"
-
-
-def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "brief"
 
 
 def extract_text(path: Path) -> str:
@@ -143,7 +137,7 @@ def add_letter(
         if letter.sha256 == digest:
             return letter  # same text already in the corpus: nothing to add
     clean_title = title or _guess_title(text) or path.stem
-    lid = letter_id or _slug(path.stem if not title else title)
+    lid = letter_id or slug(path.stem if not title else title, "brief")
     base, n = lid, 2
     while lid in existing:
         lid, n = f"{base}-{n}", n + 1

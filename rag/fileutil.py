@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Iterator
 
 
 def sha256_file(path: Path) -> str:
@@ -22,15 +26,40 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def atomic_write_text(path: Path, content: str) -> None:
-    """Write via a temp file in the same folder and rename: a reader never
-    sees half a file, and a crash leaves the old one."""
+# Temporary files start with this, so a build can sweep what a crash left.
+TMP_PREFIX = ".tmp-"
+
+
+@contextmanager
+def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO]:
+    """Write via a temp file in the same folder, flushed to disk, then renamed
+    over `path`: a reader never sees half a file, and a crash leaves the old one."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TMP_PREFIX}{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
+        text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **text) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: Path, content: str) -> None:
+    with atomic_file(path, "w") as fh:
+        fh.write(content)
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    with atomic_file(path, "wb") as fh:
+        fh.write(content)
+
+
+def slug(text: str, fallback: str, max_len: int = 60) -> str:
+    """ASCII lowercase words joined by "-": for letter ids and file names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_len].strip("-") or fallback

@@ -51,8 +51,9 @@ import faiss
 import numpy as np
 
 from rag.chunk import embedding_text
+from rag import texts as T
 from rag.errors import IndexStateError
-from rag.fileutil import sha256_file, text_hash
+from rag.fileutil import TMP_PREFIX, atomic_file, atomic_write_text, sha256_file, slug, text_hash
 from rag.records import Chunk, LetterPages
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,7 @@ SENTENCES_FILE = "sentences.npz"
 CACHE_DIR = "cache"
 LOCK_FILE = ".lock"
 _VERSION_PREFIX = "v-"
-_TMP_PREFIX = ".tmp-"
 
-REBUILD_HINT = "Run `make ingest` (or `python -m rag ingest`) to build it."
 
 
 class Embedder(Protocol):
@@ -198,9 +197,9 @@ def l2_normalise(vectors: np.ndarray) -> np.ndarray:
 
 def cache_file_name(embedder_id: str, dimension: int) -> str:
     """Readable and filesystem-safe, with a hash so distinct ids never collide."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", embedder_id).strip("_")[:60] or "embedder"
+    name = slug(embedder_id, "embedder")
     digest = hashlib.sha256(f"{embedder_id}\0{dimension}".encode()).hexdigest()[:10]
-    return f"{slug}-{dimension}-{digest}.npz"
+    return f"{name}-{dimension}-{digest}.npz"
 
 
 def diff_corpus(built: dict[str, str], wanted: dict[str, str]) -> list[str]:
@@ -333,21 +332,8 @@ def save_vector_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray]
         if keys
         else np.zeros((0, dimension), dtype=np.float32)
     )
-    tmp = path.with_name(f"{_TMP_PREFIX}{secrets.token_hex(4)}-{path.name}")
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(
-                f,
-                embedder_id=np.array(embedder_id),
-                keys=np.array(keys, dtype=np.str_),
-                vectors=vectors,
-            )
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    with atomic_file(path, "wb") as f:
+        np.savez(f, embedder_id=np.array(embedder_id), keys=np.array(keys, dtype=np.str_), vectors=vectors)
 
 
 class VectorCache:
@@ -419,9 +405,9 @@ def _sweep(index_dir: Path, keep: str) -> None:
     for p in index_dir.iterdir():
         if p.name == keep or not p.is_dir():
             continue
-        if p.name.startswith(_VERSION_PREFIX) or p.name.startswith(_TMP_PREFIX):
+        if p.name.startswith(_VERSION_PREFIX) or p.name.startswith(TMP_PREFIX):
             shutil.rmtree(p, ignore_errors=True)
-    for p in (index_dir / CACHE_DIR).glob(f"{_TMP_PREFIX}*"):
+    for p in (index_dir / CACHE_DIR).glob(f"{TMP_PREFIX}*"):
         with contextlib.suppress(OSError):
             p.unlink()
 
@@ -468,7 +454,7 @@ def build_index(
 
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         name = f"{_VERSION_PREFIX}{stamp}-{secrets.token_hex(3)}"
-        tmp = index_dir / f"{_TMP_PREFIX}{name}"
+        tmp = index_dir / f"{TMP_PREFIX}{name}"
         tmp.mkdir()
         try:
             _write_chunks(tmp / CHUNKS_FILE, chunks)
@@ -489,9 +475,7 @@ def build_index(
             _write_manifest(tmp / MANIFEST_FILE, manifest, key)
             _fsync_dir(tmp)
             os.rename(tmp, index_dir / name)
-            pointer_tmp = index_dir / f"{_TMP_PREFIX}{CURRENT_FILE}-{secrets.token_hex(3)}"
-            _write_text(pointer_tmp, name + "\n")
-            os.replace(pointer_tmp, index_dir / CURRENT_FILE)  # the switch
+            atomic_write_text(index_dir / CURRENT_FILE, name + "\n")  # the switch
             _fsync_dir(index_dir)
         except BaseException:
             # Leave the live version alone; drop only what this build wrote.
@@ -559,7 +543,7 @@ def _check_regular(path: Path, max_bytes: int) -> None:
 def _corrupted(path: Path, what: str) -> IndexStateError:
     return IndexStateError(
         f"De index in {path} is beschadigd (corrupted): {what}.",
-        "Bouw hem opnieuw met `make ingest` (of `python -m rag ingest`).",
+        T.REBUILD_INDEX,
     )
 
 
@@ -580,7 +564,7 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
         raise OldFormatIndex(
             f"The index at {path} has format version {manifest.format_version}; "
             f"this program reads version {FORMAT_VERSION}.",
-            REBUILD_HINT,
+            T.REBUILD_INDEX,
         )
 
     if key:
@@ -592,7 +576,7 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
             raise IndexStateError(
                 f"De index in {path} is niet ondertekend met de ingestelde sleutel (RAG_INDEX_KEY): "
                 "hij is gewijzigd buiten dit programma, of met een andere sleutel gebouwd.",
-                "Bouw hem opnieuw met `make ingest` (met dezelfde RAG_INDEX_KEY).")
+                f"{T.REBUILD_INDEX} Gebruik dezelfde RAG_INDEX_KEY.")
     for fname, expected in manifest.files.items():
         # Only the version's own regular files: no other folder, no device.
         if not isinstance(fname, str) or Path(fname).name != fname or fname in ("", ".", ".."):
@@ -682,7 +666,7 @@ def load_index(
         if name is None:
             raise MissingIndex(
                 f"Geen index gevonden in {index_dir}.",
-                "Bouw hem met `make ingest` (of `python -m rag ingest`).",
+                T.REBUILD_INDEX,
             )
         try:
             loaded = _read_version(index_dir / name, key)
@@ -701,8 +685,7 @@ def load_index(
         raise IndexStateError(
             f"De index is gebouwd met embedder {m.embedder_id!r} ({m.dimension} dimensies), "
             f"maar ingesteld is {embedder_id!r} ({dimension} dimensies).",
-            "Bouw de index opnieuw met `make ingest` (of `python -m rag ingest`), "
-            f"of stel RAG_EMBEDDER={m.embedder_id} weer in.",
+            f"{T.REBUILD_INDEX} Of stel RAG_EMBEDDER={m.embedder_id} weer in.",
         )
 
     reasons: list[str] = []
@@ -713,7 +696,7 @@ def load_index(
     if reasons:
         raise StaleIndex(
             "De index is verouderd: " + "; ".join(reasons) + ".",
-            "Bouw hem opnieuw met `make ingest` (of `python -m rag ingest`).",
+            T.REBUILD_INDEX,
             reasons=reasons,
             index=loaded,
         )

