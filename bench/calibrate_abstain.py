@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eval.harness import load_items  # noqa: E402
+from eval.data import load_items  # noqa: E402
 from rag import texts as T  # noqa: E402
 from rag.answer import Decision, classify  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402

@@ -1,3 +1,4 @@
-"""Evaluation: the eval sets (kamervragen.jsonl, letters.jsonl), the harness
-that runs them through rag.pipeline, pure metric functions and reports.
-See eval/README.md."""
+"""Evaluation: the question sets (data), running them through rag.pipeline
+(run), scoring the answers (scoring, on the pure functions of metrics), the
+LangChain baseline (baselines), the optional LLM judge (judge) and reports
+(report). See eval/README.md."""

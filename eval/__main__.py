@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import report as R
-from .harness import EVAL_DIR, ROOT, SET_CHOICES, RunOptions, evaluate
+from .data import EVAL_DIR, SET_CHOICES
+from .run import ROOT, RunOptions, evaluate
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,8 +1,8 @@
 """Pure metric functions: text in, numbers out. No models, no I/O.
 
 Each function is small enough to check against a hand-computed value
-(tests/test_eval_harness.py does). The harness (eval/harness.py) only wires
-them to pipeline output.
+(tests/test_eval_harness.py does). eval/scoring.py only applies them to
+pipeline output (eval/run.py produces it).
 
 Conventions
 - A *relevance list* is one bool per retrieved passage, in rank order: True

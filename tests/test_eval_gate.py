@@ -14,7 +14,9 @@ import tomllib
 
 import pytest
 
-from eval.harness import EVAL_DIR, GROUPS, aggregate, failures, load_items, run_pipeline
+from eval.data import EVAL_DIR, GROUPS, load_items
+from eval.run import run_pipeline
+from eval.scoring import aggregate, failures
 from rag.config import Settings
 
 pytestmark = pytest.mark.gate

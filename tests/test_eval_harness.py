@@ -11,7 +11,7 @@ import pytest
 
 from eval import metrics as M
 from eval import report as R
-from eval.harness import HEADLINE, aggregate, exclude_source_rows, failures, retrieval_row, summarise_exclusion
+from eval.scoring import HEADLINE, aggregate, exclude_source_rows, failures, retrieval_row, summarise_exclusion
 
 
 def words(text: str) -> list[str]:
@@ -324,7 +324,7 @@ class _FakeEmbedder:
 
 
 def test_langchain_baseline_splits_raw_files_and_caches(tmp_path):
-    from eval.harness import LangChainBaseline
+    from eval.baselines import LangChainBaseline
     from rag.config import Settings
 
     corpus = tmp_path / "corpus"
@@ -345,7 +345,7 @@ def test_langchain_baseline_splits_raw_files_and_caches(tmp_path):
 
 
 def test_judge_parses_verdicts_over_a_real_http_server():
-    from eval.harness import make_judge
+    from eval.judge import make_judge
     from fake_openai_server import FakeOpenAIServer
     from rag.config import Settings
 
@@ -363,7 +363,7 @@ def test_judge_parses_verdicts_over_a_real_http_server():
 
 
 def test_judge_needs_a_configured_server():
-    from eval.harness import make_judge
+    from eval.judge import make_judge
     from rag.config import Settings
 
     with pytest.raises(SystemExit, match="RAG_LLM_BASE_URL"):

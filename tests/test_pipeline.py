@@ -222,7 +222,7 @@ def test_pipeline_is_a_langchain_runnable_chain(pipeline):
 @pytest.mark.model
 def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
     """The index `python -m eval run --exclude-source` evaluates against."""
-    from eval.harness import pipeline_without
+    from eval.run import pipeline_without
 
     reduced = pipeline_without(pipeline, "kamervragen-2022", tmp_path)
     assert "kamervragen-2022" not in {c.letter_id for c in reduced.retriever.index.chunks}

@@ -1,0 +1,241 @@
+"""Running the eval: the pipeline (or the LangChain baseline) over the
+items, one row per question, and the whole run of `python -m eval run`
+assembled into the report dict (eval/README.md).
+
+    python -m eval run [--set both|dev|test|<file>] [--mode hybrid|dense|bm25]
+                       [--generator extractive|openai] [--k N] [--out FILE.json]
+                       [--compare] [--exclude-source] [--judge]
+
+Models load once (one in-process `Pipeline.load`); every configuration of a
+run (the modes of --compare, the LangChain baseline, the index without the
+Kamervragen letter) reuses that embedder. This module only produces the
+inputs (ranked passage texts, answers); eval/scoring.py turns them into
+rows and aggregates, eval/report.py renders the report.
+"""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from .baselines import BASELINE, LangChainBaseline
+from .data import EVAL_DIR, gold_quotes, group_of, load_items
+from .judge import make_judge
+from .scoring import (RETRIEVAL_K, aggregate_by_set, answer_row, count_relevant, exclude_source_rows, failures,
+                      retrieval_row, scores_answer, summarise_exclusion)
+from rag import answerers
+
+ROOT = EVAL_DIR.parent
+EXCLUDED_LETTER = "kamervragen-2022"
+
+LABELS = {
+    BASELINE: "(a) LangChain baseline: raw .txt, RecursiveCharacterTextSplitter 1000/200, FAISS dense",
+    "bm25": "(b) BM25 only",
+    "dense": "(c) dense only",
+    "hybrid": "(d) hybrid BM25 + dense, RRF (default)",
+}
+
+
+# ---------------------------------------------------------------------- runners
+
+
+def _bar(iterable, total: int, desc: str, quiet: bool):
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, disable=quiet, leave=False, unit="q")
+
+
+def _base_row(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"], "set": item["set"], "group": group_of(item["set"]), "lang": item["lang"],
+        "question": item["question"], "answerable": bool(item["answerable"]),
+        "procedural": bool(item.get("procedural", False)), "kind": item.get("kind", ""),
+        "qtype": item.get("qtype", ""), "role": item.get("role"), "conversation": item.get("conversation"),
+    }
+
+
+def run_pipeline(
+    pipeline,
+    items: Sequence[dict[str, Any]],
+    *,
+    mode: str,
+    generator: str = "extractive",
+    k: int | None = None,
+    judge: Callable[[dict[str, Any], str], bool | None] | None = None,
+    quiet: bool = False,
+    exclude_letters: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """Per-question rows for one pipeline configuration: top-10 retrieval
+    for the metrics, then `ask` with the answer k (default settings.k)."""
+    from rag.textnl import tokenize
+
+    exclude = tuple(exclude_letters)
+    options = pipeline.settings.search_options(k=k, mode=mode)
+    collection = [c.text for c in pipeline.retriever.chunks]
+    rows = []
+    history: dict[str, list[tuple[str, str]]] = {}  # conversation -> its turns so far
+    for item in _bar(items, len(items), mode, quiet):
+        row = _base_row(item)
+        quotes = gold_quotes(item, exclude_letters=exclude)
+        row["has_evidence"] = bool(quotes)
+        turns = history.setdefault(item["conversation"], []) if item.get("conversation") else None
+        # ask first: its timings then include encoding the question, which
+        # the top-10 retrieval below reuses (the pipeline remembers the last
+        # query vector).
+        answer = pipeline.ask(item["question"], options, generator=generator, qid=item["id"],
+                              history=list(turns) if turns else None)
+        searched = answer.standalone_question or item["question"]
+        row["standalone"] = answer.standalone_question
+        if turns is not None:
+            turns.append((searched, "" if answer.abstained else answer.answer))
+        passages = pipeline.retrieve(searched, options, k=RETRIEVAL_K)
+        row["retrieved"] = [p.chunk.chunk_id for p in passages]
+        if item["answerable"] and quotes:
+            row.update(retrieval_row([p.chunk.text for p in passages], quotes, count_relevant(collection, quotes)))
+        row.update(answer_row(item, answer, tokenize))
+        if judge is not None and scores_answer(item):
+            verdict = judge(item, "" if answer.abstained else answer.answer)
+            row["judge_correct"] = None if verdict is None else float(verdict)
+        rows.append(row)
+    return rows
+
+
+def run_baseline(baseline: LangChainBaseline, items: Sequence[dict[str, Any]], *, quiet: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for item in _bar(items, len(items), "langchain", quiet):
+        row = _base_row(item)
+        quotes = gold_quotes(item)
+        row["has_evidence"] = bool(quotes)
+        t0 = time.perf_counter()
+        texts = baseline.search(item["question"], RETRIEVAL_K)
+        row["retrieve_ms"] = (time.perf_counter() - t0) * 1000
+        if item["answerable"] and quotes:
+            row.update(retrieval_row(texts, quotes, count_relevant(baseline.texts, quotes)))
+        rows.append(row)
+    return rows
+
+
+def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
+    """A Pipeline over the corpus minus one letter, with its index in tmp.
+
+    The chunk vectors of the live index's embedding cache are copied in
+    first, so nothing is embedded again (chunk vectors are keyed by content).
+    """
+    from rag.build import build
+    from rag.index import CACHE_DIR, cache_file_name
+    from rag.pipeline import Pipeline
+
+    settings = pipeline.settings.replace(index_dir=tmp)
+    letters = [x for x in pipeline.letters if x.letter_id != letter_id]
+    if len(letters) == len(pipeline.letters):
+        raise ValueError(f"letter {letter_id!r} is not in the corpus")
+    emb = pipeline.embedder
+    src = Path(pipeline.settings.index_dir) / CACHE_DIR / cache_file_name(emb.model_id, emb.dimension)
+    if src.is_file():
+        (tmp / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, tmp / CACHE_DIR / src.name)
+    return Pipeline(settings, letters, emb, build(settings, emb, letters))
+
+
+# --------------------------------------------------------------------------- run
+
+
+@dataclass
+class RunOptions:
+    set: str = "both"
+    mode: str | None = None
+    generator: str | None = None
+    k: int | None = None
+    compare: bool = False
+    exclude_source: bool = False
+    judge: bool = False
+    quiet: bool = False
+    seed: int = 0
+    resamples: int = 1000
+
+
+def git_info(root: Path = ROOT) -> dict[str, Any]:
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    return {"commit": git("rev-parse", "HEAD") or None,
+            "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
+    """The whole run: returns the report dict (see eval/README.md)."""
+    from rag.config import load_settings
+    from rag.pipeline import Pipeline
+
+    t_start = time.perf_counter()
+    settings = settings or (pipeline.settings if pipeline else load_settings())
+    mode = opts.mode or settings.mode
+    generator = opts.generator or settings.generator
+    items = load_items(opts.set)
+
+    def say(message: str, fraction: float | None = None) -> None:
+        if not opts.quiet:
+            print(f"· {message}", file=sys.stderr, flush=True)
+
+    if pipeline is None:
+        pipeline = Pipeline.load(settings, progress=say)
+    judge = make_judge(settings) if opts.judge else None
+
+    configs: dict[str, dict[str, Any]] = {}
+    modes = ["bm25", "dense", "hybrid"] if opts.compare else [mode]
+    if opts.compare and mode not in modes:
+        modes.append(mode)
+    if opts.compare:
+        say("LangChain-baseline opbouwen")
+        baseline = LangChainBaseline.build(settings, pipeline.embedder)
+        rows = run_baseline(baseline, items, quiet=opts.quiet)
+        configs[BASELINE] = {"label": LABELS[BASELINE], "rows": rows,
+                             "aggregates": aggregate_by_set(rows, seed=opts.seed, resamples=opts.resamples),
+                             "passages": len(baseline.texts)}
+    for m in modes:
+        rows = run_pipeline(pipeline, items, mode=m, generator=generator, k=opts.k, judge=judge, quiet=opts.quiet)
+        configs[m] = {"label": LABELS.get(m, m), "rows": rows,
+                      "aggregates": aggregate_by_set(rows, seed=opts.seed, resamples=opts.resamples),
+                      "passages": len(pipeline.retriever.chunks)}
+
+    exclusion = None
+    if opts.exclude_source:
+        kv = load_items("kamervragen")
+        say(f"Index zonder {EXCLUDED_LETTER} opbouwen")
+        with tempfile.TemporaryDirectory(prefix="eval-exclude-") as tmp:
+            reduced = pipeline_without(pipeline, EXCLUDED_LETTER, Path(tmp))
+            rows = run_pipeline(reduced, kv, mode=mode, generator=generator, k=opts.k, quiet=opts.quiet,
+                                exclude_letters=[EXCLUDED_LETTER])
+        classified = exclude_source_rows(rows, kv, EXCLUDED_LETTER)
+        exclusion = {"excluded_letter": EXCLUDED_LETTER, "rows": rows, "classified": classified,
+                     "summary": summarise_exclusion(classified),
+                     "aggregates": aggregate_by_set(rows, seed=opts.seed, resamples=opts.resamples)}
+
+    return {
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "git": git_info(),
+        "config": {
+            "set": opts.set, "mode": mode, "generator": generator, "k": opts.k or settings.k,
+            "retrieval_k": RETRIEVAL_K, "compare": opts.compare, "exclude_source": opts.exclude_source,
+            "judge": opts.judge, "embedder": settings.embedder, "chunk_tokens": settings.chunk_tokens,
+            "candidates": settings.candidates, "rrf_k": settings.rrf_k,
+            "calibration": dataclasses.asdict(settings.calibration), "bootstrap": {"resamples": opts.resamples, "seed": opts.seed},
+            "llm_model": settings.llm_model if answerers.spec(generator).needs_server or opts.judge else None,
+        },
+        "primary": mode,
+        "configs": configs,
+        # Dev only: the answerer is tuned on what this lists.
+        "failures": failures([r for r in configs[mode]["rows"] if r["group"] == "dev"]),
+        "exclude_source": exclusion,
+        "duration_s": round(time.perf_counter() - t_start, 2),
+    }
