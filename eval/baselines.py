@@ -59,14 +59,9 @@ def _cached_passage_vectors(texts: list[str], embedder, settings) -> list[list[f
     """Baseline passage vectors, kept by content in .cache/eval/ (the
     index's VectorCache) so repeated --compare runs do not re-embed the same
     1000-character splits."""
+    from rag.fileutil import slug
     from rag.index import VectorCache
 
-    cache = VectorCache(Path(settings.cache_dir) / "eval" / f"baseline-{_slug(embedder.model_id)}.npz", embedder)
+    cache = VectorCache(Path(settings.cache_dir) / "eval" / f"baseline-{slug(embedder.model_id, 'embedder')}.npz", embedder)
     cache.embed(texts)
     return [cache[t].tolist() for t in texts]
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80]
