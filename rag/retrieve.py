@@ -132,7 +132,7 @@ class Retriever:
             if unknown:
                 raise InputError(
                     f"Onbekende brief-id(s): {', '.join(unknown)}.",
-                    f"Bekende brief-ids: {', '.join(self.letter_ids)} (zie `python -m rag letters`).",
+                    f"Bekende brief-ids: {', '.join(self.letter_ids)} (zie `.venv/bin/python -m rag letters`).",
                 )
             mask = np.zeros(len(self.chunks), dtype=bool)
             for letter in options.letters:

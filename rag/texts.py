@@ -27,7 +27,7 @@ PARTIAL_OPENING_EN = "The letters mention"
 NO_LETTER_MATCHES = "Geen brief voldoet aan het filter"
 
 # What to run when the index is missing, damaged or built another way.
-REBUILD_INDEX = "Bouw de index (opnieuw) met `make ingest` (of `python -m rag ingest --rebuild`)."
+REBUILD_INDEX = "Bouw de index (opnieuw) met `make ingest` (of `.venv/bin/python -m rag ingest --rebuild`)."
 
 
 def refusal(english: bool) -> str:
