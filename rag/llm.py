@@ -234,7 +234,10 @@ class OpenAIGenerator:
         # Local servers ignore the key but the openai client refuses to start
         # without one; a real OpenAI endpoint then answers 401, which we explain.
         self._api_key = settings.llm_api_key or "not-needed"
-        self._system = load_prompt(settings.prompts_dir, SYSTEM_PROMPT)
+        # The refusal and partial forms come from rag.texts, so the code that
+        # classifies the model's output and the prompt cannot drift apart.
+        self._system = render(load_prompt(settings.prompts_dir, SYSTEM_PROMPT), refusal=T.REFUSAL,
+                              partial_opening=T.PARTIAL_OPENING, partial_opening_en=T.PARTIAL_OPENING_EN)
         self._user = load_prompt(settings.prompts_dir, USER_PROMPT)
         self._condense = load_prompt(settings.prompts_dir, CONDENSE_PROMPT)
         self._chat = self._make_chat(streaming=True)
