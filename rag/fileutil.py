@@ -1,14 +1,16 @@
 """Small file helpers shared by the stages (hashing, content keys, atomic text writes)."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 
 def sha256_file(path: Path) -> str:
@@ -63,3 +65,32 @@ def slug(text: str, fallback: str, max_len: int = 60) -> str:
     """ASCII lowercase words joined by "-": for letter ids and file names."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_len].strip("-") or fallback
+
+
+@contextmanager
+def file_lock(path: Path, wait_s: float | None = None,
+              on_timeout: Callable[[str], Exception] | None = None) -> Iterator[None]:
+    """One process at a time (flock on `path`, which holds the holder's pid).
+    Waits as long as it takes, or up to wait_s and then raises
+    on_timeout(holder's pid)."""
+    with open(path, "a+") as f:
+        deadline = None if wait_s is None else time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    f.seek(0)
+                    holder = f.read(32).strip() or "?"
+                    raise (on_timeout(holder) if on_timeout else TimeoutError(f"{path} is held by pid {holder}")) \
+                        from None
+                time.sleep(0.2)
+        try:
+            f.seek(0)
+            f.truncate()
+            f.write(str(os.getpid()))
+            f.flush()
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)

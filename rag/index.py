@@ -29,7 +29,6 @@ allow_pickle=False.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
@@ -45,7 +44,7 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import faiss
 import numpy as np
@@ -53,7 +52,7 @@ import numpy as np
 from rag.chunk import embedding_text
 from rag import texts as T
 from rag.errors import IndexStateError
-from rag.fileutil import TMP_PREFIX, atomic_file, atomic_write_text, sha256_file, slug, text_hash
+from rag.fileutil import TMP_PREFIX, atomic_file, atomic_write_text, file_lock, sha256_file, slug, text_hash
 from rag.records import Chunk, LetterPages
 
 log = logging.getLogger(__name__)
@@ -270,33 +269,14 @@ def manifest_signature(manifest_bytes: bytes, key: str) -> str:
 LOCK_WAIT_S = 30.0
 
 
-@contextlib.contextmanager
-def _build_lock(index_dir: Path, wait_s: float | None = None) -> Iterator[None]:
+def _build_lock(index_dir: Path, wait_s: float | None = None):
     """One build at a time per index folder (CLI ingest vs. the app rebuilding).
     Waits up to LOCK_WAIT_S for another build, then says who holds it."""
-    wait_s = LOCK_WAIT_S if wait_s is None else wait_s
-    with open(index_dir / LOCK_FILE, "a+") as f:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    f.seek(0)
-                    holder = f.read(32).strip() or "?"
-                    raise IndexStateError(
-                        f"Er loopt al een andere indexering (pid {holder}) op {index_dir}.",
-                        "Wacht tot die klaar is en probeer het dan opnieuw.") from None
-                time.sleep(0.2)
-        try:
-            f.seek(0)
-            f.truncate()
-            f.write(str(os.getpid()))
-            f.flush()
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    def busy(holder: str) -> IndexStateError:
+        return IndexStateError(f"Er loopt al een andere indexering (pid {holder}) op {index_dir}.",
+                               "Wacht tot die klaar is en probeer het dan opnieuw.")
+
+    return file_lock(index_dir / LOCK_FILE, LOCK_WAIT_S if wait_s is None else wait_s, busy)
 
 
 # --------------------------------------------------------------------------- embedding cache

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bench.fault_cases import edit_first_chunk
+from rag import fileutil
 from rag import index as index_mod
 from rag.errors import IndexStateError
 
@@ -75,7 +76,7 @@ def test_index_folder_that_is_a_file(tmp_path):
 
 
 class _Clock:
-    """The time module as rag.index sees it, on a clock that sleeping moves
+    """The time module as rag.fileutil's lock sees it, on a clock that sleeping moves
     on at once: waiting out a lock costs no real time and is measured exactly."""
 
     def __init__(self) -> None:
@@ -104,7 +105,7 @@ def test_a_held_build_lock_says_who_holds_it(tmp_path, monkeypatch):
     t.start()
     assert entered.wait(5)
     clock = _Clock()
-    monkeypatch.setattr(index_mod, "time", clock)
+    monkeypatch.setattr(fileutil, "time", clock)
     try:
         with pytest.raises(IndexStateError, match=f"pid {os.getpid()}"):
             with index_mod._build_lock(tmp_path, wait_s=0.5):
