@@ -160,28 +160,3 @@ def test_with_settings_rebuilds_what_depends_on_the_changed_settings(pipeline):
     # Retrieval settings reach the retriever: one candidate per ranker, one passage.
     narrow = pipeline.with_settings(candidates=1, k=1)
     assert len(narrow.retrieve(question)) == 1 and len(pipeline.retrieve(question)) == pipeline.settings.k
-
-
-@pytest.mark.model
-def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypatch, capsys, pipeline, settings):
-    """The CLI goes through Pipeline.ingest: a failed build takes the new
-    letter out of the corpus again and says why, with exit 2."""
-    from rag import build as build_mod, cli
-
-    corpus_dir, index_dir = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(settings.corpus_dir, corpus_dir)
-    shutil.copytree(pipeline.retriever.index.path.parent, index_dir)
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus_dir))
-    monkeypatch.setenv("RAG_INDEX_DIR", str(index_dir))
-    f = tmp_path / "zeehaven.txt"
-    f.write_text(LETTER, encoding="utf-8")
-    before = sorted(p.name for p in corpus_dir.iterdir())
-
-    def read_only(*args, **kw):
-        raise OSError(30, "Read-only file system", str(index_dir))
-
-    monkeypatch.setattr(build_mod, "build_index", read_only)
-    assert cli.main(["ingest", str(f), "--title", "Zeehaven"]) == 2
-    err = capsys.readouterr().err
-    assert "Fout: Read-only file system" in err and "Traceback" not in err
-    assert sorted(p.name for p in corpus_dir.iterdir()) == before

@@ -1,12 +1,8 @@
 """End-to-end over the real letters with the real embedder: chunks, answers,
-citations, refusals, the CLI and its JSON contract."""
+citations and refusals (the CLI and its JSON contract: tests/test_cli.py)."""
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +10,6 @@ from rag.build import chunk_letters
 from rag.corpus import load_letters
 from rag.errors import InputError
 from rag.sentences import sentence_spans
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -144,67 +138,6 @@ def test_letter_furniture_is_never_an_answer(pipeline):
             assert not c.quote.startswith(("De Minister van", "De minister van", "> Retouradres", "Datum ")), c.quote
 
 
-def _cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=ROOT, capture_output=True, text=True, timeout=600, **kw)
-
-
-@pytest.mark.subprocess
-def test_cli_json_contract(pipeline):
-    r = _cli("ask", "Wat is het project Fortius?", "--json", "--k", "3")
-    assert r.returncode == 0, r.stderr
-    d = json.loads(r.stdout)
-    assert set(d) >= {"id", "question", "answer", "abstained", "citations", "passages", "timings_ms"}
-    assert len(d["passages"]) == 3 and [p["rank"] for p in d["passages"]] == [1, 2, 3]
-    assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
-    for c in d["citations"]:
-        assert set(c) == {"n", "chunk_id", "letter_id", "title", "kamerstuk", "date", "page", "quote"}
-        assert any(c["quote"] in p["text"] for p in d["passages"] if p["chunk_id"] == c["chunk_id"])
-
-
-@pytest.mark.subprocess
-def test_cli_batch_and_errors(tmp_path, pipeline):
-    f = tmp_path / "q.jsonl"
-    f.write_text('{"id": "a", "question": "Wat is Fortius?"}\nnot json\n{"id": "b", "question": "Wie is de burgemeester van Amsterdam?"}\n')
-    r = _cli("ask", "--batch", str(f), "--json")
-    lines = [json.loads(x) for x in r.stdout.splitlines()]
-    assert [x.get("id") for x in lines] == ["a", None, "b"]
-    assert "error" in lines[1] and lines[2]["abstained"] is True
-    assert r.returncode == 3  # one bad line
-    r = _cli("ask", "   ")
-    assert r.returncode == 2 and "Fout:" in r.stderr and "Traceback" not in r.stderr
-
-
-@pytest.mark.model
-def test_batch_lines_fail_alone(tmp_path, pipeline, capsys):
-    from rag import cli
-
-    good = '{"id": "ok", "question": "Wat is Fortius?"}'
-    lines = [
-        "\ufeff" + good,                                        # BOM on the first line
-        '{"id": "u2028", "question": "Wat is\u2028Fortius?"}',  # U+2028 inside a line is text
-        '{"id": "deep", "question": ' + "[" * 100000 + "]" * 100000 + "}",
-        '{"id": NaN, "question": "Wat is Fortius?"}',
-        '{"id": "sur", "question": "Wat is \\ud800 Fortius?"}',  # a lone surrogate
-        '{"id": 7}',
-    ]
-    data = "\n".join(lines).encode("utf-8") + b"\n\xff\xfe not utf-8\n" + good.replace("ok", "last").encode()
-    f = tmp_path / "q.jsonl"
-    f.write_bytes(data)
-    code = cli._batch(pipeline, f, pipeline.settings.search_options(), None, as_json=True)
-    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    assert code == cli.EXIT_SOME_LINES_FAILED
-    answered = [x["id"] for x in out if "error" not in x]
-    assert answered == ["ok", "u2028", "last"]
-    assert sum("error" in x for x in out) == 5 and len(out) == 8
-
-
-def test_k_out_of_range_is_refused(capsys):
-    from rag import cli
-
-    assert cli.main(["ask", "Wat is Fortius?", "--k", "0"]) == 2
-    assert "k moet een geheel getal van 1 tot en met 50 zijn" in capsys.readouterr().err
-
-
 @pytest.mark.model
 def test_pipeline_is_a_langchain_runnable_chain(pipeline):
     from langchain_core.runnables import Runnable
@@ -229,47 +162,3 @@ def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
     a = reduced.ask("Hoe werkt het project Fortius in de haven van Antwerpen?")
     assert {c.letter_id for c in a.citations} <= {"toekomstagenda-internationaal", "voortgangsbrief-2023",
                                                    "voortgangsbrief-2025", "regionale-aanpak"}
-
-
-@pytest.mark.subprocess
-def test_cli_refuses_a_corrupted_index_with_what_to_run(pipeline, tmp_path):
-    import os
-    import shutil
-
-    src = pipeline.retriever.index.path.parent
-    dst = tmp_path / "index"
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".lock"))
-    live = dst / (dst / "CURRENT").read_text().strip()
-    faiss_file = next(p for p in live.iterdir() if p.suffix == ".faiss")
-    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
-    r = _cli("ask", "Wat is Fortius?", env={**os.environ, "RAG_INDEX_DIR": str(dst)})
-    assert r.returncode == 2, r.stderr
-    assert "Fout:" in r.stderr and "make ingest" in r.stderr and "Traceback" not in r.stderr
-
-
-@pytest.mark.subprocess
-def test_cli_generative_path_over_http_and_server_down(pipeline):
-    """`ask --generator openai` end to end: real client, real HTTP, a local
-    OpenAI-compatible server; then the same with nothing listening."""
-    import os
-    import socket
-
-    from tests.fake_openai_server import FakeOpenAIServer
-
-    with FakeOpenAIServer(reply="Colombia, Bolivia en Peru [1]. Verzonnen [9].") as server:
-        env = {**os.environ, "RAG_LLM_BASE_URL": server.base_url, "RAG_LLM_MODEL": "fake-model"}
-        r = _cli("ask", "Welke landen produceren cocaïne?", "--generator", "openai", "--json", env=env)
-        assert r.returncode == 0, r.stderr
-        d = json.loads(r.stdout)
-        assert "[9]" not in d["answer"] and [c["n"] for c in d["citations"]] == [1]
-        assert d["citations"][0]["quote"] in d["passages"][0]["text"]
-        assert any("9" in w for w in d.get("warnings", []))
-        prompt = server.chat_requests[-1].content_of("user")
-        assert d["passages"][0]["text"][:60] in prompt  # the retrieved passages were sent
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "RAG_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1", "RAG_LLM_MODEL": "m"}
-    r = _cli("ask", "Welke landen produceren cocaïne?", "--generator", "openai", env=env)
-    assert r.returncode == 2 and f"127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
