@@ -91,20 +91,15 @@ def get_guard() -> H.PipelineGuard:
     with st.spinner("De assistent wordt gestart …"), guard.lock:
         if guard.pipeline is not None:  # another session loaded it meanwhile
             return guard
-        from rag.pipeline import Pipeline
-
         with st.status("Eerste start: embedder en index voorbereiden (dit gebeurt één keer) …",
                        expanded=True) as status:
             _, progress = _progress_bar("Starten …")
-
-            t0 = time.perf_counter()
             try:
-                guard.pipeline = Pipeline.load(settings, progress=progress)
+                guard.load(settings, progress)
             except Exception as exc:  # noqa: BLE001 - shown, never a traceback
                 status.update(label="Starten mislukt", state="error", expanded=True)
                 show_error(exc)
                 st.stop()
-            guard.load_seconds = time.perf_counter() - t0
             log.info("Pipeline geladen in %.1f s", guard.load_seconds)
             status.update(label=f"Klaar: embedder en index geladen in {guard.load_seconds:.0f} s",
                           state="complete", expanded=False)
@@ -323,9 +318,9 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
             placeholder.markdown(R.md_escape("".join(streamed)) + " ▌")
 
         try:
-            with st.spinner("Zoeken in de brieven …"), guard.lock:
-                answer = pipeline.ask(question, opts["search"], generator=generator,
-                                      on_delta=on_delta if spec.streams else None, history=history or None)
+            with st.spinner("Zoeken in de brieven …"):
+                answer = guard.ask(question, opts["search"], pipeline=pipeline, generator=generator,
+                                   on_delta=on_delta if spec.streams else None, history=history or None)
         except Exception as exc:  # noqa: BLE001 - RagError: message + hint; others: short text + log
             text = show_error(exc, placeholder)
             messages.append({"id": mid, "role": "assistant", "error": text})
@@ -465,8 +460,8 @@ def ingest(guard: H.PipelineGuard, upload, meta: dict) -> None:
         # Built outside the question lock: other sessions keep answering from
         # the current index and get the new one once it is swapped in.
         new_pipeline, added = pipeline.ingested([path], progress, **{k: v for k, v in meta.items() if v})
-        with guard.lock:
-            guard.pipeline = new_pipeline
+        new_pipeline.warm_up()
+        guard.swap(new_pipeline)
     except Exception as exc:  # noqa: BLE001 - the index in use stays as it was
         bar.empty()
         show_error(exc)

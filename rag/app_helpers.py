@@ -10,6 +10,7 @@ what is neither rendering (rag/app_render.py) nor the briefing note
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 
 from .errors import RagError
@@ -50,13 +51,37 @@ def error_message(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------ lock
 class PipelineGuard:
-    """Holds the one Pipeline of the server and the lock around it.
+    """Holds the one Pipeline of the server.
 
-    Loading happens once (the first session loads, others wait). An upload
-    builds a new Pipeline outside the lock and swaps it in under it, so no
-    question waits for an index build and none sees one half-done."""
+    Loading happens once (the first session loads, others wait on `lock`).
+    Questions take no lock: retrieval and the extractive answerer only read
+    the loaded index, so sessions answer side by side (an LLM's long answer
+    blocks nobody). An upload builds a new Pipeline while sessions keep
+    answering from the current one and then swaps it in: each question uses
+    the pipeline it started with, so none sees a half-built index."""
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # loading and swapping, never a question
         self.pipeline = None
         self.load_seconds: float | None = None
+
+    def load(self, settings, progress=None) -> None:
+        """Load the pipeline once (a second caller finds it loaded) and warm it."""
+        from .pipeline import Pipeline
+
+        with self.lock:
+            if self.pipeline is None:
+                t0 = time.perf_counter()
+                pipeline = Pipeline.load(settings, **({"progress": progress} if progress else {}))
+                pipeline.warm_up()
+                self.pipeline = pipeline
+                self.load_seconds = time.perf_counter() - t0
+
+    def swap(self, pipeline) -> None:
+        with self.lock:
+            self.pipeline = pipeline
+
+    def ask(self, question: str, options=None, *, pipeline=None, **kw):
+        """One question on the current pipeline (or a session's variant of
+        it, e.g. with its own LLM settings), without any server-wide lock."""
+        return (pipeline or self.pipeline).ask(question, options, **kw)

@@ -6,8 +6,10 @@ name or folder can be configured, but must already be on this machine.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +44,13 @@ class Embedder:
         # Only models trained with prefixes (e5: "query: "/"passage: ") get them.
         self._passage_prompt = "passage" if prompts.get("passage") else None
         self._query_prompt = "query" if prompts.get("query") else None
+        # A fast tokenizer called with truncation settings changes its own
+        # state, so two threads at once fail ("Already borrowed"). Questions
+        # get their own copy behind a lock (tokenizing a question takes well
+        # under a millisecond; the model runs outside the lock), so the app's
+        # sessions never wait for an index build's batches.
+        self._query_tokenizer = copy.deepcopy(model.tokenizer)
+        self._query_lock = threading.Lock()
 
     def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int,
                 show_progress: bool) -> np.ndarray:
@@ -83,8 +92,9 @@ class Embedder:
         import torch
 
         prompt = (self.model.prompts or {}).get(prompt_name or "", "")
-        enc = self.model.tokenizer(prompt + text, truncation=True, max_length=self.max_seq_length,
-                                   return_tensors="pt")
+        with self._query_lock:
+            enc = self._query_tokenizer(prompt + text, truncation=True, max_length=self.max_seq_length,
+                                        return_tensors="pt")
         with torch.inference_mode():
             hidden = self.model[0].auto_model(input_ids=enc["input_ids"],
                                               attention_mask=enc["attention_mask"]).last_hidden_state[0]

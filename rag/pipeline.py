@@ -78,6 +78,18 @@ class _QueryMemo:
         return getattr(self._embedder, name)
 
 
+# Short and long, Dutch and English, with a number, a year and a name: the
+# shapes the question path prepares for on first use (Pipeline.warm_up).
+WARM_UP_QUESTIONS = (
+    "Wat doet het kabinet?",
+    "Hoeveel extra geld gaat er in 2024 naar de aanpak van criminaliteit in de havens van Rotterdam?",
+    "What does the minister say about international cooperation against drug trafficking and money laundering, "
+    "and which countries and organisations are named as partners in the letters?",
+    "Welke maatregelen noemt de minister, waarom zijn die nodig en wanneer worden de resultaten verwacht, "
+    "volgens de brief aan de Tweede Kamer over de aanpak van georganiseerde, ondermijnende criminaliteit?",
+)
+
+
 @dataclass(frozen=True)
 class Query:
     """What `Pipeline.ask` was asked: the chain's input."""
@@ -281,6 +293,15 @@ class Pipeline:
         p.extractive = self.extractive.with_calibration(p.settings.calibration)
         p._chain = None  # the chain is bound to its pipeline
         return p
+
+    def warm_up(self) -> None:
+        """Run the question path once per question shape before users do:
+        the language detector, number parser and the encoder's kernels for a
+        range of lengths are set up on first use, which made the first
+        questions after a start several times slower than later ones
+        (bench/bench_concurrency.py prints first-10 vs the rest)."""
+        for question in WARM_UP_QUESTIONS:
+            self.ask(question)
 
     def check_llm(self, settings: Settings | None = None) -> None:
         from .llm import OpenAIGenerator

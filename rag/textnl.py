@@ -9,8 +9,8 @@ shared by retrieval, question reading, answering, citations and the eval.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
@@ -67,9 +67,16 @@ def raw_tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.replace("_", " ")) if len(t) > 1 or t.isdigit()]
 
 
-@lru_cache(maxsize=1)
+# One stemmer per thread: PyStemmer's objects are not thread-safe, and the
+# app's sessions search side by side.
+_local = threading.local()
+
+
 def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(STEMMER_ALGORITHM)
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer(STEMMER_ALGORITHM)
+    return stemmer
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,0 +1,72 @@
+"""Sessions answer side by side through the app's question path (PipelineGuard)."""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from rag.app_helpers import PipelineGuard, with_llm_settings
+
+from tests.fake_openai_server import FakeOpenAIServer
+
+QUESTIONS = [
+    "Welke landen produceren de cocaïne die naar Europa komt?",
+    "Wat is het project Fortius?",
+    "Wie is de burgemeester van Amsterdam?",
+    "What does the minister say about the ports of Rotterdam and Antwerp?",
+    "Hoeveel geld gaat er naar de regionale aanpak van ondermijning?",
+    "Wat doet de Taskforce Underground Banking?",
+]
+
+
+@pytest.fixture(scope="module")
+def guard(pipeline):
+    g = PipelineGuard()
+    g.swap(pipeline)
+    return g
+
+
+@pytest.mark.model
+def test_concurrent_sessions_get_the_answers_one_session_gets(guard):
+    expected = {q: guard.ask(q).answer for q in QUESTIONS}
+    work = QUESTIONS * 4
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda q: (q, guard.ask(q).answer), work))
+    assert [a for _, a in answers] == [expected[q] for q in work]
+
+
+@pytest.mark.model
+def test_a_slow_llm_answer_blocks_no_other_session(guard):
+    """One session waits on a slow LLM server; another session's extractive
+    question is answered meanwhile (no server-wide lock on the question path)."""
+    with FakeOpenAIServer(reply="Colombia [1].", delay_s=5.0) as server:
+        slow_pipeline = with_llm_settings(guard.pipeline, server.base_url, "fake-model", "")
+        started = threading.Event()
+        done: dict[str, float] = {}
+
+        def slow() -> None:
+            started.set()
+            guard.ask(QUESTIONS[0], pipeline=slow_pipeline, generator="openai")
+            done["slow"] = time.monotonic()
+
+        t = threading.Thread(target=slow)
+        t.start()
+        started.wait(5)
+        time.sleep(0.3)  # the slow request is at the server
+        answer = guard.ask(QUESTIONS[1])
+        done["fast"] = time.monotonic()
+        t.join(30)
+    assert answer.status == "answered" and "Fortius" in answer.answer
+    assert done["fast"] < done["slow"]
+
+
+@pytest.mark.model
+def test_a_swapped_in_pipeline_serves_the_next_question(guard, pipeline):
+    other = pipeline.with_settings(k=2)
+    g = PipelineGuard()
+    g.swap(pipeline)
+    assert len(g.ask(QUESTIONS[1]).passages) >= pipeline.settings.k
+    g.swap(other)
+    assert len(g.ask(QUESTIONS[1]).passages) == 2
