@@ -402,20 +402,31 @@ def view_note() -> None:
 
 
 # ------------------------------------------------------------------ letters
+LETTERS_PER_PAGE = 25
+
+
 def view_letters(guard: H.PipelineGuard) -> None:
     pipeline = guard.pipeline
     flash = st.session_state.pop("flash", None)
     if flash:
         st.success(flash)
-    st.subheader("Brieven in het corpus")
+    st.subheader(f"Brieven in het corpus ({len(pipeline.letters)})")
+    c1, c2, c3 = st.columns([3, 2, 1])
+    search = c1.text_input("Zoeken in titel, Kamerstuk, minister, datum", key="letters_search",
+                           placeholder="bijv. voortgangsbrief 2025")
+    sort = c2.selectbox("Volgorde", R.LETTER_SORTS, key="letters_sort")
+    page_no = c3.number_input("Pagina", min_value=1, value=1, step=1, key="letters_page")
+    shown = R.letter_page(pipeline.letters, search, sort, int(page_no), per_page=LETTERS_PER_PAGE)
+    st.caption(f"{shown.matches} brieven gevonden · pagina {shown.page} van {shown.pages}")
     st.table(
         [{"Titel": x.title, "Soort": x.kind, "Datum": R.dutch_date(x.date) if x.date else "—",
           "Kamerstuk": x.kamerstuk or "—", "Minister": x.minister or "—", "Toelichting": x.note}
-         for x in pipeline.letters],
+         for x in shown.letters],
         hide_index=True, border="horizontal",
     )
-    titles = {x.letter_id: x.title for x in pipeline.letters}
-    chosen = st.selectbox("Brief lezen", list(titles), format_func=lambda lid: titles.get(lid, lid), key="read_letter")
+    titles = {x.letter_id: x.title for x in shown.letters}
+    chosen = st.selectbox("Brief lezen (van deze pagina)", list(titles), format_func=lambda lid: titles.get(lid, lid),
+                          key="read_letter")
     if chosen:
         letter = pipeline.letter(chosen)
         st.markdown(R.meta_line_html(letter.title, letter.kamerstuk, letter.date, None), unsafe_allow_html=True)

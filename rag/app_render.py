@@ -14,11 +14,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date as _date
 
 from .citations import WRITTEN_MARKER
-from .records import Answer, Citation, Passage
-from .textnl import MONTHS_NL
+from .records import Answer, Citation, Letter, Passage
+from .textnl import MONTHS_NL, fold
 
 PARTIAL_LABEL = "Gedeeltelijk antwoord"
 
@@ -202,3 +203,40 @@ def reveal_steps(text: str) -> list[str]:
         acc = f"{acc} {s}" if acc else s
         steps.append(acc)
     return steps or [text]
+
+
+# ------------------------------------------------------------ letter list
+LETTER_SORTS = ("nieuwste eerst", "oudste eerst", "titel (A–Z)")
+
+
+def _ordered(letters: Sequence[Letter], sort: str) -> list[Letter]:
+    """Letters in the chosen order; by date, the undated ones come last."""
+    if sort == "titel (A–Z)":
+        return sorted(letters, key=lambda x: (x.title.lower(), x.date))
+    dated = sorted((x for x in letters if x.date), key=lambda x: (x.date, x.title.lower()),
+                   reverse=sort != "oudste eerst")
+    return dated + sorted((x for x in letters if not x.date), key=lambda x: x.title.lower())
+
+
+@dataclass(frozen=True)
+class LetterPage:
+    letters: list[Letter]  # this page, sorted
+    matches: int  # letters the search finds
+    page: int  # 1-based, clamped to the pages there are
+    pages: int
+
+
+def letter_page(letters: Sequence[Letter], search: str = "", sort: str = "nieuwste eerst",
+                page: int = 1, per_page: int = 25) -> LetterPage:
+    """The Brieven view over hundreds of letters: every search word must
+    occur (diacritics and case ignored) in the title, id, Kamerstuk,
+    minister, date or note; then sorted and one page cut out."""
+    words = fold(search).split()
+
+    def hay(x: Letter) -> str:
+        return fold(" ".join((x.title, x.letter_id, x.kamerstuk, x.minister, x.date, dutch_date(x.date), x.note)))
+
+    found = _ordered([x for x in letters if all(w in hay(x) for w in words)], sort)
+    pages = max(1, -(-len(found) // per_page))
+    page = min(max(1, page), pages)
+    return LetterPage(found[(page - 1) * per_page: page * per_page], len(found), page, pages)

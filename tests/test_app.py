@@ -379,3 +379,27 @@ def test_a_quote_spanning_pages_is_shown_with_both_pages():
     assert "p. 2–3" in R.reference_text(c) and "p. 2–3" in R.source_card_html(c, c.quote, "m1")
     one = Citation(**{**c.to_dict(), "page_end": 0})
     assert "p. 2:" in R.reference_text(one)
+
+
+def _letter(i: int, date: str = "", title: str = "", minister: str = "") -> "Letter":
+    from rag.records import Letter
+
+    return Letter(letter_id=f"brief-{i}", title=title or f"Voortgangsbrief {i}", kind="kamerbrief",
+                  file=f"brief-{i}.txt", sha256=str(i), date=date, minister=minister)
+
+
+def test_the_letter_list_searches_sorts_and_pages_hundreds_of_letters():
+    letters = [_letter(i, date=f"20{10 + i % 15:02d}-0{1 + i % 9}-1{i % 10}" if i % 7 else "") for i in range(300)]
+    letters.append(_letter(999, "2024-03-05", "Aanpak ondermijning in de Rotterdamse haven", "D. Yeşilgöz"))
+    first = R.letter_page(letters, per_page=25)
+    assert (first.matches, first.pages, len(first.letters)) == (301, 13, 25)
+    dates = [x.date for x in first.letters]
+    assert dates == sorted(dates, reverse=True) and all(dates)  # newest first, undated last
+    last = R.letter_page(letters, page=99, per_page=25)
+    assert last.page == 13 and all(not x.date for x in last.letters[-1:])
+    oldest = R.letter_page(letters, sort="oudste eerst").letters[0].date
+    assert oldest == min(x.date for x in letters if x.date)
+    # words in any order, diacritics and case ignored, over title, minister and date
+    hit = R.letter_page(letters, "rotterdamse YESILGOZ maart")
+    assert [x.letter_id for x in hit.letters] == ["brief-999"] and hit.pages == 1
+    assert R.letter_page(letters, "niets-dat-bestaat").matches == 0
