@@ -381,7 +381,7 @@ def test_a_quote_spanning_pages_is_shown_with_both_pages():
     assert "p. 2:" in R.reference_text(one)
 
 
-def _letter(i: int, date: str = "", title: str = "", minister: str = "") -> "Letter":
+def _letter(i: int, date: str = "", title: str = "", minister: str = ""):
     from rag.records import Letter
 
     return Letter(letter_id=f"brief-{i}", title=title or f"Voortgangsbrief {i}", kind="kamerbrief",
