@@ -15,7 +15,7 @@ from .fileutil import text_hash
 from .records import Chunk, Letter
 from .sentences import sentence_spans
 
-CHUNKER_VERSION = f"chunk-5/{CLEANER_VERSION}"
+CHUNKER_VERSION = f"chunk-6/{CLEANER_VERSION}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
@@ -95,6 +95,7 @@ def _pack(
     budget = max_tokens - prefix_tokens
     windows: list[tuple[int, int]] = []
     i = 0
+    fresh = 0  # the first sentence no window holds yet
     while i < len(sents):
         j, used = i, 0
         while j < len(sents):
@@ -107,13 +108,19 @@ def _pack(
                 nxt = count(text[sents[j][0] : sents[j][1]])
                 if used + nxt > budget * 0.85:
                     break
+        if j <= fresh:
+            # Only repeated sentences fit beside the next one: this window
+            # starts without overlap rather than repeat what came before.
+            i = fresh
+            continue
         if used > budget:  # a single over-long sentence: hard split by words
             windows.extend(_split_long(text, sents[i][0], sents[i][1], budget, count))
-            i += 1
+            i = fresh = i + 1
             continue
         windows.append((sents[i][0], sents[j - 1][1]))
         if j >= len(sents):
             break
+        fresh = j
         i = max(i + 1, j - overlap) if not sents[j - 1][2] else j
     return windows
 
@@ -175,7 +182,7 @@ def chunk_letter(
         chunks.append(_with_hash(c))
 
     questions = list(_QUESTION.finditer(text)) if letter.kind == "beantwoording kamervragen" else []
-    questions = _sequential(questions)
+    questions = _sequential(questions, text)
     body_end = questions[0].start() if questions else len(text)
 
     # Letter body, section by section.
@@ -222,12 +229,25 @@ def chunk_letter(
     return chunks
 
 
-def _sequential(matches: list[re.Match]) -> list[re.Match]:
-    """Keep question starts numbered 1, 2, 3, ... (skips list items in answers)."""
+def _sequential(matches: list[re.Match], text: str) -> list[re.Match]:
+    """Keep question starts numbered 1, 2, 3, ...: of the candidates carrying
+    the next number, the first whose paragraph asks something ("?"), so a
+    list numbered 1., 2. inside an answer is not taken for the next question;
+    without such a candidate, the first one carrying the number."""
+    def asks(m: re.Match) -> bool:
+        end = text.find("\n\n", m.end())
+        return "?" in text[m.end(): end if end >= 0 else len(text)]
+
     out: list[re.Match] = []
-    for m in matches:
-        if int(m.group(1)) == len(out) + 1:
-            out.append(m)
+    i = 0
+    while i < len(matches):
+        want = len(out) + 1
+        rest = [j for j in range(i, len(matches)) if int(matches[j].group(1)) == want]
+        if not rest:
+            break
+        j = next((j for j in rest if asks(matches[j])), rest[0])
+        out.append(matches[j])
+        i = j + 1
     return out
 
 

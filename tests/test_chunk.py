@@ -166,9 +166,6 @@ def test_a_well_filled_window_closes_at_the_paragraph_end():
     assert [c.text for c in chunks] == [first, second]
 
 
-@pytest.mark.xfail(strict=True, reason="rag/chunk.py _pack: when the repeated sentence plus the next one exceed the "
-                   "budget, the window holds only the repeated sentence (nothing new) and the window after it starts "
-                   "without overlap")
 def test_no_chunk_is_only_a_repeat_of_the_previous_one():
     long_answer = ("De pilot loopt in drie gemeenten in de provincie Zeeland. "
                    "Elke gemeente heeft een eigen coördinator aangesteld. "
@@ -277,8 +274,6 @@ def test_the_question_is_never_quotable_but_its_answer_is():
     assert not any(q.endswith("?") for q in quoted)
 
 
-@pytest.mark.xfail(strict=True, reason="rag/chunk.py _sequential: a list numbered 1., 2. in the answer to question 1 "
-                   "is taken for question 2, so the real question 2 and item 2 end up in one wrong unit")
 def test_a_numbered_list_in_an_answer_does_not_start_a_question():
     raw = (" Antwoorden op vragen over de haven.\n\n"
            "1. Welke maatregelen neemt u in de haven?\n\n"
