@@ -31,6 +31,16 @@ def quiet(message: str, fraction: float | None = None) -> None:
     pass
 
 
+def _embed_progress(progress: Progress) -> Callable[[int, int], None]:
+    """Embedding progress as counts for a progress object that takes them
+    (`progress.counts(done, total)`: the CLI's bar with ETA), else as a
+    message with the fraction done (the app)."""
+    counts = getattr(progress, "counts", None)
+    if callable(counts):
+        return counts
+    return lambda done, total: total and progress(f"Inbedden {done}/{total}", done / total)
+
+
 def load_background(path: Path = BACKGROUND) -> list[str]:
     """Everyday subjects the answerer tells the letters' subject from."""
     return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
@@ -79,7 +89,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
         chunks, embedder, settings.index_dir,
         chunker_version=corpus.chunker_version(settings), corpus_hashes=corpus.corpus_hashes(letters),
         letters=pages, sentences=quotable_sentences(chunks) + load_background(),
-        progress=lambda done, total: total and progress(f"Inbedden {done}/{total}", done / total),
+        progress=_embed_progress(progress),
         key=settings.index_key,
     )
     return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,

@@ -24,6 +24,45 @@ def _progress(message: str, fraction: float | None = None) -> None:
     print(f"[rag]{pct} {message}", file=sys.stderr, flush=True)
 
 
+class _Bars:
+    """Progress of `ingest` on stderr: messages as lines, embedding as a tqdm
+    bar with rate and ETA (rag.build hands `counts(done, total)` to an object
+    that has it), and a bar over the files being read."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, message: str, fraction: float | None = None) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(f"[rag] {message}", file=sys.stderr)
+
+    def counts(self, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if not total:
+            return
+        if self.bar is None or self.bar.total != total or done < self.bar.n:
+            self.close()
+            self.bar = tqdm(total=total, desc="Inbedden", unit="tekst", file=sys.stderr, mininterval=1.0,
+                            dynamic_ncols=True)
+        self.bar.update(done - self.bar.n)
+        if done >= total:
+            self.close()
+
+    @staticmethod
+    def files(paths):
+        from tqdm import tqdm
+
+        return tqdm(paths, desc="Lezen", unit="bestand", file=sys.stderr, mininterval=1.0, dynamic_ncols=True,
+                    disable=len(paths) < 2)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def format_answer(answer: Answer) -> str:
     """Plain-text answer with its sources, ready to paste into a note."""
     partial = answer.status == PARTIAL
@@ -55,14 +94,20 @@ def _parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="bring the index up to date; with PATHs, first add those letters",
                          description="Bring the index up to date with corpus/: it is built only when missing or "
-                         "stale (or with --rebuild), and only new texts are embedded. Given PATHs (.txt, .md, "
-                         ".pdf), copy them into corpus/ with a manifest first; a letter already there is "
-                         "reported as 'al aanwezig'.")
-    ing.add_argument("paths", nargs="*", type=Path, help="letters to add (.txt, .md, .pdf)")
-    ing.add_argument("--title", help="title of the added letter (one PATH only)")
+                         "stale (or with --rebuild), and only new texts are embedded. Given PATHs (files, folders "
+                         "searched recursively for .txt, .md, .pdf, or quoted globs such as 'brieven/**/*.pdf'), "
+                         "copy the letters into corpus/ with a manifest first (title, date, Kamerstuk and minister "
+                         "from the text where it states them), then build once. Prints what was added, skipped "
+                         "(text already in the corpus: 'al aanwezig') and refused (unreadable, with the reason). "
+                         "Interrupted runs resume: what was embedded is kept. Exit status 0: every file added or "
+                         f"skipped; {EXIT_SOME_FILES_REFUSED}: some files refused (the others were added); 2: "
+                         "nothing usable given, or the index could not be built (then nothing is added).")
+    ing.add_argument("paths", nargs="*", type=Path, help="letters, folders or globs (.txt, .md, .pdf)")
+    ing.add_argument("--title", help="title of the added letter (one file only)")
     ing.add_argument("--kind", default="kamerbrief", choices=["kamerbrief", "beantwoording kamervragen"])
-    ing.add_argument("--date", default="", help="date the letter states, YYYY-MM-DD")
-    ing.add_argument("--kamerstuk", default="", help='Kamerstuk the letter states, e.g. "29 911, nr. 355"')
+    ing.add_argument("--date", default="", help="date the letter states, YYYY-MM-DD (default: from the text)")
+    ing.add_argument("--kamerstuk", default="",
+                     help='Kamerstuk the letter states, e.g. "29 911, nr. 355" (default: from the text)')
     ing.add_argument("--rebuild", action="store_true",
                      help="write a new index version even when it is up to date (only new texts are embedded)")
 
@@ -94,6 +139,9 @@ def _search_options(args: argparse.Namespace, settings) -> SearchOptions:
 # Exit codes (README): 0 all answered, 2 bad invocation or setup, 3 some batch
 # lines failed (each has its own {"id", "error"} line), 1 a bug.
 EXIT_SOME_LINES_FAILED = 3
+# ingest PATHs: some files were refused (each named with its reason); the
+# others were added and the index built.
+EXIT_SOME_FILES_REFUSED = 3
 
 
 def _no_constants(name: str):
@@ -178,6 +226,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _ingest(args: argparse.Namespace, settings) -> int:
+    """Without paths: bring the index up to date (built only when missing or
+    stale, or with --rebuild; only new texts are embedded). With paths: read
+    and sort every file first (nothing written), then the one ingest path of
+    CLI and app (Pipeline.ingest), which takes the letters out again when the
+    index cannot be built, so corpus and index stay in step."""
+    from . import corpus
+    from .index import current_version
+    from .pipeline import Pipeline
+
+    if args.title and len(args.paths) != 1:
+        raise InputError("--title gaat over één brief: geef precies één PATH.")
+    bars = _Bars()
+    sorted_ = corpus.Triage()
+    if args.paths:
+        sorted_ = corpus.triage(args.paths, settings, each=bars.files)
+        if not (sorted_.new or sorted_.duplicates or sorted_.refused):
+            raise InputError("Geen .txt-, .md- of .pdf-bestanden gevonden in " + ", ".join(map(str, args.paths)) + ".")
+        if args.title and len(sorted_.new) + len(sorted_.duplicates) > 1:
+            raise InputError("--title gaat over één brief, maar PATH bevat er meer.")
+    live = current_version(settings.index_dir)
+    try:
+        pipeline = Pipeline.load(settings, progress=bars, rebuild=args.rebuild)
+        added = pipeline.ingest(sorted_.new, progress=bars, title=args.title, kind=args.kind, date=args.date,
+                                kamerstuk=args.kamerstuk) if sorted_.new else []
+    finally:
+        bars.close()
+    ids = {str(path): letter.letter_id for path, letter in zip(sorted_.new, added)}
+    for letter in added:
+        stated = ", ".join(x for x in (letter.date, f"Kamerstuk {letter.kamerstuk}" if letter.kamerstuk else "",
+                                       letter.minister) if x)
+        print(f"toegevoegd: {letter.letter_id}\t{letter.title}" + (f" ({stated})" if stated else ""))
+    for path, same in sorted_.duplicates:
+        print(f"al aanwezig (overgeslagen): {path} = {ids.get(same, same)}")
+    for path, reason in sorted_.refused:
+        print(f"geweigerd: {path}: {reason}")
+    if args.paths:
+        dup_names = ", ".join(p.name for p, _ in sorted_.duplicates)
+        print(f"samenvatting: {len(added)} toegevoegd, {len(sorted_.duplicates)} overgeslagen (al aanwezig"
+              f"{': ' + dup_names if dup_names else ''}), {len(sorted_.refused)} geweigerd"
+              + (f", {len(sorted_.ignored)} genegeerd (ander bestandstype)" if sorted_.ignored else ""))
+    state = "al actueel, niet opnieuw gebouwd" if pipeline.index.path.name == live else "gebouwd"
+    print(f"index ({state}): {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
+          f"in {settings.index_dir}")
+    return EXIT_SOME_FILES_REFUSED if sorted_.refused else 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
 
@@ -190,25 +285,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{letter.letter_id}\t{letter.title} ({meta})")
         return 0
     if args.command == "ingest":
-        if args.title and len(args.paths) != 1:
-            raise InputError("--title gaat over één brief: geef precies één PATH.")
-        # Without paths: bring the index up to date (built only when missing or
-        # stale, or with --rebuild; only new texts are embedded). With paths:
-        # the one ingest path of CLI and app, which takes the letters out
-        # again when the index cannot be built, so corpus and index stay in step.
-        from .index import current_version
-
-        live = current_version(settings.index_dir)
-        pipeline = Pipeline.load(settings, progress=_progress, rebuild=args.rebuild)
-        before = {x.letter_id for x in pipeline.letters}
-        added = pipeline.ingest(args.paths, progress=_progress, title=args.title, kind=args.kind, date=args.date,
-                                kamerstuk=args.kamerstuk) if args.paths else []
-        for letter in added:
-            print(f"{'al aanwezig' if letter.letter_id in before else 'toegevoegd'}: {letter.letter_id}\t{letter.title}")
-        state = "al actueel, niet opnieuw gebouwd" if pipeline.index.path.name == live else "gebouwd"
-        print(f"index ({state}): {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
-              f"in {settings.index_dir}")
-        return 0
+        return _ingest(args, settings)
     # ask
     if (args.question is None) == (args.batch is None):
         raise InputError("Geef een vraag of --batch FILE.jsonl (niet allebei).")

@@ -318,45 +318,112 @@ def save_vector_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray]
 
 class VectorCache:
     """Vectors of embedded texts, keyed by content (`text_hash` of exactly
-    the text given to the embedder), in one .npz file per embedder. The one
-    cache for chunks, quotable sentences and the eval baseline: a text is
-    never embedded twice."""
+    the text given to the embedder), per embedder. The one cache for chunks,
+    quotable sentences and the eval baseline: a text is never embedded twice.
+
+    On disk: `<name>.npz` plus, while an embedding run is under way,
+    append-only shards `<name>.<n>.npz` (each written atomically with what
+    was embedded since the last one, every `flush_texts` texts or
+    `flush_seconds`), so a run that is killed loses at most its last
+    batches and the next run embeds only the rest. All are loaded together;
+    a damaged one is ignored (costs time, never correctness). A run that
+    finishes folds the shards back into `<name>.npz`. The vectors of the
+    whole cache are held in memory (a dict), as the index build needs them.
+    """
+
+    flush_texts = 256
+    flush_seconds = 30.0
 
     def __init__(self, path: Path, embedder: Embedder):
         self.path = Path(path)
         self.embedder = embedder
-        self.vectors = load_vector_cache(self.path, embedder.model_id, int(embedder.dimension))
+        dim = int(embedder.dimension)
+        self.vectors = load_vector_cache(self.path, embedder.model_id, dim)
+        self._shards = self._shard_paths()
+        for shard in self._shards:
+            self.vectors.update(load_vector_cache(shard, embedder.model_id, dim))
 
     @classmethod
     def of_index(cls, index_dir: Path, embedder: Embedder) -> "VectorCache":
         return cls(Path(index_dir) / CACHE_DIR / cache_file_name(embedder.model_id, int(embedder.dimension)),
                    embedder)
 
+    def _shard_paths(self) -> list[Path]:
+        pattern = re.compile(re.escape(self.path.stem) + r"\.(\d+)\.npz")
+        found = []
+        if self.path.parent.is_dir():
+            for p in self.path.parent.iterdir():
+                m = pattern.fullmatch(p.name)
+                if m:
+                    found.append((int(m.group(1)), p))
+        return [p for _, p in sorted(found)]
+
+    def _write_shard(self, pending: dict[str, np.ndarray]) -> None:
+        if not pending:
+            return
+        taken = {p.name for p in self._shard_paths()}
+        n = len(self._shards)
+        while f"{self.path.stem}.{n}.npz" in taken:
+            n += 1
+        shard = self.path.with_name(f"{self.path.stem}.{n}.npz")
+        save_vector_cache(shard, self.embedder.model_id, pending, int(self.embedder.dimension))
+        self._shards.append(shard)
+        pending.clear()
+
+    def _compact(self) -> None:
+        """Fold the shards into the main file (one rewrite per finished run)."""
+        if not self._shards:
+            return
+        try:
+            save_vector_cache(self.path, self.embedder.model_id, self.vectors, int(self.embedder.dimension))
+        except OSError as exc:  # the shards stay valid; a later run folds them
+            log.warning("Cache %s not compacted (%s).", self.path, exc)
+            return
+        for shard in self._shards:
+            with contextlib.suppress(OSError):
+                shard.unlink()
+        self._shards = []
+
     def __getitem__(self, text: str) -> np.ndarray:
         return self.vectors[text_hash(text)]
 
     def embed(self, texts: Sequence[str], batch_size: int = 32,
               progress: Callable[[int, int], None] | None = None) -> int:
-        """Embed the texts the cache lacks (L2-normalised) and save the cache
-        when anything was added. Returns how many texts were embedded."""
+        """Embed the texts the cache lacks (L2-normalised), saving them as
+        they come (a shard every `flush_texts` texts or `flush_seconds`,
+        and whatever is pending when the embedder fails). Returns how many
+        texts were embedded."""
         todo = [t for t in dict.fromkeys(texts) if text_hash(t) not in self.vectors]
         total = len(todo)
         if progress:
             progress(0, total)
-        for start in range(0, total, batch_size):
-            batch = todo[start : start + batch_size]
-            vectors = np.asarray(self.embedder.encode_passages(batch, batch_size=batch_size))
-            if vectors.shape != (len(batch), self.embedder.dimension):
-                raise ValueError(
-                    f"embedder {self.embedder.model_id!r} returned shape {vectors.shape}, "
-                    f"expected ({len(batch)}, {self.embedder.dimension})"
-                )
-            for t, vec in zip(batch, l2_normalise(vectors)):
-                self.vectors[text_hash(t)] = vec
-            if progress:
-                progress(min(start + batch_size, total), total)
-        if total:
+        pending: dict[str, np.ndarray] = {}
+        last_save = time.monotonic()
+        try:
+            for start in range(0, total, batch_size):
+                batch = todo[start : start + batch_size]
+                vectors = np.asarray(self.embedder.encode_passages(batch, batch_size=batch_size))
+                if vectors.shape != (len(batch), self.embedder.dimension):
+                    raise ValueError(
+                        f"embedder {self.embedder.model_id!r} returned shape {vectors.shape}, "
+                        f"expected ({len(batch)}, {self.embedder.dimension})"
+                    )
+                for t, vec in zip(batch, l2_normalise(vectors)):
+                    self.vectors[text_hash(t)] = pending[text_hash(t)] = vec
+                if len(pending) >= self.flush_texts or time.monotonic() - last_save >= self.flush_seconds:
+                    self._write_shard(pending)
+                    last_save = time.monotonic()
+                if progress:
+                    progress(min(start + batch_size, total), total)
+        except BaseException:
+            with contextlib.suppress(Exception):  # keep what was embedded; never hide the failure
+                self._write_shard(pending)
+            raise
+        if pending and not self._shards:  # a run without shards: one file, as before
             save_vector_cache(self.path, self.embedder.model_id, self.vectors, int(self.embedder.dimension))
+        else:
+            self._write_shard(pending)
+            self._compact()
         return total
 
 
