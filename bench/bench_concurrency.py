@@ -6,8 +6,10 @@ Loads the pipeline once, as the app does, then for each session count runs
 that many threads at once, each asking the same mixed question list (dev
 questions, Dutch and English) in its own order. Prints per run: questions
 per second, answer latency p50/p95, errors, and whether every answer equals
-the one-at-a-time answer to the same question. A separate line compares the
-first 10 questions after the load with the rest (cold-start latency).
+the one-at-a-time answer to the same question (no cross-session leaks). A
+separate line compares the first 10 questions after the load with the rest
+(cold-start latency), and a last line runs the largest session count
+against a fake OpenAI-compatible server that takes 2 s per answer.
 """
 from __future__ import annotations
 
@@ -81,6 +83,35 @@ def run(guard: PipelineGuard, qs: list[str], sessions: int, expected: dict[str, 
     return line
 
 
+def run_llm(guard: PipelineGuard, qs: list[str], sessions: int, delay_s: float) -> str:
+    """`sessions` sessions at once, each asking one question of a fake
+    OpenAI-compatible server that takes delay_s to answer: with no
+    server-wide lock they all finish in about delay_s, not sessions x delay_s."""
+    from rag.app_helpers import with_llm_settings
+    from tests.fake_openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer(reply="Antwoord [1].", delay_s=delay_s) as server:
+        session_pipeline = with_llm_settings(guard.pipeline, server.base_url, "fake-model", "")
+        finished: list[float] = []
+        errors: list[str] = []
+        t0 = time.perf_counter()
+
+        def session(i: int) -> None:
+            try:
+                guard.ask(qs[i % len(qs)], pipeline=session_pipeline, generator="openai")
+                finished.append(time.perf_counter() - t0)
+            except Exception as exc:  # noqa: BLE001 - counted and printed
+                errors.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return (f"{sessions} LLM sessions at once, server answering in {delay_s:.0f} s each: all answered after "
+            f"{max(finished):.1f} s (first {min(finished):.1f} s), errors {len(errors)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 4, 8])
@@ -104,6 +135,7 @@ def main() -> None:
           f"(max {max(first[10:]):.0f} ms)", flush=True)
     for n in args.sessions:
         print(run(guard, qs, n, expected), flush=True)
+    print(run_llm(guard, qs, max(args.sessions), 2.0), flush=True)
 
 
 if __name__ == "__main__":
