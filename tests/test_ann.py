@@ -1,0 +1,148 @@
+"""The approximate dense index (HNSW) used from Settings.ann_min_vectors on.
+
+Unit tier: no model. Vectors are random unit vectors around random topic
+directions (real embeddings cluster by subject); queries are noisy copies of
+stored vectors, as a question lies near the passages answering it. (On
+uniformly random 384-d vectors every point is about equally far from a query
+and no graph index reaches a useful recall: not what retrieval sees.)
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import faiss
+
+from rag import index as index_mod
+from rag import retrieve as retrieve_mod
+from rag.config import Settings
+from rag.index import build_index, is_ann, load_index
+from rag.records import Chunk
+from rag.retrieve import Retriever
+
+DIM = 384
+N = 10_000
+LETTERS = ("a", "b", "c", "d")
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def clustered(n: int, rng: np.random.Generator, topics: int = 300) -> np.ndarray:
+    centres = unit(rng.standard_normal((topics, DIM), dtype=np.float32))
+    noise = rng.standard_normal((n, DIM), dtype=np.float32) / np.sqrt(DIM)
+    return unit(centres[rng.integers(0, topics, n)] + noise)
+
+
+class TableEmbedder:
+    """Returns the vector stored for each text (texts are 'passage <i>')."""
+
+    model_id = "fake/table"
+    dimension = DIM
+
+    def __init__(self, vectors: np.ndarray):
+        self.vectors = vectors
+
+    def encode_passages(self, texts, batch_size=32, show_progress=False):
+        return self.vectors[[int(t.rsplit(" ", 1)[1]) for t in texts]]
+
+    def encode_queries(self, texts):
+        return self.encode_passages(texts)
+
+
+def chunks_for(n: int) -> list[Chunk]:
+    return [Chunk(chunk_id=f"c{i}", letter_id=LETTERS[i % len(LETTERS)], title="", date="", kamerstuk="",
+                  section="", text=f"passage {i}", pages=(1,), start=0, end=10, kind="body")
+            for i in range(n)]
+
+
+def build(tmp_path, vectors: np.ndarray, **kw):
+    emb = TableEmbedder(vectors)
+    chunks = chunks_for(len(vectors))
+    build_index(chunks, emb, tmp_path, chunker_version="c", corpus_hashes={"a": "h"}, **kw)
+    return load_index(tmp_path, embedder_id=emb.model_id, dimension=DIM), emb
+
+
+@pytest.fixture(scope="module")
+def ann(tmp_path_factory):
+    rng = np.random.default_rng(7)
+    vectors = clustered(N, rng)
+    loaded, emb = build(tmp_path_factory.mktemp("ann"), vectors)
+    queries = unit(vectors[rng.integers(0, N, 200)]
+                   + 0.6 * rng.standard_normal((200, DIM), dtype=np.float32) / np.sqrt(DIM))
+    return loaded, emb, vectors, queries, Retriever(loaded, emb, Settings())
+
+
+def exact_top(vectors: np.ndarray, q: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[int]:
+    rows = np.arange(len(vectors)) if rows is None else rows
+    s = vectors[rows] @ q
+    return [int(rows[i]) for i in np.argsort(-s, kind="stable")[:k]]
+
+
+def test_threshold_default_is_the_setting():
+    assert index_mod.ANN_MIN_VECTORS == Settings().ann_min_vectors
+    assert N >= Settings().ann_min_vectors  # the fixture is above it
+
+
+def test_above_threshold_hnsw_is_written_and_loaded(ann):
+    loaded, _, vectors, _, _ = ann
+    assert is_ann(loaded.faiss_index)
+    assert loaded.faiss_index.metric_type == faiss.METRIC_INNER_PRODUCT
+    assert loaded.faiss_index.hnsw.efSearch == index_mod.HNSW_EF_SEARCH
+    # The exact vectors stay available for cosines.
+    np.testing.assert_allclose(loaded.vectors, vectors, atol=1e-6)
+    assert loaded.faiss_index.ntotal == len(loaded.chunks) == N
+
+
+def test_recall_at_10_against_exact(ann):
+    loaded, emb, vectors, queries, r = ann
+    exact = np.argsort(-(queries @ vectors.T), axis=1, kind="stable")[:, :10]
+    recall = np.mean([len(set(r._dense(q, 10, None)) & set(e.tolist())) / 10 for q, e in zip(queries, exact)])
+    assert recall >= 0.95, recall
+
+
+@pytest.mark.parametrize("graph", [False, True], ids=["exact-over-rows", "hnsw-selector"])
+def test_filtered_search_returns_only_allowed_rows(ann, monkeypatch, graph):
+    loaded, emb, vectors, queries, r = ann
+    if graph:  # force the filtered graph search instead of the exact fallback
+        monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_ROWS", 0)
+        monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_SHARE", 0.0)
+    mask = np.array([c.letter_id in ("b", "c") for c in loaded.chunks])
+    allowed = np.flatnonzero(mask)
+    hits = 0
+    for q in queries[:50]:
+        rows = r._dense(q, 10, mask)
+        assert len(rows) == 10 and all(mask[i] for i in rows)
+        hits += len(set(rows) & set(exact_top(vectors, q, 10, allowed)))
+    assert hits / 500 >= 0.95
+
+
+def test_filter_leaving_few_rows_falls_back_to_exact(ann, monkeypatch):
+    loaded, emb, vectors, queries, r = ann
+    monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_ROWS", 0)
+    monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_SHARE", 0.0)
+    mask = np.zeros(N, dtype=bool)
+    mask[[5, 77, 901, 4000, 9_999]] = True
+    q = queries[0]
+    assert r._dense(q, 10, mask) == exact_top(vectors, q, 5, np.flatnonzero(mask))
+
+
+def test_search_end_to_end_on_hnsw(ann):
+    loaded, emb, vectors, _, r = ann
+    passages = r.search("passage 1234", k=3, mode="dense")
+    assert passages[0].chunk.chunk_id == "c1234"
+    assert passages[0].dense_score == pytest.approx(1.0, abs=1e-5)
+    only_a = r.search("passage 1234", k=3, mode="hybrid", letters=["a"])
+    assert only_a and all(p.chunk.letter_id == "a" for p in only_a)
+
+
+def test_below_threshold_index_stays_exact(tmp_path):
+    vectors = clustered(99, np.random.default_rng(1))
+    loaded, _ = build(tmp_path / "below", vectors, ann_min_vectors=100)
+    assert isinstance(loaded.faiss_index, faiss.IndexFlatIP) and not is_ann(loaded.faiss_index)
+    loaded, _ = build(tmp_path / "at", clustered(100, np.random.default_rng(1)), ann_min_vectors=100)
+    assert is_ann(loaded.faiss_index)
+    # and the default threshold keeps a corpus-sized index exact
+    loaded, _ = build(tmp_path / "default", vectors)
+    assert isinstance(loaded.faiss_index, faiss.IndexFlatIP)
+
