@@ -305,15 +305,6 @@ def test_a_numbered_list_is_read_on_into_the_next_chunk_item_by_item():
         assert c.quote in {p.chunk.chunk_id: p.chunk.text for p in ans.passages}[c.chunk_id]
 
 
-def test_list_numbers_glued_to_the_previous_item_start_a_sentence():
-    from rag.sentences import split_sentences
-    text = ("het toezicht op de grens;4 3. Meer capaciteit voor de recherche. "
-            "Foto 2 De nieuwe boot (bron: archief) 4. Minder regels voor gemeenten. Het waren er 3. Dat klopt.")
-    assert split_sentences(text) == [
-        "het toezicht op de grens;4", "3. Meer capaciteit voor de recherche.",
-        "Foto 2 De nieuwe boot (bron: archief)", "4. Minder regels voor gemeenten.", "Het waren er 3.", "Dat klopt."]
-
-
 def test_the_fact_of_a_joined_on_question_comes_from_the_sentences_after_the_answer():
     text = ("Sinds 2021 is vissen zonder vergunning in het Veerse Meer verboden. "
             "De provincie heeft daarover de gemeenten in de regio geïnformeerd. "
