@@ -67,6 +67,7 @@ def test_k_out_of_range_is_refused(capsys):
 
 @pytest.mark.parametrize("argv", [
     ["ask"],  # neither a question nor --batch
+    ["ask", ""], ["ask", "?!"], ["ask", "x" * 5000],  # the question is checked before the model loads
     ["ask", "Wat is Fortius?", "--batch", "vragen.jsonl"],  # both
     ["ingest", "a.txt", "b.txt", "--title", "Twee brieven"],  # --title is about one letter
     ["ask", "Wat is Fortius?", "--date-from", "gisteren"],
