@@ -186,6 +186,11 @@ class Settings:
     # network index folder are detected.
     index_key: str = ""
 
+    # Where the index lives: "" is the embedded file index in index_dir (one
+    # machine, no server); a postgres:// or postgresql:// URI (RAG_STORE) is
+    # the shared Postgres store (rag.pgstore), for several app processes.
+    store: str = ""
+
     # OpenAI-compatible server (Ollama, vLLM, llama.cpp server, OpenAI)
     llm_base_url: str = ""
     llm_model: str = ""
@@ -222,5 +227,6 @@ def load_settings(**overrides) -> Settings:
         llm_model=_env("RAG_LLM_MODEL", s.llm_model),
         llm_api_key=_env("RAG_LLM_API_KEY", _env("OPENAI_API_KEY", s.llm_api_key)),
         index_key=_env("RAG_INDEX_KEY", s.index_key),
+        store=_env("RAG_STORE", s.store),
     )
     return s.replace(**env).replace(**overrides)

@@ -115,6 +115,19 @@ class Retrieved:
     search_ms: float
 
 
+def _build_fn(settings: Settings):
+    """The build for the configured store: rag.build.build (the file index,
+    the default), or rag.pgstore.build when settings.store is a Postgres URI."""
+    if not settings.store:
+        return build
+    from . import pgstore
+
+    if not pgstore.is_postgres_uri(settings.store):
+        raise InputError(f"RAG_STORE {settings.store[:40]!r} is geen Postgres-URI.",
+                         "Gebruik postgresql://… of laat RAG_STORE leeg voor de index in bestanden.")
+    return pgstore.build
+
+
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index: LoadedIndex):
         """Only loads: everything it needs was built into `index` (rag.build)."""
@@ -123,11 +136,14 @@ class Pipeline:
 
         embedder = embedder if isinstance(embedder, _QueryMemo) else _QueryMemo(embedder)
         self.settings = settings
-        self.letters = letters
+        # A Postgres store's version holds its own letters (also those
+        # another process added) and makes its own retriever (rag.pgstore).
+        self.letters = getattr(index, "store_letters", None) or letters
         self.index = index
         self._chain = None
         self.embedder = embedder
-        self.retriever = Retriever(index, embedder, settings)
+        self.retriever = (index.retriever(embedder, settings) if hasattr(index, "retriever")
+                          else Retriever(index, embedder, settings))
         self.sentences = SentenceVectors(embedder, index.sentence_vectors)
         self.tokenize = tokenize
         self.page_starts = {lid: x.page_offsets() for lid, x in index.letters.items()}
@@ -156,13 +172,17 @@ class Pipeline:
         progress(f"Embedder laden ({settings.embedder})", None)
         embedder = get_embedder(settings)
         if rebuild:
-            index = build(settings, embedder, letters, progress)
+            index = _build_fn(settings)(settings, embedder, letters, progress)
         else:
             index = cls._load_or_build(settings, letters, embedder, progress)
         return cls(settings, letters, embedder, index)
 
     @staticmethod
     def _load_or_build(settings: Settings, letters: list[Letter], embedder, progress: Progress) -> LoadedIndex:
+        if _build_fn(settings) is not build:
+            from .pgstore import load_or_build
+
+            return load_or_build(settings, letters, embedder, progress)
         hashes = corpus.corpus_hashes(letters)
         try:
             return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
@@ -189,7 +209,7 @@ class Pipeline:
         try:
             added = [corpus.add_letter(Path(p), self.settings, **meta) for p in paths]
             letters = corpus.load_letters(self.settings)
-            index = build(self.settings, self.embedder, letters, progress)
+            index = _build_fn(self.settings)(self.settings, self.embedder, letters, progress)
         except BaseException:
             # Corpus and index stay in step: letters this call added go again.
             for letter in added:

@@ -1,0 +1,612 @@
+"""A shared store in Postgres, for deployments that outgrow one machine.
+
+Chosen by configuration: `RAG_STORE=postgresql://…` (Settings.store). The
+default stays the embedded file index (rag.index); nothing here is imported
+without a store URI.
+
+What lives where (one database, several app processes side by side):
+
+    rag_versions   one row per build: its manifest (embedder, dimension,
+                   chunker version, corpus hashes) and its sentence keys
+    rag_live       one row: the version that is live
+    rag_letters    per version: each letter's manifest (rag.records.Letter),
+                   its raw text (so any process can rebuild without the
+                   other's corpus folder), cleaned text, page starts, context
+    rag_chunks     per version: each chunk (Chunk.to_dict as jsonb), its
+                   letter, date and kind as columns for the filters, and a
+                   tsvector of the embedded text with the `dutch`
+                   configuration (GIN-indexed) for the full-text side
+    rag_sentences  vectors of the quotable sentences, keyed by embedder
+                   (its collection name) and text_hash
+    langchain_pg_embedding / langchain_pg_collection
+                   the chunk vectors, written through LangChain's
+                   `VectorStore` interface (langchain-postgres PGVector,
+                   one collection per embedder), id "<version>:<row>"
+
+A build (`build`) is one transaction: it writes a complete new version and
+switches rag_live to it, then commits. An exception anywhere before the
+commit rolls everything back, so readers (and the builder itself) keep
+seeing the previous version; builds are serialised by an advisory lock and
+read the letters already in the store under it, so two processes ingesting
+side by side both end up in the store. A loaded Pipeline keeps answering
+from its version (queries filter on it); the two versions before the live
+one are kept for processes that have not reloaded yet.
+
+Retrieval (`PgRetriever`) is the same hybrid as rag.retrieve: a dense
+ranking (cosine, pgvector's `<=>`) and a full-text ranking (`ts_rank_cd`
+over the `dutch` tsvector, an OR of the question's content words; rag.textnl
+decides what a stopword is, Postgres stems), fused with rag.retrieve.rrf;
+letter and date filters are WHERE clauses, applied before ranking.
+
+Why not PGVector's own similarity search for the dense side: its filter
+language can express the letter and date filters (jsonb path), but it
+orders by distance only (no deterministic tie-break), returns Documents
+rather than rows of a version, and cannot return the full-text score of the
+same rows in the same round trip. So PGVector writes (and can serve) the
+embeddings (`PgStore.vectorstore`), and the filtered similarity query is
+plain SQL over its table with `<=>`.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import secrets
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import corpus
+from . import texts as T
+from .build import Progress, _embed_progress, chunk_letters, load_background, quiet, quotable_sentences
+from .chunk import embedding_text
+from .config import Mode, SearchOptions, Settings
+from .errors import IndexStateError
+from .fileutil import text_hash
+from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
+from .question import check_question
+from .records import Chunk, Letter, LetterPages, Passage
+from .retrieve import FOOTNOTE_WEIGHT, Retriever, rrf
+from .textnl import STOPWORDS_NL, raw_tokens
+
+log = logging.getLogger(__name__)
+
+SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
+# Versions kept besides the live one, for processes that have not reloaded.
+KEEP_PREVIOUS = 2
+# pg_advisory_xact_lock key: one build at a time per database.
+BUILD_LOCK = 0x7261675F6275696C  # "rag_buil"
+COLLECTION_PREFIX = "kamerbrieven"
+
+
+def is_postgres_uri(store: str | None) -> bool:
+    return bool(store) and str(store).startswith(SCHEMES)
+
+
+def _psycopg_uri(uri: str) -> str:
+    return "postgresql://" + uri.split("://", 1)[1]
+
+
+def _sqlalchemy_uri(uri: str) -> str:
+    return "postgresql+psycopg://" + uri.split("://", 1)[1]
+
+
+SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE TABLE IF NOT EXISTS rag_versions (
+    version text PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    manifest jsonb NOT NULL,
+    sentence_keys text[] NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS rag_live (
+    id int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    version text NOT NULL REFERENCES rag_versions(version)
+);
+CREATE TABLE IF NOT EXISTS rag_letters (
+    version text NOT NULL REFERENCES rag_versions(version) ON DELETE CASCADE,
+    letter_id text NOT NULL,
+    meta jsonb NOT NULL,
+    raw text NOT NULL,
+    clean_text text NOT NULL,
+    page_starts int[] NOT NULL,
+    context text NOT NULL DEFAULT '',
+    PRIMARY KEY (version, letter_id)
+);
+CREATE TABLE IF NOT EXISTS rag_chunks (
+    version text NOT NULL REFERENCES rag_versions(version) ON DELETE CASCADE,
+    row int NOT NULL,
+    chunk_id text NOT NULL,
+    letter_id text NOT NULL,
+    date text NOT NULL,
+    kind text NOT NULL,
+    data jsonb NOT NULL,
+    search_text text NOT NULL,
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('dutch', search_text)) STORED,
+    emb_id text NOT NULL,
+    PRIMARY KEY (version, row)
+);
+CREATE INDEX IF NOT EXISTS rag_chunks_tsv ON rag_chunks USING gin (tsv);
+CREATE INDEX IF NOT EXISTS rag_chunks_letter ON rag_chunks (version, letter_id);
+CREATE INDEX IF NOT EXISTS rag_chunks_emb ON rag_chunks (emb_id);
+CREATE TABLE IF NOT EXISTS rag_sentences (
+    embedder text NOT NULL,
+    key text NOT NULL,
+    vec bytea NOT NULL,
+    PRIMARY KEY (embedder, key)
+);
+"""
+
+
+class _Embeddings:
+    """LangChain Embeddings over the project's embedder (PGVector wants one;
+    the build passes vectors it already has, so this only serves callers
+    that use `PgStore.vectorstore()` as a LangChain VectorStore)."""
+
+    def __init__(self, embedder):
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return np.asarray(self.embedder.encode_passages(list(texts))).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return np.asarray(self.embedder.encode_queries([text])).reshape(-1).tolist()
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents(texts)
+
+    async def aembed_query(self, text: str) -> list[float]:
+        return self.embed_query(text)
+
+
+# --------------------------------------------------------------------------- store
+
+
+_STORES: dict[str, "PgStore"] = {}
+_STORES_LOCK = threading.Lock()
+
+
+class PgStore:
+    """Connections to one database: a small pool for queries (autocommit,
+    pgvector types registered) and a SQLAlchemy engine for builds (PGVector
+    writes through it). One per URI per process (`PgStore.of`)."""
+
+    def __init__(self, uri: str):
+        import psycopg
+        from psycopg_pool import ConnectionPool
+        from pgvector.psycopg import register_vector
+
+        self.uri = _psycopg_uri(uri)
+        with psycopg.connect(self.uri, autocommit=True) as conn:
+            # Serialised: concurrent CREATE EXTENSION / TABLE IF NOT EXISTS race.
+            conn.execute("SELECT pg_advisory_lock(%s)", (BUILD_LOCK + 1,))
+            try:
+                conn.execute(SCHEMA)
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK + 1,))
+        self.pool = ConnectionPool(self.uri, min_size=1, max_size=4, open=True,
+                                   kwargs={"autocommit": True}, configure=register_vector)
+        self._engine = None
+
+    @classmethod
+    def of(cls, uri: str) -> "PgStore":
+        key = _psycopg_uri(uri)
+        with _STORES_LOCK:
+            if key not in _STORES:
+                _STORES[key] = cls(key)
+            return _STORES[key]
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            from sqlalchemy import create_engine
+
+            self._engine = create_engine(_sqlalchemy_uri(self.uri), pool_pre_ping=True)
+        return self._engine
+
+    def close(self) -> None:
+        self.pool.close()
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def vectorstore(self, embedder, *, connection=None):
+        """The chunk vectors as a LangChain VectorStore (PGVector), one
+        collection per embedder. With `connection` (a SQLAlchemy Connection
+        inside a transaction) its writes join that transaction: PGVector's
+        own commits become savepoints."""
+        from langchain_postgres import PGVector
+
+        store = PGVector(_Embeddings(embedder), connection=self.engine,
+                         collection_name=collection_name(embedder), use_jsonb=True)
+        if connection is not None:
+            store.session_maker = _session_in(connection)
+        return store
+
+    def live_version(self) -> str | None:
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT version FROM rag_live").fetchone()
+        return row[0] if row else None
+
+
+@atexit.register
+def _close_all() -> None:
+    for store in list(_STORES.values()):
+        try:
+            store.close()
+        except Exception:  # pragma: no cover - shutting down
+            pass
+    _STORES.clear()
+
+
+def _session_in(connection):
+    """PGVector's sessions bound to a Connection inside a transaction: their
+    commits become savepoints, the transaction stays the caller's."""
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    return scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+
+
+def collection_name(embedder) -> str:
+    return f"{COLLECTION_PREFIX}:{embedder.model_id}:{int(embedder.dimension)}"
+
+
+# --------------------------------------------------------------------------- loaded state
+
+
+@dataclass
+class PgIndex(LoadedIndex):
+    """One version of the store, read into the same shape as a file index
+    (chunks, LetterPages, sentence vectors) so Pipeline and the answerer
+    work unchanged; the chunk vectors stay in Postgres (`vectors` is empty)."""
+
+    uri: str = ""
+    version: str = ""
+    collection_id: str = ""
+    # The letters of this version (the store's, which may hold letters
+    # another process added).
+    store_letters: list[Letter] = field(default_factory=list)
+
+    def retriever(self, embedder, settings: Settings) -> "PgRetriever":
+        return PgRetriever(self, embedder, settings)
+
+
+def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
+    """The live version (or `version`), from one consistent snapshot."""
+    with store.pool.connection() as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            if version is None:
+                row = conn.execute("SELECT version FROM rag_live").fetchone()
+                if row is None:
+                    raise MissingIndex(f"Nog geen index in de Postgres-store {_redact(store.uri)}.",
+                                       T.REBUILD_INDEX)
+                version = row[0]
+            row = conn.execute("SELECT manifest, sentence_keys FROM rag_versions WHERE version = %s",
+                               (version,)).fetchone()
+            if row is None:
+                raise IndexStateError(f"Versie {version} staat niet (meer) in de Postgres-store.",
+                                      "Laad de index opnieuw.")
+            manifest_json, sentence_keys = row
+            manifest = Manifest.from_dict(manifest_json)
+            chunks = [_chunk(d) for (d,) in conn.execute(
+                "SELECT data FROM rag_chunks WHERE version = %s ORDER BY row", (version,))]
+            letters: dict[str, LetterPages] = {}
+            records: list[Letter] = []
+            for meta, text, starts, context in conn.execute(
+                    "SELECT meta, clean_text, page_starts, context FROM rag_letters WHERE version = %s "
+                    "ORDER BY letter_id", (version,)):
+                records.append(Letter(**meta))
+                letters[meta["letter_id"]] = LetterPages(meta["letter_id"], text, tuple(starts), context)
+            sentences = {k: np.frombuffer(v, dtype=np.float32).copy() for k, v in conn.execute(
+                "SELECT key, vec FROM rag_sentences WHERE embedder = %s AND key = ANY(%s)",
+                (manifest.files.get("collection", ""), list(sentence_keys)))}
+            coll = conn.execute("SELECT uuid::text FROM langchain_pg_collection WHERE name = %s",
+                                (manifest.files.get("collection", ""),)).fetchone()
+        finally:
+            conn.execute("COMMIT")
+    if len(chunks) != manifest.chunk_count or len(sentences) != len(set(sentence_keys)):
+        raise IndexStateError(f"De Postgres-store is beschadigd: versie {version} is onvolledig.", T.REBUILD_INDEX)
+    return PgIndex(path=Path(version), manifest=manifest, chunks=chunks, faiss_index=None,
+                   vectors=np.zeros((0, manifest.dimension), np.float32), letters=letters,
+                   sentence_vectors=sentences, uri=store.uri, version=version,
+                   collection_id=coll[0] if coll else "", store_letters=records)
+
+
+def _chunk(d: dict[str, Any]) -> Chunk:
+    return Chunk.from_dict(d)
+
+
+def _redact(uri: str) -> str:
+    """The URI without a password, for messages."""
+    head, sep, tail = uri.partition("@")
+    if not sep or "://" not in head:
+        return uri
+    scheme, creds = head.split("://", 1)
+    return f"{scheme}://{creds.split(':', 1)[0]}@{tail}"
+
+
+def load_index(settings: Settings, embedder, letters: Sequence[Letter] | None = None) -> PgIndex:
+    """The live version, checked like rag.index.load_index: MissingIndex when
+    nothing is built, IndexStateError for another embedder, StaleIndex when
+    the chunker changed or `letters` (the local corpus) holds letters that
+    are new or changed against the store. Letters in the store that the
+    local corpus lacks (added by another process or machine) are no reason
+    to rebuild: they are part of the store."""
+    loaded = _read_version(PgStore.of(settings.store))
+    m = loaded.manifest
+    if m.embedder_id != embedder.model_id or m.dimension != int(embedder.dimension):
+        raise IndexStateError(
+            f"De index is gebouwd met embedder {m.embedder_id!r} ({m.dimension} dimensies), "
+            f"maar ingesteld is {embedder.model_id!r} ({embedder.dimension} dimensies).",
+            f"{T.REBUILD_INDEX} Of stel RAG_EMBEDDER={m.embedder_id} weer in.")
+    reasons: list[str] = []
+    if m.chunker_version != corpus.chunker_version(settings):
+        reasons.append(f"chunker version {m.chunker_version!r} -> {corpus.chunker_version(settings)!r}")
+    if letters is not None:
+        wanted = corpus.corpus_hashes(list(letters))
+        built = {k: v for k, v in m.corpus_hashes.items() if k in wanted}
+        reasons += diff_corpus(built, wanted)
+    if reasons:
+        raise StaleIndex("De index is verouderd: " + "; ".join(reasons) + ".", T.REBUILD_INDEX,
+                         reasons=reasons, index=loaded)
+    return loaded
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _vec_literal(v: np.ndarray) -> list[float]:
+    return [float(x) for x in v]
+
+
+def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = None,
+          progress: Progress = quiet, *, _fail_after: str | None = None) -> PgIndex:
+    """rag.build.build for the Postgres store: a new version of `letters`
+    (default: the corpus) plus the letters already in the store that these
+    do not replace, in one transaction; embedding only what neither the
+    local vector cache nor the store holds. Returns the new version loaded.
+
+    `_fail_after` (tests only) raises after that step, inside the transaction."""
+    from pgvector.psycopg import register_vector
+    from sqlalchemy import text as sql
+
+    letters = corpus.load_letters(settings) if letters is None else list(letters)
+    store = PgStore.of(settings.store)
+    # Made (its tables and collection ensured) before the transaction opens;
+    # its writes then join the transaction (PgStore.vectorstore).
+    vstore = store.vectorstore(embedder)
+    with store.engine.connect() as conn:
+        with conn.begin():
+            raw = conn.connection.driver_connection  # psycopg, inside this transaction
+            register_vector(raw)
+            raw.execute("SELECT pg_advisory_xact_lock(%s)", (BUILD_LOCK,))
+
+            # Letters the store holds that the caller does not bring (another
+            # process's ingest): kept, rebuilt from their raw text in the store.
+            local = {x.letter_id for x in letters}
+            kept: list[tuple[Letter, str]] = [
+                (Letter(**meta), text) for meta, text in raw.execute(
+                    "SELECT l.meta, l.raw FROM rag_letters l JOIN rag_live v USING (version) ORDER BY l.letter_id")
+                if meta["letter_id"] not in local]
+            chunks, pages = chunk_letters(settings, letters)
+            if kept:
+                with tempfile.TemporaryDirectory(prefix="rag-pg-") as tmp:
+                    for letter, text in kept:
+                        path = Path(tmp) / letter.file
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(text, encoding="utf-8")
+                    more, more_pages = chunk_letters(settings.replace(corpus_dir=Path(tmp)), [x for x, _ in kept])
+                chunks += more
+                pages += more_pages
+            all_letters = [*letters, *(x for x, _ in kept)]
+            raws = {x.letter_id: corpus.read_text(x, settings) for x in letters}
+            raws.update({x.letter_id: t for x, t in kept})
+            progress(f"{len(chunks)} passages uit {len(all_letters)} brieven", None)
+
+            # Vectors: the local cache, seeded with what the store already has.
+            texts = [embedding_text(c) for c in chunks]
+            sentences = quotable_sentences(chunks) + load_background()
+            cache = VectorCache.of_index(settings.index_dir, embedder)
+            missing = [text_hash(t) for t in dict.fromkeys([*texts, *sentences]) if text_hash(t) not in cache.vectors]
+            if missing:
+                for key, vec in raw.execute(
+                        "SELECT e.cmetadata->>'key', e.embedding FROM langchain_pg_embedding e "
+                        "JOIN langchain_pg_collection c ON c.uuid = e.collection_id "
+                        "WHERE c.name = %s AND e.cmetadata->>'key' = ANY(%s)",
+                        (collection_name(embedder), missing)):
+                    cache.vectors[key] = np.asarray(vec, dtype=np.float32)
+                for key, vec in raw.execute("SELECT key, vec FROM rag_sentences WHERE embedder = %s AND key = ANY(%s)",
+                                            (collection_name(embedder), missing)):
+                    cache.vectors[key] = np.frombuffer(vec, dtype=np.float32).copy()
+            cache.embed([*texts, *sentences], 32, _embed_progress(progress))
+            _maybe_fail(_fail_after, "embed")
+
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            version = f"v-{stamp}-{secrets.token_hex(3)}"
+            manifest = Manifest(
+                format_version=FORMAT_VERSION, embedder_id=embedder.model_id, dimension=int(embedder.dimension),
+                chunker_version=corpus.chunker_version(settings),
+                corpus_hashes=dict(sorted(corpus.corpus_hashes(all_letters).items())),
+                chunk_count=len(chunks), created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                files={"collection": collection_name(embedder)})
+            sentence_keys = sorted({text_hash(s) for s in sentences})
+            raw.execute("INSERT INTO rag_versions (version, manifest, sentence_keys) VALUES (%s, %s, %s)",
+                        (version, json.dumps(manifest.to_dict(), ensure_ascii=False), sentence_keys))
+            with raw.cursor() as cur:
+                by_id = {p.letter_id: p for p in pages}
+                cur.executemany(
+                    "INSERT INTO rag_letters (version, letter_id, meta, raw, clean_text, page_starts, context) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    [(version, x.letter_id, json.dumps(x.to_dict(), ensure_ascii=False), raws[x.letter_id],
+                      by_id[x.letter_id].text, list(by_id[x.letter_id].page_starts), by_id[x.letter_id].context)
+                     for x in all_letters])
+                cur.executemany(
+                    "INSERT INTO rag_chunks (version, row, chunk_id, letter_id, date, kind, data, search_text, emb_id) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [(version, i, c.chunk_id, c.letter_id, c.date, c.kind, json.dumps(c.to_dict(), ensure_ascii=False),
+                      t, f"{version}:{i}") for i, (c, t) in enumerate(zip(chunks, texts))])
+                _maybe_fail(_fail_after, "chunks")
+                cur.executemany(
+                    "INSERT INTO rag_sentences (embedder, key, vec) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (embedder, key) DO NOTHING",
+                    [(collection_name(embedder), k, cache.vectors[k].astype(np.float32).tobytes())
+                     for k in sentence_keys])
+
+            # The chunk vectors through LangChain's VectorStore interface, in
+            # this transaction (PGVector's commit is a savepoint here).
+            vstore.session_maker = _session_in(conn)
+            if chunks:
+                vstore.add_embeddings(
+                    texts=texts, embeddings=[_vec_literal(cache[t]) for t in texts],
+                    metadatas=[{"key": text_hash(t), "version": version, "chunk_id": c.chunk_id,
+                                "letter_id": c.letter_id, "date": c.date} for c, t in zip(chunks, texts)],
+                    ids=[f"{version}:{i}" for i in range(len(chunks))])
+            _maybe_fail(_fail_after, "vectors")
+
+            raw.execute("INSERT INTO rag_live (id, version) VALUES (1, %s) "
+                        "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version", (version,))
+            _prune(raw, version)
+            _maybe_fail(_fail_after, "switch")
+    return _read_version(store, version)
+
+
+def _maybe_fail(wanted: str | None, step: str) -> None:
+    if wanted == step:
+        raise RuntimeError(f"injected failure after {step}")
+
+
+def _prune(raw, live: str) -> None:
+    """Drop versions older than the live one and the KEEP_PREVIOUS before it
+    (their chunks and letters cascade; their vectors go here)."""
+    old = [v for (v,) in raw.execute(
+        "SELECT version FROM rag_versions WHERE version <> %s ORDER BY created_at DESC, version DESC OFFSET %s",
+        (live, KEEP_PREVIOUS))]
+    if not old:
+        return
+    raw.execute("DELETE FROM langchain_pg_embedding e USING rag_chunks c "
+                "WHERE c.version = ANY(%s) AND e.id = c.emb_id", (old,))
+    raw.execute("DELETE FROM rag_versions WHERE version = ANY(%s)", (old,))
+
+
+def load_or_build(settings: Settings, letters: list[Letter], embedder, progress: Progress = quiet) -> PgIndex:
+    """Pipeline._load_or_build for the store: load, or build when missing or stale."""
+    try:
+        return load_index(settings, embedder, letters)
+    except StaleIndex as exc:
+        progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
+    except MissingIndex:
+        progress("Nog geen index: opbouwen", None)
+    return build(settings, embedder, letters, progress)
+
+
+# --------------------------------------------------------------------------- search
+
+
+_DENSE_SQL = """
+SELECT c.row, 1 - (e.embedding <=> %(q)s) AS cos
+FROM rag_chunks c JOIN langchain_pg_embedding e ON e.id = c.emb_id
+WHERE c.version = %(v)s {filters}
+ORDER BY e.embedding <=> %(q)s, c.row
+LIMIT %(n)s
+"""
+
+# An OR of the question's content words, stemmed by Postgres's `dutch`
+# configuration (plainto_tsquery ANDs them; the operators are swapped).
+_TSQUERY = "NULLIF(regexp_replace(plainto_tsquery('dutch', %(t)s)::text, ' (&|<->|<[0-9]+>) ', ' | ', 'g'), '')::tsquery"
+
+_FTS_SQL = f"""
+WITH q AS (SELECT {_TSQUERY} AS tsq)
+SELECT c.row, ts_rank_cd(c.tsv, q.tsq) AS rank
+FROM rag_chunks c, q
+WHERE c.version = %(v)s AND c.tsv @@ q.tsq {{filters}}
+ORDER BY rank DESC, c.row
+LIMIT %(n)s
+"""
+
+_SCORES_SQL = f"""
+WITH q AS (SELECT {_TSQUERY} AS tsq)
+SELECT c.row, 1 - (e.embedding <=> %(q)s) AS cos, COALESCE(ts_rank_cd(c.tsv, q.tsq), 0) AS rank
+FROM rag_chunks c JOIN langchain_pg_embedding e ON e.id = c.emb_id, q
+WHERE c.version = %(v)s AND c.row = ANY(%(rows)s)
+"""
+
+
+def fts_text(query: str) -> str:
+    """The question's content words (rag.textnl's stopwords removed: question
+    words only add noise), for Postgres to stem."""
+    return " ".join(t for t in raw_tokens(query) if t not in STOPWORDS_NL)
+
+
+class PgRetriever(Retriever):
+    """rag.retrieve.Retriever over a PgIndex: the same options, masks, fusion
+    and Passages, ranked by Postgres. The in-memory letter masks answer
+    `allowed_rows` (unknown letters, a filter that leaves nothing) without a
+    round trip; the search itself filters in SQL."""
+
+    def __init__(self, index: PgIndex, embedder: Any, settings: Settings):
+        # The masks, dates, chunks and the answerer's idf, made as for a file index.
+        super().__init__(index, embedder, settings)
+        self._bm25 = None  # the full-text side is Postgres's
+        self.store = PgStore.of(index.uri)
+        self.version = index.version
+
+    def _filters(self, options: SearchOptions) -> tuple[str, dict[str, Any]]:
+        sql, params = "", {}
+        if options.letters is not None:
+            sql += " AND c.letter_id = ANY(%(letters)s)"
+            params["letters"] = list(options.letters)
+        if options.dated:
+            lo, hi = options.date_range()
+            sql += " AND c.date <> '' AND c.date >= %(lo)s AND c.date <= %(hi)s"
+            params.update(lo=lo, hi=hi)
+        return sql, params
+
+    def search(self, query: str, options: SearchOptions | None = None, **changes: Any) -> list[Passage]:
+        options = (options or self.settings.search_options()).replace(**changes)
+        query = check_question(query, self.settings.max_question_chars)
+        k, mode = options.k, options.mode
+        mask = self.allowed_rows(options)  # unknown letters raise here, as for the file index
+        if not self.chunks or (mask is not None and not mask.any()):
+            return []
+        n = max(self.settings.candidates, k)
+        qvec = self._encode_query(query)
+        filters, fparams = self._filters(options)
+        base = {"v": self.version, "q": qvec, "t": fts_text(query), **fparams}
+        with self.store.pool.connection() as conn:
+            if mode == Mode.DENSE:
+                ranked = [(r, None) for r, _ in conn.execute(_DENSE_SQL.format(filters=filters), {**base, "n": k})]
+            elif mode == Mode.BM25:
+                ranked = [(r, None) for r, _ in conn.execute(_FTS_SQL.format(filters=filters), {**base, "n": k})]
+            else:
+                dense = [r for r, _ in conn.execute(_DENSE_SQL.format(filters=filters), {**base, "n": n})]
+                fts = [r for r, _ in conn.execute(_FTS_SQL.format(filters=filters), {**base, "n": n})]
+                fused = rrf([[self._ids[r] for r in dense], [self._ids[r] for r in fts]], self.settings.rrf_k)
+                fused = sorted(
+                    ((cid, score * (FOOTNOTE_WEIGHT if self.chunks[self._row[cid]].kind == "footnote" else 1.0))
+                     for cid, score in fused),
+                    key=lambda x: -x[1],
+                )
+                ranked = [(self._row[cid], score) for cid, score in fused[:k]]
+            rows = [r for r, _ in ranked]
+            scores = {r: (cos, rank) for r, cos, rank in conn.execute(_SCORES_SQL, {**base, "rows": rows})} \
+                if rows else {}
+        if rows and not scores:
+            raise IndexStateError(
+                f"Versie {self.version} van de Postgres-store is intussen vervangen door een nieuwere.",
+                "Laad de index opnieuw (herstart de app of het commando).")
+        passages = []
+        for rank, (row, fused_score) in enumerate(ranked, 1):
+            cos, fts_rank = scores[row]
+            score = {Mode.HYBRID: fused_score, Mode.DENSE: cos, Mode.BM25: fts_rank}[mode]
+            passages.append(Passage(chunk=self.chunks[row], rank=rank, score=float(score),
+                                    dense_score=float(cos), bm25_score=float(fts_rank)))
+        return passages
+
+
+
+__all__ = ["PgIndex", "PgRetriever", "PgStore", "build", "is_postgres_uri", "load_index", "load_or_build"]

