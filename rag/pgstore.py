@@ -78,7 +78,7 @@ from .fileutil import text_hash
 from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
 from .question import check_question
 from .records import Chunk, Letter, LetterPages, Passage
-from .retrieve import FOOTNOTE_WEIGHT, Retriever, rrf
+from .retrieve import Retriever, fuse_hybrid
 from .textnl import tokenize
 
 log = logging.getLogger(__name__)
@@ -409,7 +409,6 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
 
     `_fail_after` (tests only) raises after that step, inside the transaction."""
     from pgvector.psycopg import register_vector
-    from sqlalchemy import text as sql
 
     letters = corpus.load_letters(settings) if letters is None else list(letters)
     store = PgStore.of(settings.store)
@@ -666,12 +665,8 @@ class PgRetriever(Retriever):
             else:
                 dense = [r for r, _ in conn.execute(_DENSE_SQL.format(filters=filters), {**base, "n": n})]
                 fts = [r for r, _ in conn.execute(_fts_sql(filters), {**base, "n": n})]
-                fused = rrf([[self._ids[r] for r in dense], [self._ids[r] for r in fts]], self.settings.rrf_k)
-                fused = sorted(
-                    ((cid, score * (FOOTNOTE_WEIGHT if self.chunks[self._row[cid]].kind == "footnote" else 1.0))
-                     for cid, score in fused),
-                    key=lambda x: -x[1],
-                )
+                fused = fuse_hybrid([self._ids[r] for r in dense], [self._ids[r] for r in fts],
+                                    lambda cid: self.chunks[self._row[cid]].kind, self.settings.rrf_k)
                 ranked = [(self._row[cid], score) for cid, score in fused[:k]]
             rows = [r for r, _ in ranked]
             scores = {r: (cos, rank) for r, cos, rank in conn.execute(_SCORES_SQL, {**base, "rows": rows})} \

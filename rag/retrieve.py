@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import bm25s
 import faiss
@@ -66,6 +66,16 @@ def rrf(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
 
 
 FOOTNOTE_WEIGHT = 0.5
+
+
+def fuse_hybrid(dense: Sequence[str], lexical: Sequence[str], kind: Callable[[str], str],
+                rrf_k: int) -> list[tuple[str, float]]:
+    """The hybrid ranking of every store: RRF of the dense and lexical
+    rankings (chunk ids, best first), best first. Footnotes stay findable,
+    but a reference ranks below the body text that says the same."""
+    fused = rrf([dense, lexical], rrf_k)
+    return sorted(((cid, score * (FOOTNOTE_WEIGHT if kind(cid) == "footnote" else 1.0)) for cid, score in fused),
+                  key=lambda x: -x[1])
 # On an HNSW index a filter leaving fewer rows than this (or than this share
 # of all rows) is searched exactly: scoring 20k rows costs ~2 ms, and graph
 # search through a selective filter loses recall.
@@ -231,20 +241,9 @@ class Retriever:
         elif mode == Mode.BM25:
             ranked = [(r, None) for r in self._bm25_rank(bm25, k, mask)]
         else:
-            fused = rrf(
-                [
-                    [self._ids[r] for r in self._dense(qvec, n, mask)],
-                    [self._ids[r] for r in self._bm25_rank(bm25, n, mask)],
-                ],
-                self.settings.rrf_k,
-            )
-            # Footnotes stay findable, but a reference ranks below the body
-            # text that says the same.
-            fused = sorted(
-                ((cid, score * (FOOTNOTE_WEIGHT if self.chunks[self._row[cid]].kind == "footnote" else 1.0))
-                 for cid, score in fused),
-                key=lambda x: -x[1],
-            )
+            fused = fuse_hybrid([self._ids[r] for r in self._dense(qvec, n, mask)],
+                                [self._ids[r] for r in self._bm25_rank(bm25, n, mask)],
+                                lambda cid: self.chunks[self._row[cid]].kind, self.settings.rrf_k)
             ranked = [(self._row[cid], score) for cid, score in fused[:k]]
 
         rows = [r for r, _ in ranked]
