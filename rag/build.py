@@ -91,6 +91,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
         letters=pages, sentences=quotable_sentences(chunks) + load_background(),
         progress=_embed_progress(progress),
         key=settings.index_key,
+        ann_min_vectors=settings.ann_min_vectors,
     )
     return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
                       key=settings.index_key)
