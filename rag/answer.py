@@ -371,14 +371,16 @@ class ExtractiveAnswerer:
             cov = lexical_coverage(terms, set(self.tokenize(c.text)), self.idf)
             return cov + (0.25 if sub.kind and self.holds(sub, c.text) else 0.0)
 
-        def answers(c: Candidate) -> bool:
-            return fit(c) >= PART_FIT and (not sub.kind or self.holds(sub, c.text))
+        def holds(c: Candidate) -> bool:
+            return not sub.kind or self.holds(sub, c.text)
 
-        if any(answers(c) for c in chosen):
+        chosen_fits = [fit(c) for c in chosen]
+        if any(f >= PART_FIT and holds(c) for c, f in zip(chosen, chosen_fits)):
             return None
         rest = [c for c in scored if c not in chosen]
-        best = max(rest, key=fit, default=None)
-        if best is not None and answers(best):
+        fits = [fit(c) for c in rest]
+        best_fit, best = max(zip(fits, rest), key=lambda x: x[0], default=(0.0, None))
+        if best is not None and best_fit >= PART_FIT and holds(best):
             return best
         # The fact a joined-on question asks for ("..., en wanneer ...?")
         # often follows the sentence that answers the first question; only
@@ -389,7 +391,10 @@ class ExtractiveAnswerer:
                 nxt = next((x for x in self._following(c, rest)[:FOLLOWING] if self.holds(sub, x.text)), None)
                 if nxt is not None:
                     return nxt
-        return best if best is not None and fit(best) >= PART_FIT and not any(fit(c) >= PART_FIT for c in chosen) else None
+        # Words of the part in a chosen sentence (without its kind of fact):
+        # no other sentence is added for them.
+        covered = any(f >= PART_FIT for f in chosen_fits)
+        return best if best is not None and best_fit >= PART_FIT and not covered else None
 
     def _on_subject(self, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> list[Candidate]:
         """The chosen sentences about the question's own subject: when the
