@@ -16,8 +16,8 @@ import dataclasses
 import logging
 import threading
 import time
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -276,10 +276,11 @@ class Pipeline:
         question = self._check_question(query.question)
         answerer = answerers.spec(query.generator).make(self)
         standalone = answerer.condense(query.history, question) if query.history else question
-        mask = self.retriever.allowed_rows(query.options)
-        # A filter that leaves no letter is the reason nothing is found: said so.
+        passages = self.retriever.search(standalone, query.options)
+        # A filter that leaves no letter is the reason nothing is found: said
+        # so. (Only an empty result needs the filter looked at again.)
+        mask = None if passages else self.retriever.allowed_rows(query.options)
         filtered_out = mask is not None and not mask.any()
-        passages = [] if filtered_out else self.retriever.search(standalone, query.options)
         return Retrieved(query, question, standalone, tuple(passages), answerer, filtered_out,
                          (time.perf_counter() - t0) * 1000)
 
