@@ -74,6 +74,11 @@ def _memo(path: Path, compute: Callable[[Path], object]):
     return _MEMO[key]
 
 
+def letter_digest(text: str) -> str:
+    """A letter's content hash (Letter.sha256): equal texts are one letter."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def read_text(letter: Letter, settings: Settings) -> str:
     return (settings.corpus_dir / letter.file).read_text(encoding="utf-8")
 
@@ -157,7 +162,7 @@ def add_letter(
         raise InputError(f"Datum {date!r} is niet van de vorm JJJJ-MM-DD.")
     text = extract_text(path)
     existing = {letter.letter_id: letter for letter in load_letters(settings)}
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = letter_digest(text)
     for letter in existing.values():
         if letter.sha256 == digest:
             return letter  # same text already in the corpus: nothing to add
@@ -374,7 +379,7 @@ def triage(paths: Sequence[Path | str], settings: Settings,
         except Exception as exc:  # noqa: BLE001 - one odd file never stops the run
             t.refused.append((path, f"{path.name} kan niet gelezen worden ({type(exc).__name__}: {exc})."))
             continue
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = letter_digest(text)
         if digest in known:
             t.duplicates.append((path, known[digest]))
             continue
