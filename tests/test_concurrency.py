@@ -12,8 +12,8 @@ from rag.app_helpers import PipelineGuard, with_llm_settings
 from tests.fake_openai_server import FakeOpenAIServer
 
 QUESTIONS = [
-    "Welke landen produceren de cocaïne die naar Europa komt?",
-    "Wat is het project Fortius?",
+    "Welke bronlanden van cocaïne noemen de brieven?",
+    "Vertel iets over het Nederlands-Belgische havenproject tegen drugssmokkel.",
     "Wie is de burgemeester van Amsterdam?",
     "What does the minister say about the ports of Rotterdam and Antwerp?",
     "Hoeveel geld gaat er naar de regionale aanpak van ondermijning?",
