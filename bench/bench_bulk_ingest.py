@@ -22,6 +22,7 @@ from the vector cache's growth (what was saved).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from rag.config import load_settings  # noqa: E402
 import numpy as np  # noqa: E402
+import psutil  # noqa: E402
 
 from rag.index import CACHE_DIR  # noqa: E402
 
@@ -84,24 +86,31 @@ def bar_counts(log: str) -> list[tuple[int, int]]:
     return [(d, t) for d, t in runs]
 
 
-def ingest(env: dict, folder: Path, log: Path, kill_after: float | None) -> tuple[float, int | None, str, str]:
+def ingest(env: dict, folder: Path, log: Path, kill_after: float | None) -> tuple[float, int | None, str, str, float]:
+    """One `rag ingest` run: seconds, exit code, stdout, stderr and peak RSS
+    (MiB, sampled every 0.5 s)."""
     t0 = time.perf_counter()
-    with open(log, "w") as err:
+    peak = 0
+    with open(log, "w") as err, tempfile.TemporaryFile("w+") as out:
         p = subprocess.Popen([sys.executable, "-m", "rag", "ingest", str(folder)], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=err, text=True)
-        if kill_after is None:
-            out, _ = p.communicate()
-            return time.perf_counter() - t0, p.returncode, out, log.read_text()
+                             stdout=out, stderr=err, text=True)
+        proc = psutil.Process(p.pid)
         started = None
         while p.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak, proc.memory_info().rss)
             time.sleep(0.5)
+            if kill_after is None:
+                continue
             if started is None and "Inbedden" in log.read_text():
                 started = time.perf_counter()
             if started is not None and time.perf_counter() - started >= kill_after:
                 p.send_signal(signal.SIGKILL)
                 break
-        out, _ = p.communicate()
-    return time.perf_counter() - t0, p.returncode, out, log.read_text()
+        p.wait()
+        out.seek(0)
+        text = out.read()
+    return time.perf_counter() - t0, p.returncode, text, log.read_text(), peak / 2**20
 
 
 def main() -> None:
@@ -129,29 +138,35 @@ def main() -> None:
         print(f"files: {files} ({args.letters} synthetic letters, 1 copy of a corpus letter, 1 broken PDF, "
               f"1 binary .txt); cache before: {k0} texts")
 
-        t1, rc1, out1, log1 = ingest(env, tmp / "in", tmp / "run1.log", args.kill_after)
+        t1, rc1, out1, log1, rss1 = ingest(env, tmp / "in", tmp / "run1.log", args.kill_after)
         k1 = keys()
         bars1 = bar_counts(log1)
         in_corpus = len(list((tmp / "corpus").glob("*.json")))
         print(f"run 1: killed after {t1:.0f} s (rc {rc1}); embedding bar reached {bars1[-1] if bars1 else '-'}; "
-              f"saved to the cache: {k1 - k0} texts; letters in corpus/: {in_corpus}")
+              f"saved to the cache: {k1 - k0} texts; letters in corpus/: {in_corpus}; peak RSS {rss1:.0f} MiB")
 
-        t2, rc2, out2, log2 = ingest(env, tmp / "in", tmp / "run2.log", None)
+        t2, rc2, out2, log2, rss2 = ingest(env, tmp / "in", tmp / "run2.log", None)
         k2 = keys()
         bars2 = bar_counts(log2)
         print(f"run 2: {t2:.0f} s (rc {rc2}); embedded (bar totals): {[t for _, t in bars2]}; "
-              f"cache grew by {k2 - k1} texts")
+              f"cache grew by {k2 - k1} texts; peak RSS {rss2:.0f} MiB")
         print("\n".join("  " + ln for ln in out2.splitlines() if ln.startswith(("samenvatting", "geweigerd", "index"))))
 
-        t3, rc3, out3, log3 = ingest(env, tmp / "in", tmp / "run3.log", None)
+        t3, rc3, out3, log3, rss3 = ingest(env, tmp / "in", tmp / "run3.log", None)
         bars3 = bar_counts(log3)
-        print(f"run 3: {t3:.0f} s (rc {rc3}); embedded: {sum(t for _, t in bars3)}")
+        print(f"run 3: {t3:.0f} s (rc {rc3}); embedded: {sum(t for _, t in bars3)}; peak RSS {rss3:.0f} MiB")
         print("\n".join("  " + ln for ln in out3.splitlines() if ln.startswith(("samenvatting", "index"))))
 
         lost = (bars1[-1][0] if bars1 else 0) - (k1 - k0)
         print(f"\nembedded on run 1 (saved): {k1 - k0}, on run 2: {sum(t for _, t in bars2)}, "
               f"together {k1 - k0 + sum(t for _, t in bars2)} = cache growth {k2 - k0}; "
               f"lost to the kill (embedded but not yet saved): {max(lost, 0)}")
+        # The summary of the resumed run, checked against what the folder holds.
+        want2 = (f"samenvatting: {args.letters} toegevoegd", "1 overgeslagen (al aanwezig: kopie-van-corpusbrief.txt)",
+                 "2 geweigerd")
+        want3 = (f"samenvatting: 0 toegevoegd, {args.letters + 1} overgeslagen", "2 geweigerd")
+        print(f"summary of run 2 as expected: {all(w in out2 for w in want2)}; "
+              f"of run 3: {all(w in out3 for w in want3)}")
         if args.keep:
             print(f"kept: {tmp}")
     finally:

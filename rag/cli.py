@@ -11,7 +11,7 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from .config import GENERATORS, MAX_K, MODES, SearchOptions, load_settings
 from .errors import InputError, RagError
@@ -226,6 +226,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _names(paths: Iterable[Path], shown: int = 5) -> str:
+    """': a, b, c en 12 meer' — a summary line stays one line at any size."""
+    names = [p.name for p in paths]
+    if not names:
+        return ""
+    more = f" en {len(names) - shown} meer" if len(names) > shown else ""
+    return ": " + ", ".join(names[:shown]) + more
+
+
 def _ingest(args: argparse.Namespace, settings) -> int:
     """Without paths: bring the index up to date (built only when missing or
     stale, or with --rebuild; only new texts are embedded). With paths: read
@@ -234,7 +243,7 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     index cannot be built, so corpus and index stay in step."""
     from . import corpus
     from .index import current_version
-    from .pipeline import Pipeline
+    from .pipeline import Pipeline, live_manifest
 
     if args.title and len(args.paths) != 1:
         raise InputError("--title gaat over één brief: geef precies één PATH.")
@@ -247,6 +256,8 @@ def _ingest(args: argparse.Namespace, settings) -> int:
         if args.title and len(sorted_.new) + len(sorted_.duplicates) > 1:
             raise InputError("--title gaat over één brief, maar PATH bevat er meer.")
     live = current_version(settings.index_dir)
+    before = live_manifest(settings)
+    indexed_before = set(before.corpus_hashes) if before else set()
     try:
         pipeline = Pipeline.load(settings, progress=bars, rebuild=args.rebuild)
         added = pipeline.ingest(sorted_.new, progress=bars, title=args.title, kind=args.kind, date=args.date,
@@ -254,18 +265,27 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     finally:
         bars.close()
     ids = {str(path): letter.letter_id for path, letter in zip(sorted_.new, added)}
+    # A letter an interrupted earlier ingest copied into the corpus but never
+    # indexed is found as "already there" by the triage; this run indexed it.
+    now = {letter.letter_id for letter in pipeline.letters}
+    resumed = [(p, lid) for p, lid in sorted_.duplicates if lid in now and lid not in indexed_before]
+    skipped = [d for d in sorted_.duplicates if d not in resumed]
     for letter in added:
         stated = ", ".join(x for x in (letter.date, f"Kamerstuk {letter.kamerstuk}" if letter.kamerstuk else "",
                                        letter.minister) if x)
         print(f"toegevoegd: {letter.letter_id}\t{letter.title}" + (f" ({stated})" if stated else ""))
-    for path, same in sorted_.duplicates:
+    for path, same in resumed:
+        print(f"toegevoegd (hervat): {path} = {same}")
+    for path, same in skipped:
         print(f"al aanwezig (overgeslagen): {path} = {ids.get(same, same)}")
     for path, reason in sorted_.refused:
         print(f"geweigerd: {path}: {reason}")
     if args.paths:
-        dup_names = ", ".join(p.name for p, _ in sorted_.duplicates)
-        print(f"samenvatting: {len(added)} toegevoegd, {len(sorted_.duplicates)} overgeslagen (al aanwezig"
-              f"{': ' + dup_names if dup_names else ''}), {len(sorted_.refused)} geweigerd"
+        print(f"samenvatting: {len(added) + len(resumed)} toegevoegd"
+              + (f" (waarvan {len(resumed)} hervat: al in de corpusmap gezet door een onderbroken eerdere ingest)"
+                 if resumed else "")
+              + f", {len(skipped)} overgeslagen (al aanwezig{_names(p for p, _ in skipped)}), "
+              f"{len(sorted_.refused)} geweigerd"
               + (f", {len(sorted_.ignored)} genegeerd (ander bestandstype)" if sorted_.ignored else ""))
     state = "al actueel, niet opnieuw gebouwd" if pipeline.index.path.name == live else "gebouwd"
     print(f"index ({state}): {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "

@@ -609,6 +609,20 @@ def current_version(index_dir: Path) -> str | None:
     return name
 
 
+def live_manifest(index_dir: Path) -> Manifest | None:
+    """The live version's manifest alone (what it was built from), or None
+    when there is no readable one; a cheap look before a load or build."""
+    try:
+        name = current_version(index_dir)
+        if name is None:
+            return None
+        path = index_dir / name / MANIFEST_FILE
+        _check_regular(path, MAX_POINTER_BYTES * 4096)
+        return Manifest.from_dict(json.loads(path.read_bytes().decode("utf-8")))
+    except (IndexStateError, OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _reason(e: BaseException) -> str:
     return getattr(e, "strerror", None) or getattr(e, "message", None) or type(e).__name__
 

@@ -351,6 +351,17 @@ def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
                    n_docs=stats[0] if stats else None, avgdl=stats[1] if stats else None)
 
 
+def live_manifest(uri: str) -> Manifest | None:
+    """The live version's manifest alone, or None when there is none (or the
+    store cannot be read: the load that follows says why)."""
+    try:
+        with PgStore.of(uri).pool.connection() as conn:
+            row = conn.execute("SELECT v.manifest FROM rag_live l JOIN rag_versions v USING (version)").fetchone()
+    except Exception:  # noqa: BLE001 - only a look ahead; Pipeline.load reports the real problem
+        return None
+    return Manifest.from_dict(row[0]) if row else None
+
+
 def _chunk(d: dict[str, Any]) -> Chunk:
     return Chunk.from_dict(d)
 

@@ -128,6 +128,18 @@ def _build_fn(settings: Settings):
     return pgstore.build
 
 
+def live_manifest(settings: Settings):
+    """What the configured store's live index was built from (a Manifest),
+    or None when nothing readable is built yet; nothing is loaded."""
+    if _build_fn(settings) is not build:
+        from . import pgstore
+
+        return pgstore.live_manifest(settings.store)
+    from .index import live_manifest as file_manifest
+
+    return file_manifest(settings.index_dir)
+
+
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index: LoadedIndex):
         """Only loads: everything it needs was built into `index` (rag.build)."""

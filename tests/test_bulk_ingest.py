@@ -192,6 +192,31 @@ def test_an_interrupted_ingest_resumes_without_re_embedding(tmp_path, env, capsy
     assert len(fresh.embedded) == len(first) + len(second)
 
 
+def test_letters_a_killed_ingest_left_unindexed_are_reported_as_added(tmp_path, env, capsys):
+    """A SIGKILL runs no rollback: the letters it had copied into the corpus
+    are there, the live index does not hold them. The next run indexes them
+    and says so; they are not "already there"."""
+    box = tmp_path / "veel"
+    box.mkdir()
+    for i in range(7):
+        (box / f"brief-{i}.txt").write_text(_letter(f"onderwerp nummer {i}", n=4))
+    settings = load_settings()
+    for i in range(5):  # what the killed run got done before it died
+        corpus.add_letter(box / f"brief-{i}.txt", settings)
+
+    assert cli.main(["ingest", str(box)]) == 0
+    out = capsys.readouterr().out
+    assert "samenvatting: 7 toegevoegd (waarvan 5 hervat: al in de corpusmap gezet door een onderbroken eerdere " \
+           "ingest), 0 overgeslagen (al aanwezig), 0 geweigerd" in out
+    assert f"toegevoegd (hervat): {box / 'brief-0.txt'} = brief-0" in out
+    assert "uit 12 brieven" in out
+
+    # Now they are in the live index: a rerun skips all seven, named briefly.
+    assert cli.main(["ingest", str(box)]) == 0
+    assert "samenvatting: 0 toegevoegd, 7 overgeslagen (al aanwezig: brief-0.txt, brief-1.txt, brief-2.txt, " \
+           "brief-3.txt, brief-4.txt en 2 meer), 0 geweigerd" in capsys.readouterr().out
+
+
 def test_the_cache_is_saved_as_it_goes_and_a_damaged_shard_only_costs_time(tmp_path, monkeypatch):
     monkeypatch.setattr(VectorCache, "flush_texts", 4)
     path = tmp_path / CACHE_DIR / "fake.npz"
