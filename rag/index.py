@@ -13,6 +13,8 @@ Layout under `index_dir` (see index/README.md for the full description):
                              starts, what the letter states about itself
         sentences.npz        vectors of every quotable sentence (and of the
                              answerer's everyday subjects), keyed by text_hash
+        bm25.*, idf.json     the BM25 index over the chunks (bm25s's save
+                             format) and the answerer's idf (rag.lexical)
     cache/<embedder>.npz     embedding cache: content key -> vector, per embedder
     .lock                    held (flock) while a build runs
 
@@ -25,8 +27,8 @@ Why an embedding cache outside the versions: re-ingesting after a small edit
 (or switching embedder and back) should embed only chunks whose text is new,
 the way simonw's `llm embed-multi` skips unchanged content hashes.
 
-No pickle anywhere: JSON, JSONL, FAISS's own format, and .npz loaded with
-allow_pickle=False.
+No pickle anywhere: JSON, JSONL, FAISS's own format, and .npz/.npy loaded
+with allow_pickle=False.
 """
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ import numpy as np
 
 from rag.chunk import embedding_text
 from rag.config import Settings
+from rag import lexical
 from rag import texts as T
 from rag.errors import IndexStateError
 from rag.fileutil import TMP_PREFIX, atomic_file, atomic_write_text, file_lock, sha256_file, slug, text_hash
@@ -62,7 +65,9 @@ log = logging.getLogger(__name__)
 
 # 2: letters.jsonl and sentences.npz joined the version (later stages load
 # them instead of re-cleaning letters and caching sentence vectors elsewhere).
-FORMAT_VERSION = 2
+# 3: the BM25 index and the idf table joined it (a load no longer stems
+# every chunk: minutes of app start at 5,000 letters).
+FORMAT_VERSION = 3
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
@@ -171,6 +176,10 @@ class LoadedIndex:
     letters: dict[str, LetterPages] = field(default_factory=dict)
     # text_hash(sentence) -> vector, for the extractive answerer
     sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    # BM25 over the chunks and the idf table (rag.lexical); None for an index
+    # held only in memory, whose retriever computes them.
+    bm25: Any = None
+    idf: dict[str, float] | None = None
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -544,6 +553,7 @@ def build_index(
             _write_text(tmp / LETTERS_FILE, "".join(json.dumps(x.to_dict(), ensure_ascii=False) + "\n"
                                                     for x in letters))
             _write_sentences(tmp / SENTENCES_FILE, {text_hash(t): cache[t] for t in sentences}, dimension)
+            lexical_files = lexical.write(tmp, chunks)
             manifest = Manifest(
                 format_version=FORMAT_VERSION,
                 embedder_id=embedder.model_id,
@@ -552,7 +562,8 @@ def build_index(
                 corpus_hashes=dict(sorted(corpus_hashes.items())),
                 chunk_count=len(chunks),
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                files={f: sha256_file(tmp / f) for f in (CHUNKS_FILE, FAISS_FILE, LETTERS_FILE, SENTENCES_FILE)},
+                files={f: sha256_file(tmp / f)
+                       for f in (CHUNKS_FILE, FAISS_FILE, LETTERS_FILE, SENTENCES_FILE, *lexical_files)},
             )
             _write_manifest(tmp / MANIFEST_FILE, manifest, key)
             _fsync_dir(tmp)
@@ -729,8 +740,18 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
         raise _corrupted(path, f"{LETTERS_FILE} or {SENTENCES_FILE} is unreadable ({e})") from e
     if matrix.shape != (len(keys), manifest.dimension):
         raise _corrupted(path, f"{SENTENCES_FILE} holds {matrix.shape} vectors for {len(keys)} sentences")
+    if lexical.IDF_FILE not in manifest.files:
+        raise _corrupted(path, f"{MANIFEST_FILE} lists no {lexical.IDF_FILE}")
+    try:
+        bm25, idf = lexical.read(path, list(manifest.files))
+    except FileNotFoundError:
+        raise
+    except Exception as e:  # noqa: BLE001 - bm25s raises what numpy/json raise; all mean "unreadable"
+        raise _corrupted(path, f"the BM25 files are unreadable ({type(e).__name__}: {e})") from e
+    if bm25 is not None and bm25.scores["num_docs"] != len(chunks):
+        raise _corrupted(path, f"BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}")
     return LoadedIndex(path=path, manifest=manifest, chunks=chunks, faiss_index=index, vectors=vectors,
-                       letters=letters, sentence_vectors=dict(zip(keys, matrix)))
+                       letters=letters, sentence_vectors=dict(zip(keys, matrix)), bm25=bm25, idf=idf)
 
 
 def _valid_chunk(c: Chunk) -> Chunk:

@@ -75,6 +75,7 @@ from .chunk import embedding_text
 from .config import Mode, SearchOptions, Settings
 from .errors import IndexStateError
 from .fileutil import text_hash
+from .lexical import chunk_tokens
 from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
 from .question import check_question
 from .records import Chunk, Letter, LetterPages, Passage
@@ -496,7 +497,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     [(version, i, c.chunk_id, c.letter_id, c.date, c.kind, json.dumps(c.to_dict(), ensure_ascii=False),
                       t, f"{version}:{i}") for i, (c, t) in enumerate(zip(chunks, texts))])
-                _write_terms(cur, version, texts)
+                _write_terms(cur, version, chunk_tokens(chunks))
                 _maybe_fail(_fail_after, "chunks")
                 cur.executemany(
                     "INSERT INTO rag_sentences (embedder, key, vec) VALUES (%s, %s, %s) "
@@ -522,9 +523,9 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
     return _read_version(store, version)
 
 
-def _write_terms(cur, version: str, texts: Sequence[str]) -> None:
+def _write_terms(cur, version: str, token_lists: Sequence[Sequence[str]]) -> None:
     """The BM25 index of one version: the file index's tokens of each
-    chunk's embedded text (rag.retrieve.Retriever), their counts per chunk,
+    chunk (rag.lexical.chunk_tokens), their counts per chunk,
     document frequencies, chunk count and mean length. A chunk without tokens
     counts as one token long, as in the file index (bm25s gets a placeholder)."""
     from collections import Counter
@@ -532,8 +533,7 @@ def _write_terms(cur, version: str, texts: Sequence[str]) -> None:
     df: Counter[str] = Counter()
     total = 0
     with cur.copy("COPY rag_terms (version, term, row, tf, dl) FROM STDIN") as copy:
-        for row, text in enumerate(texts):
-            tokens = tokenize(text)
+        for row, tokens in enumerate(token_lists):
             dl = len(tokens) or 1
             total += dl
             counts = Counter(tokens)
@@ -544,7 +544,7 @@ def _write_terms(cur, version: str, texts: Sequence[str]) -> None:
         for term, n in df.items():
             copy.write_row((version, term, n))
     cur.execute("INSERT INTO rag_bm25 (version, n_docs, avgdl) VALUES (%s, %s, %s)",
-                (version, len(texts), total / len(texts) if texts else 1.0))
+                (version, len(token_lists), total / len(token_lists) if token_lists else 1.0))
 
 
 def _maybe_fail(wanted: str | None, step: str) -> None:

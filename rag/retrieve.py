@@ -14,10 +14,8 @@ soon as a date filter is set: an unknown date can't be shown to be in range.
 from __future__ import annotations
 
 import copy
-import math
 from typing import Any, Callable, Sequence
 
-import bm25s
 import faiss
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -25,25 +23,14 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from rag.chunk import embedding_text
 from rag import texts as T
 from rag.config import Mode, SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
 from rag.index import LoadedIndex
+from rag.lexical import build_bm25, chunk_tokens, idf_table
 from rag.records import Chunk, Passage
 from rag.question import check_question
 from rag.textnl import tokenize
-
-def idf_table(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
-    """BM25-style idf over chunks, so rare words (a project's name) count more than
-    common ones ("aanpak") in sentence coverage."""
-    n = len(token_lists)
-    df: dict[str, int] = {}
-    for toks in token_lists:
-        for t in set(toks):
-            df[t] = df.get(t, 0) + 1
-    return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-
 
 def rrf(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
     """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank).
@@ -110,20 +97,13 @@ class Retriever:
         for i, c in enumerate(self.chunks):
             self._letter_mask.setdefault(c.letter_id, np.zeros(n, dtype=bool))[i] = True
         self._dates = np.array([c.date for c in self.chunks], dtype=str)
-        # Same text the embedder saw: title and section help term matching too.
-        tokens = [tokenize(embedding_text(c)) for c in self.chunks]
-        self._bm25 = self._build_bm25(tokens)
-        # The answerer weighs a question's words by the same idf.
-        self.idf = idf_table(tokens)
-
-    @staticmethod
-    def _build_bm25(tokens: Sequence[list[str]]) -> bm25s.BM25 | None:
-        corpus = [t or ["\x00"] for t in tokens]
-        if not corpus:
-            return None
-        bm25 = bm25s.BM25()
-        bm25.index(corpus, show_progress=False)
-        return bm25
+        # BM25 and the idf the answerer weighs question words by come built
+        # with the index; only an index held in memory has them made here.
+        if index.idf is None:
+            tokens = chunk_tokens(self.chunks)
+            self._bm25, self.idf = build_bm25(tokens), idf_table(tokens)
+        else:
+            self._bm25, self.idf = index.bm25, index.idf
 
     def with_settings(self, settings: Settings) -> "Retriever":
         """This retriever (index, BM25, masks shared) searching with other

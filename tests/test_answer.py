@@ -19,7 +19,7 @@ from rag.clean import furniture_spans
 from rag.config import Calibration
 
 from rag.records import Chunk, Passage
-from rag.retrieve import idf_table
+from rag.lexical import idf_table
 from rag.textnl import tokenize
 
 DIM = 512

@@ -15,6 +15,7 @@ import pytest
 
 from rag import index as index_mod
 from rag.errors import IndexStateError
+from rag import lexical
 from rag.index import (
     CURRENT_FILE,
     MissingIndex,
@@ -124,6 +125,39 @@ def test_what_later_stages_need_is_built_into_the_version(tmp_path):
     # The same texts again: nothing is embedded twice.
     stats, emb = build(CHUNKS, tmp_path, letters=[pages], sentences=sentences)
     assert stats.embedded_new == 0 and emb.embedded == []
+
+
+def test_bm25_and_idf_are_built_into_the_version_and_not_recomputed_at_load(tmp_path, monkeypatch):
+    from rag import lexical, retrieve
+    from rag.config import load_settings
+
+    build(CHUNKS, tmp_path)
+    tokens = lexical.chunk_tokens(CHUNKS)
+    fresh = lexical.build_bm25(tokens)
+
+    def recomputed(*args):
+        raise AssertionError("the load tokenised every chunk again")
+
+    monkeypatch.setattr(lexical, "chunk_tokens", recomputed)
+    monkeypatch.setattr(retrieve, "chunk_tokens", recomputed)
+    loaded = load(tmp_path)
+    assert loaded.idf == lexical.idf_table(tokens)
+    r = retrieve.Retriever(loaded, CountingEmbedder(), load_settings())
+    for query in (["brief"], ["tekst", "nummer", "3"], ["onbekend"]):
+        np.testing.assert_allclose(r._bm25.get_scores(query), fresh.get_scores(query))
+
+
+def test_an_unreadable_bm25_file_is_reported_as_corruption(tmp_path):
+    """Even when its checksum was rewritten to match (edited outside this program)."""
+    build(CHUNKS, tmp_path)
+    vdir = _version_dir(tmp_path)
+    path = vdir / lexical.BM25_FILES["data_name"]
+    path.write_bytes(path.read_bytes()[:40])
+    manifest = json.loads((vdir / "manifest.json").read_text())
+    manifest["files"][path.name] = index_mod.sha256_file(path)
+    (vdir / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexStateError, match="BM25"):
+        load(tmp_path)
 
 
 def test_an_edited_letters_file_is_reported_as_corruption(tmp_path):
