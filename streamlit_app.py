@@ -495,7 +495,9 @@ def main() -> None:
     init_state()
     st.title("Briefingassistent Kamerbrieven")
     guard = get_guard()
-    opts = sidebar(guard.pipeline)
+    # Every rerun (each question, each click) may pick up a version another
+    # app process or replica built; the views below use that pipeline.
+    opts = sidebar(guard.current())
     count = len(st.session_state.note)
     labels = {"Gesprek": "Gesprek", "Notitie": f"Notitie ({count})" if count else "Notitie", "Brieven": "Brieven"}
     view = st.segmented_control("Weergave", VIEWS, default="Gesprek", required=True, format_func=labels.get,

@@ -9,12 +9,15 @@ what is neither rendering (rag/app_render.py) nor the briefing note
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
 
 from .errors import RagError
 from .records import Answer
+
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------- conversation
@@ -64,6 +67,7 @@ class PipelineGuard:
         self.lock = threading.RLock()  # loading and swapping, never a question
         self.pipeline = None
         self.load_seconds: float | None = None
+        self._checked = time.monotonic()
 
     def load(self, settings, progress=None) -> None:
         """Load the pipeline once (a second caller finds it loaded) and warm it."""
@@ -80,6 +84,32 @@ class PipelineGuard:
     def swap(self, pipeline) -> None:
         with self.lock:
             self.pipeline = pipeline
+
+    def current(self):
+        """The pipeline to answer with. At most every `refresh_seconds` it
+        looks whether the store's live version moved on (another app process
+        or replica ingested letters) and then loads that version and swaps it
+        in. One session does the look and the load; the others meanwhile
+        answer from the pipeline they have (the lock is only tried)."""
+        pipeline = self.pipeline
+        if pipeline is None or time.monotonic() - self._checked < pipeline.settings.refresh_seconds:
+            return pipeline
+        if not self.lock.acquire(blocking=False):
+            return pipeline
+        try:
+            self._checked = time.monotonic()
+            if self.pipeline is pipeline:
+                try:
+                    newer = pipeline.following_live()
+                except Exception:  # noqa: BLE001 - the loaded pipeline keeps answering; the next look retries
+                    log.warning("Nieuwe indexversie niet geladen; de huidige blijft in gebruik.", exc_info=True)
+                    newer = None
+                if newer is not None:
+                    log.info("Indexversie %s geladen (was %s).", newer.version, pipeline.version)
+                    self.pipeline = newer
+            return self.pipeline
+        finally:
+            self.lock.release()
 
     def ask(self, question: str, options=None, *, pipeline=None, **kw):
         """One question on the current pipeline (or a session's variant of

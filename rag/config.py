@@ -190,6 +190,10 @@ class Settings:
     # machine, no server); a postgres:// or postgresql:// URI (RAG_STORE) is
     # the shared Postgres store (rag.pgstore), for several app processes.
     store: str = ""
+    # How often (seconds) a running app looks whether the store's live index
+    # version moved on because another process or replica ingested letters
+    # (one small read: CURRENT, or rag_live); it then loads that version.
+    refresh_seconds: float = 5.0
 
     # OpenAI-compatible server (Ollama, vLLM, llama.cpp server, OpenAI)
     llm_base_url: str = ""
@@ -228,5 +232,6 @@ def load_settings(**overrides) -> Settings:
         llm_api_key=_env("RAG_LLM_API_KEY", _env("OPENAI_API_KEY", s.llm_api_key)),
         index_key=_env("RAG_INDEX_KEY", s.index_key),
         store=_env("RAG_STORE", s.store),
+        refresh_seconds=float(_env("RAG_REFRESH_SECONDS", str(s.refresh_seconds))),
     )
     return s.replace(**env).replace(**overrides)

@@ -140,6 +140,17 @@ def live_manifest(settings: Settings):
     return file_manifest(settings.index_dir)
 
 
+def live_version(settings: Settings) -> str | None:
+    """Name of the configured store's live index version (None: nothing built)."""
+    if _build_fn(settings) is not build:
+        from .pgstore import PgStore
+
+        return PgStore.of(settings.store).live_version()
+    from .index import current_version
+
+    return current_version(settings.index_dir)
+
+
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index: LoadedIndex):
         """Only loads: everything it needs was built into `index` (rag.build)."""
@@ -188,6 +199,31 @@ class Pipeline:
         else:
             index = cls._load_or_build(settings, letters, embedder, progress)
         return cls(settings, letters, embedder, index)
+
+    @property
+    def version(self) -> str:
+        """The index version this pipeline answers from."""
+        return getattr(self.index, "version", None) or self.index.path.name
+
+    def following_live(self) -> "Pipeline | None":
+        """A Pipeline over the store's live version when that is no longer
+        this one's (another process or replica ingested), else None. It
+        loads what that version was built from and never builds: a letter
+        another process has put in the corpus but not yet indexed is not
+        this process's to index."""
+        live = live_version(self.settings)
+        if live is None or live == self.version:
+            return None
+        if _build_fn(self.settings) is not build:
+            from .pgstore import load_index as load_store
+
+            return Pipeline(self.settings, [], self.embedder, load_store(self.settings, self.embedder))
+        index = load_index(self.settings.index_dir, embedder_id=self.embedder.model_id,
+                           dimension=self.embedder.dimension, chunker_version=corpus.chunker_version(self.settings),
+                           key=self.settings.index_key)
+        built = index.manifest.corpus_hashes
+        letters = [x for x in corpus.load_letters(self.settings) if built.get(x.letter_id) == x.sha256]
+        return Pipeline(self.settings, letters, self.embedder, index)
 
     @staticmethod
     def _load_or_build(settings: Settings, letters: list[Letter], embedder, progress: Progress) -> LoadedIndex:

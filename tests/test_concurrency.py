@@ -70,3 +70,60 @@ def test_a_swapped_in_pipeline_serves_the_next_question(guard, pipeline):
     assert len(g.ask(QUESTIONS[1]).passages) >= pipeline.settings.k
     g.swap(other)
     assert len(g.ask(QUESTIONS[1]).passages) == 2
+
+
+class _Pipe:
+    """Stands in for a Pipeline: a version, and what following_live finds."""
+
+    def __init__(self, version: str, newer=None, refresh: float = 0.0):
+        from rag.config import load_settings
+
+        self.version, self.newer, self.looks = version, newer, 0
+        self.settings = load_settings().replace(refresh_seconds=refresh)
+
+    def following_live(self):
+        self.looks += 1
+        if isinstance(self.newer, Exception):
+            raise self.newer
+        return self.newer
+
+
+def test_current_follows_a_version_another_process_built():
+    g = PipelineGuard()
+    newer = _Pipe("v2")
+    g.swap(_Pipe("v1", newer))
+    assert g.current() is newer and g.pipeline is newer
+    assert g.current() is newer and newer.looks == 1  # v2 is live: looked, nothing to load
+
+
+def test_current_looks_at_most_every_refresh_seconds_and_never_waits():
+    g = PipelineGuard()
+    old = _Pipe("v1", _Pipe("v2"), refresh=3600)
+    g.swap(old)
+    assert g.current() is old and old.looks == 0  # too soon after the load
+    g._checked -= 3601
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold():
+        with g.lock:
+            held.set()
+            release.wait(5)
+
+    t = threading.Thread(target=hold)  # another session is loading or swapping
+    t.start()
+    held.wait(5)
+    assert g.current() is old and old.looks == 0  # answers from what it has, without waiting
+    release.set()
+    t.join()
+    assert g.current().version == "v2" and old.looks == 1
+
+
+def test_a_version_that_cannot_be_loaded_leaves_the_current_one_answering():
+    from rag.errors import IndexStateError
+
+    g = PipelineGuard()
+    old = _Pipe("v1", IndexStateError("beschadigd", "opnieuw bouwen"))
+    g.swap(old)
+    assert g.current() is old and old.looks == 1
+    assert g.current() is old and old.looks == 2  # the next look tries again
