@@ -11,9 +11,9 @@ SCHAAL-<j>." is appended to every paragraph (every line that a blank line or
 the end of the text follows). So every letter, chunk and sentence has its
 own content hash (nothing is served from the vector cache) and its own
 vector: with only the mark, letter j was a near-copy of letters j ± 5, 10,
-…, the exact top 10 of a query was an arbitrary pick among ~n/5 twins, and
-HNSW recall@10 against it was 0.45 whatever efSearch (0.99 with the word
-swaps; measured on 15,700 paragraphs). Page lines (a line starting with a
+…, and the exact top 10 of a query an arbitrary pick among ~n/5 twins
+(an HNSW graph, used before IVF, found 0.45 of it whatever efSearch; 0.99
+with the word swaps; measured on 15,700 paragraphs). Page lines (a line starting with a
 space) are left as they are.
 
 Which embedder measures what (printed again with the results):
@@ -28,17 +28,19 @@ Which embedder measures what (printed again with the results):
   Answers made with stand-in vectors are not meaningful; their timings are.
 
 Each size runs in its own subprocess (peak RSS per size). Above
-Settings.ann_min_vectors the dense index is HNSW; recall@10 against exact
-search is printed. --vectors measures retrieval alone on N synthetic unit
-vectors (clustered, queries are noisy copies of stored vectors): HNSW build
-time (minutes at 1M), recall@10 vs exact, p50/p95 per query. The plot is an
+Settings.ann_min_vectors the dense index is IVF-Flat (rag.index.dense_index);
+recall@10 against exact search is printed (also counting exact ties). The
+stand-in's vectors are not the encoder's (bench/bench_ann_recall.py checks
+recall on real e5 vectors). --vectors measures retrieval alone on N
+synthetic unit vectors (clustered, queries are noisy copies of stored
+vectors): build time (k-means training, minutes at 1M), recall@10 vs exact
+and p50/p95 per query over a sweep of nprobe. The plot is an
 SVG written by hand (no plotting package in the venv).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import resource
 import shutil
@@ -193,10 +195,10 @@ def run_one(n: int) -> dict:
             t0 = time.perf_counter(); got = r._dense(qv, 10, None); dense_t.append(time.perf_counter() - t0)
             t0 = time.perf_counter(); _, ex = flat.search(qv[None, :], 10); exact_t.append(time.perf_counter() - t0)
             hits.append(len(set(got) & set(ex[0].tolist())) / 10)
-            # The synthetic letters are 1 in 5 copies of each other: a passage has
-            # ~n/5 twins differing by one word, so the exact top 10 is one pick
-            # among near-ties. Tie-aware: a returned row counts when its cosine
-            # is at least the exact 10th best (minus 1e-5).
+            # The synthetic letters share 4 in 5 words with ~n/5 others (and the
+            # stand-in hashes words into 384 buckets), so the exact top 10 can be
+            # one pick among near-ties. Tie-aware: a returned row counts when its
+            # cosine is at least the exact 10th best (minus 1e-5).
             tenth = float(index.vectors[ex[0][-1]] @ qv)
             tie_hits.append(sum(float(index.vectors[g] @ qv) >= tenth - 1e-5 for g in got) / 10)
         return dict(
@@ -232,11 +234,12 @@ def real_rate(sample: int) -> float | None:
         return None
 
 
-EF_SWEEP = (64, 128, 256, 512, 1024)
+NPROBE_SWEEP = (8, 16, 32, 64, 128)
 
 
-def run_vectors(n: int, m: int, efc: int, queries: int = 200, keep: Path | None = None) -> dict:
-    """Retrieval alone on n clustered synthetic unit vectors, HNSW as rag.index writes it."""
+def run_vectors(n: int, queries: int = 200, keep: Path | None = None) -> dict:
+    """Retrieval alone on n clustered synthetic unit vectors, with the
+    approximate index exactly as rag.index writes it (dense_index)."""
     import faiss
 
     from rag import index as ix
@@ -252,17 +255,15 @@ def run_vectors(n: int, m: int, efc: int, queries: int = 200, keep: Path | None 
         x[s:e] /= np.linalg.norm(x[s:e], axis=1, keepdims=True)
     q = x[rng.integers(0, n, queries)] + 0.6 * rng.standard_normal((queries, d), dtype=np.float32) / np.sqrt(d)
     q /= np.linalg.norm(q, axis=1, keepdims=True)
-    saved = keep / f"hnsw-{n}-{m}-{efc}.faiss" if keep else None
+    saved = keep / f"ivf-{n}.faiss" if keep else None
     t_build = None
     if saved and saved.exists():
-        print(f"reusing the graph in {saved} (same seed, same vectors)", flush=True)
+        print(f"reusing the index in {saved} (same seed, same vectors)", flush=True)
         index = faiss.read_index(str(saved))
     else:
-        print(f"building HNSW (M={m}, efConstruction={efc}) over {n} vectors: this takes minutes ...", flush=True)
-        index = faiss.IndexHNSWFlat(d, m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = efc
+        print(f"building the approximate index over {n} vectors (k-means training: minutes at 1M) ...", flush=True)
         t0 = time.perf_counter()
-        index.add(x)
+        index = ix.dense_index(x, ann_min_vectors=0)
         t_build = time.perf_counter() - t0
         if saved:
             saved.parent.mkdir(parents=True, exist_ok=True)
@@ -276,19 +277,19 @@ def run_vectors(n: int, m: int, efc: int, queries: int = 200, keep: Path | None 
     for i in range(20):
         t0 = time.perf_counter(); flat.search(q[i : i + 1], 10); exact_one.append(time.perf_counter() - t0)
     sweep = {}
-    for ef in sorted({*EF_SWEEP, ix.HNSW_EF_SEARCH}):
-        params = faiss.SearchParametersHNSW(efSearch=ef)
+    for nprobe in sorted({*NPROBE_SWEEP, ix.IVF_NPROBE}):
+        params = faiss.SearchParametersIVF(nprobe=nprobe)
         ts, hits = [], []
         for i in range(queries):
             t0 = time.perf_counter()
-            _, got = index.search(q[i : i + 1], 10, params=params)  # as Retriever._dense does
+            _, got = index.search(q[i : i + 1], 10, params=params)  # one query, as Retriever._dense asks
             ts.append(time.perf_counter() - t0)
             hits.append(len(set(got[0].tolist()) & set(exact[i].tolist())) / 10)
-        sweep[ef] = dict(recall10=float(np.mean(hits)), p50_ms=pct(ts, 50), p95_ms=pct(ts, 95))
-        print(f"  efSearch {ef:5d}: recall@10 {sweep[ef]['recall10']:.3f}, p50 {sweep[ef]['p50_ms']:.2f} ms, "
-              f"p95 {sweep[ef]['p95_ms']:.2f} ms", flush=True)
-    return dict(vectors=n, m=m, efc=efc, ef_search=ix.HNSW_EF_SEARCH, build_s=t_build,
-                **sweep[ix.HNSW_EF_SEARCH], sweep=sweep,
+        sweep[nprobe] = dict(recall10=float(np.mean(hits)), p50_ms=pct(ts, 50), p95_ms=pct(ts, 95))
+        print(f"  nprobe {nprobe:4d}: recall@10 {sweep[nprobe]['recall10']:.3f}, p50 {sweep[nprobe]['p50_ms']:.2f} ms, "
+              f"p95 {sweep[nprobe]['p95_ms']:.2f} ms", flush=True)
+    return dict(vectors=n, kind="IVF-Flat", nlist=int(index.nlist), nprobe=ix.IVF_NPROBE, build_s=t_build,
+                **sweep[ix.IVF_NPROBE], sweep=sweep,
                 exact_p50_ms=pct(exact_one, 50), exact_batch_s=t_exact_batch)
 
 
@@ -346,7 +347,7 @@ def table(rows: list[dict], rate: float | None) -> str:
             f"| {r['letters'] / r['build_s']:.2f} | {_dur(real)} | {r['peak_rss_mb']:.0f} MB "
             f"| {r['index_bytes'] / 2**20:.1f} MB | {r['load_s']:.2f} + {r['pipeline_s']:.2f} s "
             f"| {r['ask_p50_ms']:.0f} / {r['ask_p95_ms']:.0f} ms | {r['bm25_p50_ms']:.2f} ms "
-            f"| {r['dense_p50_ms']:.2f} ms ({'HNSW' if r['ann'] else 'exact'}) | {r['exact_p50_ms']:.2f} ms "
+            f"| {r['dense_p50_ms']:.2f} ms ({'IVF' if r['ann'] else 'exact'}) | {r['exact_p50_ms']:.2f} ms "
             f"| {r['recall10']:.3f} ({r['recall10_ties']:.3f}) |")
     return "\n".join(lines)
 
@@ -361,12 +362,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="5,500,5000")
     ap.add_argument("--vectors", type=int, default=1_000_000, help="0: skip the vectors-only run")
-    ap.add_argument("--hnsw-m", type=int, default=None, help="default: rag.index.HNSW_M")
-    ap.add_argument("--hnsw-efc", type=int, default=None, help="default: rag.index.HNSW_EF_CONSTRUCTION")
     ap.add_argument("--real-sample", type=int, default=32, help="0: skip the real embedder")
     ap.add_argument("--plot", type=Path, default=ROOT / "docs" / "scaling.svg")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw results here")
-    ap.add_argument("--keep", type=Path, default=None, help="keep/reuse the vectors-only HNSW graph in this folder")
+    ap.add_argument("--keep", type=Path, default=None, help="keep/reuse the vectors-only approximate index in this folder")
     ap.add_argument("--render", default="", help="only redraw table and plot from --json files of earlier runs (comma-separated)")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -386,7 +385,8 @@ def main() -> None:
 
     settings = load_settings()
     print(f"ANN threshold (Settings.ann_min_vectors): {settings.ann_min_vectors} vectors; "
-          f"HNSW M={ix.HNSW_M}, efConstruction={ix.HNSW_EF_CONSTRUCTION}, efSearch={ix.HNSW_EF_SEARCH}", flush=True)
+          f"above it IVF-Flat, {ix.IVF_LISTS_PER_SQRT}·sqrt(n) cells (at least {ix.IVF_MIN_PER_LIST} vectors each), "
+          f"nprobe {ix.IVF_NPROBE}", flush=True)
     rate = real_rate(a.real_sample) if a.real_sample else None
     if rate:
         print(f"real embedder {settings.embedder}: {rate:.1f} passages/s (measured on {a.real_sample} real passages)",
@@ -402,9 +402,9 @@ def main() -> None:
         print(f"{n} letters done in {time.perf_counter() - t0:.0f} s: {rows[-1]}", flush=True)
     vec = None
     if a.vectors:
-        vec = run_vectors(a.vectors, a.hnsw_m or ix.HNSW_M, a.hnsw_efc or ix.HNSW_EF_CONSTRUCTION, keep=a.keep)
+        vec = run_vectors(a.vectors, keep=a.keep)
         built = "reused" if vec["build_s"] is None else f"{vec['build_s']:.0f} s"
-        print(f"{vec['vectors']} vectors: HNSW M={vec['m']} efConstruction={vec['efc']} efSearch={vec['ef_search']}, "
+        print(f"{vec['vectors']} vectors: IVF-Flat, {vec['nlist']} cells, nprobe {vec['nprobe']}, "
               f"build {built}, recall@10 {vec['recall10']:.3f}, p50 {vec['p50_ms']:.2f} ms, "
               f"p95 {vec['p95_ms']:.2f} ms (exact search p50 {vec['exact_p50_ms']:.1f} ms)", flush=True)
     print("\nMeasured with the STAND-IN embedder (hashed bag of words, 384-d): everything but the "

@@ -169,10 +169,10 @@ class Settings:
     mode: str = "hybrid"
     k: int = 5
     candidates: int = 30  # per retriever, before fusion
-    # From this many passages on, vectors.faiss is an approximate HNSW graph
+    # From this many passages on, vectors.faiss is an approximate IVF index
     # instead of exact search: on 2 cores one exact 384-d query costs ~6 ms
-    # at 10k vectors and grows linearly (~0.5 s at 1M), while HNSW stays
-    # ~1 ms with recall@10 >= 0.95 (bench/bench_scale.py measures both).
+    # at 10k vectors and grows linearly (~0.5 s at 1M), while IVF stays ~1 ms
+    # with recall@10 >= 0.95 (bench/bench_scale.py, bench/bench_ann_recall.py).
     ann_min_vectors: int = 10_000
     rrf_k: int = 60
 

@@ -8,7 +8,7 @@ Layout under `index_dir` (see index/README.md for the full description):
         chunks.jsonl         one Chunk.to_dict() per line; line i = FAISS id i
         vectors.faiss        faiss.IndexFlatIP over L2-normalised float32 (exact);
                              from Settings.ann_min_vectors vectors on an
-                             IndexHNSWFlat (approximate, see _write_faiss)
+                             IndexIVFFlat (approximate, see dense_index)
         letters.jsonl        one LetterPages per letter: cleaned text, page
                              starts, what the letter states about itself
         sentences.npz        vectors of every quotable sentence (and of the
@@ -256,43 +256,50 @@ def _write_chunks(path: Path, chunks: Sequence[Chunk]) -> None:
     _write_text(path, "".join(lines))
 
 
-# Approximate search (HNSW) from this many vectors on; below it exact search
-# is cheap (bench/bench_scale.py measures both and the recall).
+# Approximate search from this many vectors on; below it exact search is
+# cheap (bench/bench_scale.py measures both and the recall).
 ANN_MIN_VECTORS = Settings.ann_min_vectors
-# The graph: neighbours per node and the candidate list while building.
-# efSearch is set at load (never below the number of results asked for).
-# M=32/efConstruction=80, although M=16/40 builds 3x faster (50k vectors:
-# 57 s vs 18 s on 2 cores): on near-duplicate passages (100 copies each of
-# 206 vectors, one coordinate changed) M=16 links copies only among
-# themselves and recall@10 stays ~0.72 whatever efSearch; M=32 reaches
-# 0.93-0.94 (0.98 counting near-ties). bench/bench_scale.py prints recall.
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+# The approximate index is IVF-Flat: k-means cells of full vectors, a query
+# scans the IVF_NPROBE nearest cells exactly. HNSW (M=32, efConstruction=80)
+# was used first and fails on near-duplicate passages, which a dossier has
+# (letters quoting each other, versions of one letter): on 20,302 real e5
+# vectors of 500 near-copy letters its recall@10 was 0.54 (0.59 counting
+# exact ties) and 0.71 at efSearch 512, where IVF with these settings gets
+# 0.963 (1.000 counting ties, 0.08 ms); on 1M clustered vectors IVF gets
+# recall 1.000 at p50 0.9 ms (HNSW: 0.999, 1.25 ms) and builds in 4 minutes
+# instead of 10. bench/bench_ann_recall.py and bench/bench_scale.py measure it.
+IVF_LISTS_PER_SQRT = 4  # cells = 4 * sqrt(n) (faiss's guidance: 4-16 sqrt n) ...
+IVF_MIN_PER_LIST = 39  # ... but never fewer than 39 training points per cell (faiss warns below)
+IVF_NPROBE = 32
+
+
+def dense_index(vectors: np.ndarray, ann_min_vectors: int | None = None) -> faiss.Index:
+    """The dense index over L2-normalised float32 rows (row i = id i): exact
+    inner product below `ann_min_vectors` (default ANN_MIN_VECTORS), IVF-Flat
+    with the inner-product metric from there on. Both keep the full vectors,
+    so the loaded vectors and the cosines are exact either way."""
+    threshold = ANN_MIN_VECTORS if ann_min_vectors is None else int(ann_min_vectors)
+    n, d = vectors.shape
+    if n and n >= threshold:
+        cells = max(1, min(int(IVF_LISTS_PER_SQRT * np.sqrt(n)), n // IVF_MIN_PER_LIST))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, cells, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.nprobe = IVF_NPROBE
+    else:
+        index = faiss.IndexFlatIP(d)
+    if n:
+        index.add(vectors)
+    return index
 
 
 def _write_faiss(path: Path, vectors: np.ndarray, ann_min_vectors: int | None = None) -> None:
-    """Exact inner-product index below `ann_min_vectors` (default
-    ANN_MIN_VECTORS) vectors, an HNSW graph (inner product) from there on.
-    Both keep the full float32 vectors (HNSWFlat stores them flat), so the
-    loaded vectors (reconstruct_n) and the cosines are exact either way."""
-    threshold = ANN_MIN_VECTORS if ann_min_vectors is None else int(ann_min_vectors)
-    d = vectors.shape[1]
-    if len(vectors) >= threshold and len(vectors):
-        index = faiss.IndexHNSWFlat(d, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        index = faiss.IndexFlatIP(d)
-    if len(vectors):
-        index.add(vectors)
-    faiss.write_index(index, str(path))
+    faiss.write_index(dense_index(vectors, ann_min_vectors), str(path))
     _fsync_file(path)
 
 
 def is_ann(index: faiss.Index) -> bool:
-    """True for the approximate (HNSW) kind of vectors.faiss."""
-    return isinstance(index, faiss.IndexHNSW)
+    """True for the approximate (IVF) kind of vectors.faiss."""
+    return isinstance(index, faiss.IndexIVF)
 
 
 def _write_manifest(path: Path, manifest: Manifest, key: str = "") -> None:
@@ -719,12 +726,13 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
         )
     if index.d != manifest.dimension:
         raise _corrupted(path, f"vectors have dimension {index.d}, manifest says {manifest.dimension}")
-    if isinstance(index, faiss.IndexHNSW):
+    if isinstance(index, faiss.IndexIVFFlat):
         if index.metric_type != faiss.METRIC_INNER_PRODUCT:
-            raise _corrupted(path, f"{FAISS_FILE} is an HNSW index without inner-product metric")
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+            raise _corrupted(path, f"{FAISS_FILE} is an IVF index without inner-product metric")
+        index.nprobe = IVF_NPROBE
+        index.make_direct_map()  # so the vectors can be read back (reconstruct_n)
     elif not isinstance(index, faiss.IndexFlatIP):
-        raise _corrupted(path, f"{FAISS_FILE} is a {type(index).__name__}, not an exact or HNSW index")
+        raise _corrupted(path, f"{FAISS_FILE} is a {type(index).__name__}, not an exact or IVF index")
 
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
     try:

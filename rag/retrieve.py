@@ -26,7 +26,7 @@ from pydantic import ConfigDict
 from rag import texts as T
 from rag.config import Mode, SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
-from rag.index import LoadedIndex
+from rag.index import LoadedIndex, is_ann
 from rag.lexical import build_bm25, chunk_tokens, idf_table
 from rag.records import Chunk, Passage
 from rag.question import check_question
@@ -63,9 +63,9 @@ def fuse_hybrid(dense: Sequence[str], lexical: Sequence[str], kind: Callable[[st
     fused = rrf([dense, lexical], rrf_k)
     return sorted(((cid, score * (FOOTNOTE_WEIGHT if kind(cid) == "footnote" else 1.0)) for cid, score in fused),
                   key=lambda x: -x[1])
-# On an HNSW index a filter leaving fewer rows than this (or than this share
-# of all rows) is searched exactly: scoring 20k rows costs ~2 ms, and graph
-# search through a selective filter loses recall.
+# On an approximate (IVF) index a filter leaving fewer rows than this (or
+# than this share of all rows) is searched exactly: scoring 20k rows costs
+# ~2 ms, and the nearest cells may hold few or none of the allowed rows.
 EXACT_FILTER_ROWS = 20_000
 EXACT_FILTER_SHARE = 0.1
 
@@ -142,33 +142,23 @@ class Retriever:
 
     def _dense(self, qvec: np.ndarray, n: int, mask: np.ndarray | None) -> list[int]:
         """Rows of the n nearest chunks (inner product), best first, among the
-        rows the mask allows. On an HNSW index (large corpora, rag.index) the
+        rows the mask allows. On an IVF index (large corpora, rag.index) the
         search is approximate; a filter that leaves few rows, or a filtered
-        graph search that finds fewer than asked, is answered exactly."""
-        if not isinstance(self._faiss, faiss.IndexHNSW):
-            if mask is None:
-                _, idx = self._faiss.search(qvec[None, :], min(n, self._faiss.ntotal))
-            else:
-                allowed = np.flatnonzero(mask).astype(np.int64)
-                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-                _, idx = self._faiss.search(qvec[None, :], min(n, len(allowed)), params=params)
-            return [int(i) for i in idx[0] if i >= 0]
-
-        ef = max(self._faiss.hnsw.efSearch, n)
-        if mask is None:
-            want = min(n, self._faiss.ntotal)
-            _, idx = self._faiss.search(qvec[None, :], want, params=faiss.SearchParametersHNSW(efSearch=ef))
-        else:
-            allowed = np.flatnonzero(mask).astype(np.int64)
-            want = min(n, len(allowed))
-            # A selective filter cuts the graph's paths: search those rows exactly.
-            if len(allowed) < max(EXACT_FILTER_ROWS, EXACT_FILTER_SHARE * len(mask)):
-                return self._exact(qvec, want, allowed)
-            params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorBatch(allowed), efSearch=ef)
-            _, idx = self._faiss.search(qvec[None, :], want, params=params)
+        search that finds fewer than asked, is answered exactly."""
+        approximate = is_ann(self._faiss)
+        allowed = None if mask is None else np.flatnonzero(mask).astype(np.int64)
+        want = min(n, self._faiss.ntotal if allowed is None else len(allowed))
+        # A selective filter leaves too few rows in the scanned cells: exact.
+        if approximate and allowed is not None and len(allowed) < max(EXACT_FILTER_ROWS,
+                                                                      EXACT_FILTER_SHARE * len(mask)):
+            return self._exact(qvec, want, allowed)
+        sel = None if allowed is None else faiss.IDSelectorBatch(allowed)
+        params = (faiss.SearchParametersIVF(sel=sel, nprobe=self._faiss.nprobe) if approximate
+                  else faiss.SearchParameters(sel=sel) if sel is not None else None)
+        _, idx = self._faiss.search(qvec[None, :], want, params=params)
         rows = [int(i) for i in idx[0] if i >= 0]
-        if len(rows) < want:
-            return self._exact(qvec, want, allowed if mask is not None else None)
+        if approximate and len(rows) < want:
+            return self._exact(qvec, want, allowed)
         return rows
 
     def _exact(self, qvec: np.ndarray, n: int, rows: np.ndarray | None) -> list[int]:
