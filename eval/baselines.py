@@ -64,4 +64,4 @@ def _cached_passage_vectors(texts: list[str], embedder, settings) -> list[list[f
 
     cache = VectorCache(Path(settings.cache_dir) / "eval" / f"baseline-{slug(embedder.model_id, 'embedder')}.npz", embedder)
     cache.embed(texts)
-    return [cache[t].tolist() for t in texts]
+    return cache.vectors_of(texts).tolist()

@@ -332,38 +332,53 @@ def _build_lock(index_dir: Path, wait_s: float | None = None):
 # --------------------------------------------------------------------------- embedding cache
 
 
-def load_vector_cache(path: Path, embedder_id: str, dimension: int) -> dict[str, np.ndarray]:
-    """content key -> vector. A missing or unreadable cache is just empty: the
-    cache only saves time, it is never a source of truth."""
+_CACHE_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+def _segment_keys(path: Path, embedder_id: str, dimension: int) -> list[str] | None:
+    """The keys of one cache file, checked against its vectors' shape, read
+    without loading the vectors (the .npy header only). None when the file
+    is missing, of another embedder or unreadable: the cache only saves
+    time, it is never a source of truth."""
     if not path.exists():
-        return {}
+        return None
     try:
         with np.load(path, allow_pickle=False) as data:
             if str(data["embedder_id"]) != embedder_id:
-                return {}
+                return None
             keys = [str(k) for k in data["keys"]]
-            vectors = np.asarray(data["vectors"], dtype=np.float32)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        # Truncated or garbage: ignored (and rebuilt by the caller), said once.
+            with data.zip.open("vectors.npy") as f:
+                version = np.lib.format.read_magic(f)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = read_header(f)
+    except _CACHE_ERRORS as exc:
+        # Truncated or garbage: ignored (its texts are embedded again), said once.
         log.warning("Cache %s is unreadable (%s: %s); it is rebuilt.", path, type(exc).__name__, exc)
-        return {}
-    if vectors.ndim != 2 or vectors.shape != (len(keys), dimension):
-        return {}
-    return dict(zip(keys, vectors))
+        return None
+    if shape != (len(keys), dimension) or dtype != np.float32:
+        return None
+    return keys
 
 
-def save_vector_cache(path: Path, embedder_id: str, cache: dict[str, np.ndarray], dimension: int) -> None:
+def _segment_vectors(path: Path, rows: int, dimension: int) -> np.ndarray | None:
+    """All vectors of one cache file (None when it became unreadable)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            vectors = np.asarray(data["vectors"], dtype=np.float32)
+    except _CACHE_ERRORS as exc:
+        log.warning("Cache %s is unreadable (%s: %s); it is rebuilt.", path, type(exc).__name__, exc)
+        return None
+    return vectors if vectors.shape == (rows, dimension) else None
+
+
+def save_vector_cache(path: Path, embedder_id: str, keys: Sequence[str], vectors: np.ndarray) -> None:
     """Atomic: written to a temp file and renamed, so keys and vectors (one
     file) can never disagree. Vectors are stored as given (not re-normalised)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    keys = sorted(cache)
-    vectors = (
-        np.stack([cache[k] for k in keys]).astype(np.float32)
-        if keys
-        else np.zeros((0, dimension), dtype=np.float32)
-    )
     with atomic_file(path, "wb") as f:
-        np.savez(f, embedder_id=np.array(embedder_id), keys=np.array(keys, dtype=np.str_), vectors=vectors)
+        np.savez(f, embedder_id=np.array(embedder_id), keys=np.array(list(keys), dtype=np.str_),
+                 vectors=np.asarray(vectors, dtype=np.float32))
 
 
 class VectorCache:
@@ -371,32 +386,55 @@ class VectorCache:
     the text given to the embedder), per embedder. The one cache for chunks,
     quotable sentences and the eval baseline: a text is never embedded twice.
 
-    On disk: `<name>.npz` plus, while an embedding run is under way,
-    append-only shards `<name>.<n>.npz` (each written atomically with what
-    was embedded since the last one, every `flush_texts` texts or
-    `flush_seconds`), so a run that is killed loses at most its last
-    batches and the next run embeds only the rest. All are loaded together;
-    a damaged one is ignored (costs time, never correctness). A run that
-    finishes folds the shards back into `<name>.npz`. The vectors of the
-    whole cache are held in memory (a dict), as the index build needs them.
+    On disk: segment files `<name>.npz` and `<name>.<n>.npz`, each with
+    keys, vectors and the embedder id. While an embedding run is under way
+    it appends small shards (each written atomically with what was embedded
+    since the last one, every `flush_texts` texts or `flush_seconds`), so a
+    run that is killed loses at most its last batches and the next run
+    embeds only the rest. A run that finishes merges the small files into
+    segments of at most `segment_rows` vectors.
+
+    In memory: only which file and row holds each key. Vectors are read
+    from disk when asked for (`vectors_of`), one segment at a time, so an
+    embedding run or a build holds the vectors it is writing, never the
+    whole cache (an ingest of thousands of letters stays bounded). A damaged
+    file is ignored: its texts are embedded again (costs time, never
+    correctness).
     """
 
     flush_texts = 256
     flush_seconds = 30.0
+    segment_rows = 65_536  # ~100 MB of 384-d float32 per segment
 
     def __init__(self, path: Path, embedder: Embedder):
         self.path = Path(path)
         self.embedder = embedder
-        dim = int(embedder.dimension)
-        self.vectors = load_vector_cache(self.path, embedder.model_id, dim)
-        self._shards = self._shard_paths()
-        for shard in self._shards:
-            self.vectors.update(load_vector_cache(shard, embedder.model_id, dim))
+        self.dimension = int(embedder.dimension)
+        # Vectors handed in by the caller (e.g. the Postgres store's own), held until asked for.
+        self._held: dict[str, np.ndarray] = {}
+        self._scan()
+
+    def _scan(self) -> None:
+        """Which file and row holds each key (headers and keys only)."""
+        self._files: list[Path] = []
+        self._rows: list[int] = []
+        self._where: dict[str, int] = {}  # key -> (file number << 32) | row
+        for file in [self.path, *self._shard_paths()]:
+            self._add_file(file, _segment_keys(file, self.embedder.model_id, self.dimension))
 
     @classmethod
     def of_index(cls, index_dir: Path, embedder: Embedder) -> "VectorCache":
         return cls(Path(index_dir) / CACHE_DIR / cache_file_name(embedder.model_id, int(embedder.dimension)),
                    embedder)
+
+    def _add_file(self, file: Path, keys: Sequence[str] | None) -> None:
+        if keys is None:
+            return
+        number = len(self._files)
+        self._files.append(file)
+        self._rows.append(len(keys))
+        for row, key in enumerate(keys):
+            self._where[key] = (number << 32) | row
 
     def _shard_paths(self) -> list[Path]:
         pattern = re.compile(re.escape(self.path.stem) + r"\.(\d+)\.npz")
@@ -408,42 +446,77 @@ class VectorCache:
                     found.append((int(m.group(1)), p))
         return [p for _, p in sorted(found)]
 
+    def _new_shard_path(self) -> Path:
+        taken = {p.name for p in self._shard_paths()}
+        n = len(taken)
+        while f"{self.path.stem}.{n}.npz" in taken:
+            n += 1
+        return self.path.with_name(f"{self.path.stem}.{n}.npz")
+
     def _write_shard(self, pending: dict[str, np.ndarray]) -> None:
         if not pending:
             return
-        taken = {p.name for p in self._shard_paths()}
-        n = len(self._shards)
-        while f"{self.path.stem}.{n}.npz" in taken:
-            n += 1
-        shard = self.path.with_name(f"{self.path.stem}.{n}.npz")
-        save_vector_cache(shard, self.embedder.model_id, pending, int(self.embedder.dimension))
-        self._shards.append(shard)
+        shard = self._new_shard_path()
+        keys = list(pending)
+        save_vector_cache(shard, self.embedder.model_id, keys, np.stack([pending[k] for k in keys]))
+        self._add_file(shard, keys)
         pending.clear()
 
-    def _compact(self) -> None:
-        """Fold the shards into the main file (one rewrite per finished run)."""
-        if not self._shards:
-            return
-        try:
-            save_vector_cache(self.path, self.embedder.model_id, self.vectors, int(self.embedder.dimension))
-        except OSError as exc:  # the shards stay valid; a later run folds them
-            log.warning("Cache %s not compacted (%s).", self.path, exc)
-            return
-        for shard in self._shards:
-            with contextlib.suppress(OSError):
-                shard.unlink()
-        self._shards = []
+    # ------------------------------------------------------------------ reading
+    def __len__(self) -> int:
+        return len(self._where.keys() | self._held.keys())
+
+    def __contains__(self, key: str) -> bool:
+        """Whether the vector of this content key (text_hash) is cached."""
+        return key in self._where or key in self._held
+
+    def put(self, key: str, vector: np.ndarray) -> None:
+        """A vector the caller already has for this content key (not embedded
+        here, not written to disk)."""
+        self._held[key] = np.asarray(vector, dtype=np.float32)
+
+    def vectors_of(self, texts: Sequence[str]) -> np.ndarray:
+        """The vectors of these texts (all embedded before), one row each."""
+        return self.get([text_hash(t) for t in texts], texts)
+
+    def get(self, keys: Sequence[str], texts: Sequence[str] | None = None) -> np.ndarray:
+        """The vectors of these content keys, one row each, read one file at
+        a time. A file found damaged now drops out; with `texts` given, they
+        are embedded again, otherwise KeyError."""
+        out = np.empty((len(keys), self.dimension), dtype=np.float32)
+        by_file: dict[int, list[tuple[int, int]]] = {}
+        for i, key in enumerate(keys):
+            if key in self._held:
+                out[i] = self._held[key]
+            else:
+                at = self._where[key]
+                by_file.setdefault(at >> 32, []).append((i, at & 0xFFFFFFFF))
+        for number, wanted in by_file.items():
+            vectors = _segment_vectors(self._files[number], self._rows[number], self.dimension)
+            if vectors is None:
+                self._forget(number)
+                if texts is None:
+                    raise KeyError(f"cache file {self._files[number]} became unreadable")
+                self.embed(texts)
+                return self.get(keys)
+            where, rows = zip(*wanted)
+            out[list(where)] = vectors[list(rows)]
+        return out
 
     def __getitem__(self, text: str) -> np.ndarray:
-        return self.vectors[text_hash(text)]
+        return self.vectors_of([text])[0]
 
+    def _forget(self, number: int) -> None:
+        self._where = {k: at for k, at in self._where.items() if at >> 32 != number}
+
+    # ------------------------------------------------------------------ writing
     def embed(self, texts: Sequence[str], batch_size: int = 32,
               progress: Callable[[int, int], None] | None = None) -> int:
         """Embed the texts the cache lacks (L2-normalised), saving them as
         they come (a shard every `flush_texts` texts or `flush_seconds`,
-        and whatever is pending when the embedder fails). Returns how many
-        texts were embedded."""
-        todo = [t for t in dict.fromkeys(texts) if text_hash(t) not in self.vectors]
+        and whatever is pending when the embedder fails), then merge the
+        small files. Returns how many texts were embedded."""
+        todo = [t for t in dict.fromkeys(texts) if text_hash(t) not in self]
         total = len(todo)
         if progress:
             progress(0, total)
@@ -459,7 +532,7 @@ class VectorCache:
                         f"expected ({len(batch)}, {self.embedder.dimension})"
                     )
                 for t, vec in zip(batch, l2_normalise(vectors)):
-                    self.vectors[text_hash(t)] = pending[text_hash(t)] = vec
+                    pending[text_hash(t)] = vec
                 if len(pending) >= self.flush_texts or time.monotonic() - last_save >= self.flush_seconds:
                     self._write_shard(pending)
                     last_save = time.monotonic()
@@ -469,17 +542,62 @@ class VectorCache:
             with contextlib.suppress(Exception):  # keep what was embedded; never hide the failure
                 self._write_shard(pending)
             raise
-        if pending and not self._shards:  # a run without shards: one file, as before
-            save_vector_cache(self.path, self.embedder.model_id, self.vectors, int(self.embedder.dimension))
-        else:
-            self._write_shard(pending)
+        self._write_shard(pending)
+        if total:
             self._compact()
         return total
 
+    def _compact(self) -> None:
+        """Merge the files smaller than `segment_rows` into as few files of at
+        most `segment_rows` vectors as fit (the first into `<name>.npz`),
+        holding one merged segment in memory at a time. A failure leaves
+        the small files, which stay valid; a later run merges them."""
+        # Shards nobody could read (damaged): their texts were embedded again.
+        damaged = set(self._shard_paths()) - set(self._files)
+        small = [n for n in range(len(self._files)) if self._rows[n] < self.segment_rows]
+        groups: list[list[int]] = []
+        for n in small:
+            if groups and sum(self._rows[m] for m in groups[-1]) + self._rows[n] <= self.segment_rows:
+                groups[-1].append(n)
+            else:
+                groups.append([n])
+        main_free = self.path not in self._files or self._files.index(self.path) in small
+        held_by: dict[int, list[tuple[str, int]]] = {}
+        for key, at in self._where.items():
+            held_by.setdefault(at >> 32, []).append((key, at & 0xFFFFFFFF))
+        changed = False
+        for g, group in enumerate(groups):
+            target = self.path if g == 0 and main_free else None
+            if len(group) == 1 and (target is None or self._files[group[0]] == target):
+                continue
+            merged: dict[str, np.ndarray] = {}
+            try:
+                for n in group:
+                    vectors = _segment_vectors(self._files[n], self._rows[n], self.dimension)
+                    if vectors is not None and held_by.get(n):
+                        keys, rows = zip(*held_by[n])
+                        merged.update(zip(keys, vectors[list(rows)]))
+                target = target or self._new_shard_path()
+                keys = list(merged)
+                save_vector_cache(target, self.embedder.model_id, keys,
+                                  np.stack([merged[k] for k in keys]) if keys else np.zeros((0, self.dimension)))
+            except OSError as exc:
+                log.warning("Cache %s not compacted (%s).", self.path, exc)
+                return
+            for n in group:
+                if self._files[n] != target:
+                    with contextlib.suppress(OSError):
+                        self._files[n].unlink()
+            changed = True
+        for shard in damaged:
+            with contextlib.suppress(OSError):
+                shard.unlink()
+                changed = True
+        if changed:  # the file numbers changed: read the keys again
+            self._scan()
 
-def _write_sentences(path: Path, vectors: dict[str, np.ndarray], dimension: int) -> None:
-    keys = sorted(vectors)
-    matrix = np.stack([vectors[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dimension), np.float32)
+
+def _write_sentences(path: Path, keys: Sequence[str], matrix: np.ndarray) -> None:
     with open(path, "wb") as f:
         np.savez(f, keys=np.array(keys, dtype=np.str_), vectors=matrix)
         f.flush()
@@ -544,11 +662,7 @@ def build_index(
         # that later fails are not lost.
         embedded = cache.embed([*texts, *sentences], batch_size, progress)
 
-        vectors = (
-            np.stack([cache[t] for t in texts]).astype(np.float32)
-            if chunks
-            else np.zeros((0, dimension), dtype=np.float32)
-        )
+        vectors = cache.vectors_of(texts)
 
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         name = f"{_VERSION_PREFIX}{stamp}-{secrets.token_hex(3)}"
@@ -559,7 +673,8 @@ def build_index(
             _write_faiss(tmp / FAISS_FILE, vectors, ann_min_vectors)
             _write_text(tmp / LETTERS_FILE, "".join(json.dumps(x.to_dict(), ensure_ascii=False) + "\n"
                                                     for x in letters))
-            _write_sentences(tmp / SENTENCES_FILE, {text_hash(t): cache[t] for t in sentences}, dimension)
+            by_key = dict(sorted((text_hash(t), t) for t in sentences))
+            _write_sentences(tmp / SENTENCES_FILE, list(by_key), cache.vectors_of(list(by_key.values())))
             lexical_files = lexical.write(tmp, chunks)
             manifest = Manifest(
                 format_version=FORMAT_VERSION,

@@ -459,17 +459,17 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
             texts = [embedding_text(c) for c in chunks]
             sentences = quotable_sentences(chunks) + load_background()
             cache = VectorCache.of_index(settings.index_dir, embedder)
-            missing = [text_hash(t) for t in dict.fromkeys([*texts, *sentences]) if text_hash(t) not in cache.vectors]
+            missing = [text_hash(t) for t in dict.fromkeys([*texts, *sentences]) if text_hash(t) not in cache]
             if missing:
                 for key, vec in raw.execute(
                         "SELECT e.cmetadata->>'key', e.embedding FROM langchain_pg_embedding e "
                         "JOIN langchain_pg_collection c ON c.uuid = e.collection_id "
                         "WHERE c.name = %s AND e.cmetadata->>'key' = ANY(%s)",
                         (collection_name(embedder), missing)):
-                    cache.vectors[key] = np.asarray(vec, dtype=np.float32)
+                    cache.put(key, np.asarray(vec, dtype=np.float32))
                 for key, vec in raw.execute("SELECT key, vec FROM rag_sentences WHERE embedder = %s AND key = ANY(%s)",
                                             (collection_name(embedder), missing)):
-                    cache.vectors[key] = np.frombuffer(vec, dtype=np.float32).copy()
+                    cache.put(key, np.frombuffer(vec, dtype=np.float32))
             cache.embed([*texts, *sentences], 32, _embed_progress(progress))
             _maybe_fail(_fail_after, "embed")
 
@@ -502,15 +502,15 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
                 cur.executemany(
                     "INSERT INTO rag_sentences (embedder, key, vec) VALUES (%s, %s, %s) "
                     "ON CONFLICT (embedder, key) DO NOTHING",
-                    [(collection_name(embedder), k, cache.vectors[k].astype(np.float32).tobytes())
-                     for k in sentence_keys])
+                    [(collection_name(embedder), k, v.tobytes())
+                     for k, v in zip(sentence_keys, cache.get(list(sentence_keys)))])
 
             # The chunk vectors through LangChain's VectorStore interface, in
             # this transaction (PGVector's commit is a savepoint here).
             vstore.session_maker = _session_in(conn)
             if chunks:
                 vstore.add_embeddings(
-                    texts=texts, embeddings=[_vec_literal(cache[t]) for t in texts],
+                    texts=texts, embeddings=[_vec_literal(v) for v in cache.vectors_of(texts)],
                     metadatas=[{"key": text_hash(t), "version": version, "chunk_id": c.chunk_id,
                                 "letter_id": c.letter_id, "date": c.date} for c, t in zip(chunks, texts)],
                     ids=[f"{version}:{i}" for i in range(len(chunks))])

@@ -15,6 +15,7 @@ import pytest
 from rag import cli, corpus
 from rag.config import load_settings
 from rag.corpus import expand_paths, extract_metadata
+from rag.fileutil import text_hash
 from rag.index import CACHE_DIR, VectorCache
 from test_index import CountingEmbedder
 
@@ -228,10 +229,10 @@ def test_the_cache_is_saved_as_it_goes_and_a_damaged_shard_only_costs_time(tmp_p
 
     again = CountingEmbedder()
     cache = VectorCache(path, again)
-    assert len(cache.vectors) == 6
+    assert len(cache) == 6
     cache.embed(texts, batch_size=2)
     assert again.embedded == texts[6:]
-    assert path.exists() and not list(path.parent.glob("fake.*.npz"))  # folded back into one file
+    assert path.exists() and not list(path.parent.glob("fake.*.npz"))  # merged into one segment
     np.testing.assert_allclose(VectorCache(path, CountingEmbedder())[texts[0]], cache[texts[0]])
 
     # A damaged shard is ignored: its texts are embedded again, nothing fails.
@@ -242,3 +243,40 @@ def test_the_cache_is_saved_as_it_goes_and_a_damaged_shard_only_costs_time(tmp_p
     third = CountingEmbedder()
     VectorCache(path, third).embed([*texts, *[f"nieuw {i}" for i in range(8)]], batch_size=2)
     assert third.embedded == [f"nieuw {i}" for i in range(8)]
+
+
+def test_the_cache_reads_vectors_one_segment_at_a_time(tmp_path, monkeypatch):
+    """Memory stays bounded at any corpus size: opening the cache reads keys
+    only, a finished run leaves segments of at most `segment_rows` vectors,
+    and asking for vectors reads only the segments that hold them."""
+    from rag import index as index_mod
+
+    monkeypatch.setattr(VectorCache, "flush_texts", 4)
+    monkeypatch.setattr(VectorCache, "segment_rows", 10)
+    path = tmp_path / CACHE_DIR / "fake.npz"
+    texts = [f"tekst {i}" for i in range(25)]
+    VectorCache(path, CountingEmbedder()).embed(texts, batch_size=2)
+    files = sorted(path.parent.glob("fake*.npz"))
+    sizes = [len(np.load(f)["keys"]) for f in files]
+    assert sum(sizes) == 25 and max(sizes) <= 10 and len(files) == 3 and path in files
+
+    read: list[Path] = []
+    real = index_mod._segment_vectors
+    monkeypatch.setattr(index_mod, "_segment_vectors", lambda p, *a: read.append(p) or real(p, *a))
+    cache = VectorCache(path, CountingEmbedder())
+    assert read == [] and len(cache) == 25  # keys only
+    expected = CountingEmbedder().encode_passages(texts)
+    np.testing.assert_allclose(cache.vectors_of(texts[:3]), expected[:3], atol=1e-6)
+    assert len(read) == 1  # the one segment holding them
+    read.clear()
+    np.testing.assert_allclose(cache.vectors_of(texts[::-1]), expected[::-1], atol=1e-6)
+    assert sorted(read) == files  # each segment once, whatever the order asked
+
+    # A segment damaged after the cache was opened: its texts are embedded again.
+    victim = files[1]
+    held = {str(k) for k in np.load(victim)["keys"]}
+    victim.write_bytes(b"kapot")
+    again = CountingEmbedder()
+    cache.embedder = again
+    np.testing.assert_allclose(cache.vectors_of(texts), expected, atol=1e-6)
+    assert {text_hash(t) for t in again.embedded} == held
