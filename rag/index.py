@@ -404,7 +404,7 @@ class VectorCache:
 
     flush_texts = 256
     flush_seconds = 30.0
-    segment_rows = 65_536  # ~100 MB of 384-d float32 per segment
+    segment_rows = 16_384  # 24 MB of 384-d float32 per segment
 
     def __init__(self, path: Path, embedder: Embedder):
         self.path = Path(path)
@@ -499,8 +499,9 @@ class VectorCache:
                     raise KeyError(f"cache file {self._files[number]} became unreadable")
                 self.embed(texts)
                 return self.get(keys)
-            where, rows = zip(*wanted)
-            out[list(where)] = vectors[list(rows)]
+            for start in range(0, len(wanted), 4096):  # a bounded temporary per copy
+                where, rows = zip(*wanted[start:start + 4096])
+                out[list(where)] = vectors[list(rows)]
         return out
 
     def __getitem__(self, text: str) -> np.ndarray:
@@ -570,17 +571,24 @@ class VectorCache:
             target = self.path if g == 0 and main_free else None
             if len(group) == 1 and (target is None or self._files[group[0]] == target):
                 continue
-            merged: dict[str, np.ndarray] = {}
+            # One merged segment in memory, filled file by file.
+            keys = [key for n in group for key, _ in held_by.get(n, [])]
+            merged = np.zeros((len(keys), self.dimension), dtype=np.float32)
+            done = 0
             try:
                 for n in group:
+                    rows = [row for _, row in held_by.get(n, [])]
+                    if not rows:  # every key of it is held by a later file
+                        continue
                     vectors = _segment_vectors(self._files[n], self._rows[n], self.dimension)
-                    if vectors is not None and held_by.get(n):
-                        keys, rows = zip(*held_by[n])
-                        merged.update(zip(keys, vectors[list(rows)]))
+                    if vectors is None:  # unreadable now: its keys are left out (embedded again when asked)
+                        keys[done:done + len(rows)] = []
+                        merged = np.delete(merged, np.s_[done:done + len(rows)], axis=0)
+                        continue
+                    merged[done:done + len(rows)] = vectors[rows]
+                    done += len(rows)
                 target = target or self._new_shard_path()
-                keys = list(merged)
-                save_vector_cache(target, self.embedder.model_id, keys,
-                                  np.stack([merged[k] for k in keys]) if keys else np.zeros((0, self.dimension)))
+                save_vector_cache(target, self.embedder.model_id, keys, merged)
             except OSError as exc:
                 log.warning("Cache %s not compacted (%s).", self.path, exc)
                 return
