@@ -99,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
                          "copy the letters into corpus/ with a manifest first (title, date, Kamerstuk and minister "
                          "from the text where it states them), then build once. Prints what was added, skipped "
                          "(text already in the corpus: 'al aanwezig') and refused (unreadable, with the reason). "
-                         "Interrupted runs resume: what was embedded is kept. Exit status 0: every file added or "
+                         "Interrupted runs resume: what was embedded is kept, and letters an interrupted run put in corpus/ are counted as added ('hervat') when this run indexes them. Exit status 0: every file added or "
                          f"skipped; {EXIT_SOME_FILES_REFUSED}: some files refused (the others were added); 2: "
                          "nothing usable given, or the index could not be built (then nothing is added).")
     ing.add_argument("paths", nargs="*", type=Path, help="letters, folders or globs (.txt, .md, .pdf)")
