@@ -71,10 +71,12 @@ class PipelineGuard:
 
     def load(self, settings, progress=None) -> None:
         """Load the pipeline once (a second caller finds it loaded) and warm it."""
+        from .embed import size_threads_for_serving
         from .pipeline import Pipeline
 
         with self.lock:
             if self.pipeline is None:
+                size_threads_for_serving(settings.serve_threads)  # before torch loads
                 t0 = time.perf_counter()
                 pipeline = Pipeline.load(settings, **({"progress": progress} if progress else {}))
                 pipeline.warm_up()

@@ -194,6 +194,12 @@ class Settings:
     # version moved on because another process or replica ingested letters
     # (one small read: CURRENT, or rag_live); it then loads that version.
     refresh_seconds: float = 5.0
+    # Torch threads of an app process (RAG_SERVE_THREADS; 0: all cores). A
+    # one-question encode gains nothing from a second core (p50 46 ms with 1
+    # or 2 on 2 cores) while sessions answering side by side fight over them:
+    # 8 sessions p95 356 -> 282 ms, 4 sessions 30 -> 38 questions/s with 1
+    # (bench/bench_concurrency.py). The CLI and ingest keep all cores.
+    serve_threads: int = 1
 
     # OpenAI-compatible server (Ollama, vLLM, llama.cpp server, OpenAI)
     llm_base_url: str = ""
@@ -233,5 +239,6 @@ def load_settings(**overrides) -> Settings:
         index_key=_env("RAG_INDEX_KEY", s.index_key),
         store=_env("RAG_STORE", s.store),
         refresh_seconds=float(_env("RAG_REFRESH_SECONDS", str(s.refresh_seconds))),
+        serve_threads=int(_env("RAG_SERVE_THREADS", str(s.serve_threads))),
     )
     return s.replace(**env).replace(**overrides)

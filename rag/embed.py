@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -200,6 +201,19 @@ def _open(name_or_path: str, label: str) -> SentenceTransformer:
     finally:
         if bars:
             hf_logging.enable_progress_bar()
+
+
+def size_threads_for_serving(threads: int) -> None:
+    """Torch threads for a process that answers sessions side by side (the
+    app): `threads` per process (0: all cores). Set through OMP_NUM_THREADS
+    before torch loads, so every session thread gets it (torch's
+    set_num_threads after loading reaches only some of them); an explicit
+    OMP_NUM_THREADS of the user wins."""
+    if threads <= 0 or os.environ.get("OMP_NUM_THREADS"):
+        return
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    if "torch" in sys.modules:  # loaded already (tests, a second app in one process): as far as it goes
+        sys.modules["torch"].set_num_threads(threads)
 
 
 def _set_threads() -> None:

@@ -127,3 +127,20 @@ def test_a_version_that_cannot_be_loaded_leaves_the_current_one_answering():
     g.swap(old)
     assert g.current() is old and old.looks == 1
     assert g.current() is old and old.looks == 2  # the next look tries again
+
+
+def test_an_app_process_sizes_torch_threads_before_torch_loads(monkeypatch):
+    import os
+    import sys
+
+    from rag.embed import size_threads_for_serving
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    size_threads_for_serving(0)  # 0: all cores, nothing set
+    assert "OMP_NUM_THREADS" not in os.environ
+    size_threads_for_serving(1)
+    assert os.environ["OMP_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the user's choice wins
+    size_threads_for_serving(1)
+    assert os.environ["OMP_NUM_THREADS"] == "2"
