@@ -35,19 +35,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eval.data import questions as eval_questions  # noqa: E402
 from rag import index as ix  # noqa: E402
 from rag.config import load_settings  # noqa: E402
-
-
-def eval_questions() -> list[str]:
-    out = []
-    for f in sorted((ROOT / "eval").glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                item = json.loads(line)
-                if isinstance(item.get("question"), str):
-                    out.append(item["question"])
-    return out
 
 
 def main() -> None:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import signal
@@ -50,6 +49,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from eval.data import questions as eval_questions  # noqa: E402
 
 # Side-effect free module-level helpers of the start bench.
 from bench.bench_app_start import CHROMIUM, free_port, healthy
@@ -78,9 +79,7 @@ def require_browser() -> None:
 
 
 def load_questions(n: int) -> list[str]:
-    rows = [json.loads(line) for line in (ROOT / "eval" / "letters.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    questions = [r["question"] for r in rows if "question" in r]
+    questions = eval_questions("letters")
     random.Random(0).shuffle(questions)
     if n > len(questions):
         raise SystemExit(f"--questions {n}: eval/letters.jsonl has only {len(questions)}")

@@ -14,7 +14,6 @@ against a fake OpenAI-compatible server that takes 2 s per answer.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import threading
@@ -27,17 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rag.app_helpers import PipelineGuard  # noqa: E402
+from eval.data import questions as eval_questions  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 
 
 def questions(limit: int) -> list[str]:
-    out: list[str] = []
-    for name in ("letters.jsonl", "dev_extra.jsonl"):
-        for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                item = json.loads(line)
-                if "question" in item:  # conversations (turns) are left out
-                    out.append(item["question"])
+    out = eval_questions("letters", "dev_extra")
     random.Random(0).shuffle(out)
     return out[:limit]
 

@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eval.data import questions as eval_questions  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
@@ -36,9 +37,7 @@ HEADLINE = ("hit@1", "hit@5", "hit@10", "mrr", "ndcg@10", "quote_recall@10", "ke
 
 
 def _questions(limit: int) -> list[str]:
-    path = ROOT / "eval" / "letters.jsonl"
-    return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()][:limit]
+    return eval_questions("letters")[:limit]
 
 
 def pct(values: list[float], p: float) -> float:

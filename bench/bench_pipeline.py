@@ -9,7 +9,6 @@ are really computed; the embedder folder itself is prepared beforehand.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import statistics
 import sys
@@ -22,17 +21,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eval.data import questions as eval_questions  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
 
 def _questions(limit: int) -> list[str]:
-    qs = []
-    for name in ("kamervragen.jsonl", "letters.jsonl"):
-        path = ROOT / "eval" / name
-        if path.exists():
-            qs += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return qs[:limit]
+    return eval_questions("kamervragen", "letters")[:limit]
 
 
 def pct(values: list[float], p: float) -> float:

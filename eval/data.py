@@ -61,6 +61,13 @@ def load_items(which: str = "both", folder: Path = EVAL_DIR) -> list[dict[str, A
     return [it for n in names for it in load_set(n, folder)]
 
 
+def questions(*names: str, folder: Path = EVAL_DIR) -> list[str]:
+    """The single-turn questions of these files (all files when none are
+    named), in file order; conversation turns are left out (they are
+    follow-ups that need their turns before them). For benches."""
+    return [it["question"] for n in (names or SETS) for it in load_set(n, folder) if "conversation" not in it]
+
+
 def gold_quotes(item: dict[str, Any], *, exclude_letters: Iterable[str] = ()) -> list[str]:
     skip = set(exclude_letters)
     return [e["quote"] for e in item.get("evidence", []) if e["letter_id"] not in skip]
