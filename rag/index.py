@@ -263,10 +263,10 @@ ANN_MIN_VECTORS = Settings.ann_min_vectors
 # scans the IVF_NPROBE nearest cells exactly. HNSW (M=32, efConstruction=80)
 # was used first and fails on near-duplicate passages, which a dossier has
 # (letters quoting each other, versions of one letter): on 20,302 real e5
-# vectors of 500 near-copy letters its recall@10 was 0.54 (0.59 counting
-# exact ties) and 0.71 at efSearch 512, where IVF with these settings gets
-# 0.963 (1.000 counting ties, 0.08 ms); on 1M clustered vectors IVF gets
-# recall 1.000 at p50 0.9 ms (HNSW: 0.999, 1.25 ms) and builds in 4 minutes
+# vectors of 500 near-copy letters its recall@10 was 0.54 (0.58 counting
+# exact ties) and 0.64 at efSearch 512, where IVF with these settings gets
+# 0.963 (0.999 counting ties, 0.10 ms); on 1M clustered vectors IVF gets
+# recall 1.000 at p50 0.77 ms (HNSW: 0.999, 1.25 ms) and builds in 4 minutes
 # instead of 10. bench/bench_ann_recall.py and bench/bench_scale.py measure it.
 IVF_LISTS_PER_SQRT = 4  # cells = 4 * sqrt(n) (faiss's guidance: 4-16 sqrt n) ...
 IVF_MIN_PER_LIST = 39  # ... but never fewer than 39 training points per cell (faiss warns below)
@@ -557,11 +557,14 @@ class VectorCache:
         damaged = set(self._shard_paths()) - set(self._files)
         small = [n for n in range(len(self._files)) if self._rows[n] < self.segment_rows]
         groups: list[list[int]] = []
+        filled = 0  # rows in the last group
         for n in small:
-            if groups and sum(self._rows[m] for m in groups[-1]) + self._rows[n] <= self.segment_rows:
+            if groups and filled + self._rows[n] <= self.segment_rows:
                 groups[-1].append(n)
+                filled += self._rows[n]
             else:
                 groups.append([n])
+                filled = self._rows[n]
         main_free = self.path not in self._files or self._files.index(self.path) in small
         held_by: dict[int, list[tuple[str, int]]] = {}
         for key, at in self._where.items():
@@ -755,13 +758,18 @@ def live_manifest(index_dir: Path) -> Manifest | None:
     when there is no readable one; a cheap look before a load or build."""
     try:
         name = current_version(index_dir)
-        if name is None:
-            return None
-        path = index_dir / name / MANIFEST_FILE
-        _check_regular(path, MAX_POINTER_BYTES * 4096)
-        return Manifest.from_dict(json.loads(path.read_bytes().decode("utf-8")))
+        return None if name is None else _read_manifest(index_dir / name)[1]
     except (IndexStateError, OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _read_manifest(version_dir: Path) -> tuple[bytes, Manifest]:
+    """A version's manifest: its bytes (what a signature covers) and what
+    they say. Raises what reading and parsing raise."""
+    path = version_dir / MANIFEST_FILE
+    _check_regular(path, MAX_POINTER_BYTES * 4096)
+    raw = path.read_bytes()
+    return raw, Manifest.from_dict(json.loads(raw.decode("utf-8")))
 
 
 def _reason(e: BaseException) -> str:
@@ -788,9 +796,7 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
     """Read and cross-check one version directory. FileNotFoundError escapes so
     the caller can retry when a concurrent build swept this version."""
     try:
-        _check_regular(path / MANIFEST_FILE, MAX_POINTER_BYTES * 4096)
-        raw = (path / MANIFEST_FILE).read_bytes()
-        manifest = Manifest.from_dict(json.loads(raw.decode("utf-8")))
+        raw, manifest = _read_manifest(path)
     except FileNotFoundError:
         raise
     except IndexStateError as e:
