@@ -242,8 +242,7 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     CLI and app (Pipeline.ingest), which takes the letters out again when the
     index cannot be built, so corpus and index stay in step."""
     from . import corpus
-    from .index import current_version
-    from .pipeline import Pipeline, live_manifest
+    from .pipeline import Pipeline, live_manifest, live_version
 
     if args.title and len(args.paths) != 1:
         raise InputError("--title gaat over één brief: geef precies één PATH.")
@@ -255,7 +254,7 @@ def _ingest(args: argparse.Namespace, settings) -> int:
             raise InputError("Geen .txt-, .md- of .pdf-bestanden gevonden in " + ", ".join(map(str, args.paths)) + ".")
         if args.title and len(sorted_.new) + len(sorted_.duplicates) > 1:
             raise InputError("--title gaat over één brief, maar PATH bevat er meer.")
-    live = current_version(settings.index_dir)
+    live = live_version(settings)
     before = live_manifest(settings)
     indexed_before = set(before.corpus_hashes) if before else set()
     try:
@@ -287,7 +286,7 @@ def _ingest(args: argparse.Namespace, settings) -> int:
               + f", {len(skipped)} overgeslagen (al aanwezig{_names(p for p, _ in skipped)}), "
               f"{len(sorted_.refused)} geweigerd"
               + (f", {len(sorted_.ignored)} genegeerd (ander bestandstype)" if sorted_.ignored else ""))
-    state = "al actueel, niet opnieuw gebouwd" if pipeline.index.path.name == live else "gebouwd"
+    state = "al actueel, niet opnieuw gebouwd" if pipeline.version == live else "gebouwd"
     print(f"index ({state}): {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
           f"in {settings.index_dir}")
     return EXIT_SOME_FILES_REFUSED if sorted_.refused else 0
