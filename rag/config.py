@@ -197,7 +197,7 @@ class Settings:
     # Torch threads of an app process (RAG_SERVE_THREADS; 0: all cores). A
     # one-question encode gains nothing from a second core (p50 46 ms with 1
     # or 2 on 2 cores) while sessions answering side by side fight over them:
-    # 8 sessions p95 356 -> 282 ms, 4 sessions 30 -> 38 questions/s with 1
+    # 8 sessions p95 356 -> 282-328 ms, 4 sessions 30 -> 36-43 questions/s with 1
     # (bench/bench_concurrency.py). The CLI and ingest keep all cores.
     serve_threads: int = 1
 
