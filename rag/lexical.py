@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import bm25s
 
@@ -41,11 +41,16 @@ def chunk_tokens(chunks: Sequence[Chunk]) -> list[list[str]]:
 def idf_table(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
     """BM25-style idf over chunks, so rare words (a project's name) count more than
     common ones ("aanpak") in sentence coverage."""
-    n = len(token_lists)
     df: dict[str, int] = {}
     for toks in token_lists:
         for t in set(toks):
             df[t] = df.get(t, 0) + 1
+    return idf_from_df(df, len(token_lists))
+
+
+def idf_from_df(df: Mapping[str, int], n: int) -> dict[str, float]:
+    """The idf of each token from its document frequency among n chunks (also
+    what the Postgres store keeps, rag_term_df)."""
     return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
 

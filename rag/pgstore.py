@@ -75,7 +75,7 @@ from .chunk import embedding_text
 from .config import Mode, SearchOptions, Settings
 from .errors import IndexStateError
 from .fileutil import text_hash
-from .lexical import chunk_tokens
+from .lexical import chunk_tokens, idf_from_df
 from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
 from .question import check_question
 from .records import Chunk, Letter, LetterPages, Passage
@@ -341,6 +341,9 @@ def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
             coll = conn.execute("SELECT uuid::text FROM langchain_pg_collection WHERE name = %s",
                                 (manifest.files.get("collection", ""),)).fetchone()
             stats = conn.execute("SELECT n_docs, avgdl FROM rag_bm25 WHERE version = %s", (version,)).fetchone()
+            # The answerer's idf from the store's own document frequencies:
+            # no chunk is tokenised at load.
+            df = dict(conn.execute("SELECT term, df FROM rag_term_df WHERE version = %s", (version,)))
         finally:
             conn.execute("COMMIT")
     if len(chunks) != manifest.chunk_count or len(sentences) != len(set(sentence_keys)):
@@ -349,7 +352,8 @@ def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
                    vectors=np.zeros((0, manifest.dimension), np.float32), letters=letters,
                    sentence_vectors=sentences, uri=store.uri, version=version,
                    collection_id=coll[0] if coll else "", store_letters=records,
-                   n_docs=stats[0] if stats else None, avgdl=stats[1] if stats else None)
+                   n_docs=stats[0] if stats else None, avgdl=stats[1] if stats else None,
+                   idf=idf_from_df(df, stats[0]) if stats else None)
 
 
 def live_manifest(uri: str) -> Manifest | None:
@@ -636,7 +640,8 @@ class PgRetriever(Retriever):
     round trip; the search itself filters in SQL."""
 
     def __init__(self, index: PgIndex, embedder: Any, settings: Settings):
-        # The masks, dates, chunks and the answerer's idf, made as for a file index.
+        # The masks, dates and chunks as for a file index; the idf comes with
+        # the version (rag_term_df).
         super().__init__(index, embedder, settings)
         self._bm25 = None  # the full-text side is Postgres's
         self.store = PgStore.of(index.uri)

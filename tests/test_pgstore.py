@@ -304,3 +304,19 @@ def test_another_embedder_never_reads_the_first_ones_vectors(server, tmp_path, l
         pgstore.load_index(settings, first, letters)
     p = Pipeline(settings, letters, second, index)
     assert p.retrieve(QUESTIONS[0], mode="dense", k=3)
+
+
+def test_the_answerers_idf_comes_from_the_store_not_from_tokenising_at_load(both, embedder, monkeypatch):
+    from rag import retrieve
+
+    file_pipe, pg_pipe = both
+
+    def retokenised(*args):
+        raise AssertionError("the load tokenised every chunk again")
+
+    monkeypatch.setattr(retrieve, "chunk_tokens", retokenised)
+    loaded = pgstore.load_index(pg_pipe.settings, embedder)
+    again = Pipeline(pg_pipe.settings, [], embedder, loaded)
+    assert again.retriever.idf.keys() == file_pipe.retriever.idf.keys()
+    for term, idf in file_pipe.retriever.idf.items():
+        assert again.retriever.idf[term] == pytest.approx(idf)
