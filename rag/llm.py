@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property, lru_cache
@@ -371,12 +372,25 @@ class OpenAIGenerator:
         return _clean_condensed(reply.text) or question
 
 
-@lru_cache(maxsize=8)
 def _chat_model(
     base_url: str, model: str, api_key: str, temperature: float, timeout_s: float, streaming: bool
 ) -> ChatOpenAI:
     """Shared per configuration: building one loads CA certificates for two
-    HTTP clients (~0.15 s), and callers create a generator per question."""
+    HTTP clients (~0.1 s), and callers create a generator per question. One
+    thread builds it while the others wait: sessions asking a new server at
+    once would otherwise each build one, on the same cores (8 sessions:
+    ~0.8 s before any request left)."""
+    with _CHAT_MODELS_LOCK:
+        return _new_chat_model(base_url, model, api_key, temperature, timeout_s, streaming)
+
+
+_CHAT_MODELS_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _new_chat_model(
+    base_url: str, model: str, api_key: str, temperature: float, timeout_s: float, streaming: bool
+) -> ChatOpenAI:
     return ChatOpenAI(
         model=model,
         base_url=base_url,

@@ -368,7 +368,12 @@ class Pipeline:
         the language detector, number parser and the encoder's kernels for a
         range of lengths are set up on first use, which made the first
         questions after a start several times slower than later ones
-        (bench/bench_concurrency.py prints first-10 vs the rest)."""
+        (bench/bench_concurrency.py prints first-10 vs the rest). The
+        generative answerer's client stack (openai, httpx, langchain-openai)
+        is imported here too: ~0.7 s that the first sessions asking an LLM
+        at once would otherwise wait for together."""
+        from . import llm  # noqa: F401
+
         for question in WARM_UP_QUESTIONS:
             self.ask(question)
 

@@ -381,3 +381,31 @@ def test_generator_passes_page_starts_to_citations(server):
     split = 5000 + p.chunk.text.index("Om dat te bestrijden")
     gen = OpenAIGenerator(settings_for(server.base_url), page_starts={p.chunk.letter_id: {3: 4000, 4: split}})
     assert gen.answer(QUESTION, PASSAGES).citations[0].page == 4
+
+
+def test_sessions_asking_a_new_server_at_once_build_one_client(monkeypatch):
+    # Building a client loads CA certificates twice; eight sessions that each
+    # built their own on the same cores held up the first answers by ~0.8 s.
+    import threading
+    import time
+
+    from rag import llm
+
+    built = []
+
+    class SlowChat:
+        def __init__(self, **kwargs):
+            time.sleep(0.2)  # long enough for every thread to miss the cache
+            built.append(kwargs["base_url"])
+
+    monkeypatch.setattr(llm, "ChatOpenAI", SlowChat)
+    llm._new_chat_model.cache_clear()
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(
+        llm._chat_model("http://127.0.0.1:9/v1", "m", "k", 0.0, 5.0, True))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    llm._new_chat_model.cache_clear()  # no SlowChat left for other tests
+    assert len(built) == 1 and len({id(c) for c in got}) == 1
