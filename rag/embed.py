@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import os
 import sys
 import threading
@@ -23,6 +24,10 @@ from rag.errors import ModelError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from rag.onnxquery import QueryEncoder
+
+log = logging.getLogger(__name__)
+
 # huggingface_hub reads these when it is first imported; without them a missing
 # model costs a network timeout per attempt instead of failing at once.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,6 +38,8 @@ class Embedder:
     """Passages and queries to float32, L2-normalised vectors."""
 
     def __init__(self, model: SentenceTransformer, model_id: str, precision: str = "float32"):
+        """Single questions run through torch until `use_onnx` attaches the
+        checked ONNX encoder (get_embedder does, per RAG_QUERY_RUNTIME)."""
         self.model = model
         self.model_id = model_id
         # Not part of model_id: bf16-autocast vectors match float32 ones to a
@@ -52,6 +59,38 @@ class Embedder:
         # sessions never wait for an index build's batches.
         self._query_tokenizer = copy.deepcopy(model.tokenizer)
         self._query_lock = threading.Lock()
+        self.query_encoder: QueryEncoder | None = None
+
+    @property
+    def query_runtime(self) -> str:
+        """What encodes a single question: "onnx" or "torch"."""
+        return "onnx" if self.query_encoder is not None else "torch"
+
+    def use_onnx(self, cache_dir: Path) -> None:
+        """Encode single questions with the model exported to ONNX (checked
+        against torch first). Raises rag.onnxquery.OnnxUnavailable; the
+        embedder then stays on torch."""
+        from rag import onnxquery
+
+        if not self._mean_pooled:
+            raise onnxquery.OnnxUnavailable(f"{self.model_id}: only mean-pooled models take the ONNX route")
+        import torch
+
+        self.query_encoder = onnxquery.prepare(
+            self.model[0].auto_model, self._tokenize_query, self.model_id, cache_dir,
+            torch.get_num_threads(), self._torch_hidden)
+
+    def _tokenize_query(self, text: str, **kw):
+        with self._query_lock:
+            return self._query_tokenizer(text, **kw)
+
+    def _torch_hidden(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            return self.model[0].auto_model(input_ids=torch.from_numpy(input_ids),
+                                            attention_mask=torch.from_numpy(attention_mask)
+                                            ).last_hidden_state[0].numpy()
 
     def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int,
                 show_progress: bool) -> np.ndarray:
@@ -90,16 +129,11 @@ class Embedder:
     def _encode_one(self, text: str, prompt_name: str | None) -> np.ndarray:
         """One query without SentenceTransformer.encode's batching machinery,
         which costs about a quarter of the latency of a single short query."""
-        import torch
-
         prompt = (self.model.prompts or {}).get(prompt_name or "", "")
-        with self._query_lock:
-            enc = self._query_tokenizer(prompt + text, truncation=True, max_length=self.max_seq_length,
-                                        return_tensors="pt")
-        with torch.inference_mode():
-            hidden = self.model[0].auto_model(input_ids=enc["input_ids"],
-                                              attention_mask=enc["attention_mask"]).last_hidden_state[0]
-        vec = hidden.mean(0).numpy().astype(np.float32)
+        enc = self._tokenize_query(prompt + text, truncation=True, max_length=self.max_seq_length,
+                                   return_tensors="np")
+        forward = self.query_encoder or self._torch_hidden
+        vec = forward(enc["input_ids"], enc["attention_mask"]).mean(0).astype(np.float32)
         return (vec / (np.linalg.norm(vec) or 1.0)).reshape(1, -1)
 
     def count_tokens(self, text: str, prompt_name: str | None = None) -> int:
@@ -130,7 +164,8 @@ class LangChainEmbeddings(Embeddings):
 
 def get_embedder(settings: config.Settings) -> Embedder:
     """The process-wide embedder for these settings (loaded once)."""
-    return _load(settings.embedder, Path(settings.embedder_cache), resolve_precision(settings.embed_precision))
+    return _load(settings.embedder, Path(settings.embedder_cache), resolve_precision(settings.embed_precision),
+                 check_query_runtime(settings.query_runtime))
 
 
 def resolve_precision(precision: str) -> str:
@@ -147,17 +182,33 @@ def resolve_precision(precision: str) -> str:
     return "bfloat16" if native else "float32"
 
 
+def check_query_runtime(runtime: str) -> str:
+    if runtime not in config.QUERY_RUNTIMES:
+        raise ModelError(f"unknown query runtime {runtime!r}",
+                         f"set RAG_QUERY_RUNTIME to one of: {', '.join(config.QUERY_RUNTIMES)}")
+    return runtime
+
+
 @functools.lru_cache(maxsize=4)
-def _load(name: str, cache_dir: Path, precision: str = "float32") -> Embedder:
+def _load(name: str, cache_dir: Path, precision: str = "float32", query_runtime: str = "torch") -> Embedder:
     _set_threads()
     if name != config.DEFAULT_EMBEDDER:
-        return Embedder(_open(name, name), name, precision)
-    try:
-        return Embedder(_open(str(_default_folder(cache_dir)), name), name, precision)
-    except ModelError:
-        # A damaged cache (a file deleted or truncated) has a valid stamp, so
-        # it would fail forever: rebuild it once.
-        return Embedder(_open(str(_default_folder(cache_dir, rebuild=True)), name), name, precision)
+        embedder = Embedder(_open(name, name), name, precision)
+    else:
+        try:
+            embedder = Embedder(_open(str(_default_folder(cache_dir)), name), name, precision)
+        except ModelError:
+            # A damaged cache (a file deleted or truncated) has a valid stamp, so
+            # it would fail forever: rebuild it once.
+            embedder = Embedder(_open(str(_default_folder(cache_dir, rebuild=True)), name), name, precision)
+    if query_runtime == "onnx":
+        from rag.onnxquery import OnnxUnavailable
+
+        try:
+            embedder.use_onnx(cache_dir)
+        except OnnxUnavailable as e:  # slower, not wrong: questions are encoded by torch
+            log.warning("Questions are encoded with torch: %s", e)
+    return embedder
 
 
 def _default_folder(cache_dir: Path, rebuild: bool = False) -> Path:

@@ -377,3 +377,106 @@ def test_single_query_fast_path_equals_sentence_transformers(embedder, query):
     reference = fp32._encode([query], fp32._query_prompt, 32, False)
     assert fast.shape == reference.shape == (1, embedder.dimension)
     assert float(fast[0] @ reference[0]) > 0.99999
+
+
+# ------------------------------------------------- questions through ONNX
+
+
+def _torch_only(embedder: Embedder) -> Embedder:
+    return Embedder(embedder.model, embedder.model_id, "float32")  # no use_onnx: torch
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("query", [
+    "Welke landen produceren de cocaïne die naar Europa komt?",
+    "Which countries produce cocaine?",
+    "Bĳ",  # one token and the ligature
+    TRICKY[2],
+    "Fortius " * 600,  # truncated to the model's 512 tokens, as torch does
+])
+def test_onnx_questions_equal_torch(embedder, query):
+    # The default route; a graph traced on one length must hold for all.
+    assert embedder.query_runtime == "onnx"
+    got = embedder.encode_queries([query])
+    want = _torch_only(embedder).encode_queries([query])
+    assert got.dtype == np.float32 and got.shape == want.shape == (1, 384)
+    assert float(got[0] @ want[0]) > 0.99999
+
+
+@pytest.mark.model
+def test_onnx_questions_from_many_threads(embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [q for q, _ in PAIRS] * 3
+    serial = np.vstack([embedder.encode_queries([q]) for q in questions])
+    with ThreadPoolExecutor(8) as pool:
+        side_by_side = np.vstack(list(pool.map(lambda q: embedder.encode_queries([q]), questions)))
+    np.testing.assert_array_equal(side_by_side, serial)
+
+
+@pytest.mark.model
+def test_damaged_or_foreign_onnx_file_is_exported_again(embedder, tmp_path, capfd):
+    from rag import onnxquery
+
+    torch_path = _torch_only(embedder)
+
+    def prepare(reference=torch_path._torch_hidden):
+        return onnxquery.prepare(embedder.model[0].auto_model, embedder._tokenize_query, embedder.model_id,
+                                 tmp_path, 1, reference)
+
+    first = prepare()
+    assert "Preparing the ONNX query encoder" in capfd.readouterr().err
+    path = first.path
+    prepare()  # stamped and checked: used as it is
+    assert "Preparing" not in capfd.readouterr().err
+
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # cut off
+    again = prepare()
+    assert "does not load" in capfd.readouterr().err
+    np.testing.assert_allclose(again(*_ids(embedder, "drugs")), torch_path._torch_hidden(*_ids(embedder, "drugs")),
+                               atol=1e-4)
+
+    # A graph that loads but answers for other weights is not used either.
+    def other_weights(ids, mask):
+        return torch_path._torch_hidden(ids, mask)[:, ::-1].copy()
+
+    with pytest.raises(onnxquery.OnnxUnavailable, match="differs from the model"):
+        prepare(other_weights)
+    assert "differs from the model" in capfd.readouterr().err  # it tried a fresh export first
+
+
+def _ids(embedder: Embedder, text: str):
+    enc = embedder._tokenize_query("query: " + text, return_tensors="np")
+    return enc["input_ids"], enc["attention_mask"]
+
+
+@pytest.mark.model
+def test_without_onnx_questions_stay_on_torch(embedder, monkeypatch, caplog):
+    from rag import embed, onnxquery
+
+    def unavailable(*args, **kwargs):
+        raise onnxquery.OnnxUnavailable("onnxruntime is not installed")
+
+    monkeypatch.setattr(onnxquery, "prepare", unavailable)
+    monkeypatch.setattr(embed, "_open", lambda *args: embedder.model)  # no second model load
+    fallback = embed._load.__wrapped__(DEFAULT_EMBEDDER, ROOT / ".cache" / "models", "float32", "onnx")
+    assert fallback.query_runtime == "torch"
+    assert "encoded with torch: onnxruntime is not installed" in caplog.text
+    q = PAIRS[0][0]
+    assert float(fallback.encode_queries([q])[0] @ embedder.encode_queries([q])[0]) > 0.99999
+    # asked for torch: ONNX is not even tried
+    monkeypatch.setattr(onnxquery, "prepare", lambda *a, **k: pytest.fail("ONNX tried"))
+    assert embed._load.__wrapped__(DEFAULT_EMBEDDER, ROOT / ".cache" / "models", "float32",
+                                   "torch").query_runtime == "torch"
+
+
+def test_query_runtime_setting_is_checked_before_any_model_loads(monkeypatch):
+    from rag import embed
+    from rag.config import load_settings
+
+    monkeypatch.setenv("RAG_QUERY_RUNTIME", "torch")
+    assert load_settings().query_runtime == "torch"
+    monkeypatch.setattr(embed, "_load", lambda *a: pytest.fail("model loaded"))
+    with pytest.raises(ModelError, match="unknown query runtime") as err:
+        get_embedder(_settings().replace(query_runtime="cuda"))
+    assert "RAG_QUERY_RUNTIME" in err.value.hint
