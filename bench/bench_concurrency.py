@@ -115,7 +115,9 @@ def main() -> None:
     guard = PipelineGuard()
     t0 = time.perf_counter()
     guard.load(load_settings())
-    print(f"pipeline load (incl. warm-up): {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"pipeline load (incl. warm-up): {time.perf_counter() - t0:.1f} s; questions encoded by "
+          f"{guard.pipeline.embedder.query_runtime} (RAG_QUERY_RUNTIME), {load_settings().serve_threads} "
+          "thread(s) per process (RAG_SERVE_THREADS)", flush=True)
     qs = questions(args.questions)
 
     first: list[float] = []
