@@ -242,7 +242,8 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     CLI and app (Pipeline.ingest), which takes the letters out again when the
     index cannot be built, so corpus and index stay in step."""
     from . import corpus
-    from .pipeline import Pipeline, live_manifest, live_version
+    from .pipeline import Pipeline
+    from .stores import store_for
 
     if args.title and len(args.paths) != 1:
         raise InputError("--title gaat over één brief: geef precies één PATH.")
@@ -254,8 +255,9 @@ def _ingest(args: argparse.Namespace, settings) -> int:
             raise InputError("Geen .txt-, .md- of .pdf-bestanden gevonden in " + ", ".join(map(str, args.paths)) + ".")
         if args.title and len(sorted_.new) + len(sorted_.duplicates) > 1:
             raise InputError("--title gaat over één brief, maar PATH bevat er meer.")
-    live = live_version(settings)
-    before = live_manifest(settings)
+    store = store_for(settings)
+    live = store.live_version()
+    before = store.live_manifest()
     indexed_before = set(before.corpus_hashes) if before else set()
     try:
         pipeline = Pipeline.load(settings, progress=bars, rebuild=args.rebuild)

@@ -25,14 +25,15 @@ import numpy as np
 from . import answerers, corpus
 from . import texts as T
 from .answer import ExtractiveAnswerer
-from .build import Progress, build, load_background, quiet
+from .build import Progress, load_background, quiet
 from .chunk import embedding_text
 from .config import SearchOptions, Settings, load_settings
 from .errors import InputError
 from .fileutil import text_hash
-from .index import LoadedIndex, MissingIndex, OldFormatIndex, StaleIndex, load_index
+from .index import LoadedIndex
 from .question import check_question, is_english
 from .records import Answer, Letter, OnDelta, Passage
+from .stores import store_for
 
 log = logging.getLogger(__name__)
 
@@ -115,42 +116,6 @@ class Retrieved:
     search_ms: float
 
 
-def _build_fn(settings: Settings):
-    """The build for the configured store: rag.build.build (the file index,
-    the default), or rag.pgstore.build when settings.store is a Postgres URI."""
-    if not settings.store:
-        return build
-    from . import pgstore
-
-    if not pgstore.is_postgres_uri(settings.store):
-        raise InputError(f"RAG_STORE {settings.store[:40]!r} is geen Postgres-URI.",
-                         "Gebruik postgresql://… of laat RAG_STORE leeg voor de index in bestanden.")
-    return pgstore.build
-
-
-def live_manifest(settings: Settings):
-    """What the configured store's live index was built from (a Manifest),
-    or None when nothing readable is built yet; nothing is loaded."""
-    if _build_fn(settings) is not build:
-        from . import pgstore
-
-        return pgstore.live_manifest(settings.store)
-    from .index import live_manifest as file_manifest
-
-    return file_manifest(settings.index_dir)
-
-
-def live_version(settings: Settings) -> str | None:
-    """Name of the configured store's live index version (None: nothing built)."""
-    if _build_fn(settings) is not build:
-        from .pgstore import PgStore
-
-        return PgStore.of(settings.store).live_version()
-    from .index import current_version
-
-    return current_version(settings.index_dir)
-
-
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index: LoadedIndex):
         """Only loads: everything it needs was built into `index` (rag.build)."""
@@ -163,6 +128,7 @@ class Pipeline:
         # another process added) and makes its own retriever (rag.pgstore).
         self.letters = getattr(index, "store_letters", None) or letters
         self.index = index
+        self.store = store_for(settings)
         self._chain = None
         self.embedder = embedder
         self.retriever = (index.retriever(embedder, settings) if hasattr(index, "retriever")
@@ -192,12 +158,14 @@ class Pipeline:
 
         settings = settings or load_settings()
         letters = corpus.load_letters(settings)
+        store = store_for(settings)
+        store.connect()
         progress(f"Embedder laden ({settings.embedder})", None)
         embedder = get_embedder(settings)
         if rebuild:
-            index = _build_fn(settings)(settings, embedder, letters, progress)
+            index = store.build(embedder, letters, progress)
         else:
-            index = cls._load_or_build(settings, letters, embedder, progress)
+            index = store.load_or_build(embedder, letters, progress)
         return cls(settings, letters, embedder, index)
 
     @property
@@ -211,39 +179,11 @@ class Pipeline:
         loads what that version was built from and never builds: a letter
         another process has put in the corpus but not yet indexed is not
         this process's to index."""
-        live = live_version(self.settings)
+        live = self.store.live_version()
         if live is None or live == self.version:
             return None
-        if _build_fn(self.settings) is not build:
-            from .pgstore import load_index as load_store
-
-            return Pipeline(self.settings, [], self.embedder, load_store(self.settings, self.embedder))
-        index = load_index(self.settings.index_dir, embedder_id=self.embedder.model_id,
-                           dimension=self.embedder.dimension, chunker_version=corpus.chunker_version(self.settings),
-                           key=self.settings.index_key)
-        built = index.manifest.corpus_hashes
-        letters = [x for x in corpus.load_letters(self.settings) if built.get(x.letter_id) == x.sha256]
+        index, letters = self.store.load_live(self.embedder)
         return Pipeline(self.settings, letters, self.embedder, index)
-
-    @staticmethod
-    def _load_or_build(settings: Settings, letters: list[Letter], embedder, progress: Progress) -> LoadedIndex:
-        if _build_fn(settings) is not build:
-            from .pgstore import load_or_build
-
-            return load_or_build(settings, letters, embedder, progress)
-        hashes = corpus.corpus_hashes(letters)
-        try:
-            return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
-                              chunker_version=corpus.chunker_version(settings), corpus_hashes=hashes,
-                              key=settings.index_key)
-        except StaleIndex as exc:
-            progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
-        except MissingIndex as exc:
-            # Corrupted or built with another embedder is not caught: the
-            # message says what to run.
-            progress("Index van een oudere versie: opnieuw opbouwen" if isinstance(exc, OldFormatIndex)
-                     else "Nog geen index: opbouwen", None)
-        return build(settings, embedder, letters, progress)
 
     # ---------------------------------------------------------------- ingest
     def ingested(self, paths: Sequence[Path], progress: Progress = quiet, **meta: Any) -> tuple["Pipeline", list[Letter]]:
@@ -257,7 +197,7 @@ class Pipeline:
         try:
             added = [corpus.add_letter(Path(p), self.settings, **meta) for p in paths]
             letters = corpus.load_letters(self.settings)
-            index = _build_fn(self.settings)(self.settings, self.embedder, letters, progress)
+            index = self.store.build(self.embedder, letters, progress)
         except BaseException:
             # Corpus and index stay in step: letters this call added go again.
             for letter in added:
@@ -358,6 +298,7 @@ class Pipeline:
         original is not changed."""
         p = copy.copy(self)
         p.settings = self.settings.replace(**changes)
+        p.store = store_for(p.settings)
         p.retriever = self.retriever.with_settings(p.settings)
         p.extractive = self.extractive.with_calibration(p.settings.calibration)
         p._chain = None  # the chain is bound to its pipeline

@@ -119,7 +119,7 @@ def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, co
 
 @pytest.mark.model
 def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, pipeline, monkeypatch):
-    from rag import pipeline as pipeline_mod
+    from rag import stores
     from rag.pipeline import Pipeline
 
     p = Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index)
@@ -128,7 +128,7 @@ def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, 
     def boom(*a, **kw):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pipeline_mod, "build", boom)
+    monkeypatch.setattr(stores, "build", boom)
     f = tmp_path / "zeehaven.txt"
     f.write_text(LETTER, encoding="utf-8")
     with pytest.raises(RuntimeError):
