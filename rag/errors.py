@@ -30,3 +30,7 @@ class LLMError(RagError):
 
 class ModelError(RagError):
     """The embedder could not be prepared or loaded."""
+
+
+class StoreError(RagError):
+    """The shared Postgres store (RAG_STORE) cannot be reached."""

@@ -61,6 +61,8 @@ import logging
 import secrets
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,7 +75,7 @@ from . import texts as T
 from .build import Progress, _embed_progress, chunk_letters, load_background, quiet, quotable_sentences
 from .chunk import embedding_text
 from .config import Mode, SearchOptions, Settings
-from .errors import IndexStateError
+from .errors import IndexStateError, StoreError
 from .fileutil import text_hash
 from .lexical import chunk_tokens, idf_from_df
 from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
@@ -89,6 +91,12 @@ SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
 KEEP_PREVIOUS = 2
 # pg_advisory_xact_lock key: one build at a time per database.
 BUILD_LOCK = 0x7261675F6275696C  # "rag_buil"
+# A host that drops packets would otherwise hold a session for the OS's TCP
+# timeout (minutes); a refused connection fails at once either way.
+CONNECT_TIMEOUT_S = 5
+# Longest a question waits for one of the pool's connections (queries take
+# milliseconds; a pool that cannot reconnect is down, said after this long).
+POOL_WAIT_S = 5.0
 COLLECTION_PREFIX = "kamerbrieven"
 # BM25 parameters: bm25s.BM25()'s defaults, which the file index uses
 # (method "lucene": score = idf * tf / (tf + k1 * (1 - b + b * dl / avgdl))).
@@ -211,16 +219,41 @@ class PgStore:
         from pgvector.psycopg import register_vector
 
         self.uri = _psycopg_uri(uri)
-        with psycopg.connect(self.uri, autocommit=True) as conn:
-            # Serialised: concurrent CREATE EXTENSION / TABLE IF NOT EXISTS race.
-            conn.execute("SELECT pg_advisory_lock(%s)", (BUILD_LOCK + 1,))
-            try:
-                conn.execute(SCHEMA)
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK + 1,))
-        self.pool = ConnectionPool(self.uri, min_size=1, max_size=4, open=True,
-                                   kwargs={"autocommit": True}, configure=register_vector)
+        with self.reached():
+            with psycopg.connect(self.uri, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+                # Serialised: concurrent CREATE EXTENSION / TABLE IF NOT EXISTS race.
+                conn.execute("SELECT pg_advisory_lock(%s)", (BUILD_LOCK + 1,))
+                try:
+                    conn.execute(SCHEMA)
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK + 1,))
+        self.pool = ConnectionPool(self.uri, min_size=1, max_size=4, open=True, timeout=POOL_WAIT_S,
+                                   kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+                                   configure=register_vector)
         self._engine = None
+
+    @contextmanager
+    def reached(self) -> Iterator[None]:
+        """Connection failures (server down, wrong host, port or password,
+        a connection lost mid-query) as a StoreError that says what to check,
+        instead of the driver's exception."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+        from sqlalchemy.exc import OperationalError as SqlAlchemyOperationalError
+
+        try:
+            yield
+        except (psycopg.OperationalError, PoolTimeout, SqlAlchemyOperationalError) as e:
+            cause = (str(getattr(e, "orig", None) or e).strip().splitlines() or [type(e).__name__])[0]
+            raise StoreError(f"De Postgres-store {_redact(self.uri)} is niet bereikbaar: {cause}",
+                             "Controleer of de server draait en of RAG_STORE klopt (host, poort, gebruiker, "
+                             "wachtwoord, database); zonder RAG_STORE wordt de index in bestanden gebruikt.") from e
+
+    @contextmanager
+    def connection(self):
+        """A pooled connection (autocommit), failures reported as StoreError."""
+        with self.reached(), self.pool.connection() as conn:
+            yield conn
 
     @classmethod
     def of(cls, uri: str) -> "PgStore":
@@ -257,7 +290,7 @@ class PgStore:
         return store
 
     def live_version(self) -> str | None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             row = conn.execute("SELECT version FROM rag_live").fetchone()
         return row[0] if row else None
 
@@ -310,7 +343,7 @@ class PgIndex(LoadedIndex):
 
 def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
     """The live version (or `version`), from one consistent snapshot."""
-    with store.pool.connection() as conn:
+    with store.connection() as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
             if version is None:
@@ -360,7 +393,7 @@ def live_manifest(uri: str) -> Manifest | None:
     """The live version's manifest alone, or None when there is none (or the
     store cannot be read: the load that follows says why)."""
     try:
-        with PgStore.of(uri).pool.connection() as conn:
+        with PgStore.of(uri).connection() as conn:
             row = conn.execute("SELECT v.manifest FROM rag_live l JOIN rag_versions v USING (version)").fetchone()
     except Exception:  # noqa: BLE001 - only a look ahead; Pipeline.load reports the real problem
         return None
@@ -430,8 +463,9 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
     store = PgStore.of(settings.store)
     # Made (its tables and collection ensured) before the transaction opens;
     # its writes then join the transaction (PgStore.vectorstore).
-    vstore = store.vectorstore(embedder)
-    with store.engine.connect() as conn:
+    with store.reached():
+        vstore = store.vectorstore(embedder)
+    with store.reached(), store.engine.connect() as conn:
         with conn.begin():
             raw = conn.connection.driver_connection  # psycopg, inside this transaction
             register_vector(raw)
@@ -570,7 +604,7 @@ def _prune(raw, live: str) -> None:
 
 
 def load_or_build(settings: Settings, letters: list[Letter], embedder, progress: Progress = quiet) -> PgIndex:
-    """Pipeline._load_or_build for the store: load, or build when missing or stale."""
+    """Store.load_or_build for Postgres: load, or build when missing or stale."""
     try:
         return load_index(settings, embedder, letters)
     except StaleIndex as exc:
@@ -673,7 +707,7 @@ class PgRetriever(Retriever):
         terms, counts = query_terms(query)
         base = {"v": self.version, "q": qvec, "terms": terms, "counts": counts, "N": self.n_docs,
                 "avgdl": self.avgdl, "k1": BM25_K1, "b": BM25_B, **fparams}
-        with self.store.pool.connection() as conn:
+        with self.store.connection() as conn:
             if mode == Mode.DENSE:
                 ranked = [(r, None) for r, _ in conn.execute(_DENSE_SQL.format(filters=filters), {**base, "n": k})]
             elif mode == Mode.BM25:

