@@ -203,12 +203,13 @@ class Settings:
     # (one small read: CURRENT, or rag_live); it then loads that version.
     refresh_seconds: float = 5.0
     # Encoder threads of an app process (RAG_SERVE_THREADS; 0: all cores):
-    # torch's, and the ONNX question encoder's, which is sized from torch's. A
-    # one-question encode gains nothing from a second core (torch: p50 46 ms
-    # with 1 or 2 on 2 cores) while sessions answering side by side fight over
-    # them: with torch, 8 sessions p95 356 -> 282-328 ms, 4 sessions 30 -> 36-43
-    # questions/s with 1 (bench/bench_concurrency.py). The CLI and ingest keep
-    # all cores.
+    # torch's, and the ONNX question encoder's, which is sized from torch's.
+    # Sessions answering side by side share the cores, so one question needs
+    # no second one. With ONNX on 2 cores, 8 sessions: 72-79 questions/s, p95
+    # 159-181 ms with 1 thread; 69 questions/s, p95 167 ms with 2 (one
+    # session alone: p50 21-25 vs 17 ms). With torch, 1 thread lowered the
+    # 8-session p95 from 356 to 282-328 ms (bench/bench_concurrency.py). The
+    # CLI and ingest keep all cores.
     serve_threads: int = 1
 
     # OpenAI-compatible server (Ollama, vLLM, llama.cpp server, OpenAI)
