@@ -102,13 +102,16 @@ def lock_held(base, tmp: Path) -> tuple[str, ...]:
     shutil.copytree(base.index_dir, index)
     with open(index / ".lock", "a+") as f:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        f.truncate(0)  # the lock file holds its holder's pid (the copied one holds the builder's)
         f.write("12345")
         f.flush()
         env = {**os.environ, "RAG_INDEX_DIR": str(index)}
-        r = subprocess.run([sys.executable, "-m", "rag", "ingest"], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=300)
+        # --rebuild: an ingest that must build (one with nothing to do says
+        # "al actueel" without taking the lock, rightly).
+        r = subprocess.run([sys.executable, "-m", "rag", "ingest", "--rebuild"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
     lines = [ln for ln in r.stderr.splitlines() if ln.startswith("Fout:")]
-    return ("ingest while .lock held by another process", str(r.returncode), "no",
+    return ("ingest --rebuild while .lock held by another process", str(r.returncode), "no",
             "yes" if lines and "Traceback" not in r.stderr else "no", (lines[0] if lines else r.stderr[-120:])[:150])
 
 
