@@ -25,7 +25,8 @@ data-testid stAlertContentError) or an uncaught exception in the page, or a
 timeout, counts as an error.
 
 Printed per S: questions, wall time of the question phase, questions/s,
-latency p50/p95, errors, and an isolation check: each page must hold exactly
+latency p50/p95, errors, the CPU seconds the app server and the browser
+side used in the round, and an isolation check: each page must hold exactly
 as many user and assistant messages as its own session asked, with its own
 questions in its own order (no answer rendered in another session's page).
 The machine facts line says how many CPUs there are; with other jobs running,
@@ -198,23 +199,55 @@ async def check_isolation(page, res: SessionResult) -> str:
     return "; ".join(problems)
 
 
-async def one_round(browser, url: str, questions: list[str], sessions: int, timeout_ms: float) -> tuple[float, list]:
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the app server (streamlit and its
+    children) and by the browser side (chromium and playwright's driver: this
+    process's other children), for where a round's time goes."""
+    import psutil
+
+    def tree(proc):
+        try:
+            return [proc, *proc.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def seconds(procs):
+        total = 0.0
+        for p in procs:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    server = tree(psutil.Process(server_pid))
+    ours = {p.pid for p in server}
+    browser = [p for p in psutil.Process().children(recursive=True) if p.pid not in ours]
+    return {"app server": seconds(server), "browser": seconds(browser)}
+
+
+async def one_round(browser, url: str, questions: list[str], sessions: int, timeout_ms: float,
+                    server_pid: int) -> tuple[float, list, dict[str, float]]:
     opened = await asyncio.gather(*(open_chat(browser, url, timeout_ms) for _ in range(sessions)))
     try:
         # Each session its own rotation, so at any moment sessions ask different questions.
         orders = [questions[s % len(questions):] + questions[:s % len(questions)] for s in range(sessions)]
+        before = cpu_split(server_pid)
         t0 = time.perf_counter()
         results = await asyncio.gather(*(run_session(page, order, timeout_ms)
                                          for (_, page), order in zip(opened, orders)))
         wall = time.perf_counter() - t0
+        after = cpu_split(server_pid)
+        cpu = {k: after[k] - before[k] for k in after}
         for (_, page), res in zip(opened, results):
             res.isolation = await check_isolation(page, res)
-        return wall, results
+        return wall, results, cpu
     finally:
         await asyncio.gather(*(ctx.close() for ctx, _ in opened), return_exceptions=True)
 
 
-async def bench(url: str, sessions: list[int], questions: list[str], timeout_s: float) -> None:
+async def bench(url: str, sessions: list[int], questions: list[str], timeout_s: float, server_pid: int) -> None:
     from playwright.async_api import async_playwright
 
     timeout_ms = timeout_s * 1000
@@ -231,7 +264,7 @@ async def bench(url: str, sessions: list[int], questions: list[str], timeout_s: 
 
             one_p50 = None
             for s in sessions:
-                wall, results = await one_round(browser, url, questions, s, timeout_ms)
+                wall, results, cpu = await one_round(browser, url, questions, s, timeout_ms, server_pid)
                 lat = [x for r in results for x in r.latencies]
                 n_done = len(lat)
                 n_err = sum(len(r.errors) for r in results)
@@ -241,7 +274,9 @@ async def bench(url: str, sessions: list[int], questions: list[str], timeout_s: 
                 bad = [f"session {i + 1}: {r.isolation}" for i, r in enumerate(results) if r.isolation]
                 print(f"S={s}: {n_done}/{s * len(questions)} questions answered, wall {wall:.1f} s, "
                       f"{n_done / wall:.2f} questions/s, latency p50 {p50:.2f} s p95 {p95:.2f} s, "
-                      f"errors {n_err}, own page only: {'ok' if not bad else 'NO'}", flush=True)
+                      f"errors {n_err}, own page only: {'ok' if not bad else 'NO'}; CPU in the round: "
+                      + ", ".join(f"{k} {v:.1f} s" for k, v in cpu.items())
+                      + f" (of {wall * (os.cpu_count() or 1):.1f} core-seconds)", flush=True)
                 for i, r in enumerate(results):
                     for e in r.errors:
                         print(f"    session {i + 1}: {e}")
@@ -272,7 +307,7 @@ def main() -> None:
     proc, log_path = start_app(port)
     try:
         wait_healthy(url, proc, log_path)
-        asyncio.run(bench(url, args.sessions, questions, args.timeout))
+        asyncio.run(bench(url, args.sessions, questions, args.timeout, proc.pid))
     finally:
         stop_app(proc)
         print(f"streamlit log: {log_path}")
