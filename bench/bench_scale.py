@@ -27,7 +27,10 @@ Which embedder measures what (printed again with the results):
   of words, 384-d): embedding 200k texts at ~18/s is days on 2 cores.
   Answers made with stand-in vectors are not meaningful; their timings are.
 
-Each size runs in its own subprocess (peak RSS per size). Above
+Each size runs in its own subprocess (peak RSS per size); after its build a
+further fresh process only loads the index and answers, as an app replica
+does, and reports its resident set (the part the loaded index takes, and the
+quotable-sentence vectors' share of it). Above
 Settings.ann_min_vectors the dense index is IVF-Flat (rag.index.dense_index);
 recall@10 against exact search is printed (also counting exact ties). The
 stand-in's vectors are not the encoder's (bench/bench_ann_recall.py checks
@@ -148,6 +151,32 @@ def dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def serve_only(folder: Path) -> dict:
+    """A fresh process that only loads the index built in `folder` and
+    answers (what an app replica holds), its resident set after each step:
+    the build's peak and the bench's exact comparison index are not in it."""
+    import psutil
+
+    from rag.index import load_index
+    from rag.pipeline import Pipeline
+
+    def rss() -> float:
+        return psutil.Process().memory_info().rss / 2**20
+
+    settings = load_settings().replace(corpus_dir=folder / "corpus", index_dir=folder / "index",
+                                       cache_dir=folder / "cache")
+    emb = StandInEmbedder()
+    base = rss()
+    index = load_index(settings.index_dir, embedder_id=emb.model_id, dimension=emb.dimension)
+    loaded = rss()
+    pipe = Pipeline(settings, corpus.load_letters(settings), emb, index)
+    for q in QUESTIONS:
+        pipe.ask(q)
+    sentences_mb = len(index.sentence_vectors) * emb.dimension * 4 / 2**20
+    return dict(serve_base_mb=base, serve_index_mb=loaded - base, serve_total_mb=rss(),
+                serve_sentences_mb=sentences_mb)
+
+
 def run_one(n: int) -> dict:
     """One corpus size, in this process (run as a subprocess by main)."""
     import faiss
@@ -168,6 +197,10 @@ def run_one(n: int) -> dict:
         build(settings, emb, letters)
         t_build = time.perf_counter() - t0
         build_rss = peak_rss_mb()  # the ingest's own peak, before anything is loaded to answer
+        out = subprocess.run([sys.executable, __file__, "--serve", str(tmp)], capture_output=True, text=True)
+        if out.returncode:
+            raise RuntimeError(f"serving process failed: {out.stderr[-2000:]}")
+        serving = json.loads(out.stdout.strip().splitlines()[-1])
         version = settings.index_dir / current_version(settings.index_dir)
         size = dir_bytes(version)
         t0 = time.perf_counter()
@@ -210,6 +243,7 @@ def run_one(n: int) -> dict:
             bm25_p50_ms=pct(bm25_t, 50), dense_p50_ms=pct(dense_t, 50), exact_p50_ms=pct(exact_t, 50),
             ann=is_ann(index.faiss_index), recall10=float(np.mean(hits)),
             peak_rss_mb=peak_rss_mb(), build_rss_mb=build_rss, recall10_ties=float(np.mean(tie_hits)),
+            **serving,
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -338,7 +372,8 @@ def svg_plot(rows: list[dict], vec: dict | None, path: Path) -> None:
 
 def table(rows: list[dict], rate: float | None) -> str:
     head = ("| letters | passages | sentences | build (stand-in, excl. its embedding) | ingest letters/s (stand-in) "
-            "| real ingest (e5 at measured rate) | peak RSS build / all | index on disk | load (index + pipeline) "
+            "| real ingest (e5 at measured rate) | peak RSS build / all | serving process RSS (index; sentence vectors) "
+            "| index on disk | load (index + pipeline) "
             "| warm ask p50 / p95 | BM25 p50 | dense p50 (kind) | exact p50 | recall@10 (tie-aware) |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
@@ -346,11 +381,18 @@ def table(rows: list[dict], rate: float | None) -> str:
         lines.append(
             f"| {r['letters']} | {r['chunks']} | {r['sentences']} | {r['build_rest_s']:.1f} s "
             f"| {r['letters'] / r['build_s']:.2f} | {_dur(real)} | {r.get('build_rss_mb', 0):.0f} / {r['peak_rss_mb']:.0f} MB "
+            f"| {_serving(r)} "
             f"| {r['index_bytes'] / 2**20:.1f} MB | {r['load_s']:.2f} + {r['pipeline_s']:.2f} s "
             f"| {r['ask_p50_ms']:.0f} / {r['ask_p95_ms']:.0f} ms | {r['bm25_p50_ms']:.2f} ms "
             f"| {r['dense_p50_ms']:.2f} ms ({'IVF' if r['ann'] else 'exact'}) | {r['exact_p50_ms']:.2f} ms "
             f"| {r['recall10']:.3f} ({r['recall10_ties']:.3f}) |")
     return "\n".join(lines)
+
+
+def _serving(r: dict) -> str:
+    if "serve_total_mb" not in r:  # a --json of a run before the serving process was measured
+        return "n/a"
+    return (f"{r['serve_total_mb']:.0f} MB ({r['serve_index_mb']:.0f}; {r['serve_sentences_mb']:.0f})")
 
 
 def _dur(s: float | None) -> str:
@@ -369,7 +411,11 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="keep/reuse the vectors-only approximate index in this folder")
     ap.add_argument("--render", default="", help="only redraw table and plot from --json files of earlier runs (comma-separated)")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.serve is not None:
+        print(json.dumps(serve_only(a.serve)))
+        return
     if a.one is not None:
         print(json.dumps(run_one(a.one)))
         return
