@@ -142,7 +142,7 @@ def _export(auto_model, example, folder: Path, stamp: dict[str, str], why: str) 
             # input_ids for one text without padding (the only use here).
             return self.model(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
 
-    print(f"Preparing the ONNX query encoder (one-time, ~10 s){f'; {why}' if why else ''}...",
+    print(f"Preparing the ONNX query encoder (one-time, a few seconds){f'; {why}' if why else ''}...",
           file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     (folder / STAMP_NAME).unlink(missing_ok=True)  # the stamp goes last: its presence means complete
@@ -161,7 +161,7 @@ def _export(auto_model, example, folder: Path, stamp: dict[str, str], why: str) 
                     dynamic_axes={"inputs_embeds": dynamic, "attention_mask": dynamic, "last_hidden_state": dynamic},
                     opset_version=OPSET, dynamo=False)
     except OSError:
-        raise
+        raise  # the cache cannot be written: prepare says so
     except Exception as e:  # the exporter raises many kinds (unsupported op, protobuf size, ...)
         raise OnnxUnavailable(f"could not export the query encoder to ONNX: {type(e).__name__}: {e}",
                               "questions are encoded with torch instead (RAG_QUERY_RUNTIME=torch "
@@ -179,10 +179,10 @@ def _session(path: Path, threads: int):
     # have the app's sessions fight over the cores (as torch's threads did).
     opts.intra_op_num_threads = max(1, threads)
     opts.inter_op_num_threads = 1
-    # The arena keeps buffers per input length it has met, so each new
-    # question length paid for new ones: the first 10 questions after a start
-    # had p95 57 ms against 33 ms later; without it 33 against 40 ms
-    # (bench/bench_concurrency.py).
+    # Without the arena (buffers kept per input length met) a question was no
+    # slower (13.7 vs 17.8 ms, one run) and the first 10 questions after a
+    # start stayed within 2x of the rest: p95 33-59 vs 31-40 ms over four
+    # runs, against 57 vs 33 ms in one run with it (bench/bench_concurrency.py).
     opts.enable_cpu_mem_arena = False
     opts.log_severity_level = 3  # errors only: its optimiser's notes are not the user's business
     try:
