@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 from .config import GENERATORS, MAX_K, MODES, SearchOptions, load_settings
 from .errors import InputError, RagError
 from .records import Answer
-from .texts import PARTIAL
+from .texts import PARTIAL, first_of
 
 
 def _progress(message: str, fraction: float | None = None) -> None:
@@ -229,10 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _names(paths: Iterable[Path], shown: int = 5) -> str:
     """': a, b, c en 12 meer' — a summary line stays one line at any size."""
     names = [p.name for p in paths]
-    if not names:
-        return ""
-    more = f" en {len(names) - shown} meer" if len(names) > shown else ""
-    return ": " + ", ".join(names[:shown]) + more
+    return ": " + first_of(names, shown) if names else ""
 
 
 def _ingest(args: argparse.Namespace, settings) -> int:

@@ -75,6 +75,13 @@ def partial_sentence(subject: str, asked: str, missing_terms: list[str], english
     return f"{head}, maar zeggen niets over {join_terms(missing_terms, 'of')}."
 
 
+def first_of(names: list[str], shown: int = 5) -> str:
+    """"a, b, c en 12 meer": a message naming items stays one line at any
+    corpus size (hundreds of letters)."""
+    more = f" en {len(names) - shown} meer" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def join_terms(terms: list[str], word: str) -> str:
     """"a", "a en b", "a, b en c" (word: the joining "en"/"of"/"and"/"or")."""
     terms = [t for t in terms if t]

@@ -195,6 +195,22 @@ def test_unknown_letter_lists_valid_ids():
     assert "alpha, beta, gamma" in e.value.hint
 
 
+def test_unknown_letter_message_stays_short_with_many_letters(tmp_path):
+    # With hundreds of letters the hint names a few, not all of them.
+    chunks = [Chunk(chunk_id=f"brief-{i:02d}#0", letter_id=f"brief-{i:02d}", title=f"Brief {i}", date="",
+                    kamerstuk="", pages=(1,), section="", start=0, end=9, text=f"tekst {i} haven",
+                    content_hash=hashlib.sha256(f"tekst {i}".encode()).hexdigest()) for i in range(40)]
+    emb = BagOfWordsEmbedder()
+    build_index(chunks, emb, tmp_path, chunker_version="t", corpus_hashes={})
+    r = Retriever(load_index(tmp_path, embedder_id=emb.model_id, dimension=emb.dimension), emb, Settings())
+    with pytest.raises(InputError) as e:
+        r.search("haven", letters=["brief-07", "onbekend"])
+    assert "onbekend" in e.value.message
+    assert "brief-00, brief-01, brief-02, brief-03, brief-04 en 35 meer" in e.value.hint
+    assert [p.chunk.letter_id for p in r.search("haven", letters=["brief-07", "brief-31"], k=5)] \
+        in (["brief-07", "brief-31"], ["brief-31", "brief-07"])
+
+
 def test_date_filter_excludes_undated_chunks():
     r = fake_retriever()
     ps = r.search("cocaïne", date_from="2022", k=10, mode="dense")
