@@ -603,17 +603,6 @@ def _prune(raw, live: str) -> None:
     raw.execute("DELETE FROM rag_versions WHERE version = ANY(%s)", (old,))
 
 
-def load_or_build(settings: Settings, letters: list[Letter], embedder, progress: Progress = quiet) -> PgIndex:
-    """Store.load_or_build for Postgres: load, or build when missing or stale."""
-    try:
-        return load_index(settings, embedder, letters)
-    except StaleIndex as exc:
-        progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
-    except MissingIndex:
-        progress("Nog geen index: opbouwen", None)
-    return build(settings, embedder, letters, progress)
-
-
 # --------------------------------------------------------------------------- search
 
 
@@ -735,4 +724,4 @@ class PgRetriever(Retriever):
 
 
 
-__all__ = ["PgIndex", "PgRetriever", "PgStore", "build", "is_postgres_uri", "load_index", "load_or_build"]
+__all__ = ["PgIndex", "PgRetriever", "PgStore", "build", "is_postgres_uri", "load_index"]

@@ -48,7 +48,26 @@ class Store(Protocol):
         this process's to index."""
 
 
-class FileStore:
+class _LoadOrBuild:
+    """Store.load_or_build, one way for every store: the live version,
+    checked against `letters` (`_load_checked` raises StaleIndex or
+    MissingIndex), else a build."""
+
+    def load_or_build(self, embedder, letters, progress: Progress = quiet) -> LoadedIndex:
+        letters = list(letters)
+        try:
+            return self._load_checked(embedder, letters)
+        except StaleIndex as exc:
+            progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
+        except MissingIndex as exc:
+            # Corrupted or built with another embedder is not caught: the
+            # message says what to run.
+            progress("Index van een oudere versie: opnieuw opbouwen" if isinstance(exc, OldFormatIndex)
+                     else "Nog geen index: opbouwen", None)
+        return self.build(embedder, letters, progress)
+
+
+class FileStore(_LoadOrBuild):
     """Versioned folders under settings.index_dir (rag/index.py)."""
 
     def __init__(self, settings: Settings):
@@ -66,17 +85,8 @@ class FileStore:
                           chunker_version=corpus.chunker_version(s), corpus_hashes=corpus_hashes,
                           key=s.index_key)
 
-    def load_or_build(self, embedder, letters, progress: Progress = quiet) -> LoadedIndex:
-        try:
-            return self._load(embedder, corpus.corpus_hashes(list(letters)))
-        except StaleIndex as exc:
-            progress(f"Index verouderd ({'; '.join(exc.reasons)}): opnieuw opbouwen", None)
-        except MissingIndex as exc:
-            # Corrupted or built with another embedder is not caught: the
-            # message says what to run.
-            progress("Index van een oudere versie: opnieuw opbouwen" if isinstance(exc, OldFormatIndex)
-                     else "Nog geen index: opbouwen", None)
-        return self.build(embedder, letters, progress)
+    def _load_checked(self, embedder, letters) -> LoadedIndex:
+        return self._load(embedder, corpus.corpus_hashes(letters))
 
     def live_version(self) -> str | None:
         return current_version(self.settings.index_dir)
@@ -90,7 +100,7 @@ class FileStore:
         return index, [x for x in corpus.load_letters(self.settings) if built.get(x.letter_id) == x.sha256]
 
 
-class PostgresStore:
+class PostgresStore(_LoadOrBuild):
     """One Postgres database shared by app processes (rag/pgstore.py)."""
 
     def __init__(self, settings: Settings):
@@ -106,10 +116,10 @@ class PostgresStore:
 
         return build_store(self.settings, embedder, letters, progress)
 
-    def load_or_build(self, embedder, letters, progress: Progress = quiet) -> LoadedIndex:
-        from .pgstore import load_or_build
+    def _load_checked(self, embedder, letters) -> LoadedIndex:
+        from .pgstore import load_index as load_store
 
-        return load_or_build(self.settings, list(letters), embedder, progress)
+        return load_store(self.settings, embedder, letters)
 
     def live_version(self) -> str | None:
         from .pgstore import PgStore

@@ -21,6 +21,7 @@ from rag.build import build as file_build  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.errors import InputError, StoreError  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
+from rag.stores import PostgresStore  # noqa: E402
 from test_index import CountingEmbedder  # noqa: E402
 
 pytestmark = pytest.mark.subprocess
@@ -293,9 +294,9 @@ def test_a_second_process_sees_the_others_ingest(server, tmp_path, embedder):
     a_settings = load_settings(index_dir=tmp_path / "a-index", corpus_dir=_copy_corpus(tmp_path / "a"), store=uri)
     b_settings = load_settings(index_dir=tmp_path / "b-index", corpus_dir=_copy_corpus(tmp_path / "b"), store=uri)
     a = Pipeline(a_settings, corpus.load_letters(a_settings), embedder,
-                 pgstore.load_or_build(a_settings, corpus.load_letters(a_settings), embedder))
+                 PostgresStore(a_settings).load_or_build(embedder, corpus.load_letters(a_settings)))
     b_letters = corpus.load_letters(b_settings)
-    b = Pipeline(b_settings, b_letters, embedder, pgstore.load_or_build(b_settings, b_letters, embedder))
+    b = Pipeline(b_settings, b_letters, embedder, PostgresStore(b_settings).load_or_build(embedder, b_letters))
     assert a.index.version == b.index.version  # b loaded, did not build again
 
     # b on a connection (and pool) of its own: a separate "process".
@@ -308,7 +309,7 @@ def test_a_second_process_sees_the_others_ingest(server, tmp_path, embedder):
     assert b.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3) == []
     assert b.retrieve(QUESTIONS[0], k=3)
     # After reloading (its corpus folder lacks the letter) b sees it.
-    b2 = Pipeline(b_settings, b_letters, embedder, pgstore.load_or_build(b_settings, b_letters, embedder))
+    b2 = Pipeline(b_settings, b_letters, embedder, PostgresStore(b_settings).load_or_build(embedder, b_letters))
     assert b2.index.version == a.index.version
     assert new_id in {x.letter_id for x in b2.letters}
     assert b2.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3)[0].chunk.letter_id == new_id
@@ -316,7 +317,7 @@ def test_a_second_process_sees_the_others_ingest(server, tmp_path, embedder):
     # b ingesting next keeps a's letter (builds read the store's letters).
     b2.ingest([_letter_file(tmp_path, "tweede.txt", LETTER.replace("zeppelin", "luchtschip"))], title="Tweede")
     a2 = Pipeline(a_settings, corpus.load_letters(a_settings), embedder,
-                  pgstore.load_or_build(a_settings, corpus.load_letters(a_settings), embedder))
+                  PostgresStore(a_settings).load_or_build(embedder, corpus.load_letters(a_settings)))
     assert a2.index.version == b2.index.version  # a's corpus is no newer: loaded, not rebuilt
     assert {x.letter_id for x in a2.letters} == {x.letter_id for x in b_letters} | {new_id, "tweede"}
 
