@@ -84,13 +84,14 @@ def prepare(auto_model, tokenizer, model_id: str, cache_dir: Path, threads: int,
         raise OnnxUnavailable("onnxruntime is not installed",
                               "pip install -r requirements.txt, or RAG_QUERY_RUNTIME=torch") from e
     folder = folder_for(cache_dir, model_id)
+    path = folder / FILE_NAME
     stamp = _stamp(model_id)
     probes = [tokenizer(text, truncation=True, max_length=512, return_tensors="np") for text in PROBES]
+    table = words(auto_model).numpy()
     problem = ""
     if _stamp_ok(folder, stamp):
         try:
-            return _checked(_session(folder / FILE_NAME, threads), words(auto_model).numpy(), folder / FILE_NAME,
-                            probes, reference)
+            return _checked(_session(path, threads), table, path, probes, reference)
         except OnnxUnavailable as e:  # damaged, or from other weights: export again
             problem = e.message
     try:
@@ -101,8 +102,7 @@ def prepare(auto_model, tokenizer, model_id: str, cache_dir: Path, threads: int,
     except OSError as e:
         raise OnnxUnavailable(f"cannot write the ONNX query encoder to {folder}: {e}",
                               "the model cache (RAG_CACHE_DIR) must be writable") from e
-    return _checked(_session(folder / FILE_NAME, threads), words(auto_model).numpy(), folder / FILE_NAME,
-                    probes, reference)
+    return _checked(_session(path, threads), table, path, probes, reference)
 
 
 def words(auto_model):
