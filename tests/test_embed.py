@@ -365,8 +365,8 @@ def test_broken_local_folder_is_a_model_error(tmp_path):
 
 @pytest.mark.model
 @pytest.mark.parametrize("query", [
-    "Welke landen produceren de cocaïne die naar Europa komt?",
-    "Which countries produce cocaine?",
+    "Hoe laat vertrekt de laatste veerboot naar Texel?",  # the test's own, no eval question
+    "When does the last ferry to Texel leave?",
     "Fortius " * 600,  # longer than the model takes: truncated the same way
 ])
 def test_single_query_fast_path_equals_sentence_transformers(embedder, query):
@@ -388,8 +388,8 @@ def _torch_only(embedder: Embedder) -> Embedder:
 
 @pytest.mark.model
 @pytest.mark.parametrize("query", [
-    "Welke landen produceren de cocaïne die naar Europa komt?",
-    "Which countries produce cocaine?",
+    "Hoe laat vertrekt de laatste veerboot naar Texel?",  # the test's own, no eval question
+    "When does the last ferry to Texel leave?",
     "Bĳ",  # one token and the ligature
     TRICKY[2],
     "Fortius " * 600,  # truncated to the model's 512 tokens, as torch does
