@@ -7,19 +7,52 @@ each file was written and eval/SCHEMA.md what a record holds.
 from __future__ import annotations
 
 import json
+import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 EVAL_DIR = Path(__file__).resolve().parent
 # Question files, grouped: dev is what the answerer may be tuned on, test is
-# only run to report (eval/README.md says how each was written).
-GROUPS = {"dev": ("kamervragen", "letters", "dev_extra"), "test": ("test", "test_b")}
+# only run to report (eval/README.md says how each was written). The "new
+# letters" groups ask about 48 real published documents the project did not
+# ship (../shared/letters-extra), split into dev and test by document.
+GROUPS = {
+    "dev": ("kamervragen", "letters", "dev_extra", "dev_typed_a", "dev_typed_b"),
+    "test": ("test", "test_b", "test_c", "test_d"),
+    "new_dev": ("newletters_dev",),
+    "new_test": ("newletters_test",),
+}
 SETS = tuple(name for names in GROUPS.values() for name in names)
-SET_CHOICES = ("both", *GROUPS, *SETS)
+# What "both" and "all" run: the five letters' dev and test; everything.
+SELECTIONS = {"both": ("dev", "test"), "all": tuple(GROUPS), "new": ("new_dev", "new_test")}
+SET_CHOICES = (*SELECTIONS, *GROUPS, *SETS)
+# The corpus a group's questions are about: the project's own letters, or
+# the folder of real published documents beside the repository.
+NEW_LETTERS = "letters-extra"
+CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS}
+NEW_LETTERS_DIR = Path(os.environ.get("EVAL_NEW_LETTERS_DIR", EVAL_DIR.parent.parent / "shared" / "letters-extra"))
+# Labels of the older question files' asked type and near-miss class (the
+# newer files carry them in the record), added by a helper that saw only the
+# questions and the letters.
+LABELS_FILE = EVAL_DIR / "asked_labels.jsonl"
 
 
 def group_of(set_name: str) -> str:
     return next(g for g, names in GROUPS.items() if set_name in names)
+
+
+def corpus_of(set_name: str) -> str:
+    """"" for the project's corpus, NEW_LETTERS for the published documents."""
+    return CORPUS_OF_GROUP.get(group_of(set_name), "")
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, dict[str, str]]:
+    if not LABELS_FILE.is_file():
+        return {}
+    rows = (json.loads(x) for x in LABELS_FILE.read_text(encoding="utf-8").splitlines() if x.strip())
+    return {r["id"]: {k: v for k, v in r.items() if k != "id"} for r in rows}
 
 
 def _normalise(item: dict[str, Any], set_name: str) -> dict[str, Any]:
@@ -28,6 +61,10 @@ def _normalise(item: dict[str, Any], set_name: str) -> dict[str, Any]:
     item.setdefault("procedural", False)
     item.setdefault("kind", "answerable" if item["answerable"] else "near_miss")
     item.setdefault("qtype", "")
+    for key, value in _labels().get(item["id"], {}).items():
+        item.setdefault(key, value)
+    item.setdefault("asked", "")
+    item["corpus"] = corpus_of(set_name)
     return item
 
 
@@ -50,8 +87,8 @@ def load_set(name: str, folder: Path = EVAL_DIR) -> list[dict[str, Any]]:
 
 
 def load_items(which: str = "both", folder: Path = EVAL_DIR) -> list[dict[str, Any]]:
-    if which in ("both", "all"):
-        names = SETS
+    if which in SELECTIONS:
+        names = tuple(n for g in SELECTIONS[which] for n in GROUPS[g])
     elif which in GROUPS:
         names = GROUPS[which]
     elif which in SETS:
@@ -65,7 +102,8 @@ def questions(*names: str, folder: Path = EVAL_DIR) -> list[str]:
     """The single-turn questions of these files (all files when none are
     named), in file order; conversation turns are left out (they are
     follow-ups that need their turns before them). For benches."""
-    return [it["question"] for n in (names or SETS) for it in load_set(n, folder) if "conversation" not in it]
+    names = names or tuple(n for g in SELECTIONS["both"] for n in GROUPS[g])
+    return [it["question"] for n in names for it in load_set(n, folder) if "conversation" not in it]
 
 
 def gold_quotes(item: dict[str, Any], *, exclude_letters: Iterable[str] = ()) -> list[str]:

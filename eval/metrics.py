@@ -232,3 +232,25 @@ def bootstrap_ci(
     means = xs[idx].mean(axis=1)
     alpha = (1.0 - level) / 2.0
     return float(np.quantile(means, alpha)), float(np.quantile(means, 1.0 - alpha))
+
+
+# The header and site furniture of parliamentary documents, recognised in a
+# quote independently of the project's parser (a quote holding one of these
+# is furniture, not a statement of the document): dossier and number lines,
+# the document-type line, addressee, place and date, the written questions'
+# header, the Aanhangsel's and the data sites' metadata lines.
+_FURNITURE = re.compile(
+    r"Aan de Voorzitter van de (?:Tweede|Eerste) Kamer|\bDen Haag,\s*\d{1,2}\s+[a-z]+\s+\d{4}"
+    r"|\bNr\.\s*\d+\s+(?:BRIEF|MOTIE|VERSLAG|LIJST|NOTA)|\b(?:BRIEF|MOTIE|VERSLAG|NOTA) VAN (?:DE|HET|EEN)\b"
+    r"|\bVergaderjaar\s+\d{4}|Aanhangsel van de Handelingen|Vragen gesteld door de leden der Kamer"
+    r"|\((?:ingezonden|ontvangen)\s+\d|\bVragen van (?:het lid|de leden)\b.{0,300}\baan de\b"
+    r"|\b(?:Nummer|Gepubliceerd|Indiener\(s\)|Onderwerpen|ID):|Gerelateerde personen|Onderdeel van (?:zaak|kamerstukdossier)"
+    r"|Beantwoord door|\bIngediend\s+\d|Preview document|Datum publicatie|\bBrief regering\s*:"
+    r"|Antwoord schriftelijke vragen\s*:|Kerngegevens|Documentdatum|\bVastgesteld\s+\d{1,2}\s+[a-z]+\s+\d{4}"
+    r"|\bVoorgesteld\s+\d{1,2}\s+[a-z]+\s+\d{4}|ISSN\s+\d{4}|\bkst-\d+|Tweede Kamer der Staten-Generaal"
+    r"|^\s*\d{2}\s\d{3}(?:\s[IVXLC]+)?\s+[A-Z][a-z]+|^\s*(?:Vraag|Antwoord)\s+\d+\b")
+
+
+def is_furniture(quote: str) -> bool:
+    """Does this quoted text hold document furniture (see _FURNITURE)?"""
+    return bool(_FURNITURE.search(" ".join(quote.split())))

@@ -74,6 +74,7 @@ def answer_row(item: dict[str, Any], answer, tokenize: Callable[[str], list[str]
             "in_passage": text is not None and c.quote in text,
             "supporting": M.quote_supports(c.quote, carrying, tokenize),
             "gold": (text is not None and M.is_gold(text, quotes)) if quotes else None,
+            "furniture": M.is_furniture(c.quote),
         })
     row: dict[str, Any] = {
         "answer": answer.answer,
@@ -83,6 +84,8 @@ def answer_row(item: dict[str, Any], answer, tokenize: Callable[[str], list[str]
         "citations": cits,
         "latency_ms": float(answer.timings_ms.get("total", 0.0)),
         "warnings": list(getattr(answer, "warnings", []) or []),
+        # The answer's text is document furniture (a quoted header line).
+        "furniture_answer": answer.status != T.NOT_FOUND and any(c["furniture"] for c in cits),
     }
     if scores_answer(item):
         answer_text = "" if answer.abstained else answer.answer
@@ -130,6 +133,10 @@ def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int =
                                         for r in unans if r.get("kind") == "off_topic"]
         per_q["false_refusal_rate"] = [refused(r) for r in scored]
         per_q["partial_rate"] = [1.0 if r.get("status") == T.PARTIAL else 0.0 for r in rows]
+        per_q["furniture_answers"] = [1.0 if r.get("furniture_answer") else 0.0 for r in rows
+                                      if r.get("status") == T.ANSWERED]
+        per_q["english_hit@1"] = [r.get("hit@1") for r in ans if r.get("lang") == "en"]
+        per_q["dutch_hit@1"] = [r.get("hit@1") for r in ans if r.get("lang") != "en"]
         cits = [c for r in rows if r.get("status", T.ANSWERED) == T.ANSWERED for c in r.get("citations", [])]
         gold_cits = [c["gold"] for c in cits if c["gold"] is not None]
         agg["n_citations"] = len(cits)
@@ -150,6 +157,7 @@ def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int =
             for qt in sorted({r.get("qtype") or "" for r in scored} - {""})
             for rs in [[r for r in scored if r.get("qtype") == qt]]
         }
+        agg["by_class"] = by_class(rows)
         turns = [r for r in rows if r.get("role")]
         if turns:
             agg["by_turn"] = {
@@ -166,6 +174,36 @@ def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int =
         for key in HEADLINE if key in per_q
     }
     return agg
+
+
+def by_class(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Outcomes per near-miss class and per asked type (issue: answers that
+    state what was asked). An answerable question is answered right when the
+    answer holds at least half its key facts, else answered wrong; partial
+    and not_found count as refused. A near-miss answered is wrong; partial or
+    not_found is right."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def add(key: str, r: dict[str, Any]) -> None:
+        c = out.setdefault(key, {"n": 0, "answered_right": 0, "answered_wrong": 0, "partial": 0, "not_found": 0})
+        c["n"] += 1
+        status = r.get("status")
+        if status == T.ANSWERED:
+            right = (r.get("key_fact_recall") or 0.0) >= 0.5 if r["answerable"] else False
+            c["answered_right" if right else "answered_wrong"] += 1
+        else:
+            c["partial" if status == T.PARTIAL else "not_found"] += 1
+
+    for r in rows:
+        if "status" not in r or r.get("procedural"):
+            continue
+        kind = r.get("kind") or ("answerable" if r["answerable"] else "near_miss")
+        if kind == "near_miss":
+            add(f"near_miss/{r.get('nm_class') or 'unlabelled'}", r)
+            add(f"near_miss asked/{r.get('asked') or 'unlabelled'}", r)
+        elif kind == "answerable":
+            add(f"answerable asked/{r.get('asked') or 'unlabelled'}", r)
+    return dict(sorted(out.items()))
 
 
 def aggregate_by_set(rows: Sequence[dict[str, Any]], **kw: Any) -> dict[str, Any]:
