@@ -11,14 +11,35 @@ import re
 from typing import Callable
 
 from .clean import CLEANER_VERSION, CleanText
+from .layout import ANTWOORDEN, KAMERVRAGEN
 from .fileutil import text_hash
 from .records import Chunk, Letter
 from .sentences import sentence_spans
 
-CHUNKER_VERSION = f"chunk-6/{CLEANER_VERSION}"
+def _source_digest(*modules: str) -> str:
+    """A short hash of the modules that decide what a chunk is: an edit to any
+    of them makes existing indexes stale (rebuilt; only changed texts are
+    embedded again), so a forgotten version bump cannot leave old chunks."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in modules:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:10]
+
+
+CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py')}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
+# A "Vraag 3" (or "Vraag 2 t/m 4", "• Vraag 1") label paragraph.
+_VRAAG = re.compile(r"^\s*(?:[•·▪*-]\s*)?Vraag\s+(\d{1,3})", re.I)
+# A question's last paragraph: "?", perhaps followed by footnote markers ("? 1)", "?1, 2").
+_ENDS_QUESTION = re.compile(r"\?\s*(?:\d{1,2}\)?(?:\s*,\s*\d{1,2}\)?)*)?\s*$")
+# Documents whose numbered paragraphs are Kamervragen.
+QUESTION_KINDS = (ANTWOORDEN, KAMERVRAGEN)
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -164,6 +185,9 @@ def chunk_letter(
             excluded = [(a - start + shift, b - start + shift) for a, b in not_answers if a < end and start < b]
         if asked:
             excluded.append(asked)
+        if kind == "body" and all(any(x <= start + a and start + b <= y for x, y, _ in clean.furniture)
+                                  for a, b in sentence_spans(body)):
+            return  # only furniture (a header block): shown in the letter view, never a passage
         c = Chunk(
             chunk_id=f"{letter.letter_id}:{len(chunks):03d}",
             letter_id=letter.letter_id,
@@ -181,9 +205,20 @@ def chunk_letter(
         )
         chunks.append(_with_hash(c))
 
-    questions = list(_QUESTION.finditer(text)) if letter.kind == "beantwoording kamervragen" else []
-    questions = _sequential(questions, text)
-    body_end = questions[0].start() if questions else len(text)
+    # Kamervragen: "Vraag N" / "Antwoord N" labels (the layout marks them),
+    # else numbered paragraphs "N. ...?" in a document of written questions.
+    labels = [(a, b, text[a:b]) for a, b, kind in clean.furniture if kind == "label"]
+    units: list[tuple[int, int, int | None]] = []  # (start, qno, start of its "Antwoord" label)
+    for a, b, label in labels:
+        m = _VRAAG.match(label)
+        if m:
+            units.append((a, int(m.group(1)), None))
+        elif units and units[-1][2] is None:
+            units[-1] = (units[-1][0], units[-1][1], a)
+    if not units and letter.kind in QUESTION_KINDS:
+        units = [(m.start() + (2 if text[m.start(): m.start() + 2] == "\n\n" else 0), int(m.group(1)), None)
+                 for m in _sequential(list(_QUESTION.finditer(text)), text)]
+    body_end = units[0][0] if units else len(text)
 
     # Letter body, section by section.
     bounds = [o for o, _ in clean.headings if o < body_end] + [body_end]
@@ -197,16 +232,22 @@ def chunk_letter(
             add(s, e, kind="body", section=section)
 
     # Kamervragen: question + answer units.
-    for qi, m in enumerate(questions):
-        q_start = m.start() + (2 if text[m.start() : m.start() + 2] == "\n\n" else 0)
-        u_end = questions[qi + 1].start() if qi + 1 < len(questions) else len(text)
+    for qi, (q_start, qno, answer_label) in enumerate(units):
+        u_end = units[qi + 1][0] if qi + 1 < len(units) else len(text)
         paras = _paragraphs(text, q_start, u_end)
-        # The question runs until the paragraph that ends with "?".
-        k = next((i for i, (_, e) in enumerate(paras) if text[e - 1] == "?"), 0)
+        if not paras:
+            continue
+        if answer_label is not None:
+            # The question runs until its "Antwoord" label.
+            k = max(0, next((i for i, (a, _) in enumerate(paras) if a >= answer_label), len(paras)) - 1)
+        else:
+            # The question runs until the paragraph that ends with "?" (all of
+            # the unit in a document of questions only).
+            asks = [i for i, (a, e) in enumerate(paras) if _ENDS_QUESTION.search(text[a:e])]
+            k = asks[0] if asks else (len(paras) - 1 if letter.kind == KAMERVRAGEN else 0)
         q_end = paras[k][1]
         question = text[q_start:q_end]
-        qno = int(m.group(1))
-        asked = re.sub(r"^\d+\.\s*", "", " ".join(question.split()))
+        asked = re.sub(r"^(?:\d+\.|[•·▪*-]?\s*Vraag\s+[\d ,en/tm-]+:?)\s*", "", " ".join(question.split()))
         section = f"Vraag {qno}: {asked}"
         if count(text[q_start : paras[-1][1]]) <= max_tokens:
             add(q_start, paras[-1][1], kind="qa", section=section, qno=qno, asked=(0, q_end - q_start))

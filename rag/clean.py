@@ -20,10 +20,11 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from .records import Footnote
 
-CLEANER_VERSION = "clean-4"
+CLEANER_VERSION = "clean-5"
 
 _RUNNING_HEADER = re.compile(
     r"^\s*Tweede Kamer, vergaderjaar (\d{4})[–-](\d{4}), ([\d ]+[A-Z]*), nr\. (\d+)\s+(\d+)\s*$"
@@ -93,13 +94,22 @@ def _is_blank(s: str) -> bool:
     return not s.strip()
 
 
+# A page starts with an indented line followed by flush ones; when this many
+# indented lines directly follow another indented line, indentation is the
+# layout of the text (a saved web page, hard-wrapped and indented), not the
+# page-start signal.
+INDENT_RUNS = 3
+
+
 def _paginate(lines: list[tuple[str, int]]) -> list[list[_Line]]:
     """Group lines into pages (see the module doc for the two break signals)."""
     pages: list[list[_Line]] = [[]]
     blank_run = 0
     after_footer = False
+    nonblank = [t[:1].isspace() for t, _ in lines if t.strip()]
+    indent_signals = sum(a and b for a, b in zip(nonblank, nonblank[1:])) < INDENT_RUNS
     for text, off in lines:
-        starts_page = bool(text[:1].isspace() and text.strip())
+        starts_page = indent_signals and bool(text[:1].isspace() and text.strip())
         # The "Tweede Kamer, vergaderjaar ..., nr. 355 6" line is a page footer.
         if (blank_run >= 5 or after_footer) and not starts_page and text.strip() and pages[-1]:
             pages.append([])
@@ -264,7 +274,12 @@ def _strip_markers(lines: list[_Line], numbers: list[str]) -> list[tuple[_Line, 
     return [(line, drops.get(i, [])) for i, line in enumerate(lines)]
 
 
-def clean_letter(raw: str) -> CleanText:
+def clean_letter(raw: str, furniture_lines: Mapping[int, str] | None = None) -> CleanText:
+    """`furniture_lines`: raw offset of the first character of each line the
+    document's layout marks as furniture (rag.layout) -> its kind. Such a
+    line stays visible as a paragraph of its own and is never joined to a
+    sentence, a heading or a quote."""
+    furn = dict(furniture_lines or {})
     raw = raw.replace("\r\n", "\n")
     pages = _paginate(_split_lines(raw))
     vocab = _vocabulary(raw)
@@ -300,10 +315,13 @@ def clean_letter(raw: str) -> CleanText:
     prev_text = ""  # previous non-blank body line (stripped)
     gap = False  # blank line(s) since the previous non-blank line
     prev_heading = False
+    after_furniture = False
+    marked_furniture: list[tuple[int, int, str]] = []
     for idx, (line, drops) in enumerate(marked):
         if _is_blank(line.text):
             gap = True
             continue
+        fk = furn.get(line.offset + len(line.text) - len(line.text.lstrip())) if furn else None
         # Pieces of this line without glued footnote markers, as (text, raw offset).
         pieces, cur = [], 0
         for a, z in drops:
@@ -319,7 +337,8 @@ def clean_letter(raw: str) -> CleanText:
 
         if b.length:
             new_para = (
-                prev_heading
+                fk is not None or after_furniture
+                or prev_heading
                 or _is_heading(text, prev_text, nxt, width)
                 # A blank line ends a paragraph, except mid-sentence: the
                 # extraction also leaves blank lines inside sentences.
@@ -348,18 +367,32 @@ def clean_letter(raw: str) -> CleanText:
                 b.add(" ", None)
         while len(page_starts) < line.page:
             page_starts.append(b.length)
-        heading = _is_heading(text, prev_text, nxt, width)
+        heading = fk is None and _is_heading(text, prev_text, nxt, width)
         if heading:
             headings.append((b.length, re.sub(r"\s+", " ", text)))
+        start = b.length
         for p, off in pieces:
             b.add(p, off)
-        prev_text, gap, prev_heading = text, False, heading
+        if fk is not None:
+            marked_furniture.append((start, b.length, fk))
+        prev_text, gap, prev_heading, after_furniture = text, False, heading, fk is not None
 
     out = b.text()
     return CleanText(
         text=out, raw_pos=b.raw_pos, page_starts=page_starts or [0], footnotes=footnotes,
-        headers=headers, headings=headings, raw=raw, furniture=furniture_spans(out),
+        headers=headers, headings=headings, raw=raw, furniture=_merge(marked_furniture, furniture_spans(out)),
     )
+
+
+def _merge(a: list[tuple[int, int, str]], b: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The layout's furniture lines and the letter form's furniture
+    paragraphs, in order; a span inside one already listed is dropped."""
+    out: list[tuple[int, int, str]] = []
+    for span in sorted(a + b):
+        if out and span[0] >= out[-1][0] and span[1] <= out[-1][1]:
+            continue
+        out.append(span)
+    return out
 
 
 # The fixed parts of a Dutch government letter around its content. These are

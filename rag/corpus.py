@@ -8,6 +8,7 @@ with a space.
 """
 from __future__ import annotations
 
+import dataclasses
 import glob
 import hashlib
 import json
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .chunk import CHUNKER_VERSION
+from . import layout
 from .clean import CleanText, clean_letter
 from .config import Settings
 from .errors import InputError
@@ -27,7 +29,7 @@ from .fileutil import atomic_write_text, sha256_file, slug
 from .records import Letter
 from .textnl import MONTHS_NL
 
-KINDS = ("kamerbrief", "beantwoording kamervragen")
+KINDS = layout.KINDS
 SUPPORTED = (".txt", ".md", ".pdf")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -84,7 +86,9 @@ def read_text(letter: Letter, settings: Settings) -> str:
 
 
 def clean(letter: Letter, settings: Settings) -> CleanText:
-    return clean_letter(read_text(letter, settings))
+    """The letter's text cleaned, its furniture read by its layout (rag.layout)."""
+    raw = read_text(letter, settings)
+    return clean_letter(raw, layout.parse(raw).furniture_lines())
 
 
 def corpus_hashes(letters: list[Letter]) -> dict[str, str]:
@@ -141,7 +145,7 @@ def add_letter(
     settings: Settings,
     *,
     title: str | None = None,
-    kind: str = "kamerbrief",
+    kind: str | None = None,
     date: str = "",
     kamerstuk: str = "",
     minister: str = "",
@@ -156,7 +160,7 @@ def add_letter(
     line of text, then the file name).
     """
     path = Path(path)
-    if kind not in KINDS:
+    if kind is not None and kind not in KINDS:
         raise InputError(f"Onbekende soort brief: {kind}", f"Kies uit: {', '.join(KINDS)}.")
     if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         raise InputError(f"Datum {date!r} is niet van de vorm JJJJ-MM-DD.")
@@ -166,19 +170,25 @@ def add_letter(
     for letter in existing.values():
         if letter.sha256 == digest:
             return letter  # same text already in the corpus: nothing to add
-    stated = extract_metadata(text)
-    date = date or stated.date
-    kamerstuk = kamerstuk or stated.kamerstuk
-    minister = minister or stated.minister
-    clean_title = title or stated.title or _guess_title(text) or path.stem
+    header = stated_header(text)
+    date = date or header.date
+    kamerstuk = kamerstuk or header.kamerstuk
+    minister = minister or header.sender_name
+    header = dataclasses.replace(header, date=date, kamerstuk=kamerstuk)
+    clean_title = title or layout.display_title(header, fallback=_guess_title(text) or path.stem)
+    titles = {x.title for x in existing.values()}
+    if clean_title in titles and not title:
+        clean_title = f"{clean_title} ({path.stem})"  # two documents never share a title
     lid = letter_id or slug(path.stem if not title else title, "brief")
     base, n = lid, 2
     while lid in existing:
         lid, n = f"{base}-{n}", n + 1
     name = f"{lid}.txt"
-    letter = Letter(letter_id=lid, title=clean_title, kind=kind, file=name, sha256=digest,
-                    date=date, kamerstuk=kamerstuk, minister=minister,
-                    note=f"Toegevoegd uit {path.name}.")
+    letter = Letter(letter_id=lid, title=clean_title, kind=kind or header.kind or layout.KAMERBRIEF, file=name,
+                    sha256=digest, date=date, kamerstuk=kamerstuk, minister=minister,
+                    note=f"Toegevoegd uit {path.name}.", dossier=header.dossier, dossier_title=header.dossier_title,
+                    number=header.number, sender=header.sender, members=header.members,
+                    subject=header.title)
     atomic_write_text(settings.corpus_dir / name, text)
     atomic_write_text(settings.corpus_dir / f"{lid}.json", json.dumps(letter.to_dict(), ensure_ascii=False, indent=2) + "\n")
     return letter
@@ -245,6 +255,18 @@ def _dossier(number: str, nr: str) -> str:
     digits = number.replace(" ", "")
     head = f"{digits[:2]} {digits[2:5]}{digits[5:]}" if digits[:5].isdigit() else number
     return f"{' '.join(head.split())}, nr. {nr}"
+
+
+def stated_header(text: str) -> layout.DocHeader:
+    """What the document states about itself: its layout's header
+    (rag.layout), with the letter form's own statements (a "Kamerstuk:" line,
+    the PDF footer, the signature, the "Onderwerp" line) where the layout
+    read none."""
+    header = layout.parse(text).header
+    old = extract_metadata(text)
+    return dataclasses.replace(
+        header, title=header.title or old.title, date=header.date or old.date,
+        kamerstuk=header.kamerstuk or old.kamerstuk, sender_name=header.sender_name or old.minister)
 
 
 def extract_metadata(text: str) -> StatedMetadata:

@@ -27,16 +27,27 @@ class Letter:
 
     letter_id: str
     title: str
-    kind: str  # "kamerbrief" | "beantwoording kamervragen"
+    kind: str  # rag.layout.KINDS: "kamerbrief", "beantwoording kamervragen", "motie", ...
     file: str  # path relative to the corpus folder
     sha256: str
     date: str = ""  # ISO yyyy-mm-dd
-    kamerstuk: str = ""  # e.g. "29 911, nr. 355"
-    minister: str = ""
+    kamerstuk: str = ""  # e.g. "29 911, nr. 355"; "Aanhangsel Handelingen II 2021-2022, nr. 3369"
+    minister: str = ""  # the sender's name as written (signature, "Antwoord van ...")
     note: str = ""
+    dossier: str = ""  # "29 911", "36 800 X"
+    dossier_title: str = ""
+    number: str = ""  # the document's number within its dossier ("437", "B")
+    sender: str = ""  # the sending role(s) as written: "Minister van Justitie en Veiligheid"
+    members: tuple[str, ...] = ()  # Kamerleden who asked or moved: "Van Nispen (SP)"
+    subject: str = ""  # the subject the document states ("" when it states none; title then names it)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "members", tuple(self.members or ()))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["members"] = list(self.members)
+        return d
 
 
 @dataclass(frozen=True)

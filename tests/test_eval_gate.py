@@ -41,8 +41,8 @@ def _which(gate_rows, group, pred):
     return ", ".join(r["id"] for r in gate_rows if r["group"] == group and pred(r)) or "none"
 
 
-FLOORS = [(group, key) for group in GROUPS for key in THRESHOLDS[group] if not key.endswith("_ceiling")]
-CEILINGS = [(group, key) for group in GROUPS for key in THRESHOLDS[group] if key.endswith("_ceiling")]
+FLOORS = [(group, key) for group in THRESHOLDS for key in THRESHOLDS[group] if not key.endswith("_ceiling")]
+CEILINGS = [(group, key) for group in THRESHOLDS for key in THRESHOLDS[group] if key.endswith("_ceiling")]
 WHY = {
     "hit@5": lambda r: r.get("hit@5") == 0.0,
     "key_fact_recall": lambda r: bool(r.get("missing_facts")) and not r["abstained"],

@@ -1,0 +1,840 @@
+"""Read a parliamentary document by its published layout: what its header
+says about the document, and which lines are furniture.
+
+The documents users add come from the official publication site (Kamerstukken,
+the Aanhangsel van de Handelingen, Handelingen, Staatscourant), the parliament's
+site ("Brief regering : <onderwerp>" pages with hard-wrapped lines), sites that
+republish parliamentary data (their own metadata lines above a rendering of the
+official text) and the official PDF (running heads and footers). They share the
+conventions of the Kamerstuk form, not the wording of any one document:
+
+    <dossier nr> <dossier title>                  29 911 Bestrijding georganiseerde criminaliteit
+    Nr. <n> <DOCUMENT TYPE LINE>                  Nr. 437 BRIEF VAN DE MINISTER VAN JUSTITIE EN VEILIGHEID
+    Aan de Voorzitter van de Tweede Kamer ...
+    Den Haag, <date>
+    ... body ...
+
+and, for written questions, "Vragen van het lid <naam> (<partij>) aan de
+<bewindspersoon> over <onderwerp> (ingezonden <datum>)." / "Antwoord van
+<bewindspersoon> (<ministerie>) (ontvangen <datum>)." followed by "Vraag N" /
+"Antwoord N" or numbered questions.
+
+`parse(raw)` returns the `DocHeader` (what a citation needs: title, dossier,
+number, Kamerstuk, type, date, sender, members) and the raw line spans that are
+furniture, with their kind. The cleaner keeps furniture visible in the letter
+view but never joins it to a sentence and never lets it be quoted.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date as _date
+from typing import Any
+
+from .textnl import MONTHS_NL
+
+# --------------------------------------------------------------------------- records
+
+# Document types (Letter.kind). The first two are the values older manifests use.
+KAMERBRIEF = "kamerbrief"
+ANTWOORDEN = "beantwoording kamervragen"
+KAMERVRAGEN = "kamervragen"
+MOTIE = "motie"
+VERSLAG = "verslag"
+NOTA = "nota"
+HANDELINGEN = "handelingen"
+OVERIG = "overig"
+KINDS = (KAMERBRIEF, ANTWOORDEN, KAMERVRAGEN, MOTIE, VERSLAG, NOTA, HANDELINGEN, OVERIG)
+# How a document type is named in a sentence (a title made of sender and date).
+KIND_LABELS = {
+    KAMERBRIEF: "Brief", ANTWOORDEN: "Antwoorden op Kamervragen", KAMERVRAGEN: "Kamervragen",
+    MOTIE: "Motie", VERSLAG: "Verslag", NOTA: "Nota", HANDELINGEN: "Handelingen", OVERIG: "Document",
+}
+
+
+@dataclass(frozen=True)
+class DocHeader:
+    """What a document states about itself; "" (or ()) where it does not."""
+
+    title: str = ""  # its own subject; "" when it states none
+    kind: str = ""  # one of KINDS, "" when the layout does not say
+    dossier: str = ""  # "29 911", "36 800 X", "21 501-08"
+    other_dossiers: tuple[str, ...] = ()
+    dossier_title: str = ""
+    number: str = ""  # "437", "B", an Aanhangsel or Handelingen number
+    kamerstuk: str = ""  # "29 911, nr. 437"; "35 593, B"; "Aanhangsel Handelingen II 2021-2022, nr. 3369"
+    date: str = ""  # ISO
+    sender: str = ""  # role(s) as written, "Minister van Justitie en Veiligheid"
+    sender_name: str = ""  # "D. Yeşilgöz-Zegerius"; several joined by "; "
+    members: tuple[str, ...] = ()  # Kamerleden: "Van Nispen (SP)"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["other_dossiers"] = list(self.other_dossiers)
+        d["members"] = list(self.members)
+        return d
+
+
+@dataclass(frozen=True)
+class Layout:
+    header: DocHeader
+    # (raw start, raw end, kind) of every furniture line, in order.
+    furniture: tuple[tuple[int, int, str], ...] = field(default_factory=tuple)
+
+    def furniture_lines(self) -> dict[int, str]:
+        """raw offset of a furniture line's first character -> its kind."""
+        return {a: k for a, _, k in self.furniture}
+
+
+# --------------------------------------------------------------------------- pieces of the form
+
+_MONTH = "|".join(MONTHS_NL)
+DATE_NL = rf"(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})"
+_DATE_NL = re.compile(DATE_NL, re.I)
+_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_DMY = re.compile(r"\b(\d\d)-(\d\d)-((?:19|20)\d\d)\b")
+
+# A dossier number: "29 911", "29911", "36 800 X", "32 123 XVIII", "21 501-08", "21501 08".
+_DOSSIER_NR = r"(\d{2}\s?\d{3}(?:(?:\s|-)(?:[IVXLC]{1,6}|\d{2}|[A-Z](?![a-z])))?)"
+_DOSSIER_LINE = re.compile(rf"^{_DOSSIER_NR}(?:\s+(\S.*))?$")
+_NR_LINE = re.compile(r"^(?:Nr\.|nr\.)\s*(\d+)?\s*(.*)$")
+# Eerste Kamer documents carry a letter instead of "Nr.": "B VOORLOPIG VERSLAG ...".
+_EK_LINE = re.compile(r"^([A-Z]{1,2})\s+((?:HERDRUK\d*\s+)?[A-Z][A-ZÀ-Ý ,.'’()\-–]{8,}\d{0,2})$")
+_TYPE_WORDS = (r"BRIEF|MOTIE|AMENDEMENT|VERSLAG|VOORLOPIG VERSLAG|EINDVERSLAG|NOTA|MEMORIE|LIJST|"
+               r"VERSLAG VAN EEN|GEWIJZIGDE MOTIE|ADVIES|VOORSTEL|KONINKLIJKE BOODSCHAP|BRIEF VAN")
+_TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.'’()\-–]*$")
+_ADDRESSEE = re.compile(r"^Aan de (?:Voorzitter|voorzitter|leden) van de (?:Tweede|Eerste) Kamer", re.I)
+_PLACE_DATE = re.compile(rf"^(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Den Haag,)\s*,?\s*{DATE_NL}\.?$", re.I)
+_DATUM_LINE = re.compile(rf"^(?:Datum|Datum van publicatie)\s*:?\s*{DATE_NL}\s*$", re.I)
+_FIXED_LINE = re.compile(rf"^(Vastgesteld|Voorgesteld|Ontvangen|Gepubliceerd:?|Ingediend|Beantwoord)\s+{DATE_NL}", re.I)
+_SUBJECT_LINE = re.compile(r"^(?:Onderwerp|Betreft)\s*:?\s+(\S.*?)\s*$", re.I)
+# "Brief regering : <onderwerp>", "Antwoord schriftelijke vragen : ...": the parliament's site.
+_SITE_TYPE = re.compile(r"^([A-Z][a-zé]+(?: [a-zé]+){0,5})\s+:\s+(\S.*)$")
+_QUESTIONS = re.compile(r"^Vragen van (?:het lid|de leden)\s", re.I)
+_ANSWER_HEAD = re.compile(r"^(?:Antwoord|Mededeling)(?:en)? van\s", re.I)
+_VRAAG_LABEL = re.compile(r"^(?:[•·▪*-]\s*)?Vraag\s+(\d{1,3})(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*\s*:?$", re.I)
+_ANTWOORD_LABEL = re.compile(r"^Antwoord(?:\s+(?:op\s+vraag\s+)?\d{1,3}(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*)?\s*:?$", re.I)
+_SALUTATION = re.compile(r"^Geachte\s", re.I)
+_CLOSING = re.compile(r"^(?:Hoogachtend|Met vriendelijke groet(?:en)?)\s*,?$", re.I)
+_SIGNATORY = re.compile(r"^(?:De |Het )?(?:[Mm]inister|[Ss]taatssecretaris|[Mm]inister-[Pp]resident)\b[^.\n]{0,100},\s*$")
+_OFFICIAL_ROLE = re.compile(r"^(?:De |Het )?(?:voorzitter|griffier|adjunct-griffier|Voorzitter|Griffier|Adjunct-griffier)"
+                            r"\b[^.\n]{0,80},\s*[A-Z][^\n]{1,60}$")
+# Running heads, footers and colophon of the official PDF.
+_RUNNING = re.compile(
+    r"^\s*(?:Tweede|Eerste) Kamer,\s*vergaderjaar\s+\d{4}\s*[–-]\s*\d{4},\s*[\d ]+[A-Z]*(?:[ -][\dA-Z]+)?,\s*(?:nr\.\s*\d+|[A-Z]{1,2})\b.{0,12}$"
+    r"|^\s*kst-\d+[-\w]*(?:\s|$)|^\s*ISSN\s+\d{4}\s*-?\s*\d{4}|^\s*['’]s-Gravenhage\s+\d{4}\s*$"
+    r"|^\s*ah-tk-\d+-\d+(?:\s|$)|^\s*h-tk-\d+-\d+", re.I)
+# The Aanhangsel's own header table ("Tweede Kamer der Staten-Generaal | 2 |", "Vergaderjaar 2021-2022 | Aanhangsel ...").
+_TABLE_ROW = re.compile(r"^\s*\|?\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\b|^\s*Vergaderjaar\s+\d{4}\s*[–-]?\s*(?:\d{4})?"
+                        r"|^\s*Vragen gesteld door de leden der Kamer|^\s*Aanhangsel van de Handelingen\b"
+                        r"|^\s*Datum publicatieOrganisatie|^\s*Kamerstuk\s*$|^\s*Officiële publicatie\s*$"
+                        r"|^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\s*\d{4}", re.I)
+# Metadata lines of the data sites and their list items.
+_SITE_META = re.compile(
+    r"^\s*(?:Nummer:|Gerelateerde personen:|Onderdeel van (?:zaak|kamerstukdossier)\b|Preview document\b|"
+    r"Gepubliceerd:|Indiener\(s\):|Onderwerpen:?\s|Bron(?: vraag| antwoord)?:?\s+https?://|ID:\s|Kamerstuk \d{4,5}-|"
+    r"Kamervraag \d{4}Z\d+|Ingediend\s|Beantwoord\s|Beantwoord door\s|Indiener\s|Kerngegevens\s*$|Officiële titel\s|"
+    r"Documentdatum\s|Publicatiedatum\s|Nummer\s+KST|Kenmerk\s|Externe link\b|Originele document\b|Tekst\s*$|"
+    r"Deze (?:brief|memorie van antwoord|motie|nota|kamervraag)\b.{0,40}\b(?:is onder nr\.|toegevoegd aan)|"
+    r"Directe link\b|Naar boven\s*$|\d\.\s*$|X\s*$|X Noot\b|Noot\s*\d*\s*$)", re.I)
+# The lines by which a data site is recognised (weak ones like "X" or "1." are not).
+_SITE_BLOCK = re.compile(
+    r"^\s*(?:Nummer:\s*\S+,\s*datum:|Gerelateerde personen:|Onderdeel van (?:zaak|kamerstukdossier)\b|Gepubliceerd:|"
+    r"Indiener\(s\):|ID:\s|Kamervraag \d{4}Z\d+|Ingediend\s+\d|Beantwoord\s+\d|Beantwoord door\s|Kerngegevens\s*$|"
+    r"Documentdatum\s|Kenmerk\s+\d|Bron(?: vraag| antwoord)?:?\s+https?://)", re.I)
+_SITE_ITEM = re.compile(r"^\s*-\s*(?:Eerste ondertekenaar|Mede ondertekenaar|Mede namens|Gericht aan|Indiener|"
+                        r"Medeindiener|Voortouwcommissie|\d{4}-\d\d-\d\d\s+\d\d:\d\d)\b", re.I)
+_MOTION_FORMULA = re.compile(r"^(?:De Kamer,|gehoord de beraadslaging,|en gaat over tot de orde van de dag\.?)\s*$", re.I)
+# The name under a signature: initials and a surname ("F.B.J. Grapperhaus", "D.M. van Weel").
+_SIGNER_NAME = re.compile(r"^(?:[A-Z]\.\s?){1,5}(?:[a-z]{1,4}\s){0,3}[A-ZÀ-Ý][\w’'ëïöüéèçş-]+(?:[ -][A-Za-zÀ-ÿ][\w’'ëïöüéèçş-]+){0,3}$")
+_SIGNATURE_ONE_LINE = re.compile(
+    r"^((?:De |Het )?(?:[Mm]inister|[Ss]taatssecretaris|[Mm]inister-[Pp]resident)\b[^.\n]{0,100}?),?\s+"
+    r"((?:[A-Z]\.\s?){1,5}(?:[a-z]{1,4}\s){0,3}[A-ZÀ-Ý][\w’'ëïöüéèçş-]+(?:[ -][A-Za-zÀ-ÿ][\w’'ëïöüéèçş-]+){0,3})$")
+_NAV_ROW = re.compile(r"^(?:\[[^\]]{1,40}\]\s*){3,}$")
+_RETURN_ADDRESS = re.compile(r"^>?\s*(?:Retouradres|Postadres|Bezoekadres|Postbus\s+\d|Contactpersoon|Ons kenmerk|"
+                             r"Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?\b|Kenmerk\s)", re.I)
+_ROMAN_HEAD = re.compile(r"^\s*(?:HERDRUK\d*)\s*$")
+
+# Departments take "van", other posts "voor" (Minister voor Rechtsbescherming).
+_DEPARTMENTS = ("algemene zaken", "binnenlandse zaken", "buitenlandse zaken", "defensie", "economische zaken",
+                "financiën", "financien", "infrastructuur en", "justitie", "veiligheid en justitie",
+                "landbouw", "onderwijs, cultuur", "sociale zaken", "volksgezondheid", "asiel en migratie",
+                "klimaat en groene groei", "verkeer en waterstaat", "volkshuisvesting, ruimtelijke ordening en milieu",
+                "volkshuisvesting en ruimtelijke ordening", "koninkrijksrelaties")
+_LOWER_WORDS = {"van", "voor", "en", "de", "der", "het", "op", "in", "te", "den", "aan", "bij", "met", "of"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _ws(s: str) -> str:
+    return " ".join(s.split())
+
+
+def iso(day: str | int, month: str, year: str | int) -> str:
+    try:
+        m = int(month) if str(month).isdigit() else MONTHS_NL.index(month.lower()) + 1
+        return _date(int(year), m, int(day)).isoformat()
+    except ValueError:
+        return ""
+
+
+def date_in(text: str) -> str:
+    """The first Dutch or ISO date in text, as ISO; "" if none."""
+    m = _DATE_NL.search(text)
+    if m:
+        return iso(*m.groups())
+    m = _ISO.search(text)
+    if m:
+        return iso(m.group(3), m.group(2), m.group(1))
+    m = _DMY.search(text)
+    return iso(m.group(1), m.group(2), m.group(3)) if m else ""
+
+
+def dossier_number(raw: str) -> str:
+    """"29911" -> "29 911"; "36800 X"/"36800-X" -> "36 800 X"; "21501 08"/"21501-08" -> "21 501-08"."""
+    s = _ws(raw.replace("\u00a0", " "))
+    m = re.match(r"^(\d{2})\s?(\d{3})(?:[\s-]+([IVXLC]{1,6}|\d{2}|[A-Z]))?$", s)
+    if not m:
+        return s
+    head = f"{m.group(1)} {m.group(2)}"
+    suffix = m.group(3)
+    if not suffix:
+        return head
+    return f"{head}-{suffix}" if suffix.isdigit() else f"{head} {suffix}"
+
+
+def kamerstuk_of(dossier: str, number: str) -> str:
+    if not dossier or not number:
+        return ""
+    return f"{dossier}, nr. {number}" if number.isdigit() else f"{dossier}, {number}"
+
+
+def vergaderjaar(text: str) -> str:
+    m = re.search(r"(?:19|20)(\d\d)\s*[–-]?\s*((?:19|20)\d\d)", text)
+    return f"{text[m.start():m.start() + 4]}-{m.group(2)}" if m else ""
+
+
+def _capitalise_role(upper: str) -> str:
+    """"MINISTER VAN JUSTITIE EN VEILIGHEID" -> "Minister van Justitie en Veiligheid"."""
+    words = _ws(upper).lower().split()
+    out = []
+    for i, w in enumerate(words):
+        if i and w in _LOWER_WORDS:
+            out.append(w)
+        else:
+            out.append("-".join(p[:1].upper() + p[1:] for p in w.split("-")))
+    return " ".join(out)
+
+
+def _name_case(upper: str) -> str:
+    """"VAN DER STAAIJ" -> "Van der Staaij" (a surname written in capitals)."""
+    words = _ws(upper).lower().split()
+    out = []
+    for i, w in enumerate(words):
+        if i and w in {"van", "der", "de", "den", "ter", "ten", "het", "in", "'t"}:
+            out.append(w)
+        else:
+            out.append("-".join(p[:1].upper() + p[1:] for p in w.split("-")))
+    if out:
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def _role_with(post: str, area: str) -> str:
+    """"Minister" + "Justitie en Veiligheid" -> "Minister van Justitie en Veiligheid"."""
+    area = _ws(area)
+    low = area.lower()
+    prep = "van" if any(low.startswith(d) for d in _DEPARTMENTS) else "voor"
+    return f"{post[:1].upper()}{post[1:].lower()} {prep} {area}"
+
+
+def _strip_marker(s: str) -> str:
+    """A footnote number glued to the end of a header line ("...SPORT1")."""
+    return re.sub(r"(?<=[A-Za-zÀ-ÿ»”’)])\d{1,2}$", "", s.strip())
+
+
+def _clean_title(s: str) -> str:
+    s = _ws(s).strip()
+    if len(s) >= 2 and s[0] in "‘'\"“«" and s[-1] in "’'\"”»":
+        s = s[1:-1].strip()
+    return s.rstrip(" .")
+
+
+# --------------------------------------------------------------------------- the parse
+
+@dataclass
+class _Line:
+    text: str  # stripped
+    start: int
+    end: int
+
+
+def _lines(raw: str) -> list[_Line]:
+    """Lines with their raw offsets; the text NFC-normalised for matching
+    (offsets stay those of `raw`, which the cleaner maps)."""
+    out, pos = [], 0
+    for line in raw.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        lead = len(body) - len(body.lstrip())
+        text = unicodedata.normalize("NFC", body.strip().replace("\u00a0", " "))
+        out.append(_Line(text, pos + lead, pos + len(body.rstrip())))
+        pos += len(line)
+    return out
+
+
+def _is_prose(text: str) -> bool:
+    """A line of running text: several lower-case words, not a label."""
+    words = [w for w in text.split() if re.search(r"[^\W\d_]", w)]
+    return len(words) >= 6 and sum(w[:1].islower() for w in words) >= 4
+
+
+# Header paragraphs of written questions may wrap over several lines; they end
+# with the "(ingezonden|ontvangen <date>)" parenthesis.
+_CLOSE_PAREN = re.compile(r"\((?:ingezonden|ontvangen)\s+[^)]*\d{4}\)\s*\.?", re.I)
+
+
+def parse(raw: str) -> Layout:
+    """The header and furniture of one document's text (any layout)."""
+    lines = _lines(raw)
+    furniture: list[tuple[int, int, str]] = []
+    h: dict[str, Any] = {"other_dossiers": [], "members": []}
+    site_title = ""  # a site's title line (data sites, tweedekamer prefix)
+    site_kind = ""
+    first_text = ""  # the document's first line of text, when title-like
+    dates: dict[str, str] = {}
+    answer_names: list[str] = []
+    answer_roles: list[str] = []
+    questions_to = ""
+    body_started = False
+    pending_dossier = ""  # "30 196" alone on a line: its title follows
+    after_date_line = False
+    i = 0
+    n_header = 0
+    # A data site puts its own metadata block above the official text: its
+    # first line that is not a metadata line is the site's title, and every
+    # line down to the last metadata line is the site's.
+    nonblank = [k for k, x in enumerate(lines) if x.text][:45]
+    meta_at = [k for k in nonblank if _SITE_BLOCK.match(lines[k].text) or _SITE_ITEM.match(lines[k].text)]
+    site_block_end = meta_at[-1] if len(meta_at) >= 2 else -1
+    if site_block_end >= 0:
+        for k in nonblank:
+            if k > site_block_end:
+                break
+            t0 = lines[k].text
+            if _SITE_META.match(t0) or _SITE_ITEM.match(t0) or _NAV_ROW.match(t0):
+                furniture.append((lines[k].start, lines[k].end, "site metadata"))
+                continue
+            if not site_title:
+                site_title = re.sub(r"^(?:Memorie van (?:antwoord|toelichting)|Brief regering|Motie|(?:Voorlopig |Eind)?[Vv]erslag|"
+                                    r"Nota(?: naar aanleiding van het verslag| van wijziging)?)\s+-\s+", "", t0)
+                furniture.append((lines[k].start, lines[k].end, "site header"))
+            elif not (_QUESTIONS.match(t0) or _ANSWER_HEAD.match(t0)):
+                furniture.append((lines[k].start, lines[k].end, "site metadata"))
+
+    marked = {a for a, _, _ in furniture}
+
+    def mark(ln: _Line, kind: str) -> None:
+        if ln.text and ln.start not in marked:
+            furniture.append((ln.start, ln.end, kind))
+            marked.add(ln.start)
+
+    while i < len(lines):
+        ln = lines[i]
+        t = ln.text
+        i += 1
+        if not t:
+            continue
+        if i - 1 <= site_block_end and not (_SITE_META.match(t) or _SITE_ITEM.match(t) or _QUESTIONS.match(t)
+                                             or _ANSWER_HEAD.match(t)):
+            continue  # the site's title or one of its category lines (marked above)
+        # Furniture that can occur anywhere: the official PDF's running heads,
+        # footers and colophon, and the Vraag/Antwoord labels.
+        if _RUNNING.match(t):
+            mark(ln, "running head")
+            m = re.search(rf"vergaderjaar\s+(\d{{4}})\s*[–-]\s*(\d{{4}}),\s*{_DOSSIER_NR},\s*nr\.\s*(\d+)", t, re.I)
+            if m and not h.get("dossier"):
+                h["dossier"], h["number"] = dossier_number(m.group(3)), m.group(4)
+            continue
+        if _VRAAG_LABEL.match(t) or _ANTWOORD_LABEL.match(t):
+            mark(ln, "label")
+            body_started = True
+            continue
+        m = _SIGNATURE_ONE_LINE.match(t)
+        if m:
+            mark(ln, "signature")
+            h.setdefault("signer", (_ws(m.group(2)), _ws(m.group(1))))
+            continue
+        if body_started and (_QUESTIONS.match(t) or _ANSWER_HEAD.match(t)):
+            para, j = _paragraph(lines, i - 1, _CLOSE_PAREN)
+            if _CLOSE_PAREN.search(" ".join(x.text for x in para)):
+                body_started = False  # the questions' own header: read it below
+                n_header = 0
+                i -= 1
+                continue
+        if body_started:
+            if _SIGNATORY.match(t) or _OFFICIAL_ROLE.match(t) or _CLOSING.match(t) or _MOTION_FORMULA.match(t):
+                mark(ln, "signature")
+                if _SIGNATORY.match(t):
+                    nxt = next((x for x in lines[i:i + 4] if x.text), None)
+                    if nxt is not None and _SIGNER_NAME.match(nxt.text):
+                        mark(nxt, "signature")
+                        h.setdefault("signer", (_ws(nxt.text), _ws(t.rstrip(" ,"))))
+            continue
+        n_header += 1
+
+        # ---- the header zone
+        if n_header == 1:
+            m = _SITE_TYPE.match(t)
+            if m and not _is_prose(m.group(1)):
+                site_kind, site_title = m.group(1), m.group(2)
+                mark(ln, "site header")
+                continue
+        if _TABLE_ROW.match(t) or _ROMAN_HEAD.match(t):
+            mark(ln, "document header")
+            m = re.match(r"^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\s*(\d{4})\s*[–-]?\s*(\d{4})\s*(\d{5})(?:[\s-]*([IVXLC]+|[A-Z]|\d{2}))?\s*nr\.?\s*(\S+)", t)
+            if m:  # the glued table "Tweede Kamer der Staten-Generaal2019-202029911 nr. 254"
+                h.setdefault("dossier", dossier_number(m.group(3) + (" " + m.group(4) if m.group(4) else "")))
+                h.setdefault("number", m.group(5))
+            m = re.match(r"^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\s*(\d{4})\s*[–-]\s*(\d{4})(\d{1,5})\s*$", t)
+            if m and h.get("aanhangsel"):  # "...Staten-Generaal2010-2011578": vergaderjaar and number
+                h.setdefault("vergaderjaar", f"{m.group(1)}-{m.group(2)}")
+                h.setdefault("aanhangsel_nr", m.group(3))
+            m = re.match(r"^\s*Vergaderjaar\s+(\d{4}\s*[–-]\s*\d{4})", t, re.I)
+            if m:
+                h.setdefault("vergaderjaar", re.sub(r"\s*[–-]\s*", "-", m.group(1)))
+            if "aanhangsel" in t.lower():
+                h["aanhangsel"] = True
+            continue
+        if _NAV_ROW.match(t) or re.fullmatch(r"\d{4}[ZD]\d{4,6}", t):
+            mark(ln, "site metadata")  # a site's menu row, a parliamentary case or document number
+            continue
+        m = re.fullmatch(r"\((ingezonden|ontvangen)\s+(.+?)\)\.?", t)
+        if m and date_in(m.group(2)):
+            mark(ln, "document header")
+            dates.setdefault(m.group(1), date_in(m.group(2)))
+            continue
+        if re.fullmatch(r"[A-Z]{1,2}", t) and h.get("dossier") and not h.get("number"):
+            mark(ln, "document header")  # an Eerste Kamer document's letter on its own line
+            h["number"] = t
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", t):
+            mark(ln, "document header")  # a year alone: a header table's cell
+            continue
+        if re.fullmatch(r"\|?\s*\d{1,5}\s*\|?", t) and h.get("aanhangsel"):
+            h.setdefault("aanhangsel_nr", t.strip("| "))
+            mark(ln, "document header")
+            continue
+        if _SITE_META.match(t) or _SITE_ITEM.match(t):
+            mark(ln, "site metadata")
+            _site_meta(t, h, dates)
+            continue
+        if _QUESTIONS.match(t):
+            para, i = _paragraph(lines, i - 1, _CLOSE_PAREN)
+            for x in para:
+                mark(x, "document header")
+            text = _ws(" ".join(x.text for x in para))
+            _questions_header(text, h, dates)
+            m = re.search(r"\baan de (.+?)\s+over\s", text)
+            questions_to = m.group(1) if m else ""
+            continue
+        if _ANSWER_HEAD.match(t):
+            para, i = _paragraph(lines, i - 1, _CLOSE_PAREN)
+            for x in para:
+                mark(x, "document header")
+            text = _ws(" ".join(x.text for x in para))
+            m = re.search(r"\((?:ontvangen)\s+(.+?)\)", text)
+            if m and date_in(m.group(1)):
+                dates["ontvangen"] = date_in(m.group(1))
+            for post, name, area in re.findall(r"\b(Minister|Staatssecretaris|minister|staatssecretaris)\s+"
+                                               r"((?:[A-Z]\.\s?)*[A-Z][\w’'ëïöüéèç-]+(?:[ -][A-Za-z][\w’'ëïöüéèç-]+){0,3}?)"
+                                               r"\s*\(([^)]+)\)", text):
+                answer_names.append(name)
+                answer_roles.append(_role_with(post, area))
+            if not t.lower().startswith("mededeling"):
+                h["answered"] = True
+            continue
+        m = _PLACE_DATE.match(t) or _DATUM_LINE.match(t)
+        if m:
+            mark(ln, "letterhead")
+            dates.setdefault("letter", iso(*m.groups()[-3:]))
+            after_date_line = "datum" if t.lower().startswith("datum") else "place"
+            continue
+        m = _FIXED_LINE.match(t)
+        if m:
+            mark(ln, "document header")
+            dates.setdefault(m.group(1).lower().rstrip(":"), iso(*m.groups()[1:4]))
+            continue
+        if (_ADDRESSEE.match(t) or _SALUTATION.match(t) or _CLOSING.match(t) or _MOTION_FORMULA.match(t)
+                or _RETURN_ADDRESS.match(t)):
+            mark(ln, "letterhead")
+            continue
+        m = _SUBJECT_LINE.match(t)
+        if m:
+            mark(ln, "letterhead")
+            subject = m.group(1)
+            if not re.search(r"[.?!:]$", subject):  # the subject runs on to the next line
+                nxt = next((k for k in range(i, min(i + 3, len(lines))) if lines[k].text), None)
+                if nxt is not None and len(lines[nxt].text) <= 100 and not _RETURN_ADDRESS.match(lines[nxt].text) \
+                        and not _SALUTATION.match(lines[nxt].text) and not _DATUM_LINE.match(lines[nxt].text):
+                    subject += " " + lines[nxt].text
+                    mark(lines[nxt], "letterhead")
+                    i = nxt + 1
+            h.setdefault("subject", subject.rstrip(" ."))
+            continue
+        m = _NR_LINE.match(t)
+        if m and (m.group(1) or not m.group(2) or _TYPE_LINE.match(m.group(2))):
+            mark(ln, "document header")
+            if m.group(1):
+                h.setdefault("number", m.group(1))
+            rest = m.group(2).strip()
+            if rest and _TYPE_LINE.match(rest.upper()) and rest == rest.upper():
+                rest, i = _type_continuation(lines, i, rest, furniture)
+                _type_line(rest, h)
+            continue
+        m = _EK_LINE.match(t)
+        if m and h.get("dossier") and not h.get("number"):
+            mark(ln, "document header")
+            h["number"] = m.group(1)
+            rest, i = _type_continuation(lines, i, m.group(2), furniture)
+            _type_line(rest, h)
+            continue
+        if t == t.upper() and _TYPE_LINE.match(t):
+            mark(ln, "document header")
+            rest, i = _type_continuation(lines, i, t, furniture)
+            _type_line(rest, h)
+            continue
+        m = _DOSSIER_LINE.match(t)
+        if m and (m.group(2) is None or m.group(2)[:1].isupper()) and len(t) <= 600 and not t.endswith("."):
+            mark(ln, "document header")
+            number, title = dossier_number(m.group(1)), _ws(m.group(2) or "")
+            if not h.get("dossier"):
+                h["dossier"] = number
+                h["dossier_title"] = title
+            elif number != h["dossier"] and number not in h["other_dossiers"]:
+                h["other_dossiers"].append(number)
+                if not h.get("dossier_title") and not title:
+                    pass
+            elif title and not h.get("dossier_title"):
+                h["dossier_title"] = title
+            pending_dossier = number if not title else ""
+            continue
+        if pending_dossier and len(t) <= 400 and t[:1].isupper() and not t.endswith("."):
+            # A dossier title on the line after its number.
+            mark(ln, "document header")
+            if h.get("dossier") == pending_dossier and not h.get("dossier_title"):
+                h["dossier_title"] = _ws(t)
+            pending_dossier = ""
+            continue
+        pending_dossier = ""
+        if _SIGNATORY.match(t) or _OFFICIAL_ROLE.match(t):
+            mark(ln, "signature")
+            continue
+        # Not furniture: the first line of text, or a subject line after the date.
+        alone = i >= len(lines) or not lines[i].text  # followed by a blank line
+        if n_header == 1 and alone and len(t) <= 160 and not t.endswith((".", ",", ";", ":")) and t[:1].isupper():
+            first_text = t
+            mark(ln, "title")
+            continue
+        if not _is_prose(t) and len(t) <= 200 and not t.endswith((".", ",", ";")):
+            if n_header == 1 or (after_date_line == "datum" and not h.get("subject")
+                                 and not re.match(r"^\d+(\.\d+)*\.?\s", t)):
+                if n_header == 1:
+                    first_text = t
+                    mark(ln, "title")
+                else:
+                    h["subject"] = t
+                    mark(ln, "title")
+                continue
+            if not body_started and n_header <= 15 and not _is_prose(t) \
+                    and not re.match(r"^\d+(\.\d+)*\.?\s+\S", t) and len(t.split()) <= 8:
+                # Short lines among the header (a site's category, an address line).
+                mark(ln, "header line")
+                continue
+        body_started = True
+
+    m = re.search(r"\bDe (vaste commissie voor [A-Z][\w ,’'-]+?|commissie voor [A-Z][\w ,’'-]+?)(?:\s*\(\w+\))?\s+heeft\b",
+                  " ".join(x.text for x in lines[:80]))
+    if m:
+        h["committee"] = _strip_marker(m.group(1))
+    header = _assemble(h, dates, site_kind, site_title, first_text, answer_names, answer_roles, questions_to)
+    return Layout(header, tuple(furniture))
+
+
+def _paragraph(lines: list[_Line], i: int, end: re.Pattern) -> tuple[list[_Line], int]:
+    """Lines from i up to the one where `end` matches (at most 8), or up to a blank line."""
+    out = []
+    j = i
+    while j < len(lines) and len(out) < 8:
+        ln = lines[j]
+        if not ln.text:
+            if out:
+                break
+            j += 1
+            continue
+        out.append(ln)
+        j += 1
+        if end.search(" ".join(x.text for x in out)):
+            break
+    return out, j
+
+
+def _type_continuation(lines: list[_Line], i: int, first: str, furniture: list) -> tuple[str, int]:
+    """A document-type line in capitals may run on to the next line
+    ("... VOOR VOLKSHUISVESTING EN RUIMTELIJKE" / "ORDENING")."""
+    text = first
+    while i < len(lines) and lines[i].text and lines[i].text == lines[i].text.upper() \
+            and re.search(r"[A-Z]", lines[i].text) and not _ADDRESSEE.match(lines[i].text) \
+            and len(lines[i].text.split()) <= 8 and not _DOSSIER_LINE.match(lines[i].text):
+        furniture.append((lines[i].start, lines[i].end, "document header"))
+        text += " " + lines[i].text
+        i += 1
+    return text, i
+
+
+def _type_line(line: str, h: dict) -> None:
+    """The document-type line: kind, sender, members."""
+    s = _strip_marker(_ws(re.sub(r"^HERDRUK\d*\s+", "", line.strip())))
+    # "BRIEF VAN DE VAN DE STAATSSECRETARIS": a duplicated phrase (a quirk of the source)
+    s = re.sub(r"\b(VAN DE )\1+", r"\1", s)
+    up = s.upper()
+    if up.startswith(("BRIEF", "NOTA", "MEMORIE")):
+        h.setdefault("kind", KAMERBRIEF if up.startswith("BRIEF") else NOTA if up.startswith("NOTA") else OVERIG)
+        # The sender: "BRIEF VAN DE MINISTER ...", "NOTA VAN DE STAATSSECRETARIS ..." (not "BRIEF AAN ...",
+        # "NOTA VAN WIJZIGING", "MEMORIE VAN ANTWOORD").
+        m = re.match(r"^(?:BRIEF|NOTA|MEMORIE)\s+VAN\s+(?:DE |HET )?((?:MINISTERS?|STAATSSECRETARIS(?:SEN)?|ALGEMENE|COMMISSIE|VASTE|"
+                     r"RAAD|NATIONALE|PRESIDENT|MINISTER-PRESIDENT|KONING)\b.+)$", s)
+        if m and not h.get("sender"):
+            h["sender"] = _capitalise_role(m.group(1))
+    elif up.startswith(("MOTIE", "GEWIJZIGDE MOTIE", "AMENDEMENT")):
+        h.setdefault("kind", MOTIE)
+        m = re.search(r"\bVAN (?:HET LID|DE LEDEN)\s+(.+)$", s)
+        if m:
+            names = re.split(r"\s*,\s*|\s+EN\s+", m.group(1))
+            h["members"] = [_name_case(x) for x in names if x and not re.fullmatch(r"C\.S\.?", x)]
+    elif "VERSLAG" in up or up.startswith("LIJST"):
+        h.setdefault("kind", VERSLAG)
+        m = re.search(r"\bVAN DE (VASTE COMMISSIE .+|COMMISSIE .+)$", s)
+        if m and not h.get("sender"):
+            h["sender"] = _capitalise_role(m.group(1)).replace("Vaste Commissie", "vaste commissie").replace(
+                "Commissie", "commissie")
+    else:
+        h.setdefault("kind", OVERIG)
+
+
+def _site_meta(t: str, h: dict, dates: dict) -> None:
+    """What a data site's metadata line says about the document."""
+    s = t.strip()
+    m = re.match(r"^Nummer:\s*\S+,\s*datum:\s*(\d{4}-\d\d-\d\d)", s)
+    if m:
+        dates.setdefault("site", date_in(m.group(1)))
+        return
+    m = re.match(r"^(?:ID:|Kamerstuk)\s*(\d{5})-(?:([IVXLC]+|[A-Z]|\d{2})-)?(\w+)\s*$", s)
+    if m:
+        h.setdefault("dossier", dossier_number(m.group(1) + (" " + m.group(2) if m.group(2) else "")))
+        h.setdefault("number", m.group(3))
+        return
+    m = re.match(r"^Onderdeel van kamerstukdossier\s+(\d{5})(?:\s+(\d{2}|[IVXLC]+))?-(\w+)\s*(.*?)\.?$", s)
+    if m:
+        h.setdefault("dossier", dossier_number(m.group(1) + (" " + m.group(2) if m.group(2) else "")))
+        h.setdefault("number", m.group(3))
+        if m.group(4):
+            h.setdefault("dossier_title", m.group(4))
+        return
+    m = re.match(r"^Kenmerk\s+(\d{5}(?:[ -][A-Z]+)?),\s*nr\.\s*(\w+)", s)
+    if m:
+        h.setdefault("dossier", dossier_number(m.group(1)))
+        h.setdefault("number", m.group(2))
+        return
+    m = re.match(r"^(Gepubliceerd:|Ingediend|Beantwoord|Documentdatum)\s+(.*)$", s)
+    if m and not s.startswith("Beantwoord door"):
+        d = date_in(m.group(2))
+        if d:
+            dates.setdefault({"gepubliceerd:": "site", "documentdatum": "site"}.get(m.group(1).lower(), m.group(1).lower()), d)
+        return
+    m = re.match(r"^Bron(?: antwoord)?:?\s+\S*/(ah-tk-(\d{4})(\d{4})-(\d+))\.html", s)
+    if m:
+        h.setdefault("aanhangsel_from_url", (f"{m.group(2)}-{m.group(3)}", m.group(4)))
+        return
+    m = re.match(r"^Bron:?\s+\S*/kst-(\d{5})-(?:([IVXLC]+|[A-Z])-)?(\w+)\.html", s)
+    if m:
+        h.setdefault("dossier", dossier_number(m.group(1) + (" " + m.group(2) if m.group(2) else "")))
+        h.setdefault("number", m.group(3))
+        return
+    m = re.match(r"^Beantwoord door\s+(.+)$", s)
+    if m:
+        h["answered_by"] = [(name.strip(), role.strip()) for name, role in
+                            re.findall(r"([^,()]+?)\s*\(([^()]+)\)(?:\s*\([^()]*\))?", m.group(1))]
+        h["answered"] = True
+        h["kind_q"] = True
+        return
+    m = re.match(r"^Indiener\s+(.+\(\w[\w-]*\))\s*$", s)
+    if m:
+        h["members"] = h.get("members") or [_ws(m.group(1))]
+        return
+    m = re.search(r"Eerste ondertekenaar:\s*([^,]+),\s*((?:minister|staatssecretaris|voorzitter)[^(]*?)\s*(?:\(|$)", s, re.I)
+    if m:
+        h.setdefault("site_signer", (m.group(1).strip(), m.group(2).strip()))
+
+
+_PARTY = r"\(([^()]{1,40})\)"
+
+
+def _questions_header(text: str, h: dict, dates: dict) -> None:
+    """"Vragen van de leden A (P) en B (beiden Q) aan de Minister ... over <onderwerp> (ingezonden <datum>)."."""
+    m = re.search(r"\(ingezonden\s+(.+?)\)", text)
+    if m and date_in(m.group(1)):
+        dates["ingezonden"] = date_in(m.group(1))
+    m = re.match(r"^Vragen van (?:het lid|de leden)\s+(.+?)\s+aan\s+(?:de|het)\s", text)
+    if m:
+        h["members"] = _members(m.group(1))
+    m = re.search(r"\s+over\s+(.+?)\s*\((?:ingezonden|ontvangen)\b", text)
+    if m:
+        h.setdefault("subject_q", m.group(1).rstrip(" ."))
+    h.setdefault("kind_q", True)
+
+
+def _members(s: str) -> list[str]:
+    """"Inge van Dijk en Slootweg (beiden CDA)" -> ["Inge van Dijk (CDA)", "Slootweg (CDA)"]."""
+    s = _ws(s)
+    both = re.search(r"\((?:beiden|allen|beide)\s+([^)]+)\)\s*$", s)
+    if both:
+        party = both.group(1)
+        names = re.split(r"\s*,\s*|\s+en\s+", s[: both.start()].strip())
+        return [f"{n} ({party})" for n in names if n]
+    out = []
+    for m in re.finditer(rf"([^,()]+?)\s*{_PARTY}", s):
+        name = re.sub(r"^(?:,|en)\s+", "", m.group(1).strip()).strip()
+        out.append(f"{name} ({m.group(2)})")
+    if not out:
+        out = [n for n in re.split(r"\s*,\s*|\s+en\s+", s) if n]
+    return out
+
+
+def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text: str,
+              answer_names: list[str], answer_roles: list[str], questions_to: str) -> DocHeader:
+    kind = h.get("kind", "")
+    if h.get("kind_q"):
+        # Answered in the document itself, or sent with a covering letter.
+        kind = ANTWOORDEN if h.get("answered") or dates.get("letter") else KAMERVRAGEN
+    if not kind and (dates.get("letter") or h.get("subject")):
+        kind = KAMERBRIEF
+    sk = site_kind.lower()
+    if not kind and sk:
+        kind = (ANTWOORDEN if "antwoord" in sk else KAMERBRIEF if sk.startswith("brief") else MOTIE if "motie" in sk
+                else VERSLAG if "verslag" in sk else NOTA if "nota" in sk else OVERIG)
+
+    # The document's date, by what the layout says it is.
+    if kind in (ANTWOORDEN,) or h.get("answered"):
+        order = ("ontvangen", "beantwoord", "letter", "site", "vastgesteld", "ingezonden", "ingediend")
+    elif kind == KAMERVRAGEN:
+        order = ("ontvangen", "ingezonden", "ingediend", "site", "letter")
+    else:
+        order = ("letter", "vastgesteld", "voorgesteld", "ontvangen", "beantwoord", "site", "gepubliceerd", "ingezonden")
+    date = next((dates[k] for k in order if dates.get(k)), "")
+
+    dossier = h.get("dossier", "")
+    number = h.get("number", "")
+    kamerstuk = kamerstuk_of(dossier, number)
+    if not kamerstuk and h.get("aanhangsel") and h.get("aanhangsel_nr") and h.get("vergaderjaar"):
+        number = h["aanhangsel_nr"]
+        kamerstuk = f"Aanhangsel Handelingen II {h['vergaderjaar']}, nr. {number}"
+    if not kamerstuk and h.get("aanhangsel_from_url"):
+        year, number = h["aanhangsel_from_url"]
+        kamerstuk = f"Aanhangsel Handelingen II {year}, nr. {number}"
+
+    sender = h.get("sender", "")
+    sender_name = ""
+    if answer_roles:
+        roles = list(dict.fromkeys(answer_roles))
+        posts = {r.split()[0] for r in roles}
+        if len(roles) > 1 and len(posts) == 1:
+            sender = f"{roles[0].split()[0]}s " + " en ".join(r.split(" ", 1)[1] for r in roles)
+        else:
+            sender = "; ".join(roles)
+        sender_name = "; ".join(dict.fromkeys(answer_names))
+    elif kind == KAMERVRAGEN and not sender:
+        sender = ""
+    if h.get("site_signer"):
+        name, role = h["site_signer"]
+        m = re.search(r"\b(vaste commissie voor .+|commissie voor .+)$", role)
+        role = m.group(1) if m else role[:1].upper() + role[1:]
+        sender = sender or role
+        sender_name = sender_name or name
+    if h.get("signer"):
+        name, role = h["signer"]
+        sender_name = sender_name or name
+        if not sender and kind in (KAMERBRIEF, NOTA, ""):
+            role = re.sub(r"^(?:De|Het)\s+", "", role).rstrip(" ,")
+            sender = role[:1].upper() + role[1:]
+    if h.get("answered_by"):
+        names, roles = zip(*h["answered_by"])
+        sender = sender or "; ".join(roles)
+        sender_name = sender_name or "; ".join(names)
+    if not sender and h.get("committee"):
+        sender = h["committee"]
+
+    title = ""
+    for cand in (site_title, h.get("subject", ""), first_text if not site_title else "", h.get("subject_q", "")):
+        c = _clean_title(cand)
+        if not c:
+            continue
+        low = c.lower()
+        dt = h.get("dossier_title", "").lower()
+        if dt and (low == dt or low.startswith(dt)):
+            continue  # the dossier's name is not this document's subject
+        if _DOSSIER_LINE.match(c) or _TYPE_LINE.match(c.upper()) and c == c.upper() or c.lower().startswith("kamerstuk"):
+            continue
+        title = c
+        break
+    # A site title that only names the document type ("Verslag van een algemeen overleg") is none.
+    if title and re.fullmatch(r"(?:brief regering|verslag van een \w+ overleg|kamerstuk|antwoord schriftelijke vragen)",
+                              title.lower()):
+        title = ""
+    return DocHeader(
+        title=title, kind=kind, dossier=dossier,
+        other_dossiers=tuple(d for d in h.get("other_dossiers", []) if d != dossier),
+        dossier_title=h.get("dossier_title", ""), number=number, kamerstuk=kamerstuk, date=date,
+        sender=sender, sender_name=sender_name, members=tuple(h.get("members", [])),
+    )
+
+
+# --------------------------------------------------------------------------- titles
+
+_MONTH_NAMES = MONTHS_NL
+
+
+def long_date(iso_date: str) -> str:
+    """"2024-06-25" -> "25 juni 2024"."""
+    try:
+        d = _date.fromisoformat(iso_date)
+    except ValueError:
+        return iso_date
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def display_title(header: DocHeader, fallback: str = "") -> str:
+    """The title a citation shows: the document's own subject where it states
+    one; else its type, sender, Kamerstuk (or dossier) and date — never a
+    header line, the site's prefix or the dossier's name alone."""
+    if header.title:
+        return header.title
+    label = KIND_LABELS.get(header.kind or "", "Document")
+    parts = []
+    if header.sender:
+        parts.append(f"{label} van de {header.sender[:1].lower() + header.sender[1:]}"
+                     if not header.sender.lower().startswith(("algemene rekenkamer",)) else f"{label} van de {header.sender}")
+    elif header.members:
+        parts.append(f"{label} van {', '.join(header.members)}")
+    else:
+        parts.append(label)
+    ref = f"Kamerstuk {header.kamerstuk}" if header.kamerstuk and header.kamerstuk[0].isdigit() else header.kamerstuk
+    if not ref and header.dossier:
+        ref = f"dossier {header.dossier}" + (f" {header.dossier_title}" if header.dossier_title else "")
+    if ref:
+        parts.append(ref)
+    if header.date:
+        parts.append(long_date(header.date))
+    if len(parts) == 1 and fallback:
+        return fallback
+    return ", ".join(parts)
