@@ -151,6 +151,9 @@ _SIGNER_NAME = re.compile(r"^(?:[A-Z]\.\s?){1,5}(?:[a-z]{1,4}\s){0,3}[A-ZÀ-Ý][
 _SIGNATURE_ONE_LINE = re.compile(
     r"^((?:De |Het )?(?:[Mm]inister|[Ss]taatssecretaris|[Mm]inister-[Pp]resident)\b[^.\n]{0,100}?),?\s+"
     r"((?:[A-Z]\.\s?){1,5}(?:[a-z]{1,4}\s){0,3}[A-ZÀ-Ý][\w’'ëïöüéèçş-]+(?:[ -][A-Za-zÀ-ÿ][\w’'ëïöüéèçş-]+){0,3})$")
+# A speaker in the minutes of a debate: "De voorzitter:", "Mevrouw Kant (SP):", "Minister Grapperhaus:".
+_SPEAKER = re.compile(r"^(?:De voorzitter|(?:Mevrouw|De heer|Minister|Staatssecretaris|De minister|De staatssecretaris)"
+                      r"\s+[A-ZÀ-Ý][\w’'ëïöüéèç. -]{1,60}?)(?:\s*\([^()]{1,60}\))?\s*:$")
 _NAV_ROW = re.compile(r"^(?:\[[^\]]{1,40}\]\s*){3,}$")
 _RETURN_ADDRESS = re.compile(r"^>?\s*(?:Retouradres|Postadres|Bezoekadres|Postbus\s+\d|Contactpersoon|Ons kenmerk|"
                              r"Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?\b|Kenmerk\s)", re.I)
@@ -360,6 +363,10 @@ def parse(raw: str) -> Layout:
             mark(ln, "label")
             body_started = True
             continue
+        if _SPEAKER.match(t):
+            mark(ln, "label")  # who speaks next in the minutes of a debate
+            body_started = True
+            continue
         m = _SIGNATURE_ONE_LINE.match(t)
         if m:
             mark(ln, "signature")
@@ -390,12 +397,27 @@ def parse(raw: str) -> Layout:
                 site_kind, site_title = m.group(1), m.group(2)
                 mark(ln, "site header")
                 continue
+        if re.fullmatch(r"Handeling(?:en)?", t):
+            mark(ln, "document header")
+            h["handelingen"] = True
+            continue
+        m = re.match(r"^(\d{1,3})\s+([A-Z].{3,200})$", t)
+        if m and h.get("handelingen") and not h.get("item_title"):
+            mark(ln, "document header")  # the item's own heading: "8 Regeling van werkzaamheden"
+            h["item_title"] = m.group(2).strip()
+            continue
         if _TABLE_ROW.match(t) or _ROMAN_HEAD.match(t):
             mark(ln, "document header")
             m = re.match(r"^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\s*(\d{4})\s*[–-]?\s*(\d{4})\s*(\d{5})(?:[\s-]*([IVXLC]+|[A-Z]|\d{2}))?\s*nr\.?\s*(\S+)", t)
             if m:  # the glued table "Tweede Kamer der Staten-Generaal2019-202029911 nr. 254"
                 h.setdefault("dossier", dossier_number(m.group(3) + (" " + m.group(4) if m.group(4) else "")))
                 h.setdefault("number", m.group(5))
+            m = re.match(r"^\s*(Tweede|Eerste) Kamer der Staten-Generaal\s*(\d{4})\s*[–-]\s*(\d{4})\s*nr\.\s*(\d+),\s*item\s*(\d+)", t)
+            if m:  # the minutes' glued table: "...Staten-Generaal2010-2011nr. 102, item 8"
+                house = "II" if m.group(1) == "Tweede" else "I"
+                h["handelingen"] = True
+                h.setdefault("handelingen_ref", (f"Handelingen {house} {m.group(2)}-{m.group(3)}, nr. {m.group(4)}, "
+                                                 f"item {m.group(5)}", m.group(4)))
             m = re.match(r"^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\s*(\d{4})\s*[–-]\s*(\d{4})(\d{1,5})\s*$", t)
             if m and h.get("aanhangsel"):  # "...Staten-Generaal2010-2011578": vergaderjaar and number
                 h.setdefault("vergaderjaar", f"{m.group(1)}-{m.group(2)}")
@@ -610,7 +632,7 @@ def _type_line(line: str, h: dict) -> None:
         h.setdefault("kind", MOTIE)
         m = re.search(r"\bVAN (?:HET LID|DE LEDEN)\s+(.+)$", s)
         if m:
-            names = re.split(r"\s*,\s*|\s+EN\s+", m.group(1))
+            names = re.split(r"\s*,\s*|\s+EN\s+", re.sub(r"\s+C\.\s?S\.?$", "", m.group(1).strip()))
             h["members"] = [_name_case(x) for x in names if x and not re.fullmatch(r"C\.S\.?", x)]
     elif "VERSLAG" in up or up.startswith("LIJST"):
         h.setdefault("kind", VERSLAG)
@@ -739,6 +761,10 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
     if not kamerstuk and h.get("aanhangsel") and h.get("aanhangsel_nr") and h.get("vergaderjaar"):
         number = h["aanhangsel_nr"]
         kamerstuk = f"Aanhangsel Handelingen II {h['vergaderjaar']}, nr. {number}"
+    if not kamerstuk and h.get("handelingen_ref"):
+        kamerstuk, number = h["handelingen_ref"]
+    if h.get("handelingen"):
+        kind = kind or HANDELINGEN
     if not kamerstuk and h.get("aanhangsel_from_url"):
         year, number = h["aanhangsel_from_url"]
         kamerstuk = f"Aanhangsel Handelingen II {year}, nr. {number}"
@@ -775,7 +801,8 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         sender = h["committee"]
 
     title = ""
-    for cand in (site_title, h.get("subject", ""), first_text if not site_title else "", h.get("subject_q", "")):
+    for cand in (site_title, h.get("subject", ""), first_text if not site_title else "", h.get("subject_q", ""),
+                 h.get("item_title", "")):
         c = _clean_title(cand)
         if not c:
             continue
