@@ -288,10 +288,10 @@ def test_published_dev_document(file):
 
 
 # The test split is measured, never fitted. The target is 0.95 per
-# field; the floor is what the parser reaches (first blind measurement: title
-# 19/22, Kamerstuk 20/22, date 20/22), so a change that reads fewer test
-# documents right fails here.
-TEST_FLOOR = {"title": 20, "kamerstuk": 20, "date": 20}
+# field; the floor is what the parser reaches of the documents that state
+# the field (title 20/22, Kamerstuk 16/17, date 18/19), so a change that
+# reads fewer test documents right fails here.
+TEST_FLOOR = {"title": 20, "kamerstuk": 16, "date": 18}
 
 
 def test_published_test_documents_floor():
