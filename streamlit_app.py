@@ -24,6 +24,7 @@ from rag import answerers
 from rag import app_helpers as H  # session glue: history, errors, PipelineGuard
 from rag import app_note as N  # the briefing note
 from rag import app_render as R  # answers, source cards, metadata
+from rag import formats as F  # the accepted letter files
 from rag import texts as T
 from rag.config import GENERATORS, MODES, load_settings
 from rag.errors import RagError
@@ -443,7 +444,7 @@ def view_letters(guard: H.PipelineGuard) -> None:
     from rag.corpus import KINDS
 
     with st.form("upload", clear_on_submit=True):
-        upload = st.file_uploader("Bestand (.txt, .md of .pdf)", type=["txt", "md", "pdf"], key="upload_file")
+        upload = st.file_uploader(f"Bestand ({F.suffix_list(' of ')})", type=F.upload_types(), key="upload_file")
         c1, c2 = st.columns(2)
         title = c1.text_input("Titel (leeg: uit de tekst)", key="upload_title")
         kind = c2.selectbox("Soort", KINDS, key="upload_kind")

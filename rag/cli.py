@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from . import formats
 from .config import GENERATORS, MAX_K, MODES, SearchOptions, load_settings
 from .errors import InputError, RagError
 from .records import Answer
@@ -95,14 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="bring the index up to date; with PATHs, first add those letters",
                          description="Bring the index up to date with corpus/: it is built only when missing or "
                          "stale (or with --rebuild), and only new texts are embedded. Given PATHs (files, folders "
-                         "searched recursively for .txt, .md, .pdf, or quoted globs such as 'brieven/**/*.pdf'), "
+                         "searched recursively, or quoted globs such as 'brieven/**/*.pdf'), "
                          "copy the letters into corpus/ with a manifest first (title, date, Kamerstuk and minister "
                          "from the text where it states them), then build once. Prints what was added, skipped "
                          "(text already in the corpus: 'al aanwezig') and refused (unreadable, with the reason). "
                          "Interrupted runs resume: what was embedded is kept, and letters an interrupted run put in corpus/ are counted as added ('hervat') when this run indexes them. Exit status 0: every file added or "
                          f"skipped; {EXIT_SOME_FILES_REFUSED}: some files refused (the others were added); 2: "
-                         "nothing usable given, or the index could not be built (then nothing is added).")
-    ing.add_argument("paths", nargs="*", type=Path, help="letters, folders or globs (.txt, .md, .pdf)")
+                         "nothing usable given, or the index could not be built (then nothing is added). "
+                         f"Formats: {formats.describe()}; a web page is read without the site's navigation, "
+                         "header and footer, a Word document without its page headers and footers.")
+    ing.add_argument("paths", nargs="*", type=Path, help="letters, folders or globs (formats: see above)")
     ing.add_argument("--title", help="title of the added letter (one file only)")
     ing.add_argument("--kind", default="kamerbrief", choices=["kamerbrief", "beantwoording kamervragen"])
     ing.add_argument("--date", default="", help="date the letter states, YYYY-MM-DD (default: from the text)")
@@ -249,7 +252,8 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     if args.paths:
         sorted_ = corpus.triage(args.paths, settings, each=bars.files)
         if not (sorted_.new or sorted_.duplicates or sorted_.refused):
-            raise InputError("Geen .txt-, .md- of .pdf-bestanden gevonden in " + ", ".join(map(str, args.paths)) + ".")
+            raise InputError("Geen bestanden van een ondersteund type gevonden in " + ", ".join(map(str, args.paths)) + ".",
+                             f"Ondersteund: {formats.suffix_list()}.")
         if args.title and len(sorted_.new) + len(sorted_.duplicates) > 1:
             raise InputError("--title gaat over één brief, maar PATH bevat er meer.")
     store = store_for(settings)

@@ -1,10 +1,10 @@
 """Ingest: the corpus folder of letters, one JSON manifest beside each file.
 
 `corpus/<name>.txt` holds the letter text exactly as extracted; `<name>.json`
-holds its metadata (rag.records.Letter). New letters (.txt, .md, .pdf) are
-added with `add_letter`, which converts a PDF to text in the same page
-convention as the shipped letters: a new page starts with a line beginning
-with a space.
+holds its metadata (rag.records.Letter). New letters, in any format of the
+registry in rag/formats.py, are added with `add_letter`, which converts the
+file to text in the same page convention as the shipped letters: a new page
+starts with a line beginning with a space.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from datetime import date as _date
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from . import formats
 from .chunk import CHUNKER_VERSION
 from . import layout
 from .clean import CleanText, clean_letter
@@ -30,7 +31,6 @@ from .records import Letter
 from .textnl import MONTHS_NL
 
 KINDS = layout.KINDS
-SUPPORTED = (".txt", ".md", ".pdf")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -102,42 +102,28 @@ def chunker_version(settings: Settings) -> str:
 
 
 def extract_text(path: Path) -> str:
-    """Text of a .txt/.md/.pdf file in the corpus page convention."""
+    """Text of a letter file in the corpus page convention, read by the reader
+    its suffix is registered with (rag/formats.py)."""
     if not path.is_file():
         raise InputError(f"Bestand {path} bestaat niet.")
-    if path.suffix.lower() not in SUPPORTED:
-        raise InputError(f"{path.name}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund.", f"Gebruik {', '.join(SUPPORTED)}.")
+    fmt = formats.for_path(path)
+    if fmt is None:
+        raise InputError(f"{path.name}: bestandstype {path.suffix or '(geen)'} wordt niet ondersteund.",
+                         f"Gebruik {formats.suffix_list()}.")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputError(f"{path.name} is groter dan {MAX_FILE_BYTES // 2**20} MB.")
-    if path.suffix.lower() == ".pdf":
-        text = _pdf_text(path)
-    else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = path.read_bytes().decode("cp1252")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{path.name} is geen leesbare tekst (UTF-8 of Windows-1252).") from exc
-        if "\x00" in text:
-            raise InputError(f"{path.name} lijkt een binair bestand, geen tekst.")
-    if len(text.split()) < 20:
-        raise InputError(f"{path.name} bevat vrijwel geen tekst ({len(text.split())} woorden).", "Is het een gescande PDF zonder tekstlaag?")
+    text = fmt.read(path)
+    if len(text.split()) < formats.MIN_WORDS:
+        raise InputError(f"{path.name} bevat vrijwel geen tekst ({len(text.split())} woorden).", fmt.empty_hint)
     return text
 
 
-def _pdf_text(path: Path) -> str:
-    from .pdftext import PdfError, extract_pages
-
-    try:
-        pages = [p.strip("\n") for p in extract_pages(path)]
-    except PdfError as exc:
-        raise InputError(f"{path.name} kan niet gelezen worden ({exc}).",
-                         "Sla de brief opnieuw op als PDF met een tekstlaag, of als .txt.") from None
-    # A leading space marks a page's first line, the page-start signal the
-    # cleaner reads in the shipped letters; so no other line may have one.
-    pages = ["\n".join(line.lstrip() for line in p.splitlines()).strip() for p in pages]
-    return "\n".join(" " + p for p in pages if p) + "\n"
+def __getattr__(name: str):
+    # SUPPORTED is asked of the registry each time, so a format registered
+    # after this module was imported is supported too.
+    if name == "SUPPORTED":
+        return formats.suffixes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def add_letter(
@@ -342,11 +328,11 @@ def _walk(folder: Path, out: list[Path], ignored: list[Path]) -> None:
             if name.startswith("."):
                 continue
             path = Path(root) / name
-            (out if path.suffix.lower() in SUPPORTED else ignored).append(path)
+            (out if formats.supports(path) else ignored).append(path)
 
 
 def expand_paths(paths: Sequence[Path | str]) -> Triage:
-    """Folders (recursively: every .txt/.md/.pdf, hidden files skipped) and
+    """Folders (recursively: every file of a registered format, hidden files skipped) and
     globs ("brieven/*.pdf", "**" allowed) into files, each once. A path that
     neither exists nor matches anything is refused. Returns a Triage whose
     `new` holds the files still to be read."""
@@ -365,7 +351,7 @@ def expand_paths(paths: Sequence[Path | str]) -> Triage:
             for m in map(Path, matches):
                 if m.is_dir():
                     _walk(m, found, t.ignored)
-                elif m.suffix.lower() in SUPPORTED:
+                elif formats.supports(m):
                     found.append(m)
                 else:
                     t.ignored.append(m)

@@ -60,12 +60,12 @@ def test_metadata_of_the_shipped_letters_matches_their_manifests():
 
 def test_paths_folders_and_globs_expand_to_files(tmp_path):
     (tmp_path / "d" / "sub").mkdir(parents=True)
-    for name in ("d/a.txt", "d/sub/b.PDF", "d/sub/c.md", "d/.verborgen.txt", "d/notes.docx"):
+    for name in ("d/a.txt", "d/sub/b.PDF", "d/sub/c.md", "d/.verborgen.txt", "d/notes.odt"):
         (tmp_path / name).write_text("x")
     t = expand_paths([tmp_path / "d", str(tmp_path / "d" / "**" / "*.md"), tmp_path / "weg.txt",
                       str(tmp_path / "nergens" / "*.txt")])
     assert [p.relative_to(tmp_path).as_posix() for p in t.new] == ["d/a.txt", "d/sub/b.PDF", "d/sub/c.md"]
-    assert [p.name for p in t.ignored] == ["notes.docx"]
+    assert [p.name for p in t.ignored] == ["notes.odt"]
     assert [(p.name, why) for p, why in t.refused] == [("weg.txt", "bestaat niet"),
                                                        ("*.txt", "geen bestanden die hierop passen")]
 
@@ -151,7 +151,7 @@ def test_only_readable_files_exit_0_and_nothing_found_exits_2(tmp_path, env, cap
     assert "samenvatting: 1 toegevoegd, 0 overgeslagen (al aanwezig), 0 geweigerd" in capsys.readouterr().out
     (tmp_path / "leeg").mkdir()
     assert cli.main(["ingest", str(tmp_path / "leeg")]) == 2
-    assert "Geen .txt-, .md- of .pdf-bestanden" in capsys.readouterr().err
+    assert "Geen bestanden van een ondersteund type" in capsys.readouterr().err
 
 
 class DiesAfter(CountingEmbedder):

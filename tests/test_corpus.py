@@ -1,4 +1,5 @@
-"""Ingest: adding letters (.txt, .md, .pdf) to a corpus and the index, and
+"""Ingest: adding letters (text and PDF here; web pages and Word files in
+test_formats.py) to a corpus and the index, and
 bad files that must be refused without touching anything."""
 from __future__ import annotations
 
