@@ -2,7 +2,9 @@
 
 `ask --json` prints exactly Answer.to_dict() (the contract documented in
 README); `ask --batch FILE.jsonl --json` loads the models once and prints one
-such object per input line.
+such object per input line. A line's "history" (or `--history FILE.json` for
+one question) is the conversation so far in the chat convention
+(rag.conversation).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from . import formats
 from .config import GENERATORS, MAX_K, MODES, SearchOptions, load_settings
+from .conversation import EXAMPLE as HISTORY_EXAMPLE, chat_history
 from .errors import InputError, RagError
 from .records import Answer
 from .texts import PARTIAL, first_of
@@ -116,10 +119,17 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a question with cited sentences from the letters",
                          description="Answer a question from the letters. Prints the answer with [n] markers "
-                         "and the sources; --json prints the documented JSON object instead.")
+                         "and the sources; --json prints the documented JSON object instead, whose "
+                         '"searched_as" is the question as it was searched: a follow-up ("Wanneer was dat?") '
+                         "made standalone with the previous turn, else the question itself.")
     ask.add_argument("question", nargs="?", help="the question (Dutch or English)")
-    ask.add_argument("--batch", type=Path, help='JSONL file with lines {"id": ..., "question": ...}; one JSON answer per '
-                     'line; a bad line fails alone (exit 3 when some lines failed)')
+    ask.add_argument("--batch", type=Path, help='JSONL file with lines {"id": ..., "question": ..., "history": [...]} '
+                     '("history" optional: the earlier turns, as for --history); one JSON answer per line; a bad line, '
+                     'also one with a malformed history, fails alone (exit 3 when some lines failed)')
+    ask.add_argument("--history", type=Path, metavar="FILE.json",
+                     help=f"the earlier turns of the conversation, oldest first, in the chat convention: {HISTORY_EXAMPLE} "
+                     '("system" messages are ignored; a question without a reply pairs with ""); a follow-up '
+                     "question is then searched together with the previous question")
     ask.add_argument("--json", action="store_true", help="print JSON (the contract in README)")
     ask.add_argument("--k", type=int, help=f"number of passages to answer from, 1-{MAX_K} (default 5)")
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
@@ -195,7 +205,13 @@ def _batch(pipeline, path: Path, options: SearchOptions, generator: str | None, 
             continue
         qid = item.get("id", lineno)
         try:
-            answer = pipeline.ask(item["question"], options, generator=generator, qid=qid)
+            history = chat_history(item.get("history"), pipeline.settings.max_question_chars)
+        except InputError as exc:
+            failures += 1
+            print(json.dumps({"id": qid, "line": lineno, "error": str(exc)}, ensure_ascii=False), flush=True)
+            continue
+        try:
+            answer = pipeline.ask(item["question"], options, generator=generator, qid=qid, history=history or None)
         except Exception as exc:  # noqa: BLE001 - one line never takes the batch down
             failures += 1
             message = str(exc) if isinstance(exc, RagError) else f"onverwachte fout ({type(exc).__name__})"
@@ -204,6 +220,26 @@ def _batch(pipeline, path: Path, options: SearchOptions, generator: str | None, 
             continue
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else format_answer(answer) + "\n", flush=True)
     return EXIT_SOME_LINES_FAILED if failures else 0
+
+
+def _read_history(path: Path, max_question_chars: int) -> list[tuple[str, str]]:
+    """`--history FILE.json`: the conversation so far, checked before any model loads."""
+    if not path.is_file():
+        raise InputError(f"Geschiedenisbestand {path} bestaat niet.")
+    try:
+        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except OSError as exc:
+        raise InputError(f"Geschiedenisbestand {path} kan niet gelezen worden ({exc.strerror}).") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"Geschiedenisbestand {path} is geen UTF-8 ({exc.reason} bij byte {exc.start}).") from None
+    try:
+        messages = json.loads(text, parse_constant=_no_constants)
+    except RecursionError:
+        raise InputError(f"Geschiedenisbestand {path} is te diep genest.") from None
+    except ValueError as exc:
+        raise InputError(f"Geschiedenisbestand {path} is geen geldige JSON ({exc}).",
+                         f"Vorm: {HISTORY_EXAMPLE}") from None
+    return chat_history(messages, max_question_chars)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -311,14 +347,20 @@ def _run(args: argparse.Namespace) -> int:
     # ask
     if (args.question is None) == (args.batch is None):
         raise InputError("Geef een vraag of --batch FILE.jsonl (niet allebei).")
+    if args.batch and args.history:
+        raise InputError("--history gaat over één vraag.",
+                         'Geef bij --batch de eerdere beurten per regel mee: {"id": ..., "question": ..., "history": [...]}.')
+    history: list[tuple[str, str]] = []
     if args.question is not None:
         from .question import check_question
 
         check_question(args.question, settings.max_question_chars)  # before any model loads
+        if args.history:
+            history = _read_history(args.history, settings.max_question_chars)
     options = _search_options(args, settings)
     pipeline = Pipeline.load(settings, progress=_progress)
     if args.batch:
         return _batch(pipeline, args.batch, options, args.generator, args.json)
-    answer = pipeline.ask(args.question, options, generator=args.generator)
+    answer = pipeline.ask(args.question, options, generator=args.generator, history=history or None)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0

@@ -20,6 +20,7 @@ from typing import Callable
 
 from .errors import InputError
 from .textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_ENGLISH, STOPWORDS_NL, fold
+from .textnl import tokenize as _tokenize
 
 # -- language ----------------------------------------------------------------
 
@@ -258,6 +259,96 @@ _PRONOUN_DEMONSTRATIVE = re.compile(
 _DEMONSTRATIVE_NOUN = re.compile(r"\b(?:die|dat|deze|dit|those|these|that|this)\s+([^\W\d_][\w'’-]{3,})", re.I)
 
 
+# A question that opens with its own subject (left dislocation): a noun
+# phrase, set off by a comma, colon or dash, then the question proper, whose
+# pronouns take that phrase up again ("Die nieuwe regeling voor X, wanneer
+# gaat die in?", "The unit in Y: what does it do?"). Those pronouns and the
+# opening demonstrative then refer within the question. Closed word classes
+# of both languages only.
+_DEMONSTRATIVES = frozenset("die dat deze dit this that these those".split())
+_ARTICLES = frozenset("de het the".split())
+_PREPOSITIONS = frozenset("""van voor in op aan bij met over naar door uit tot tegen onder sinds tussen rond binnen
+    buiten zonder na om per via vanuit namens of for on at with about to from by against under since between around
+    within without after into across""".split())
+_RELATIVES = frozenset("die dat wat wie welke waar waarin waarmee waarvan waarop waarvoor waaraan waardoor waarover "
+                       "who whom whose which that where".split())
+_CONJUNCTIONS = frozenset("en maar of want dus noch and but or so nor".split())
+# Auxiliaries, copulas and the verbs of a remark ("Dat klopt, maar ..."): a
+# finite verb makes an opening "Dat is ..." a clause, not a noun phrase.
+_FINITE = frozenset("""is was zijn waren wordt werd worden werden heeft had hebben hadden kan kon kunnen konden zal
+    zou zullen zouden moet moest moeten mag mocht gaat ging gaan gingen komt kwam klopt klopte lijkt staat stond
+    are were has have does do did can could will would should must may might""".split())
+_QUESTION_WORDS = r"wat|wie|welk|welke|waar\w*|wanneer|waarom|hoe|hoeveel|what|who|whom|whose|which|where|when|why|how"
+_RESUMPTIVE = r"die|dat|deze|dit|het|hij|zij|ze|hem|er|daar\w*|hier\w*|it|they|them|he|she|this|that|these|those"
+# The question proper: a question word (after a preposition: "in welke stad",
+# "tot wanneer"), or a verb with a pronoun as its subject ("loopt dat nog?").
+_QUESTION_PROPER = re.compile(
+    rf"^(?:(?:{'|'.join(sorted(_PREPOSITIONS))})\s+)?(?:{_QUESTION_WORDS})\b"
+    rf"|^(?!(?:{'|'.join(sorted(_CONJUNCTIONS))})\b)[^\W\d_]+\s+(?:{_RESUMPTIVE})\b", re.I)
+_SET_OFF = re.compile(r"\s*(?:[,:;]|\s[–—-])\s*")
+_WORD = re.compile(r"[\w'’-]+|,")
+
+
+@dataclass(frozen=True)
+class _Opening:
+    determiner: str  # lower case
+    head: str  # the noun the phrase is about
+    own: str  # what else identifies it: names and numbers in it, and what follows the noun
+
+
+def opening_phrase(question: str) -> _Opening | None:
+    """The noun phrase a question opens with and then asks about, or None.
+
+    "Dat nieuwe meldpunt voor ondernemers in Tilburg: wanneer is dat geopend?"
+    -> determiner "dat", head "meldpunt", own "voor ondernemers in Tilburg".
+    The phrase is a determiner, adjectives and a noun (or a name), then
+    optionally a prepositional phrase or relative clause; a finite verb
+    before those makes it a clause ("Dat is ..., maar ...") and no phrase."""
+    q = " ".join(question.split())
+    first = q.split(" ", 1)[0].lower()
+    if first not in _DEMONSTRATIVES | _ARTICLES:
+        return None
+    # The question proper starts after the first comma, colon or dash that is
+    # followed by one (a relative clause may hold a comma of its own).
+    for m in _SET_OFF.finditer(q):
+        if _QUESTION_PROPER.match(q[m.end():]):
+            phrase = q[len(first):m.start()]
+            break
+    else:
+        return None
+    words = _WORD.findall(phrase)
+    span: list[str] = []
+    for w in words:
+        if w == "," or w.lower() in _PREPOSITIONS | _RELATIVES | _CONJUNCTIONS:
+            break
+        span.append(w)
+    if not span or any(w.lower() in _FINITE for w in span):
+        return None
+    # The determiner opens the sentence, so a capital inside the phrase is a
+    # name ("Rotterdamse" haven, "EURIEC"); a digit is a number or date.
+    named = [w for w in span if w[0].isupper() or any(ch.isdigit() for ch in w)]
+    common = [w for w in span if w not in named]
+    # A name as the head ("Het EURIEC") identifies the phrase by itself.
+    head = common[-1] if common else span[0]
+    return _Opening(first, head, " ".join(named + words[len(span):]).replace(" ,", ","))
+
+
+def _opening_points_back(opening: _Opening, previous: str, tokenize: Callable[[str], list[str]]) -> bool:
+    """Does the opening noun phrase need the previous turn? It does when it
+    says nothing the previous turn did not say: its head noun and whatever
+    identifies it (names, numbers, the phrase after the noun) were all there.
+    A phrase of only a demonstrative, adjectives and a noun ("Dat traject,
+    ...") can only be resolved from context; with a definite article ("Het
+    kabinet, ...") it can name something known to all, so it points back
+    only when its noun was in the previous turn."""
+    before = set(tokenize(previous))
+    own = set(tokenize(opening.own))
+    head = set(tokenize(opening.head)) or {opening.head.lower()}
+    if not own and opening.determiner in _DEMONSTRATIVES:
+        return True
+    return head <= before and own <= before
+
+
 def leans_on_previous(question: str, own_terms: int, previous: str = "",
                       tokenize: Callable[[str], list[str]] | None = None) -> bool:
     """Does the question need the previous turn to be understood?
@@ -267,9 +358,17 @@ def leans_on_previous(question: str, own_terms: int, previous: str = "",
     demonstrative points back when it stands for a noun, or when the noun it
     comes with was in the previous turn (`previous`: its question and answer)
     — "die onderhandelingen" after an answer about negotiations — and not
-    when it opens a relative clause about something new."""
+    when it opens a relative clause about something new. A question that
+    opens with a noun phrase and then asks about it (opening_phrase) leans
+    on the previous turn only when that phrase does (_opening_points_back):
+    its pronouns refer to the phrase."""
     q = " ".join(question.split())
-    if (_CONTINUES.search(q) or _POINTS_BACK.search(q) or _BARE_DEMONSTRATIVE.search(q)
+    if _CONTINUES.search(q):
+        return True
+    opening = opening_phrase(q)
+    if opening is not None:
+        return _opening_points_back(opening, previous, tokenize or _tokenize)
+    if (_POINTS_BACK.search(q) or _BARE_DEMONSTRATIVE.search(q)
             or _PRONOUN_DEMONSTRATIVE.search(q) or own_terms <= 1):
         return True
     if previous and tokenize is not None:

@@ -196,7 +196,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     id: Any = None
     generator: str = "extractive"
-    # Standalone form of a follow-up question, when the app rewrote it.
+    # Standalone form of a follow-up question, when it was rewritten for the
+    # search (None: searched as asked).
     standalone_question: str | None = None
     # Non-fatal problems worth showing (e.g. an LLM answer left without citations).
     warnings: list[str] = field(default_factory=list)
@@ -215,6 +216,9 @@ class Answer:
         d: dict[str, Any] = {
             "id": self.id,
             "question": self.question,
+            # What was searched: the standalone form of a follow-up, else the
+            # question itself, so a client sees how its conversation was read.
+            "searched_as": self.standalone_question or self.question,
             "answer": self.answer,
             "status": self.status,
             "abstained": self.abstained,

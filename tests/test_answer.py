@@ -158,6 +158,73 @@ def test_a_question_with_its_own_subject_is_searched_as_itself(question):
     assert Q.condense(history, question, tokenize) == question
 
 
+# A question that opens with a noun phrase and then asks about it (left
+# dislocation) is about that phrase: its opening demonstrative or article and
+# its later pronouns refer within the question, unless the phrase says nothing
+# the previous turn did not.
+CONVENANT = [("Welke havens doen mee aan het convenant tegen drugssmokkel?", "Antwerpen en Rotterdam.")]
+TRAJECT = [("Welk traject volgen jongeren die uit de drugshandel willen stappen?",
+            "Een begeleidingstraject van de gemeente, met een vaste mentor.")]
+PROGRAMME = [("Which programme helps young people leave the drug trade?",
+              "A coaching programme run by the municipality, with a mentor.")]
+
+
+@pytest.mark.parametrize("history, question", [
+    (CONVENANT, "Die nieuwe opvanglocatie in Zwolle, waarvoor is die bedoeld?"),
+    (CONVENANT, "Het programma Schone Haven, hoeveel geld gaat daarin om?"),
+    (CONVENANT, "Dat nieuwe meldpunt voor ondernemers in Tilburg: wanneer is dat geopend?"),
+    (CONVENANT, "Deze subsidieregeling voor gemeenten: tot wanneer loopt die nog?"),
+    (CONVENANT, "Die boten die de douane in Vlissingen in beslag nam, wat gebeurt daarmee?"),
+    (CONVENANT, "Het Expertisecentrum Witwassen: wie financiert dat?"),
+    (CONVENANT, "Die wet, die in 2023 inging, wat regelt die precies?"),  # a relative clause with its own comma
+    (CONVENANT, "Het meldpunt in Tilburg - wie beheert het?"),
+    # The noun was in the previous turn, but the phrase names another one.
+    (CONVENANT, "Dit convenant met de Belgische douane, loopt dat nog?"),
+    (TRAJECT, "Het traject van de reclassering in Almere, hoe lang duurt dat?"),
+    (CONVENANT, "That new shelter in Leeds, what is it for?"),
+    (CONVENANT, "The Safe Harbour programme: how much money goes into it?"),
+    (CONVENANT, "This unit of the Belgian customs, when did it start?"),
+    (PROGRAMME, "The programme of the Rotterdam police, who pays for it?"),
+])
+def test_a_question_that_opens_with_its_own_subject_is_searched_as_itself(history, question):
+    assert Q.condense(history, question, tokenize) == question
+
+
+@pytest.mark.parametrize("history, question", [
+    (TRAJECT, "Wanneer was dat?"),
+    (TRAJECT, "En hoeveel daarvan maken het af?"),
+    (TRAJECT, "Wat kost die?"),
+    (TRAJECT, "Hoe lang duurt dat traject?"),
+    # An opening phrase that says nothing the previous turn did not.
+    (TRAJECT, "Dat traject, hoe lang duurt het?"),
+    (TRAJECT, "Het traject met een mentor, wie betaalt dat?"),
+    (CONVENANT, "Het convenant tegen drugssmokkel, wie tekende dat?"),
+    (CONVENANT, "Dat convenant: sinds wanneer bestaat het?"),
+    # A demonstrative with only a noun is resolved by the context alone.
+    (CONVENANT, "Die regeling, wanneer gaat die in?"),
+    (CONVENANT, "Die havens: hoeveel containers controleren ze?"),
+    # An opening clause, not a noun phrase.
+    (TRAJECT, "Dat is duidelijk, maar wanneer begint het?"),
+    (TRAJECT, "Dat klopt, en hoeveel kost het?"),
+    (PROGRAMME, "When was that?"),
+    (PROGRAMME, "That programme, how long does it take?"),
+    (PROGRAMME, "The programme with a mentor: who pays for it?"),
+])
+def test_a_follow_up_that_opens_with_what_was_just_discussed_is_still_merged(history, question):
+    assert Q.condense(history, question, tokenize).startswith(history[0][0])
+
+
+def test_the_opening_noun_phrase_is_read_by_its_grammar():
+    o = Q.opening_phrase("Die nieuwe opvanglocatie in Zwolle, waarvoor is die bedoeld?")
+    assert (o.determiner, o.head, o.own) == ("die", "opvanglocatie", "in Zwolle")
+    o = Q.opening_phrase("Het Expertisecentrum Witwassen: wie financiert dat?")
+    assert (o.head, o.own) == ("Expertisecentrum", "Expertisecentrum Witwassen")  # a name identifies itself
+    for question in ("Dat is duidelijk, maar wanneer begint het?",  # a clause
+                     "Die regeling loopt af, toch?",  # no question after the comma
+                     "Welke regeling, en wanneer?", "Wanneer was dat?"):  # no determiner opens it
+        assert Q.opening_phrase(question) is None
+
+
 # --------------------------------------------------------- furniture and spans
 def test_letter_furniture_is_found_and_never_quotable():
     text = ("> Retouradres Postbus 1 2500 AA Den Haag\n\nDatum 3 maart 2024 Onderwerp Voortgang\n\n"

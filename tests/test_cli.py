@@ -72,6 +72,8 @@ def test_k_out_of_range_is_refused(capsys):
     ["ingest", "a.txt", "b.txt", "--title", "Twee brieven"],  # --title is about one letter
     ["ask", "Wat is Fortius?", "--date-from", "gisteren"],
     ["ask", "Wat is Fortius?", "--date-from", "2025", "--date-to", "2022"],
+    ["ask", "Wanneer was dat?", "--history", "nergens.json"],  # the history is read before the model loads
+    ["ask", "--batch", "vragen.jsonl", "--history", "gesprek.json"],  # a history per line, not for the batch
 ])
 def test_bad_invocations_exit_2_with_a_message_before_any_model_loads(argv, capsys, monkeypatch):
     from rag import embed
@@ -83,6 +85,27 @@ def test_bad_invocations_exit_2_with_a_message_before_any_model_loads(argv, caps
     assert cli.main(argv) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
+    _no_traceback(captured.err)
+
+
+@pytest.mark.parametrize("content, says", [
+    (b'{"role": "user", "content": "Wat is Fortius?"}', "moet een lijst van berichten zijn"),
+    (b'[{"role": "user", "content": "Wat is Fortius?"}, {"role": "tool", "content": "x"}]', "onbekende rol ('tool')"),
+    (b'[{"role": "user", "content": "Wat is Fortius?"', "is geen geldige JSON"),
+    (b'\xff\xfe[]', "is geen UTF-8"),
+])
+def test_a_malformed_history_file_exits_2_before_any_model_loads(content, says, tmp_path, capsys, monkeypatch):
+    from rag import embed
+
+    def no_model(*a, **kw):
+        raise AssertionError("a model was loaded for a refused history")
+
+    monkeypatch.setattr(embed, "get_embedder", no_model)
+    f = tmp_path / "gesprek.json"
+    f.write_bytes(content)
+    assert cli.main(["ask", "Wanneer was dat?", "--history", str(f), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and says in captured.err
     _no_traceback(captured.err)
 
 
@@ -154,6 +177,63 @@ def test_cli_batch_and_errors(tmp_path, pipeline, capsys):
     assert code == 3  # one bad line
     assert cli.main(["ask", "   "]) == 2
     _no_traceback(capsys.readouterr().err)
+
+
+@pytest.mark.subprocess
+def test_batch_lines_carry_their_conversation_and_a_malformed_history_fails_alone(tmp_path, pipeline):
+    """Through a real process: each line's "history" (the chat convention)
+    is its own conversation; a follow-up is searched with the previous
+    question, a question with its own subject as itself, and a line whose
+    history is malformed fails alone."""
+    opening = "Wat is het project Fortius?"
+    chat = [{"role": "system", "content": "Antwoord kort."}, {"role": "user", "content": opening},
+            {"role": "assistant", "content": "Een samenwerking tegen drugssmokkel via de haven van Antwerpen."}]
+    lines = [
+        {"id": "opening", "question": opening},
+        {"id": "follow", "question": "Wanneer is dat gestart?", "history": chat},
+        {"id": "unanswered", "question": "Wanneer is dat gestart?", "history": chat[:2]},  # no reply: pairs with ""
+        {"id": "own", "question": "Welke rol heeft de burgemeester bij het sluiten van drugspanden?", "history": chat},
+        {"id": "none", "question": opening, "history": None},
+        {"id": "bad-role", "question": "Wanneer is dat gestart?", "history": [{"role": "bot", "content": opening}]},
+        {"id": "not-a-list", "question": "Wanneer is dat gestart?", "history": opening},
+        {"id": "last", "question": "Wanneer is dat gestart?", "history": chat},
+    ]
+    f = tmp_path / "gesprekken.jsonl"
+    f.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "rag", "ask", "--batch", str(f), "--json", "--k", "3"], cwd=ROOT,
+                       capture_output=True, text=True, check=False, timeout=600)
+    assert r.returncode == cli.EXIT_SOME_LINES_FAILED, r.stderr
+    out = {d["id"]: d for d in map(json.loads, r.stdout.splitlines())}
+    assert list(out) == [x["id"] for x in lines]
+    for qid in ("bad-role", "not-a-list"):
+        assert set(out[qid]) == {"id", "line", "error"}
+        assert out[qid]["line"] == [x["id"] for x in lines].index(qid) + 1
+    assert "onbekende rol ('bot')" in out["bad-role"]["error"]
+    assert "moet een lijst van berichten zijn" in out["not-a-list"]["error"]
+    answered = {qid: d for qid, d in out.items() if "error" not in d}
+    assert set(answered) == {"opening", "follow", "unanswered", "own", "none", "last"}
+    for d in answered.values():
+        assert set(d) >= {"id", "question", "searched_as", "answer", "status", "abstained", "citations", "passages",
+                          "timings_ms"}
+    for qid in ("follow", "unanswered", "last"):
+        assert answered[qid]["searched_as"] == f"{opening} Wanneer is dat gestart?"
+    for qid in ("opening", "own", "none"):
+        assert answered[qid]["searched_as"] == answered[qid]["question"]
+    # The follow-up found the project the conversation is about.
+    assert "Fortius" in answered["follow"]["answer"]
+
+
+@pytest.mark.model
+def test_one_question_with_its_history_file(tmp_path, pipeline, capsys):
+    f = tmp_path / "gesprek.json"
+    f.write_text(json.dumps([{"role": "user", "content": "Wat is het project Fortius?"},
+                             {"role": "assistant", "content": "Een samenwerking met België."}]), encoding="utf-8")
+    assert cli.main(["ask", "Wanneer is dat gestart?", "--history", str(f), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["question"] == "Wanneer is dat gestart?"
+    assert d["searched_as"] == "Wat is het project Fortius? Wanneer is dat gestart?"
+    assert cli.main(["ask", "Wanneer is dat gestart?", "--history", str(f)]) == 0
+    assert capsys.readouterr().out.startswith("(Gezocht als: Wat is het project Fortius? Wanneer is dat gestart?)")
 
 
 @pytest.mark.model
