@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from . import question as Q
+from . import request as R
 from . import texts as T
 from .citations import citation_from
 from .config import Calibration
@@ -127,6 +129,9 @@ class Decision:
     evidence_dense: float = 0.0  # the chosen sentences' best cosine to the question
     # top passage cosine minus the question's cosine to the nearest everyday subject
     off_topic_margin: float = 1.0
+    # (the question's anchor, what the evidence names in its place): another
+    # year, place or country than asked
+    replaced: list[tuple[str, str]] = field(default_factory=list)
 
 
 class ExtractiveAnswerer:
@@ -284,6 +289,33 @@ class ExtractiveAnswerer:
         supplied = self.complete(chosen, scored, asked)
         if supplied is not None and supplied not in chosen:
             chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
+        # The fact asked for must come from a sentence that answers the
+        # question about as well as the best one, or from the one right after
+        # the opening sentence (complete): not from a sentence added for
+        # another reason that happens to hold a number or a date.
+        top = max(c.score for c in scored)
+        req = R.read(question, asked)
+        fits: dict[int, R.Fit] = {}
+
+        def fit_of(c: Candidate) -> R.Fit:
+            if id(c) not in fits:
+                fits[id(c)] = self.fit(req, c)
+            return fits[id(c)]
+
+        near = [c for c in scored if c.score >= self.cal.first_rel * top or c is supplied]
+        # Answer first: the opening sentence is the best near one that holds
+        # the asked type and keeps the question's anchors (rag.request); a
+        # chosen sentence that gives the fact for another year, place or
+        # country is dropped when one that keeps them remains.
+        # ... and is about the question's own subject (its distinguishing
+        # terms or rare words, in the sentence's own passage).
+        about = self.subject_terms(asked, terms)
+        good = [c for c in self._on_subject(near, about) if fit_of(c).answers]
+        if good and not fit_of(chosen[0]).answers:
+            opener = max(good, key=lambda c: c.score)
+            chosen = [opener, *[c for c in chosen if c is not opener]][: self.cal.max_sentences]
+        if good:
+            chosen = [c for c in chosen if not fit_of(c).replaced] or chosen
         context = self._context(chosen)
         # A year in a letter's title or date ("Voortgangsbrief (2023)") names
         # the letter, not what happened in that year: it counts only when the
@@ -292,20 +324,68 @@ class ExtractiveAnswerer:
         about_letter = bool(_ABOUT_LETTER.search(asked.text))
         missing = [w for w, stems in terms
                    if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)]
-        # The fact asked for must come from a sentence that answers the
-        # question about as well as the best one, or from the one right after
-        # the opening sentence (complete): not from a sentence added for
-        # another reason that happens to hold a number or a date.
-        top = max(c.score for c in scored)
         answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]
         on_subject = self._on_subject(answering, self.subject_terms(asked, terms))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
         if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
             missing_kind = Q.OUTCOME
+        replaced: list[tuple[str, str]] = []
+        if not good and near:
+            # No near sentence states what was asked: say which part is lacking.
+            best_near = [fit_of(c) for c in sorted(near, key=lambda c: -c.score)]
+            if req.type and not any(f.holds_type for f in best_near):
+                missing_kind = req.type
+            elif req.type == R.OUTCOME and all(f.announced for f in best_near if f.holds_type):
+                missing_kind = R.OUTCOME
+            elif any(f.replaced for f in best_near):
+                replaced = [(a.surface, other) for a, other in next(f.replaced for f in best_near if f.replaced)]
         d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
-                     self._subject(asked, [w for w, _ in terms if w not in missing]),
-                     max(c.dense for c in chosen), top_dense - everyday)
+                     self.subject_words(asked, chosen, terms),
+                     max(c.dense for c in chosen), top_dense - everyday, replaced)
         return dataclasses.replace(d, status=classify(d, self.cal))
+
+    def fit(self, req: R.Request, c: Candidate) -> R.Fit:
+        """How a candidate sentence, read with its immediate neighbours in its
+        paragraph (never the whole chunk), meets the typed request."""
+        chunk = c.passage.chunk
+        spans = chunk.answer_spans
+        i = next((k for k, (a, b) in enumerate(spans) if a == c.start and b == c.end), None)
+        lo, hi = c.start, c.end
+        if i is not None:
+            if i > 0 and "\n\n" not in chunk.text[spans[i - 1][1]: c.start]:
+                lo = spans[i - 1][0]
+            if i + 1 < len(spans) and "\n\n" not in chunk.text[c.end: spans[i + 1][0]]:
+                hi = spans[i + 1][1]
+        typed = chunk.typed or _typed(chunk.text, chunk.answer_spans)
+        window = R.spans_of(typed, lo, hi)
+        own = R.spans_of(typed, c.start, c.end)
+        return R.fit(req, window, chunk.text[lo:hi], own, counted_stems=self.tokenize)
+
+    def subject_words(self, asked: Q.Asked, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> str:
+        """What of the question the evidence does discuss, in the evidence's
+        own words, for a partial answer: the question's distinguishing names
+        it mentions, else its rarest content words that the opening sentence
+        shares (two at most), else the passage's section or letter title —
+        never a placeholder."""
+        named = self._subject(asked, [w for w, stems in terms if self._mentions(self._context(chosen), w, stems)])
+        if named:
+            return named
+        if not chosen:
+            return ""
+        sentence = chosen[0].text
+        by_stem: dict[str, str] = {}
+        for w in re.findall(r"[\w’'-]+", sentence):
+            for t in self.tokenize(w):
+                by_stem.setdefault(t, w)
+        asking = set(self.tokenize(R.asking_words(asked.text)))
+        shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
+                  if t in by_stem and not t.isdigit() and t not in asking]
+        shared.sort(key=lambda t: -self.idf.get(t, 0.0))
+        words = [by_stem[t] for t in shared[:2]]
+        if words:
+            return T.join_terms(words, "and" if asked.english else "en")
+        ch = chosen[0].passage.chunk
+        return ch.section or ch.title
 
     def holds(self, asked: Q.Asked, text: str) -> bool:
         """Does the sentence hold the kind of fact asked for? A Dutch "hoeveel
@@ -539,11 +619,20 @@ class ExtractiveAnswerer:
         citations = [citation_from(c.passage, n, c.text, self.page_starts.get(c.passage.chunk.letter_id))
                      for n, c in enumerate(ordered, start=1)]
         if d.status == T.PARTIAL:
-            text = T.partial_sentence(d.subject, d.missing_kind, d.missing_terms, english)
+            text = T.partial_sentence(d.subject, d.missing_kind, d.missing_terms, english, d.replaced)
         else:
             text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
         return Answer(question=question, answer=text, status=d.status, citations=citations, passages=passages,
                       generator=self.name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
+    """Typed spans of a chunk that was made without them (a chunk built by
+    hand, or by an older version): what the index would hold (rag.spans)."""
+    from . import spans
+
+    return spans.of_chunk(text, answer_spans)
 
 
 def classify(d: Decision, cal: Calibration) -> str:
@@ -556,7 +645,7 @@ def classify(d: Decision, cal: Calibration) -> str:
         return T.NOT_FOUND
     # A sentence this close in meaning answers the question even where it
     # words a year or name differently.
-    gap = d.missing_kind or (d.missing_terms and d.evidence_dense < cal.dense_match)
+    gap = d.missing_kind or d.replaced or (d.missing_terms and d.evidence_dense < cal.dense_match)
     # Evidence this strong is trusted over a missing asked fact or term.
     if gap and d.strength < cal.gap_strength:
         return T.PARTIAL

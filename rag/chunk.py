@@ -12,6 +12,7 @@ from typing import Callable
 
 from .clean import CLEANER_VERSION, CleanText
 from .layout import ANTWOORDEN, KAMERVRAGEN
+from . import spans
 from .fileutil import text_hash
 from .records import Chunk, Letter
 from .sentences import sentence_spans
@@ -30,7 +31,7 @@ def _source_digest(*modules: str) -> str:
     return h.hexdigest()[:10]
 
 
-CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py')}"
+CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py', 'spans.py', 'gazetteer.py')}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
@@ -295,4 +296,4 @@ def _sequential(matches: list[re.Match], text: str) -> list[re.Match]:
 def _with_hash(c: Chunk) -> Chunk:
     from dataclasses import replace
 
-    return replace(c, content_hash=text_hash(embedding_text(c)))
+    return replace(c, content_hash=text_hash(embedding_text(c)), typed=spans.of_chunk(c.text, c.answer_spans))

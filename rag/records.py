@@ -115,6 +115,10 @@ class Chunk:
     # answer: decided at chunk time, so letterheads, signatures, headings,
     # captions and the Kamervraag itself never become answer text.
     answer_spans: tuple[tuple[int, int], ...] = ()
+    # The typed spans of those sentences (rag.spans: kind, start, end, value,
+    # extra; chunk-text offsets), computed at build time so the question
+    # path only compares them with the question's typed request.
+    typed: tuple[tuple[str, int, int, str, str], ...] = ()
 
     @property
     def page(self) -> int:
@@ -124,6 +128,7 @@ class Chunk:
         d = asdict(self)
         d["pages"] = list(self.pages)
         d["answer_spans"] = [list(s) for s in self.answer_spans]
+        d["typed"] = [list(t) for t in self.typed]
         return d
 
     @classmethod
@@ -131,6 +136,7 @@ class Chunk:
         d = dict(d)
         d["pages"] = tuple(d.get("pages", ()))
         d["answer_spans"] = tuple((int(a), int(b)) for a, b in d.get("answer_spans", ()))
+        d["typed"] = tuple((str(k), int(a), int(b), str(v), str(x)) for k, a, b, v, x in d.get("typed", ()))
         return cls(**d)
 
 

@@ -40,38 +40,38 @@ def filter_message(english: bool) -> str:
     return f"{NO_LETTER_MATCHES} (brieven/datums): er is niets doorzocht."
 
 
-# What the question asked for, as named in a partial answer.
-ASKED_NL = {
-    "amount": "bedrag",
-    "number": "aantal",
-    "date": "datum of jaar",
-    "person": "naam van een persoon",
-    "place": "plaats",
-    "outcome": "uitkomsten (die worden alleen aangekondigd)",
-}
-ASKED_EN = {
-    "amount": "amount",
-    "number": "number",
-    "date": "date or year",
-    "person": "person's name",
-    "place": "place",
-    "outcome": "outcomes (they are only announced)",
-}
+def _label(asked: str, english: bool) -> str:
+    """How a partial answer names the kind of fact that is missing."""
+    from .request import LABEL_EN, LABEL_NL
+
+    old = {"number": "count", "person": "person", "place": "place"}
+    table = LABEL_EN if english else LABEL_NL
+    return table.get(asked) or table.get(old.get(asked, ""), asked)
 
 
-def partial_sentence(subject: str, asked: str, missing_terms: list[str], english: bool) -> str:
+def partial_sentence(subject: str, asked: str, missing_terms: list[str], english: bool,
+                     replaced: list[tuple[str, str]] | None = None) -> str:
     """One sentence: what the letters do discuss and what they do not give.
 
-    `asked` is a key of ASKED_NL (the kind of fact missing) or "" when what
-    is missing is a term of the question (a year, a name)."""
+    `asked`: the kind of fact missing (rag.request types) or ""; `replaced`:
+    (the question's anchor, what the letters name instead) when they give
+    the fact for another year, place or country; else `missing_terms`, terms
+    of the question the letters do not mention."""
+    replaced = replaced or []
     if english:
-        head = f"{PARTIAL_OPENING_EN} {subject}" if subject else "The letters discuss this subject"
+        head = f"{PARTIAL_OPENING_EN} {subject}" if subject else PARTIAL_OPENING_EN + " related matters"
+        if replaced:
+            asked_for, found = replaced[0]
+            return f"{head} for {found}, but not for {asked_for}."
         if asked:
-            return f"{head}, but give no {ASKED_EN[asked]}."
+            return f"{head}, but give no {_label(asked, True)}."
         return f"{head}, but say nothing about {join_terms(missing_terms, 'or')}."
-    head = f"{PARTIAL_OPENING} {subject}" if subject else f"{PARTIAL_OPENING} dit onderwerp"
+    head = f"{PARTIAL_OPENING} {subject}" if subject else f"{PARTIAL_OPENING} verwante zaken"
+    if replaced:
+        asked_for, found = replaced[0]
+        return f"{head} voor {found}, maar niet voor {asked_for}."
     if asked:
-        return f"{head}, maar geven geen {ASKED_NL[asked]}."
+        return f"{head}, maar geven geen {_label(asked, False)}."
     return f"{head}, maar zeggen niets over {join_terms(missing_terms, 'of')}."
 
 

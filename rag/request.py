@@ -1,0 +1,276 @@
+"""The question's typed request, read once: what type of fact it asks for,
+at the granularity that decides an answer, and its anchors.
+
+    type     city | port | region | country | place | person | person_or_org |
+             organisation | law_programme | amount | count | percentage | date |
+             year | duration | penalty | outcome | yes_no | list | why_how | ""
+    anchors  what the answer must be about: the question's years, countries,
+             cities, regions, ports (rag.gazetteer, either language) and its
+             acronyms — a sentence that gives the fact for ANOTHER of these
+             (another year, another country) does not answer it
+    counted  what a "hoeveel X" counts
+
+`fit(request, spans, text)` judges one sentence with its immediate
+neighbours (their typed spans, rag.spans, built into the index): does it
+hold a fact of the asked type, and is any anchor of the question replaced by
+another of the same kind? Nothing here knows the letters or any eval
+question: these are the grammar of questions and the types of facts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from . import question as Q
+from . import spans as S
+
+CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place"
+PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
+AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
+    "amount", "count", "percentage", "date", "year", "duration", "penalty")
+OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
+
+# The span kinds that hold a fact of each asked type (rag.spans).
+HOLDERS: dict[str, tuple[str, ...]] = {
+    CITY: (S.CITY, S.PORT), PORT: (S.PORT, S.CITY), REGION: (S.REGION, S.CITY, S.AREA), COUNTRY: (S.COUNTRY, S.AREA),
+    PLACE: (S.CITY, S.PORT, S.REGION, S.COUNTRY, S.AREA), PERSON: (S.PERSON,),
+    # "wie" is answered by a person, a body, or countries acting together.
+    PERSON_OR_ORG: (S.PERSON, S.ORG, S.COUNTRY, S.LAW),
+    ORGANISATION: (S.ORG, S.LAW), LAW_PROGRAMME: (S.LAW,), AMOUNT: (S.MONEY,), COUNT: (S.COUNT,),
+    PERCENTAGE: (S.PERCENT,), DATE: (S.DATE, S.YEAR), YEAR: (S.YEAR,), DURATION: (S.DURATION, S.DATE),
+    PENALTY: (S.DURATION, S.MONEY),
+}
+# How the partial answer names what is missing.
+LABEL_NL = {
+    CITY: "stad of gemeente", PORT: "haven", REGION: "regio", COUNTRY: "land", PLACE: "plaats",
+    PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
+    LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
+    PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
+    OUTCOME: "uitkomst (die wordt alleen aangekondigd)",
+}
+LABEL_EN = {
+    CITY: "city or municipality", PORT: "port", REGION: "region", COUNTRY: "country", PLACE: "place",
+    PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
+    LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
+    DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
+    OUTCOME: "outcome (it is only announced)",
+}
+
+# In order of precedence: the most specific wording wins.
+_RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for t, p in (
+    # A question that opens with a finite verb asks yes or no, whatever it is about.
+    (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
+             r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|are|were|has|have|will|can|could|should)\b"),
+    (PERCENTAGE, r"\b(?:hoeveel procent|welk(?:e)? percentage|met hoeveel procent|wat is het percentage|"
+                 r"what percentage|how many percent|what share)\b"),
+    (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|gevangenisstraf|boete)|"
+              r"hoeveel jaar (?:cel|gevangenisstraf)|strafmaat|what (?:penalty|sentence)|maximum (?:penalty|sentence))\b"),
+    (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur)|voor hoelang|how long|"
+               r"how many (?:years|months|weeks|days|hours)|welke (?:termijn|periode|looptijd))\b"),
+    (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),
+    (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|"
+           r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
+    (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
+             r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
+             r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
+             r"(?:mee )?gemoeid|how much money|what (?:does|did) .{1,60} cost|how much (?:funding|budget)|"
+             r"what (?:budget|amount))\b"),
+    (COUNT, r"\b(?:hoeveel|hoe ?veel|how many|how much|wat is het aantal|welk aantal|om hoeveel)\b"),
+    (CITY, r"\b(?:in |naar |uit )?welke (?:\w+ )?(?:stad|steden|gemeente|gemeenten|plaats|plaatsen|dorpen)\b|"
+           r"\bwelk(?:e)? (?:\w+ )?(?:stad|gemeente|plaats)\b|\b(?:which|what) (?:\w+ )?(?:cit(?:y|ies)|towns?|"
+           r"municipalit(?:y|ies))\b"),
+    (PORT, r"\b(?:welke|in welke|via welke|which|what) (?:\w+ )?(?:haven|havens|zeehaven|zeehavens|luchthaven|ports?)\b"),
+    (REGION, r"\b(?:welke|in welke|which|what) (?:\w+ )?(?:regio|regio's|provincie|provincies|regions?|"
+             r"provinces?)\b"),
+    (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
+              r"(?:\w+\s+)?(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
+    (PERSON, r"\b(?:welke|which) (?:\w+ )?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
+             r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|person|people|researcher|professor)s?\b|"
+             r"\bwie (?:is|was|zijn|waren) (?:de|het) (?:minister|staatssecretaris|voorzitter|burgemeester|hoogleraar|"
+             r"hoofd|directeur|leider|commandant|vertrouwenspersoon|coördinator|voorzitter|baas)\b|"
+             r"\bwie (?:leidt|leidde|leiden|voert .{0,20} aan|zit .{0,30} voor|is voorzitter)\b|"
+             r"\b(?:wat is )?de naam van (?:de|het) (?:\w+ )?(?:minister|staatssecretaris|voorzitter|burgemeester|"
+             r"hoogleraar|hoofd|directeur|commandant|officier|rechter|persoon|vertrouwenspersoon)\b|"
+             r"\bhoe heet (?:de|het) (?:\w+ )?(?:minister|staatssecretaris|voorzitter|burgemeester|hoofd|commandant)\b|"
+             r"\bwho (?:chairs|leads|led|heads|headed|is the (?:head|chair|director|commander|minister))\b|"
+             r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b"),
+    (ORGANISATION, r"\b(?:welke|which|what) (?:\w+ )?(?:organisatie|organisaties|instantie|instanties|dienst|diensten|"
+                   r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
+                   r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|partners?)\b"),
+    (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?(?:wet|wetten|wetsvoorstel|programma|project|projecten|plan|"
+                    r"regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
+                    r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),
+    (OUTCOME, r"\b(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
+              r"conclusie|conclusies|concludeer\w*|uitspraak|afloop|besluit|beslissing|beslist|besloten|oordeel|"
+              r"results?|outcomes?|findings?|conclusions?|conclude[ds]?|decided|decision|ruling|verdict)\b"),
+    (PLACE, r"^(?:en )?waar\b(?!.*\b(?:over|om|aan|mee|voor|toe|naar|door|van|op|uit)\s*\??$)|\bwhere\b"),
+    (PERSON_OR_ORG, r"^(?:en )?(?:wie|who)\b|\bdoor wie\b|\bby whom\b"),
+    (WHY_HOW, r"^(?:waarom|why|hoe|how|op welke (?:manier|wijze)|in what way|wat is het doel|what is the (?:aim|goal|"
+              r"purpose))\b"),
+    (LIST, r"\b(?:welke|which|wat zijn de|what are the|noem)\b"),
+    (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
+             r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|is|are|was|were|has|have|will|can|could|should)\b"),
+))
+# Units after "hoeveel" that make it another type ("hoeveel geld" is an amount).
+_NOT_A_COUNT = re.compile(r"\bhoeveel (?:geld|euro|procent|jaar|jaren|maanden|weken|dagen|uur)\b", re.I)
+
+
+def asked_type(question: str) -> str:
+    q = " ".join(question.split())
+    for kind, pattern in _RULES:
+        if kind == COUNT and _NOT_A_COUNT.search(q):
+            continue
+        if pattern.search(q):
+            return kind
+    return ""
+
+
+def asking_words(question: str) -> str:
+    """The words of the question that ask for the type ("welke resultaten",
+    "hoeveel geld"): not what it is about."""
+    q = " ".join(question.split())
+    for kind, pattern in _RULES:
+        m = pattern.search(q)
+        if m and not (kind == COUNT and _NOT_A_COUNT.search(q)):
+            return m.group(0)
+    return ""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    kind: str  # a span kind of rag.spans: year, country, city, region, port, org
+    value: str  # what spans are compared by (the year, the ISO code, the folded name)
+    surface: str  # as the question writes it
+
+
+# An exact number asked: a vague quantity ("honderden", "een verdubbeling") is no answer.
+_EXACT = re.compile(r"\b(?:precies|exact|exacte|in totaal|totaal|totale|precisely|exactly|in total|total)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Request:
+    asked: Q.Asked  # the coarse reading the answerer's selection uses
+    type: str
+    anchors: tuple[Anchor, ...] = ()
+    counted: str = ""
+    exact: bool = False
+
+    @property
+    def english(self) -> bool:
+        return self.asked.english
+
+    @property
+    def text(self) -> str:
+        return self.asked.text
+
+
+_NAMES_A_LETTER = re.compile(r"\b(?:\w*brief|brieven|letter|rapportage|report|jaarverslag|kamerstuk)\w*\s+"
+                             r"(?:van|uit|from|of)?\s*(?:\w+\s+)?$", re.I)
+# Anchors the home country and generic words never are.
+_HOME = {"NL"}
+_ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT)
+
+
+def read(question: str, asked: Q.Asked | None = None) -> Request:
+    asked = asked or Q.read(question)
+    q = asked.text
+    first = Q.parts(q)[0] if Q.parts(q) else q
+    kind = asked_type(first)
+    anchors: list[Anchor] = []
+    seen: set[tuple[str, str]] = set()
+    for sp in S.extract(q):
+        if sp.kind not in _ANCHOR_KINDS or (sp.kind == S.COUNTRY and sp.value in _HOME):
+            continue
+        if sp.kind == S.YEAR and _NAMES_A_LETTER.search(q[max(0, sp.start - 40):sp.start]):
+            continue  # "de voortgangsbrief van 2025" names a letter, not when something happened
+        key = (S.CITY if sp.kind == S.PORT and not sp.value.startswith("name:") else sp.kind, sp.value)
+        if key not in seen:
+            seen.add(key)
+            anchors.append(Anchor(sp.kind, sp.value, q[sp.start:sp.end]))
+    # "Welke landen ..." asks for countries: a country it names is then no anchor
+    # but part of the asked list ("naast Colombia").
+    if kind in (COUNTRY, CITY, REGION, PORT, PLACE):
+        anchors = [a for a in anchors if a.kind == S.YEAR]
+    return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=asked.counted,
+                   exact=bool(_EXACT.search(first)))
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How one sentence (with its neighbours) meets the request."""
+
+    holds_type: bool
+    replaced: tuple[tuple[Anchor, str], ...] = ()  # (the question's anchor, what the sentence names instead)
+    announced: bool = False  # an outcome is asked, the sentence announces
+
+    @property
+    def answers(self) -> bool:
+        return self.holds_type and not self.replaced and not self.announced
+
+
+def fit(req: Request, spans: Sequence[S.Span], text: str, own: Sequence[S.Span] = (),
+        counted_stems: Callable[[str], list[str]] | None = None) -> Fit:
+    """`spans`: the typed spans of the sentence and its neighbours in the
+    paragraph (`text` their text); `own`: the sentence's own spans (anchors
+    and announcements are judged on the sentence itself)."""
+    own = own or spans
+    holders = HOLDERS.get(req.type)
+    holds = True
+    if holders:
+        found = [s for s in spans if s.kind in holders]
+        if req.type in (COUNTRY, PLACE):
+            found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
+        if req.type == COUNT and req.exact:
+            found = [s for s in found if s.value.isdigit()]
+        if req.type == COUNT:
+            holds = bool(found) and (not req.counted or counted_stems is None
+                                     or _counts_thing(found, text, counted_stems(req.counted)))
+        else:
+            holds = bool(found)
+    replaced = []
+    for a in req.anchors:
+        same_kind = [s for s in own if _comparable(s, a)]
+        if same_kind and not any(s.value == a.value for s in same_kind):
+            other = next(s for s in same_kind)
+            replaced.append((a, other.extra or other.value))
+    announced = req.type == OUTCOME and any(s.kind == S.PROSPECTIVE for s in own)
+    return Fit(holds, tuple(replaced), announced)
+
+
+def _comparable(s: S.Span, a: Anchor) -> bool:
+    if a.kind == S.YEAR:
+        return s.kind == S.YEAR
+    if a.kind == S.COUNTRY:
+        return s.kind == S.COUNTRY and s.value not in _HOME
+    # Places compare with places of the same granularity; a port with a city.
+    if a.kind in (S.CITY, S.PORT):
+        return s.kind in (S.CITY, S.PORT)
+    return s.kind == a.kind
+
+
+def _counts_thing(found: Iterable[S.Span], text: str, stems: list[str]) -> bool:
+    """A count of the thing asked after: the counted noun (or a compound
+    ending in it) after the number, or the sentence names the thing and holds
+    a count (what the number counts is said elsewhere in the sentence)."""
+    if not stems:
+        return True
+    tails = [st[i:] for st in stems for i in range(max(1, len(st) - 5))]
+    nouns = [s.extra for s in found if s.extra]
+    if any(any(t in n for t in tails) for n in nouns):
+        return True
+    from .textnl import fold
+
+    return any(any(t in fold(text) for t in tails) for _ in [0])
+
+
+def spans_of(chunk_typed: Sequence[tuple[str, int, int, str, str]], a: int, b: int) -> list[S.Span]:
+    """The typed spans of a chunk that lie within [a, b)."""
+    return [S.Span(k, s, e, v, x) for k, s, e, v, x in chunk_typed if a <= s and e <= b]
+
+
+__all__ = ["Request", "Anchor", "Fit", "read", "fit", "asked_type", "spans_of", "LABEL_NL", "LABEL_EN", "HOLDERS"]
+
+
+def _unused(*_: object) -> None:  # pragma: no cover - keeps linters quiet about field
+    field()

@@ -1,0 +1,274 @@
+"""Typed spans of a sentence: the facts it can answer with, by type.
+
+Computed at build time for every quotable sentence (rag.chunk stores them
+with the chunk, in every store), so the question path only compares: does
+the sentence hold a fact of the type asked for, and does it name the
+question's anchors (a year, a place, a country) or others in their place?
+
+    year, date, duration   "2023"; "12 maart 2024", "eind 2023", "voorjaar";
+                           "drie jaar", "sinds 2019", "tot en met 2026"
+    count                  a number (digits or words, text2num) and what it
+                           counts: "drie nieuwe teams" -> 3, "teams"
+    money, percent         "€ 25 mln.", "4 miljoen euro"; "29%", "de helft"
+    country, region, city  the gazetteer (rag.gazetteer), plus the corpus's own
+                           places named after "gemeente", "regio", "haven van"
+    port                   "de haven van Rotterdam", "de Rotterdamse haven"
+    person                 initials and a surname, or a title and a name
+    org                    acronyms and named bodies ("Openbaar Ministerie")
+    law                    a named law, programme, project, plan or treaty
+    prospective            the sentence announces rather than reports
+
+Each span is (kind, start, end, value, extra) in sentence offsets: `value`
+is what two spans are compared by (a year, an ISO code, a folded name), and
+`extra` the counted noun of a count.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import gazetteer as G
+from .textnl import MONTHS_EN, MONTHS_NL, fold
+
+YEAR, DATE, DURATION, COUNT, MONEY, PERCENT = "year", "date", "duration", "count", "money", "percent"
+COUNTRY, REGION, CITY, PORT, AREA = "country", "region", "city", "port", "area"
+PERSON, ORG, LAW, PROSPECTIVE = "person", "org", "law", "prospective"
+PLACES = (COUNTRY, REGION, CITY, PORT, AREA)
+KINDS = (YEAR, DATE, DURATION, COUNT, MONEY, PERCENT, COUNTRY, REGION, CITY, PORT, AREA, PERSON, ORG, LAW, PROSPECTIVE)
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str
+    start: int
+    end: int
+    value: str
+    extra: str = ""
+
+    def as_tuple(self) -> tuple[str, int, int, str, str]:
+        return (self.kind, self.start, self.end, self.value, self.extra)
+
+
+_MONTHS = "|".join(dict.fromkeys(MONTHS_NL + MONTHS_EN))
+_SEASONS = r"voorjaar|najaar|zomer|winter|zomerreces|kerstreces|jaareinde|jaarwisseling|spring|summer|autumn|fall"
+_YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?!\d|[.,]\d|-\d\d-)")
+_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?\b|\b(?:begin|medio|eind|half|halverwege|"
+                   rf"eerste helft|tweede helft|(?:{_MONTHS})|{_SEASONS}|Q[1-4]|(?:eerste|tweede|derde|vierde) kwartaal)"
+                   rf"\s+(?:van\s+)?(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:{_SEASONS})\b", re.I)
+# Time units after a number; "sinds 2019", "tot 2027", "2020-2023": periods.
+_UNITS = r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|decennia|decennium|years?|months?|weeks?|days?|hours?"
+_DURATION = re.compile(rf"\b\d+(?:,\d+)?\s+(?:{_UNITS})\b|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|"
+                       rf"meer|half|\d+)-?jarige?\b|\b(?:sinds|vanaf|tot(?: en met)?|t/m|since|until)\s+"
+                       rf"(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b", re.I)
+_MONEY = re.compile(r"(?:€|EUR|euro)\s*\d[\d.,]*(?:\s*(?:mln|mld|mrd|miljoen|miljard|duizend|k)\b\.?)?|"
+                    r"\b\d[\d.,]*\s*(?:(?:mln|mld|mrd|miljoen|miljard|duizend)\.?\s+)?(?:euro|EUR)\b|"
+                    r"\b\d[\d.,]*\s*(?:mln|mld|mrd)\.?(?=\s|$)", re.I)
+_PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|procent\b|percent\b|procentpunt\w*)|\bde helft\b|\bhalf of\b|"
+                      r"\b(?:een|één) (?:derde|kwart)\b", re.I)
+# A number: digits (thousands "96.676", decimals "1,5") not part of a date,
+# section or reference; number words are turned into digits first.
+_NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\w.,/]\d|-\w)")
+# Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3", "p. 4".
+_REFERENCE = re.compile(r"\b(?:Kamerstuk(?:ken)?(?: I{1,2})?|nrs?\.|nummer|artikel|art\.|lid|p\.|pag\.|blz\.|bijlage|"
+                        r"hoofdstuk|paragraaf|versie|fase)\s*[\d\s,./–-]*\d", re.I)
+# Words between a number and what it counts: "drie NIEUWE teams", "56 EXTRA ANPR-camera's".
+_COUNT_FILLER = re.compile(r"^(?:extra|nieuwe?|grote?|kleine?|andere?|verschillende|aparte|eigen|regionale?|"
+                           r"landelijke?|lokale?|internationale?|gespecialiseerde?|mobiele?|vaste?|zogenoemde|"
+                           r"\w+(?:ende|ische|ige|elijke|bare|erde|rde|te))$", re.I)
+_NOT_COUNTED = re.compile(rf"^(?:{_UNITS}|procent|percent|euro|miljoen|miljard|mln|mld|duizend|keer|maal|uur|"
+                          rf"van|tot|en|of|in|op|per|à|tot|over|(?:{_MONTHS}))$", re.I)
+_QUANTITY_WORDS = re.compile(r"\b(?:tientallen|honderden|duizenden|miljoenen|dozens|hundreds|thousands)\s+(\w[\w'’-]+)",
+                             re.I)
+# A change in number without the number: "een verdubbeling van het aantal", "verdrievoudigd".
+_MULTIPLE = re.compile(r"\b(?:verdubbel\w*|verdrievoudig\w*|verviervoudig\w*|halvering|gehalveerd|doubl\w+|tripl\w+)\b",
+                       re.I)
+# The corpus's own places: named after the word that says what they are.
+_NAMED_PLACE = re.compile(r"\b(gemeenten?|stad|plaats|dorp|regio|provincie|eenheid|haven|zeehaven|luchthaven|"
+                          r"Port of)\s+(?:van\s+|of\s+)?((?:['’]s-)?[A-ZÀ-Ý][\w'’-]+(?:[ -](?:aan|op|den|de|der|en)?\s?"
+                          r"[A-ZÀ-Ý][\w'’-]+){0,3})")
+_PORT_ADJ = re.compile(r"\b([A-ZÀ-Ý][\w-]+?)(?:se|sche)\s+(?:zee)?haven\b|\b(?:haven|zeehaven|luchthaven|havens)\s+"
+                       r"(?:van|in|te|Port of)\s+([A-ZÀ-Ý][\w-]+)")
+_INITIALS_NAME = re.compile(r"\b(?:[A-Z]\.\s?){1,5}(?:(?:van|de|der|den|ter|ten|in 't|van der|van den|van de)\s)?"
+                            r"[A-ZÀ-Ý][\w'’ëïöüéèçş-]+")
+_TITLE_NAME = re.compile(r"\b(?:[Mm]inister|[Ss]taatssecretaris|[Bb]urgemeester|[Pp]rofessor|[Pp]rof\.|[Dd]r\.|[Mm]r\.|"
+                         r"[Ii]r\.|[Dd]rs\.|[Mm]evrouw|[Dd]e heer|heer|[Cc]ommissaris|[Hh]oogleraar|[Cc]riminoloog|"
+                         r"[Pp]remier|[Pp]resident|[Kk]oning|[Kk]oningin|[Aa]mbassadeur|[Oo]fficier|[Rr]echter|"
+                         r"[Pp]rocureur-generaal|[Vv]oorzitter|Kamerlid|het lid|de leden)\s+"
+                         r"(?:[A-Z]\.\s?)*((?:(?:van|de|der|den|ter|ten)\s)*[A-ZÀ-Ý][\w'’ëïöüéèçş-]+"
+                         r"(?:-[A-ZÀ-Ý][\w'’-]+)?)")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b(?:-[A-Z][\w]*)?")
+_ORG_WORDS = (r"Openbaar Ministerie|Ministerie|Dienst|Centrum|Centra|Bureau|Raad|Autoriteit|Inspectie|Universiteit|"
+              r"Instituut|Stichting|Rekenkamer|Commissie|Agentschap|Politie|politie|Douane|douane|Marechaussee|"
+              r"Belastingdienst|Europol|Eurojust|Interpol|INTERPOL|Rechtspraak|Nationale Politie|Koninklijke|"
+              r"Hoge Raad|Raad van State|Parket|Kamer van Koophandel|Havenbedrijf|gemeente|gemeenten")
+_ORG = re.compile(rf"\b(?:{_ORG_WORDS})\b(?:\s+(?:van|voor|der|de)?\s*[A-ZÀ-Ý][\w'’-]+)*")
+# A named body: a capitalised name ending in a word for a body ("Nationaal Platform
+# Criminaliteitsbeheersing", "Detentie Intelligence Unit") or the generic word for
+# bodies ("de Belgische diensten", "opsporingsdiensten").
+_BODY = re.compile(r"(?<![\w-])(?:[A-ZÀ-Ý][\w’'-]+\s+){0,4}(?:Platform|Unit|Team|Taskforce|Coalitie|Netwerk|Organisatie|"
+                   r"Federatie|Vereniging|Bond|Fonds|Partnerschap|Alliantie|Overleg|Expertisecentrum|Kenniscentrum|"
+                   r"Informatiecentrum|Collectief)\b(?:\s+[A-ZÀ-Ý][\w’'-]+){0,3}|"
+                   # the generic word only when it says which bodies: "Belgische diensten", "opsporingsdiensten"
+                   r"\b[A-ZÀ-Ý]\w+(?:e|se|sche)\s+(?:en\s+[A-ZÀ-Ý]\w+(?:e|se|sche)\s+)?(?:diensten|instanties|organisaties|"
+                   r"instellingen|autoriteiten|bedrijven|inspecties|ministeries|politiediensten)\b|"
+                   r"\b\w+(?:diensten|instanties|autoriteiten)\b")
+_LAW = re.compile(r"\b(?:Wet|Wetboek|wetsvoorstel|Programma|programma|Project|project|Plan|plan|Actieplan|actieplan|"
+                  r"Convenant|convenant|Verdrag|verdrag|Regeling|Besluit|Richtlijn|richtlijn|Verordening|verordening|"
+                  r"Strategie|strategie|Agenda|Pact|pact|Akkoord|akkoord|campagne|Campagne|aanpak|Aanpak|"
+                  r"pilot|Pilot|offensief|Offensief|kader|Kader)\s+(?:tegen\s+|ter\s+|voor\s+|van\s+|de\s+)?"
+                  r"(?:[«“\"‘']|[A-ZÀ-Ý0-9])[^.;,()]{1,60}?(?=[»”\"’']|[.;,()]|\s+(?:[a-z]+)\b|$)|"
+                  r"[«“‘][^»”’]{3,80}[»”’]")
+_NAME_PHRASE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:met|van|voor|de|en|tegen|in de|op|der|den)\s+)?"
+                          r"(?:[A-ZÀ-Ý][\w’'-]+|[IVX]{1,4}\b))+)")
+# Announcing rather than reporting (the grammar of a letter that promises).
+PROSPECTIVE_RE = re.compile(
+    r"\b(?:zal|zullen|zult|zou|zouden|gaan we|gaat|verwacht\w*|naar verwachting|nog niet|voorbereiding\w*|voornemen\w*|"
+    r"opstarten|van plan|binnenkort|op termijn|te zijner tijd|streef\w*|beoog\w*|(?:wordt|worden)(?: \w+){0,5} "
+    r"(?:onderzocht|uitgewerkt|verkend|bezien|bekeken|ontwikkeld|voorbereid|geëvalueerd|opgesteld)|"
+    r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|ingediend bij|"
+    r"opdracht\w* (?:gegeven|verleend)|gevraagd(?: \w+){0,8} (?:onderzoek|te onderzoeken)|"
+    r"will|would|plans? to|is expected|are expected)\b", re.I)
+
+
+@lru_cache(maxsize=65536)
+def numberised(text: str) -> str:
+    """Number words as digits (text2num: "drie" -> "3", "tien jaar" -> "10 jaar"),
+    same length is not kept: use only for values, never for offsets."""
+    from text_to_num import alpha2digit
+
+    try:
+        return alpha2digit(text, "nl")
+    except Exception:  # noqa: BLE001 - a parser hiccup must not cost the sentence
+        return text
+
+
+_NUMBER_WORDS = re.compile(r"\b(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|"
+                           r"vijftien|zestien|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|"
+                           r"zeventig|tachtig|negentig|honderd|duizend|\w+(?:tig|honderd|duizend))\b", re.I)
+
+
+def _counts(text: str) -> list[Span]:
+    """A number and what it counts, with number words read as numbers."""
+    out = []
+    masked = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _NUMBER.finditer(masked):
+        out.append(_count_at(text, m.start(), m.end(), m.group(0).replace(".", "")))
+    for m in _NUMBER_WORDS.finditer(masked):
+        word = m.group(0)
+        if word.lower() in ("een", "één"):
+            continue  # "een" is the article far more often than the number
+        digits = numberised(word)
+        if digits.strip().isdigit():
+            out.append(_count_at(text, m.start(), m.end(), digits.strip()))
+    for m in _QUANTITY_WORDS.finditer(text):
+        out.append(Span(COUNT, m.start(), m.end(), m.group(0).split()[0].lower(), fold(m.group(1))))
+    for m in _MULTIPLE.finditer(text):
+        out.append(Span(COUNT, m.start(), m.end(), fold(m.group(0)), ""))
+    return [s for s in out if s is not None]
+
+
+def _count_at(text: str, a: int, b: int, value: str) -> Span | None:
+    """The count at text[a:b] and the noun it counts (after any adjectives)."""
+    if _YEAR.fullmatch(text[a:b]) or re.match(r"\s*(?:%|‰)", text[b:]):
+        return None  # a year or a percentage, not a count
+    after = re.findall(r"[\w'’-]+", text[b: b + 80])
+    noun = ""
+    for w in after[:4]:
+        if _NOT_COUNTED.match(w):
+            return None  # a measure (time, money, percentage), not a count
+        if _COUNT_FILLER.match(w):
+            continue
+        noun = w
+        break
+    return Span(COUNT, a, b, value, fold(noun))
+
+
+def _places(text: str) -> list[Span]:
+    out: list[Span] = []
+    for a, b, p in G.find(text):
+        out.append(Span(p.kind, a, b, p.key, fold(p.name)))
+    for m in _NAMED_PLACE.finditer(text):
+        word, name = m.group(1).lower(), m.group(2)
+        kind = (REGION if word in ("regio", "provincie", "eenheid") else PORT if "haven" in word or word == "port of"
+                else CITY)
+        a = m.start(2)
+        if not any(s.start <= a < s.end for s in out):
+            out.append(Span(kind, a, a + len(name), "name:" + fold(name), fold(name)))
+    for m in _PORT_ADJ.finditer(text):
+        name = m.group(1) or m.group(2)
+        a = m.start(1) if m.group(1) else m.start(2)
+        # The port of a known city keeps the city's identity, so "haven van
+        # Rotterdam" and "Rotterdamse haven" meet; "havens in Latijns-Amerika"
+        # names a part of the world, not a port.
+        near = next((s for s in out if s.start <= a < s.end + 4), None)
+        if near is not None and near.kind not in (CITY, PORT):
+            continue
+        value = near.value if near else "name:" + fold(name)
+        out.append(Span(PORT, a, a + len(name), value, fold(name)))
+    return out
+
+
+def _people(text: str) -> list[Span]:
+    out = [Span(PERSON, m.start(), m.end(), fold(m.group(0).split()[-1]), "") for m in _INITIALS_NAME.finditer(text)]
+    for m in _TITLE_NAME.finditer(text):
+        if not any(s.start <= m.start(1) < s.end for s in out):
+            out.append(Span(PERSON, m.start(1), m.end(1), fold(m.group(1).split()[-1]), ""))
+    return out
+
+
+def extract(text: str) -> list[Span]:
+    """Every typed span of one sentence, in order of position."""
+    spans: list[Span] = []
+    masked = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _YEAR.finditer(masked):
+        spans.append(Span(YEAR, m.start(), m.end(), m.group(0)))
+    for m in _DATE.finditer(text):
+        spans.append(Span(DATE, m.start(), m.end(), fold(m.group(0))))
+    for m in _DURATION.finditer(numberised_same_length(text)):
+        spans.append(Span(DURATION, m.start(), m.end(), fold(text[m.start():m.end()])))
+    for m in _MONEY.finditer(text):
+        spans.append(Span(MONEY, m.start(), m.end(), fold(m.group(0))))
+    for m in _PERCENT.finditer(text):
+        spans.append(Span(PERCENT, m.start(), m.end(), fold(m.group(0))))
+    spans += _counts(text)
+    spans += _places(text)
+    spans += _people(text)
+    for m in _ACRONYM.finditer(text):
+        if m.group(0) not in ("EU",) or True:
+            spans.append(Span(ORG, m.start(), m.end(), m.group(0)))
+    for m in _ORG.finditer(text):
+        spans.append(Span(ORG, m.start(), m.end(), fold(m.group(0))))
+    for m in _BODY.finditer(text):
+        spans.append(Span(ORG, m.start(), m.end(), fold(m.group(0))))
+    for m in _LAW.finditer(text):
+        spans.append(Span(LAW, m.start(), m.end(), fold(m.group(0))))
+    for m in _NAME_PHRASE.finditer(text):
+        if m.start() > 0:  # a sentence-initial capital is no name
+            spans.append(Span(LAW, m.start(), m.end(), fold(m.group(0)), "phrase"))
+    m = PROSPECTIVE_RE.search(text)
+    if m:
+        spans.append(Span(PROSPECTIVE, m.start(), m.end(), fold(m.group(0))))
+    return sorted(set(spans), key=lambda s: (s.start, s.kind))
+
+
+def numberised_same_length(text: str) -> str:
+    """Number words replaced by digits padded to the word's length, so
+    offsets stay those of the text ("drie jaar" -> "3    jaar")."""
+    def sub(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in ("een", "één"):
+            return word
+        digits = numberised(word).strip()
+        return digits.ljust(len(word)) if digits.isdigit() and len(digits) <= len(word) else word
+
+    return _NUMBER_WORDS.sub(sub, text)
+
+
+def of_chunk(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
+    """The typed spans of a chunk's quotable sentences, in chunk offsets (what
+    rag.chunk stores with the chunk)."""
+    out = []
+    for a, b in answer_spans:
+        out += [(k, a + s, a + e, v, x) for k, s, e, v, x in (sp.as_tuple() for sp in extract(text[a:b]))]
+    return tuple(out)
