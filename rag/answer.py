@@ -302,7 +302,13 @@ class ExtractiveAnswerer:
                 fits[id(c)] = self.fit(req, c)
             return fits[id(c)]
 
-        near = [c for c in scored if c.score >= self.cal.first_rel * top or c is supplied]
+        # The sentence after the opening one supplies the fact only where the
+        # asked type is a visible one (a number, a date, a name).
+        near = [c for c in scored if c.score >= self.cal.first_rel * top or (c is supplied and R.HOLDERS.get(req.type))]
+        # A sentence a little further down may hold the asked fact where the
+        # best ones only discuss the subject: it may open the answer when it
+        # meets the whole request.
+        pool = [*near, *(c for c in scored if c not in near and c.score >= self.cal.add_rel * top)]
         # Answer first: the opening sentence is the best near one that holds
         # the asked type and keeps the question's anchors (rag.request); a
         # chosen sentence that gives the fact for another year, place or
@@ -310,7 +316,21 @@ class ExtractiveAnswerer:
         # ... and is about the question's own subject (its distinguishing
         # terms or rare words, in the sentence's own passage).
         about = self.subject_terms(asked, terms)
-        good = [c for c in self._on_subject(near, about) if fit_of(c).answers]
+        names = [(w, st) for w, st in terms if not Q.YEAR.fullmatch(w)]
+
+        factual = bool(R.HOLDERS.get(req.type))
+
+        def about_subject(c: Candidate) -> bool:
+            # A fact (a number, a date, a place) must be stated about the
+            # question's own subject: every distinguishing name of the
+            # question near the sentence. Other questions keep the passage
+            # as context.
+            ctx = self.window_context(c) if factual else self._context([c])
+            if names and factual:
+                return all(self._mentions(ctx, w, st) for w, st in names)
+            return not about or any(self._mentions(ctx, w, st) for w, st in about)
+
+        good = [c for c in pool if about_subject(c) and fit_of(c).answers]
         if good and not fit_of(chosen[0]).answers:
             opener = max(good, key=lambda c: c.score)
             chosen = [opener, *[c for c in chosen if c is not opener]][: self.cal.max_sentences]
@@ -332,21 +352,34 @@ class ExtractiveAnswerer:
         replaced: list[tuple[str, str]] = []
         if not good and near:
             # No near sentence states what was asked: say which part is lacking.
-            best_near = [fit_of(c) for c in sorted(near, key=lambda c: -c.score)]
+            ordered = sorted(near, key=lambda c: -c.score)
+            best_near = [fit_of(c) for c in ordered]
             if req.type and not any(f.holds_type for f in best_near):
                 missing_kind = req.type
             elif req.type == R.OUTCOME and all(f.announced for f in best_near if f.holds_type):
                 missing_kind = R.OUTCOME
             elif any(f.replaced for f in best_near):
                 replaced = [(a.surface, other) for a, other in next(f.replaced for f in best_near if f.replaced)]
+            else:
+                # The best sentence on the subject lacks the type; else the
+                # subject's names are not where the type is.
+                lacking = [w for w, st in names if not any(self._mentions(self.window_context(c), w, st)
+                                                             for c in ordered)]
+                subject_first = next((f for c, f in zip(ordered, best_near) if about_subject(c)), None)
+                if subject_first is not None and not subject_first.holds_type and req.type:
+                    missing_kind = req.type
+                else:
+                    missing = missing or lacking or [w for w, _ in names]
         d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
                      self.subject_words(asked, chosen, terms),
                      max(c.dense for c in chosen), top_dense - everyday, replaced)
         return dataclasses.replace(d, status=classify(d, self.cal))
 
-    def fit(self, req: R.Request, c: Candidate) -> R.Fit:
-        """How a candidate sentence, read with its immediate neighbours in its
-        paragraph (never the whole chunk), meets the typed request."""
+    @staticmethod
+    def window(c: Candidate) -> tuple[int, int]:
+        """The sentence with its immediate neighbours in the same paragraph
+        (chunk-text offsets): what a decision about it may read, never the
+        whole chunk."""
         chunk = c.passage.chunk
         spans = chunk.answer_spans
         i = next((k for k, (a, b) in enumerate(spans) if a == c.start and b == c.end), None)
@@ -356,6 +389,20 @@ class ExtractiveAnswerer:
                 lo = spans[i - 1][0]
             if i + 1 < len(spans) and "\n\n" not in chunk.text[c.end: spans[i + 1][0]]:
                 hi = spans[i + 1][1]
+        return lo, hi
+
+    def window_context(self, c: Candidate) -> str:
+        """The window folded, with the passage's title and section (what the
+        sentence is about when it does not repeat it)."""
+        lo, hi = self.window(c)
+        ch = c.passage.chunk
+        return fold(f"{ch.title} {ch.section} {ch.text[lo:hi]}") + " " + self.letter_context.get(ch.letter_id, "")
+
+    def fit(self, req: R.Request, c: Candidate) -> R.Fit:
+        """How a candidate sentence, read with its immediate neighbours in its
+        paragraph (never the whole chunk), meets the typed request."""
+        chunk = c.passage.chunk
+        lo, hi = self.window(c)
         typed = chunk.typed or _typed(chunk.text, chunk.answer_spans)
         window = R.spans_of(typed, lo, hi)
         own = R.spans_of(typed, c.start, c.end)

@@ -62,6 +62,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # A question that opens with a finite verb asks yes or no, whatever it is about.
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|are|were|has|have|will|can|could|should)\b"),
+    (WHY_HOW, r"^(?:en )?(?:waarom|why|hoe komt het|om welke reden|for what reason)\b"),
     (PERCENTAGE, r"\b(?:hoeveel procent|welk(?:e)? percentage|met hoeveel procent|wat is het percentage|"
                  r"what percentage|how many percent|what share)\b"),
     (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|gevangenisstraf|boete)|"
@@ -96,12 +97,17 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\bwho (?:chairs|leads|led|heads|headed|is the (?:head|chair|director|commander|minister))\b|"
              r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b"),
     (ORGANISATION, r"\b(?:welke|which|what) (?:\w+ )?(?:organisatie|organisaties|instantie|instanties|dienst|diensten|"
+                   r"universiteit|universiteiten|hogeschool|hogescholen|ministerie|ministeries|universit(?:y|ies)|"
                    r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
                    r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|partners?)\b"),
     (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?(?:wet|wetten|wetsvoorstel|programma|project|projecten|plan|"
                     r"regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
                     r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),
-    (OUTCOME, r"\b(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
+    (OUTCOME, r"\b\w*(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
+              r"effect|effecten|gevolg|gevolgen|impact|uitslag|aangenomen|verworpen|opgeleverd|geleid tot|aanbeveling|"
+              r"aanbevelingen|advies|adviezen|naar voren gekomen|komt naar voren|kwam (?:er )?uit|zijn gevonden|"
+              r"gevonden|aangemerkt|aangebracht|afgesproken|overeengekomen|wat staat er in|produce[ds]?|yield(?:ed)?|"
+              r"show(?:ed|s)?|recommend\w*|advice|agreed|found|"
               r"conclusie|conclusies|concludeer\w*|uitspraak|afloop|besluit|beslissing|beslist|besloten|oordeel|"
               r"results?|outcomes?|findings?|conclusions?|conclude[ds]?|decided|decision|ruling|verdict)\b"),
     (PLACE, r"^(?:en )?waar\b(?!.*\b(?:over|om|aan|mee|voor|toe|naar|door|van|op|uit)\s*\??$)|\bwhere\b"),

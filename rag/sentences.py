@@ -45,6 +45,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word)) and text[m.start()].isupper()
 
 
+def _inside_quote(text: str, a: int, at: int) -> bool:
+    """Is position `at` inside a double or guillemet quotation opened since
+    `a` and not yet closed (within the same stretch of text)?"""
+    seg = text[a:at]
+    return seg.count("“") > seg.count("”") or seg.count("«") > seg.count("»")
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of sentences within text[start:end], whitespace trimmed.
 
@@ -68,6 +75,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 continue
             if stop <= cur:
                 continue
+            if _inside_quote(text, cur, at):
+                continue  # a title in quotes keeps its own full stop: “Koers bepalen. Over de lessen ...”
             if text[at] == "." and (
                 _is_abbreviation(text, at)
                 # "1. Upstream disruption ..." : a list number is no sentence

@@ -125,10 +125,16 @@ _NAME_PHRASE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:met|van|v
 PROSPECTIVE_RE = re.compile(
     r"\b(?:zal|zullen|zult|zou|zouden|gaan we|gaat|verwacht\w*|naar verwachting|nog niet|voorbereiding\w*|voornemen\w*|"
     r"opstarten|van plan|binnenkort|op termijn|te zijner tijd|streef\w*|beoog\w*|(?:wordt|worden)(?: \w+){0,5} "
-    r"(?:onderzocht|uitgewerkt|verkend|bezien|bekeken|ontwikkeld|voorbereid|geëvalueerd|opgesteld)|"
-    r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|ingediend bij|"
+    r"(?:onderzocht|uitgewerkt|verkend|bezien|bekeken|ontwikkeld|voorbereid|geëvalueerd|opgesteld|uitgebreid|"
+    r"voortgezet|geïntensiveerd)|"
+    r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|ingediend|aangeboden|"
+    r"voorgelegd|in behandeling|wacht\w* op|in voorbereiding|in ontwikkeling|in gang gezet|gestart|starten|start|"
+    r"aan de slag|buigen over|loopt nog|lopen nog|nog gaande|is gaande|"
+    r"werk(?:en|t) (?:we |ik )?(?:verder )?aan|onderzoeken|onderzoekt|verkennen|verkent|in kaart gebracht|"
     r"opdracht\w* (?:gegeven|verleend)|gevraagd(?: \w+){0,8} (?:onderzoek|te onderzoeken)|"
-    r"will|would|plans? to|is expected|are expected)\b", re.I)
+    r"volgend jaar|komend jaar|later dit jaar|na de zomer|na het zomerreces|in de loop van|eind dit jaar|"
+    r"de komende (?:tijd|periode|jaren|maanden)|in de komende|"
+    r"will|would|plans? to|is expected|are expected|has been submitted|pending)\b", re.I)
 
 
 @lru_cache(maxsize=65536)
