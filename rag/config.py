@@ -183,6 +183,14 @@ class Settings:
     # with recall@10 >= 0.95 (bench/bench_scale.py, bench/bench_ann_recall.py).
     ann_min_vectors: int = 10_000
     rrf_k: int = 60
+    # An English question's BM25 query is its words' Dutch translations
+    # (rag.english): names from CLDR (Babel), cognates among the index's
+    # words, and, where Debian's dict-freedict-eng-nld / dict-freedict-nld-eng
+    # are installed in freedict_dir, FreeDict's dictionaries (RAG_FREEDICT_DIR;
+    # "" leaves them out). expand_english=False (RAG_EXPAND_ENGLISH=0) searches
+    # the English words only, as Dutch ones.
+    expand_english: bool = True
+    freedict_dir: str = "/usr/share/dictd"
 
     # Answering
     generator: str = "extractive"
@@ -252,5 +260,7 @@ def load_settings(**overrides) -> Settings:
         store=_env("RAG_STORE", s.store),
         refresh_seconds=float(_env("RAG_REFRESH_SECONDS", str(s.refresh_seconds))),
         serve_threads=int(_env("RAG_SERVE_THREADS", str(s.serve_threads))),
+        expand_english=_env("RAG_EXPAND_ENGLISH", "1" if s.expand_english else "0") not in ("0", "false", "no"),
+        freedict_dir=os.environ.get("RAG_FREEDICT_DIR", s.freedict_dir),
     )
     return s.replace(**env).replace(**overrides)
