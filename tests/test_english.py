@@ -1,7 +1,7 @@
 """English questions over Dutch letters (rag.english): the pure expansion on
 a hand-made lexicon and vocabulary, the word-list readers (CLDR from Babel's
 wheel, a FreeDict dictionary in dictd format written here), and the
-retriever using it."""
+retriever and answerer using it."""
 from __future__ import annotations
 
 import gzip
@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from rag import english
+from rag.answer import lexical_coverage, weighted_coverage
 from rag.english import Vocabulary, build_lexicon, expand, terms
 from rag.question import is_english
 from rag.textnl import tokenize
@@ -177,3 +178,35 @@ def test_dutch_questions_are_searched_as_before(retriever):
     q = "Wanneer gaat het verbod op designerdrugs in?"
     assert r.english_terms(q) is None
     assert np.array_equal(r._bm25_scores(q), np.asarray(r._bm25.get_scores(tokenize(q)), dtype=np.float32))
+
+
+def test_weighted_coverage():
+    idf = {"verbod": 3.0, "drug": 1.0}
+    q = {"verbod": 1.0, "drug": 0.5, "zebra": 1.0}  # zebra: unknown, idf 1
+    assert weighted_coverage(q, {"verbod", "drug"}, idf) == pytest.approx(3.5 / 4.5)
+    assert weighted_coverage(q, {"zebra"}, idf) == pytest.approx(1 / 4.5)
+    assert weighted_coverage({}, {"verbod"}, idf) == 0.0
+
+
+def test_an_english_questions_sentences_are_scored_on_its_translations_too():
+    from tests.test_answer import CAL, answerer, chunk, passages
+
+    text = "Het verbod op designerdrugs gaat in op 1 juli 2025. De gemeente krijgt er geld voor."
+    corpus = [chunk("a:1", text), chunk("a:2", "Het kabinet investeert in de haven.")]
+    a = answerer(corpus)
+    ps = passages(*corpus, question=QUESTION)
+    # without translations the dense similarity is the whole score
+    assert all(c.lexical == c.dense for c in a.score(QUESTION, ps, english=True))
+    weights = {"verbod": 1.0, "effect": 1.0}
+    a.english_terms = lambda question: weights
+    scored = {c.text: c for c in a.score(QUESTION, ps, english=True)}
+    ban, money = scored["Het verbod op designerdrugs gaat in op 1 juli 2025."], scored["De gemeente krijgt er geld voor."]
+    cov = weighted_coverage(weights, set(tokenize(ban.text)), a.idf)
+    assert cov > 0
+    assert ban.lexical == pytest.approx(CAL.w_translated * cov + (1 - CAL.w_translated) * ban.dense)
+    assert money.lexical == pytest.approx((1 - CAL.w_translated) * money.dense)
+    assert ban.score > money.score
+    # a Dutch question is scored on its own words, translations or not
+    nl = "Wanneer gaat het verbod in?"
+    for c in a.score(nl, ps, english=False):
+        assert c.lexical == lexical_coverage(tokenize(nl), set(tokenize(c.text)), a.idf)
