@@ -210,3 +210,16 @@ def test_an_english_questions_sentences_are_scored_on_its_translations_too():
     nl = "Wanneer gaat het verbod in?"
     for c in a.score(nl, ps, english=False):
         assert c.lexical == lexical_coverage(tokenize(nl), set(tokenize(c.text)), a.idf)
+
+
+def test_settings_from_the_environment(monkeypatch):
+    from rag.config import load_settings
+
+    monkeypatch.delenv("RAG_EXPAND_ENGLISH", raising=False)
+    monkeypatch.delenv("RAG_FREEDICT_DIR", raising=False)
+    s = load_settings()
+    assert s.expand_english is True and s.freedict_dir == "/usr/share/dictd"
+    monkeypatch.setenv("RAG_EXPAND_ENGLISH", "0")
+    monkeypatch.setenv("RAG_FREEDICT_DIR", "")  # empty: FreeDict left out
+    s = load_settings()
+    assert s.expand_english is False and s.freedict_dir == ""
