@@ -6,7 +6,9 @@ letterhead, signature, heading or the Kamervraag itself) is scored against the
 question by
   - dense similarity of the sentence to the question (multilingual, so an
     English question still finds the Dutch sentence), and
-  - idf-weighted coverage of the question's (stemmed) content words.
+  - idf-weighted coverage of the question's (stemmed) content words; for an
+    English question, of their Dutch translations (rag.english), half and
+    half with the dense similarity (Calibration.w_translated).
 
 Answer first: the opening sentence is the best one that holds the kind of fact
 asked for (rag.question); a further sentence is added only when it adds what
@@ -112,6 +114,14 @@ def lexical_coverage(q_terms: Sequence[str], s_terms: set[str], idf: Mapping[str
     return sum(idf.get(t, 1.0) for t in uniq if t in s_terms) / total if total else 0.0
 
 
+def weighted_coverage(q_weights: Mapping[str, float], s_terms: set[str], idf: Mapping[str, float]) -> float:
+    """lexical_coverage for weighted question terms (an English question's
+    Dutch translations, rag.english): share of their weight times idf that
+    the sentence contains."""
+    total = sum(w * idf.get(t, 1.0) for t, w in q_weights.items())
+    return sum(w * idf.get(t, 1.0) for t, w in q_weights.items() if t in s_terms) / total if total else 0.0
+
+
 @dataclass(frozen=True)
 class Decision:
     """What the answerer decided for one question, and why (the calibration
@@ -150,8 +160,10 @@ class ExtractiveAnswerer:
         calibration: Calibration = Calibration(),
         page_starts: Mapping[str, Mapping[int, int]] | None = None,
         chunks: Sequence[Chunk] = (),
+        english_terms: Callable[[str], Mapping[str, float] | None] | None = None,
     ):
         self.encode_query = encode_query
+        self.english_terms = english_terms
         self.sentence_vectors = sentence_vectors
         self.tokenize = tokenize
         self.idf = idf
@@ -192,11 +204,19 @@ class ExtractiveAnswerer:
         dense = svecs @ qvec.reshape(-1)
         q_terms = self.tokenize(question)
         english = Q.is_english(question) if english is None else english
+        translated = self.english_terms(question) if english and self.english_terms is not None else None
         out = []
         for c, d in zip(cands, dense):
-            # English words rarely occur in the Dutch letters: there the
-            # (multilingual) dense similarity has to carry the whole score.
-            lex = float(d) if english else lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
+            if not english:
+                lex = lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
+            elif translated:
+                # An English question's words rarely occur in the Dutch letters,
+                # their translations (rag.english) do, but are guesses: their
+                # coverage shares the lexical part with the dense similarity.
+                cov = weighted_coverage(translated, set(self.tokenize(c.text)), self.idf)
+                lex = self.cal.w_translated * cov + (1 - self.cal.w_translated) * float(d)
+            else:
+                lex = float(d)  # nothing translated: the dense similarity carries the score
             out.append(Candidate(c.passage, c.start, c.end, c.text, float(d), lex,
                                  self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out

@@ -66,7 +66,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -615,12 +615,13 @@ LIMIT %(n)s
 """
 
 # BM25 per chunk in SQL: the question's terms (with their counts, as bm25s
-# scores a repeated query token once per occurrence) joined to the version's
+# scores a repeated query token once per occurrence, or an English question's
+# weights, as the file index multiplies them) joined to the version's
 # term rows; a chunk sharing no term with the question is no candidate.
 _BM25_TERMS = """
 WITH q AS (
     SELECT d.term, q.n * ln(1 + (%(N)s::float8 - d.df + 0.5) / (d.df + 0.5)) AS idf
-    FROM unnest(%(terms)s::text[], %(counts)s::int[]) AS q(term, n)
+    FROM unnest(%(terms)s::text[], %(counts)s::float8[]) AS q(term, n)
     JOIN rag_term_df d ON d.version = %(v)s AND d.term = q.term
 ), bm AS (
     SELECT t.row, sum(q.idf * t.tf / (t.tf + %(k1)s::float8
@@ -647,13 +648,14 @@ def _fts_sql(filters: str) -> str:
     return _FTS_SQL.format(join=join, where=filters)
 
 
-def query_terms(query: str) -> tuple[list[str], list[int]]:
+def query_terms(query: str, weights: Mapping[str, float] | None = None) -> tuple[list[str], list[float]]:
     """The question's BM25 tokens (as the file index tokenizes it) and how
-    often each occurs."""
+    often each occurs, or, for an English question, the weighted Dutch
+    tokens it stands for (`weights`, Retriever.english_terms)."""
     from collections import Counter
 
-    counts = Counter(tokenize(query))
-    return list(counts), list(counts.values())
+    counts: Mapping[str, float] = weights if weights is not None else Counter(tokenize(query))
+    return list(counts), [float(c) for c in counts.values()]
 
 
 class PgRetriever(Retriever):
@@ -693,7 +695,7 @@ class PgRetriever(Retriever):
         n = max(self.settings.candidates, k)
         qvec = self._encode_query(query)
         filters, fparams = self._filters(options)
-        terms, counts = query_terms(query)
+        terms, counts = query_terms(query, self.english_terms(query))
         base = {"v": self.version, "q": qvec, "terms": terms, "counts": counts, "N": self.n_docs,
                 "avgdl": self.avgdl, "k1": BM25_K1, "b": BM25_B, **fparams}
         with self.store.connection() as conn:

@@ -147,6 +147,7 @@ class Pipeline:
             calibration=settings.calibration,
             page_starts=self.page_starts,
             chunks=index.chunks,
+            english_terms=self.retriever.english_terms,
         )
 
     # ------------------------------------------------------------------ load
@@ -301,6 +302,7 @@ class Pipeline:
         p.store = store_for(p.settings)
         p.retriever = self.retriever.with_settings(p.settings)
         p.extractive = self.extractive.with_calibration(p.settings.calibration)
+        p.extractive.english_terms = p.retriever.english_terms  # the expansion as these settings have it
         p._chain = None  # the chain is bound to its pipeline
         return p
 

@@ -2,6 +2,7 @@
 
 Pieces, each testable alone:
   tokenize()        pure: text -> BM25 tokens (rag.textnl)
+  expand()          pure: an English question -> weighted Dutch BM25 tokens (rag.english)
   rrf()             pure: rankings -> fused scores
   Retriever         holds the in-memory state built once per index load
   LetterRetriever   LangChain BaseRetriever over a Retriever
@@ -14,7 +15,8 @@ soon as a date filter is set: an unknown date can't be shown to be in range.
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Sequence
+import functools
+from typing import Any, Callable, Mapping, Sequence
 
 import faiss
 import numpy as np
@@ -23,13 +25,14 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag import english
 from rag import texts as T
 from rag.config import Mode, SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
 from rag.index import LoadedIndex, is_ann
 from rag.lexical import build_bm25, chunk_tokens, idf_table
 from rag.records import Chunk, Passage
-from rag.question import check_question
+from rag.question import check_question, is_english
 from rag.textnl import tokenize
 
 def rrf(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
@@ -107,6 +110,19 @@ class Retriever:
         else:
             self._bm25, self.idf = index.bm25, index.idf
 
+    @functools.cached_property
+    def vocabulary(self) -> english.Vocabulary:
+        """The index's tokens, which an English question's translations must be among."""
+        return english.Vocabulary(self.idf)
+
+    def english_terms(self, query: str) -> dict[str, float] | None:
+        """An English question's BM25 query, {Dutch token: weight}
+        (rag.english.expand); None for a Dutch one, which is searched by its
+        own tokens as it always was, or when the expansion is off."""
+        if not self.settings.expand_english or not is_english(query):
+            return None
+        return english.expand(query, english.load_lexicon(self.settings.freedict_dir), self.vocabulary)
+
     def with_settings(self, settings: Settings) -> "Retriever":
         """This retriever (index, BM25, masks shared) searching with other
         settings (candidates, rrf_k, defaults); this one is not changed."""
@@ -174,10 +190,22 @@ class Retriever:
         return [int(rows[i]) for i in order[:n]]
 
     def _bm25_scores(self, query: str) -> np.ndarray:
-        tokens = tokenize(query)
+        weights = self.english_terms(query)
+        tokens = tokenize(query) if weights is None else [t for t in weights if t in self._bm25_vocab]
         if self._bm25 is None or not tokens:
             return np.zeros(len(self.chunks), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        if weights is None:
+            return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        # BM25 of a weighted query: each token's scores times its weight
+        # (bm25s scores a list of tokens, so one token at a time).
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        for t in tokens:
+            scores += np.float32(weights[t]) * np.asarray(self._bm25.get_scores([t]), dtype=np.float32)
+        return scores
+
+    @functools.cached_property
+    def _bm25_vocab(self) -> Mapping[str, int]:
+        return self._bm25.vocab_dict if self._bm25 is not None else {}
 
     @staticmethod
     def _bm25_rank(scores: np.ndarray, n: int, mask: np.ndarray | None) -> list[int]:

@@ -150,6 +150,8 @@ BM25_QUESTIONS = (
     "drugs drugs criminaliteit haven Rotterdam",  # a repeated term counts twice, as in bm25s
     "Wat is de rol van de Douane bij containercontroles in 2024?",
     "ondermijning gemeenten burgemeester bestuurlijke aanpak",
+    # English: weighted Dutch translations (rag.english), as float weights in SQL
+    "Which countries work together with customs against cocaine smuggling in the ports?",
 )
 
 
