@@ -66,6 +66,9 @@ _ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage
 LIST_ITEMS = 4
 MAX_ITEMS = 8
 NEXT_CHUNKS = 2
+# A sentence that speaks of the results themselves (announcing them when it is prospective).
+_OUTCOME_NOUN = re.compile(r"\b\w*(?:resultaten|resultaat|uitkomsten|uitkomst|conclusies|bevindingen|effecten|advies|"
+                           r"evaluatie|eindrapport|rapportage)\b", re.I)
 # A list item's opening: "1.", "2)", "a.", or a bullet or dash.
 _ITEM = re.compile(r"\s*(?:(\d{1,2})[.)]|[a-z][.)]|[-–•·▪])\s")
 
@@ -338,7 +341,8 @@ class ExtractiveAnswerer:
         about = self.subject_terms(asked, terms)
         names = [(w, st) for w, st in terms if not Q.YEAR.fullmatch(w)]
 
-        factual = bool(R.HOLDERS.get(req.type))
+        # A fact (and an outcome) must be stated near the question's own names.
+        factual = bool(R.HOLDERS.get(req.type)) or req.type == R.OUTCOME
 
         def about_subject(c: Candidate) -> bool:
             # A fact (a number, a date, a place) must be stated about the
@@ -351,6 +355,11 @@ class ExtractiveAnswerer:
             return not about or any(self._mentions(ctx, w, st) for w, st in about)
 
         good = [c for c in pool if about_subject(c) and fit_of(c).answers]
+        # An outcome the letters say is still to come (its results are
+        # expected, being mapped) is not reported by another sentence nearby.
+        if req.type == R.OUTCOME and any(about_subject(c) and fit_of(c).announced and _OUTCOME_NOUN.search(c.text)
+                                        for c in pool):
+            good = []
         if good and not fit_of(chosen[0]).answers:
             opener = max(good, key=lambda c: c.score)
             chosen = [opener, *[c for c in chosen if c is not opener]][: self.cal.max_sentences]
