@@ -60,6 +60,7 @@ EXAMPLES = (
     "Wat is het internationaal offensief tegen georganiseerde criminaliteit?",
 )
 VIEWS = ("Gesprek", "Notitie", "Brieven")
+KEEP_UNDATED = "Ook brieven zonder datum"
 
 
 # ------------------------------------------------------------------ pipeline
@@ -170,7 +171,22 @@ def sidebar(pipeline) -> dict:
             help="Leeg laten om in alle brieven te zoeken.",
         )
         letters = [lid for lid in chosen if lid in titles] or None
+        # Dossier and document type: the values the letters state (rag.filters).
+        facets = pipeline.retriever.facets
+        dossiers = kinds = None
+        if facets.dossiers:
+            dossiers = [d for d in st.multiselect(
+                "Dossiers", options=list(facets.dossiers), format_func=facets.dossier_label,
+                placeholder="Alle dossiers", key="f_dossiers",
+                help="Kamerstukdossiers die de brieven noemen (bijv. 29 911). Leeg laten voor alle dossiers.",
+            ) if d in facets.dossiers] or None
+        if facets.kinds:
+            kinds = [x for x in st.multiselect(
+                "Soort document", options=list(facets.kinds), placeholder="Alle soorten", key="f_kinds",
+                help="Leeg laten om in alle soorten documenten te zoeken.",
+            ) if x in facets.kinds] or None
 
+        keep_undated = False
         if st.toggle("Filter op datum", key="f_use_dates"):
             picked = st.date_input("Periode", value=(date(2020, 1, 1), date.today()), format="DD-MM-YYYY",
                                    key="f_dates")
@@ -179,15 +195,20 @@ def sidebar(pipeline) -> dict:
                 date_from = picked[0].isoformat()
             if len(picked) > 1 and picked[1]:
                 date_to = picked[1].isoformat()
+            keep_undated = st.checkbox(KEEP_UNDATED, key="f_keep_undated",
+                                       help="Een brief zonder datum kan niet binnen de periode blijken te vallen; "
+                                       "aangevinkt doet hij toch mee.")
             undated = sum(1 for letter in pipeline.letters if not letter.date)
-            st.caption(f"Let op: brieven zonder datum ({undated} van {len(pipeline.letters)}) doen niet mee "
-                       "zolang het datumfilter aan staat.")
+            if undated and not keep_undated:
+                st.caption(f"Let op: brieven zonder datum ({undated} van {len(pipeline.letters)}) doen niet mee, "
+                           f"tenzij ‘{KEEP_UNDATED}’ aangevinkt is. Het antwoord zegt hoeveel er buiten bleven.")
 
         mode = st.selectbox("Zoekmethode", MODES, index=MODES.index(s.mode) if s.mode in MODES else 0,
                             format_func=R.MODE_LABELS.get, key="f_mode")
         k = st.slider("Aantal passages (k)", 1, 15, min(max(s.k, 1), 15), key="f_k",
                       help="Zoveel passages krijgt het antwoord als bewijs.")
-        opts["search"] = s.search_options(k=k, mode=mode, letters=letters, date_from=date_from, date_to=date_to)
+        opts["search"] = s.search_options(k=k, mode=mode, letters=letters, dossiers=dossiers, kinds=kinds,
+                                          date_from=date_from, date_to=date_to, keep_undated=keep_undated)
 
         st.header("Antwoord")
         opts["generator"] = st.radio("Antwoordvorm", GENERATORS,
@@ -239,10 +260,18 @@ def check_llm(pipeline, llm: tuple[str, str, str], force: bool = False) -> bool:
 
 
 # ------------------------------------------------------------- conversation
+def answer_warnings(ans) -> None:
+    """What the answer warns about (a filter that left letters out, an LLM
+    answer without valid citations), in the answer's own box; the refusal
+    a filter gave is not said twice."""
+    for w in ans.warnings:
+        if w != ans.answer:
+            st.warning(w)
+
+
 def source_cards(ans, mid: str, heading: str) -> None:
     """An answer's warnings, then its citations as source cards under `heading`."""
-    for w in ans.warnings:
-        st.warning(w)
+    answer_warnings(ans)
     if ans.citations:
         st.markdown(heading)
         st.markdown("".join(R.source_card_html(c, R.passage_text_for(c, ans.passages), mid)
@@ -267,8 +296,7 @@ def render_assistant(msg: dict) -> None:
         source_cards(ans, mid, "**Context uit de brieven** (geen antwoord op de vraag)")
     elif ans.abstained:
         st.markdown(f'<div class="rag-refusal">{R.esc(ans.answer)}</div>', unsafe_allow_html=True)
-        for w in ans.warnings:
-            st.warning(w)
+        answer_warnings(ans)
         if ans.passages:
             st.markdown("De brieven geven hier geen antwoord op. Dit zijn de passages die er het dichtst bij "
                         "komen; beoordeel zelf of ze iets zeggen:")
@@ -376,6 +404,8 @@ def view_note() -> None:
             if item.standalone_question:
                 st.caption(f"Gezocht als: {R.md_escape(item.standalone_question)}")
             st.markdown(N.note_answer(item, text, num.item_refs[i]))
+            for w in item.warnings:
+                st.caption(f"Let op: {R.md_escape(w)}")
             with st.container(horizontal=True):
                 st.button("↑", key=f"up-{item.msgid}-{i}", on_click=move_note_item, args=(i, -1),
                           disabled=i == 0, help="Omhoog")
@@ -413,18 +443,13 @@ def view_letters(guard: H.PipelineGuard) -> None:
         st.success(flash)
     st.subheader(f"Brieven in het corpus ({len(pipeline.letters)})")
     c1, c2, c3 = st.columns([3, 2, 1])
-    search = c1.text_input("Zoeken in titel, Kamerstuk, minister, datum", key="letters_search",
+    search = c1.text_input("Zoeken in titel, Kamerstuk, dossier, soort, afzender, datum", key="letters_search",
                            placeholder="bijv. voortgangsbrief 2025")
     sort = c2.selectbox("Volgorde", R.LETTER_SORTS, key="letters_sort")
     page_no = c3.number_input("Pagina", min_value=1, value=1, step=1, key="letters_page")
     shown = R.letter_page(pipeline.letters, search, sort, int(page_no), per_page=LETTERS_PER_PAGE)
     st.caption(f"{shown.matches} brieven gevonden · pagina {shown.page} van {shown.pages}")
-    st.table(
-        [{"Titel": x.title, "Soort": x.kind, "Datum": R.dutch_date(x.date) if x.date else "—",
-          "Kamerstuk": x.kamerstuk or "—", "Minister": x.minister or "—", "Toelichting": x.note}
-         for x in shown.letters],
-        hide_index=True, border="horizontal",
-    )
+    st.table(R.letter_rows(shown.letters), hide_index=True, border="horizontal")
     titles = {x.letter_id: x.title for x in shown.letters}
     chosen = st.selectbox("Brief lezen (van deze pagina)", list(titles), format_func=lambda lid: titles.get(lid, lid),
                           key="read_letter")

@@ -34,6 +34,9 @@ class NoteItem:
     standalone_question: str | None = None
     msgid: str = ""
     status: str = ""
+    # What the answer warned about (e.g. letters a filter left out): it goes
+    # with the answer into the note, where the filter is no longer visible.
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -49,6 +52,7 @@ class NoteItem:
             standalone_question=shown_standalone(answer),
             msgid=msgid,
             status=answer.status,
+            warnings=tuple(w for w in answer.warnings if w != answer.answer),  # a filter's refusal says it already
         )
 
 
@@ -123,6 +127,7 @@ def note_markdown(title: str, intro: str, items: Sequence[NoteItem]) -> str:
         if item.standalone_question:
             lines += [f"*Gezocht als: {md_escape(item.standalone_question)}*", ""]
         lines += [note_answer(item, text, num.item_refs[i - 1]), ""]
+        lines += [f"*Let op:* {md_escape(w)}  " for w in item.warnings] + ([""] if item.warnings else [])
     if num.references:
         lines += ["## Referenties", ""]
         lines += [f"[{c.n}] {md_escape(reference_text(c))}  " for c in num.references]
@@ -141,6 +146,7 @@ def answer_markdown(item: NoteItem) -> str:
     if item.standalone_question:
         lines += [f"*Gezocht als: {md_escape(item.standalone_question)}*", ""]
     lines += [note_answer(item, num.texts[0], num.item_refs[0]), ""]
+    lines += [f"*Let op:* {md_escape(w)}  " for w in item.warnings] + ([""] if item.warnings else [])
     if num.references:
         lines += ["**Referenties**", ""]
         lines += [f"[{c.n}] {md_escape(reference_text(c))}  " for c in num.references]
@@ -167,6 +173,8 @@ def note_docx(title: str, intro: str, items: Sequence[NoteItem]) -> bytes:
             run = p.add_run(f"Gezocht als: {item.standalone_question}")
             run.italic = True
         doc.add_paragraph(note_answer(item, text, num.item_refs[i - 1], markdown=False))
+        for w in item.warnings:
+            doc.add_paragraph().add_run(f"Let op: {w}").italic = True
     if num.references:
         doc.add_heading("Referenties", level=1)
         for c in num.references:

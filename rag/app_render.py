@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date as _date
 
 from .citations import WRITTEN_MARKER
+from .filters import dossier_of, sender_of
 from .records import Answer, Citation, Letter, Passage
 from .textnl import MONTHS_NL, fold
 
@@ -230,13 +231,22 @@ def letter_page(letters: Sequence[Letter], search: str = "", sort: str = "nieuws
                 page: int = 1, per_page: int = 25) -> LetterPage:
     """The Brieven view over hundreds of letters: every search word must
     occur (diacritics and case ignored) in the title, id, Kamerstuk,
-    minister, date or note; then sorted and one page cut out."""
+    dossier, type, sender, date or note; then sorted and one page cut out."""
     words = fold(search).split()
 
     def hay(x: Letter) -> str:
-        return fold(" ".join((x.title, x.letter_id, x.kamerstuk, x.minister, x.date, dutch_date(x.date), x.note)))
+        return fold(" ".join((x.title, x.letter_id, x.kamerstuk, dossier_of(x), x.dossier_title, x.kind,
+                              sender_of(x), x.date, dutch_date(x.date), x.note)))
 
     found = _ordered([x for x in letters if all(w in hay(x) for w in words)], sort)
     pages = max(1, -(-len(found) // per_page))
     page = min(max(1, page), pages)
     return LetterPage(found[(page - 1) * per_page: page * per_page], len(found), page, pages)
+
+
+def letter_rows(letters: Sequence[Letter]) -> list[dict[str, str]]:
+    """The Brieven table: what each letter states about itself; a value it
+    does not state is an empty cell (not "onbekend": nothing is known)."""
+    return [{"Titel": x.title, "Kamerstuk": x.kamerstuk, "Dossier": dossier_of(x), "Soort": x.kind,
+             "Datum": dutch_date(x.date) if x.date else "", "Afzender": sender_of(x), "Toelichting": x.note}
+            for x in letters]

@@ -19,7 +19,9 @@ from . import formats
 from .config import GENERATORS, MAX_K, MODES, SearchOptions, load_settings
 from .conversation import EXAMPLE as HISTORY_EXAMPLE, chat_history
 from .errors import InputError, RagError
-from .records import Answer
+from .filters import dossier_of, sender_of
+from .layout import KINDS
+from .records import Answer, Letter
 from .texts import PARTIAL, first_of
 
 
@@ -88,6 +90,14 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
+def letter_meta(letter: Letter) -> str:
+    """What a letter states about itself, in one line; what it does not state is left out."""
+    dossier = dossier_of(letter)
+    return ", ".join(x for x in (
+        letter.kind, letter.date, f"Kamerstuk {letter.kamerstuk}" if letter.kamerstuk else "",
+        f"dossier {dossier}" if dossier else "", sender_of(letter)) if x)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m rag",
@@ -135,18 +145,31 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
     ask.add_argument("--generator", choices=GENERATORS, help="extractive (default, offline) or openai (RAG_LLM_* settings)")
     ask.add_argument("--letters", help="comma-separated letter ids to search (see `python -m rag letters`)")
-    ask.add_argument("--date-from", help="only letters dated on or after YYYY-MM-DD (undated letters are excluded)")
-    ask.add_argument("--date-to", help="only letters dated on or before YYYY-MM-DD (undated letters are excluded)")
+    ask.add_argument("--dossier", help='comma-separated dossier numbers to search, e.g. "29 911" (spaces optional; '
+                     "a letter's dossier is the one it states, also as part of its Kamerstuk)")
+    ask.add_argument("--type", dest="kinds", metavar="TYPE",
+                     help=f"comma-separated document types to search: {', '.join(KINDS)}")
+    ask.add_argument("--date-from", help="only letters dated on or after YYYY-MM-DD (letters that state no date "
+                     "are left out, and the answer says how many; see --keep-undated)")
+    ask.add_argument("--date-to", help="only letters dated on or before YYYY-MM-DD (as --date-from)")
+    ask.add_argument("--keep-undated", action="store_true",
+                     help="with --date-from/--date-to, also search the letters that state no date")
 
-    sub.add_parser("letters", help="list the letters in the corpus with their ids and metadata")
+    sub.add_parser("letters", help="list the letters with their ids, type, date, Kamerstuk, dossier and sender")
     return p
 
 
 def _search_options(args: argparse.Namespace, settings) -> SearchOptions:
     """The search the flags ask for, checked before any model loads."""
-    letters = [x.strip() for x in args.letters.split(",") if x.strip()] if args.letters else None
-    return settings.search_options(k=args.k, mode=args.mode, letters=letters,
-                                   date_from=args.date_from, date_to=args.date_to)
+    return settings.search_options(k=args.k, mode=args.mode, letters=_listed(args.letters),
+                                   dossiers=_listed(args.dossier), kinds=_listed(args.kinds),
+                                   date_from=args.date_from, date_to=args.date_to,
+                                   keep_undated=args.keep_undated)
+
+
+def _listed(value: str | None) -> list[str] | None:
+    """A comma-separated flag's values; None when the flag is not given."""
+    return [x.strip() for x in value.split(",") if x.strip()] if value else None
 
 
 # Exit codes (README): 0 all answered, 2 bad invocation or setup, 3 some batch
@@ -339,8 +362,7 @@ def _run(args: argparse.Namespace) -> int:
         from .corpus import load_letters
 
         for letter in load_letters(settings):
-            meta = ", ".join(x for x in (letter.kind, letter.date, f"Kamerstuk {letter.kamerstuk}" if letter.kamerstuk else "") if x)
-            print(f"{letter.letter_id}\t{letter.title} ({meta})")
+            print(f"{letter.letter_id}\t{letter.title} ({letter_meta(letter)})")
         return 0
     if args.command == "ingest":
         return _ingest(args, settings)

@@ -59,6 +59,36 @@ def date_bound(value: str, *, end: bool) -> str:
     return f"{year}-{month}-{day}"
 
 
+_FILTER_NAMES = {"letters": "brief-id", "dossiers": "dossier", "kinds": "soort"}
+
+
+def _values(name: str, values) -> tuple[str, ...] | None:
+    """A filter's values as a tuple of whitespace-folded strings (one string
+    is one value); None stays None (no filter)."""
+    if values is None:
+        return None
+    values = (values,) if isinstance(values, str) else tuple(values)
+    out = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"Ongeldige {_FILTER_NAMES[name]} in het filter: {value!r}.",
+                             "Geef niet-lege tekst, bijv. letters=['toekomstagenda-internationaal'], "
+                             "dossiers=['29 911'], kinds=['kamerbrief'].")
+        out.append(" ".join(value.split()))
+    return tuple(out)
+
+
+def _kind(value: str) -> str:
+    """A document type as rag.layout.KINDS spells it; InputError naming them."""
+    from .filters import kind_key
+    from .layout import KINDS
+
+    for kind in KINDS:
+        if kind_key(kind) == kind_key(value):
+            return kind
+    raise InputError(f"Onbekende soort document {value!r}.", f"Kies uit: {', '.join(KINDS)}.")
+
+
 @dataclass(frozen=True)
 class SearchOptions:
     """What one search asks for, passed whole from the CLI, the app, the
@@ -70,6 +100,13 @@ class SearchOptions:
     letters: tuple[str, ...] | None = None  # None: every letter
     date_from: str | None = None
     date_to: str | None = None
+    # Letters by what they state about themselves (rag.filters): a dossier
+    # number ("29 911") and a document type (rag.layout.KINDS). None: all.
+    dossiers: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    # With a date filter, letters that state no date are left out (an unknown
+    # date cannot be shown to be in range) unless this keeps them.
+    keep_undated: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.k, bool) or not isinstance(self.k, int) or not 1 <= self.k <= MAX_K:
@@ -79,14 +116,23 @@ class SearchOptions:
             object.__setattr__(self, "mode", Mode(self.mode))
         except ValueError:
             raise InputError(f"Onbekende zoekmethode (mode) {self.mode!r}.", f"Kies uit: {', '.join(MODES)}.") from None
-        if self.letters is not None:
-            object.__setattr__(self, "letters", tuple(self.letters))
+        for name in ("letters", "dossiers", "kinds"):
+            object.__setattr__(self, name, _values(name, getattr(self, name)))
+        if self.kinds is not None:
+            object.__setattr__(self, "kinds", tuple(_kind(x) for x in self.kinds))
+        if not isinstance(self.keep_undated, bool):
+            raise InputError(f"keep_undated moet waar of onwaar zijn, niet {self.keep_undated!r}.")
         if self.date_range()[0] > self.date_range()[1]:
             raise InputError(f"Begindatum {self.date_from} ligt na einddatum {self.date_to}.", "Draai ze om.")
 
     def replace(self, **changes) -> "SearchOptions":
         """A copy with these fields changed (None keeps a field)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def by_metadata(self) -> bool:
+        """Whether a dossier or document-type filter is set."""
+        return self.dossiers is not None or self.kinds is not None
 
     @property
     def dated(self) -> bool:

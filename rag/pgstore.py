@@ -42,7 +42,8 @@ rag_terms with bm25s's defaults (the "lucene" variant, k1=1.5, b=0.75,
 idf = ln(1 + (N - df + 0.5) / (df + 0.5))), the question tokenized in Python
 by rag.textnl.tokenize as for the file index, so both rank the same; fused
 with rag.retrieve.rrf; letter and date filters are WHERE clauses, applied
-before ranking. (Postgres's own `ts_rank_cd` was tried first: it has no idf,
+before ranking (dossier and type filters are resolved into the letter filter
+by the inherited Retriever.scope). (Postgres's own `ts_rank_cd` was tried first: it has no idf,
 so common words outranked rare ones, 9 points of hit@1 below the file index.)
 
 Why not PGVector's own similarity search for the dense side: its filter
@@ -76,6 +77,7 @@ from .build import Progress, _embed_progress, chunk_letters, load_background, qu
 from .chunk import embedding_text
 from .config import Mode, SearchOptions, Settings
 from .errors import IndexStateError, StoreError
+from .filters import Scope
 from .fileutil import text_hash
 from .lexical import chunk_tokens, idf_from_df
 from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
@@ -337,8 +339,8 @@ class PgIndex(LoadedIndex):
     n_docs: int | None = None
     avgdl: float | None = None
 
-    def retriever(self, embedder, settings: Settings) -> "PgRetriever":
-        return PgRetriever(self, embedder, settings)
+    def retriever(self, embedder, settings: Settings, letters: Sequence[Letter] = ()) -> "PgRetriever":
+        return PgRetriever(self, embedder, settings, letters or self.store_letters)
 
 
 def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
@@ -664,24 +666,27 @@ class PgRetriever(Retriever):
     `allowed_rows` (unknown letters, a filter that leaves nothing) without a
     round trip; the search itself filters in SQL."""
 
-    def __init__(self, index: PgIndex, embedder: Any, settings: Settings):
-        # The masks, dates and chunks as for a file index; the idf comes with
-        # the version (rag_term_df).
-        super().__init__(index, embedder, settings)
+    def __init__(self, index: PgIndex, embedder: Any, settings: Settings, letters: Sequence[Letter] = ()):
+        # The masks, dates, chunks and letter facets as for a file index; the
+        # idf comes with the version (rag_term_df).
+        super().__init__(index, embedder, settings, letters or index.store_letters)
         self._bm25 = None  # the full-text side is Postgres's
         self.store = PgStore.of(index.uri)
         self.version = index.version
         self.n_docs = index.n_docs or 0
         self.avgdl = index.avgdl or 1.0
 
-    def _filters(self, options: SearchOptions) -> tuple[str, dict[str, Any]]:
+    def _filters(self, options: SearchOptions, scope: Scope) -> tuple[str, dict[str, Any]]:
+        """The WHERE clauses of `allowed_rows`: the scope's letters (letter,
+        dossier and type filters resolved by Retriever.scope) and the dates."""
         sql, params = "", {}
-        if options.letters is not None:
+        if scope.letters is not None:
             sql += " AND c.letter_id = ANY(%(letters)s)"
-            params["letters"] = list(options.letters)
+            params["letters"] = sorted(scope.letters)
         if options.dated:
             lo, hi = options.date_range()
-            sql += " AND c.date <> '' AND c.date >= %(lo)s AND c.date <= %(hi)s"
+            in_range = "c.date <> '' AND c.date >= %(lo)s AND c.date <= %(hi)s"
+            sql += f" AND ({in_range} OR c.date = '')" if options.keep_undated else f" AND {in_range}"
             params.update(lo=lo, hi=hi)
         return sql, params
 
@@ -689,12 +694,13 @@ class PgRetriever(Retriever):
         options = (options or self.settings.search_options()).replace(**changes)
         query = check_question(query, self.settings.max_question_chars)
         k, mode = options.k, options.mode
-        mask = self.allowed_rows(options)  # unknown letters raise here, as for the file index
+        scope = self.scope(options)  # unknown letters, dossiers, types raise here, as for the file index
+        mask = self.allowed_rows(options, scope)
         if not self.chunks or (mask is not None and not mask.any()):
             return []
         n = max(self.settings.candidates, k)
         qvec = self._encode_query(query)
-        filters, fparams = self._filters(options)
+        filters, fparams = self._filters(options, scope)
         terms, counts = query_terms(query, self.english_terms(query))
         base = {"v": self.version, "q": qvec, "terms": terms, "counts": counts, "N": self.n_docs,
                 "avgdl": self.avgdl, "k1": BM25_K1, "b": BM25_B, **fparams}

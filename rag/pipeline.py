@@ -29,6 +29,7 @@ from .build import Progress, load_background, quiet
 from .chunk import embedding_text
 from .config import SearchOptions, Settings, load_settings
 from .errors import InputError
+from .filters import Scope, scope_warnings
 from .fileutil import text_hash
 from .index import LoadedIndex
 from .question import check_question, is_english
@@ -114,6 +115,8 @@ class Retrieved:
     answerer: answerers.Answerer
     filtered_out: bool  # the filters left no letter to search
     search_ms: float
+    # What the filters left and left out (letters without a date, by dossier/type).
+    scope: Scope = Scope()
 
 
 class Pipeline:
@@ -131,8 +134,9 @@ class Pipeline:
         self.store = store_for(settings)
         self._chain = None
         self.embedder = embedder
-        self.retriever = (index.retriever(embedder, settings) if hasattr(index, "retriever")
-                          else Retriever(index, embedder, settings))
+        # The letters' records go with it: the dossier and type filters.
+        self.retriever = (index.retriever(embedder, settings, self.letters) if hasattr(index, "retriever")
+                          else Retriever(index, embedder, settings, self.letters))
         self.sentences = SentenceVectors(embedder, index.sentence_vectors)
         self.tokenize = tokenize
         self.page_starts = {lid: x.page_offsets() for lid, x in index.letters.items()}
@@ -266,12 +270,13 @@ class Pipeline:
         answerer = answerers.spec(query.generator).make(self)
         standalone = answerer.condense(query.history, question) if query.history else question
         passages = self.retriever.search(standalone, query.options)
+        scope = self.retriever.scope(query.options)
         # A filter that leaves no letter is the reason nothing is found: said
         # so. (Only an empty result needs the filter looked at again.)
-        mask = None if passages else self.retriever.allowed_rows(query.options)
+        mask = None if passages else self.retriever.allowed_rows(query.options, scope)
         filtered_out = mask is not None and not mask.any()
         return Retrieved(query, question, standalone, tuple(passages), answerer, filtered_out,
-                         (time.perf_counter() - t0) * 1000)
+                         (time.perf_counter() - t0) * 1000, scope)
 
     def _answer_step(self, r: Retrieved) -> Answer:
         t0 = time.perf_counter()
@@ -286,6 +291,8 @@ class Pipeline:
         answer_ms = (time.perf_counter() - t0) * 1000
         return dataclasses.replace(
             answer, question=r.question, id=r.query.qid, generator=r.query.generator,
+            # The answer says which letters its filters kept it from seeing.
+            warnings=[*answer.warnings, *scope_warnings(r.scope)],
             # The answerer may add the passages a list was read on into.
             passages=answer.passages or list(r.passages),
             standalone_question=r.standalone if r.standalone != r.question else None,

@@ -7,10 +7,14 @@ Pieces, each testable alone:
   Retriever         holds the in-memory state built once per index load
   LetterRetriever   LangChain BaseRetriever over a Retriever
 
-Filters (letters, dates) restrict the candidate set *before* ranking, so a
-filtered search returns the best k passages of the allowed letters, not what
-survives of an unfiltered top k. Chunks with an empty date are excluded as
-soon as a date filter is set: an unknown date can't be shown to be in range.
+Filters (letters, dossiers, document types, dates) restrict the candidate
+set *before* ranking, so a filtered search returns the best k passages of the
+allowed letters, not what survives of an unfiltered top k. Dossier and type
+filters are resolved into letter ids (`Retriever.scope`, rag.filters), which
+the letter filter applies; the Postgres store's retriever inherits that. Chunks
+with an empty date are excluded as soon as a date filter is set (an unknown
+date can't be shown to be in range) unless the options keep them
+(`keep_undated`); `scope` counts the letters left out that way.
 """
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ from rag import english
 from rag import texts as T
 from rag.config import Mode, SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
+from rag.filters import Facets, Scope
 from rag.index import LoadedIndex, is_ann
 from rag.lexical import build_bm25, chunk_tokens, idf_table
-from rag.records import Chunk, Passage
+from rag.records import Chunk, Letter, Passage
 from rag.question import check_question, is_english
 from rag.textnl import tokenize
 
@@ -80,7 +85,9 @@ class Retriever:
     warm search is query encoding + a few ms of scoring.
     """
 
-    def __init__(self, index: LoadedIndex, embedder: Any, settings: Settings):
+    def __init__(self, index: LoadedIndex, embedder: Any, settings: Settings, letters: Sequence[Letter] = ()):
+        """`letters`: the records of the indexed letters, for the dossier and
+        type filters (without them those filters know no values)."""
         if index.manifest.embedder_id != embedder.model_id:
             raise IndexStateError(
                 f"The index was built with embedder {index.manifest.embedder_id!r}, "
@@ -102,6 +109,9 @@ class Retriever:
             rows.setdefault(c.letter_id, []).append(i)
         self._letter_rows = {lid: np.array(r, dtype=np.int64) for lid, r in rows.items()}
         self._dates = np.array([c.date for c in self.chunks], dtype=str)
+        # Every chunk carries its letter's date, so a letter is undated when its chunks are.
+        self._undated = frozenset(c.letter_id for c in self.chunks if not c.date)
+        self.facets = Facets.of(letters)
         # BM25 and the idf the answerer weighs question words by come built
         # with the index; only an index held in memory has them made here.
         if index.idf is None:
@@ -136,10 +146,13 @@ class Retriever:
 
     # ------------------------------------------------------------------ filters
 
-    def allowed_rows(self, options: SearchOptions) -> np.ndarray | None:
-        """Boolean mask of the rows the options' filters allow, or None when
-        nothing is filtered."""
-        mask: np.ndarray | None = None
+    def scope(self, options: SearchOptions) -> Scope:
+        """The letters the letter, dossier and type filters leave (one set,
+        applied as a letter filter), and how many letters the filters left
+        out: for stating no date under a date filter, and by dossier/type.
+        Unknown letter ids, dossiers or types are an InputError naming the
+        known ones."""
+        letters: frozenset[str] | None = None
         if options.letters is not None:
             unknown = sorted(set(options.letters) - set(self._letter_rows))
             if unknown:
@@ -147,12 +160,35 @@ class Retriever:
                     f"Onbekende brief-id(s): {T.first_of(unknown)}.",
                     f"Bekende brief-ids: {T.first_of(self.letter_ids)} (zie `.venv/bin/python -m rag letters`).",
                 )
+            letters = frozenset(options.letters)
+        by_metadata = considered = 0
+        chosen = self.facets.letters_for(options.dossiers, options.kinds)
+        if chosen is not None:
+            before = letters if letters is not None else frozenset(self._letter_rows)
+            letters = before & chosen
+            considered, by_metadata = len(before), len(before - chosen)
+        undated = 0
+        if options.dated and not options.keep_undated:
+            undated = len(self._undated if letters is None else self._undated & letters)
+        which = tuple(name for name, values in (("dossier", options.dossiers), ("soort", options.kinds))
+                      if values is not None)
+        return Scope(letters, undated, by_metadata, considered, which)
+
+    def allowed_rows(self, options: SearchOptions, scope: Scope | None = None) -> np.ndarray | None:
+        """Boolean mask of the rows the options' filters allow, or None when
+        nothing is filtered (`scope`: the options' scope, when already made)."""
+        scope = scope or self.scope(options)
+        mask: np.ndarray | None = None
+        if scope.letters is not None:
             mask = np.zeros(len(self.chunks), dtype=bool)
-            for letter in options.letters:
-                mask[self._letter_rows[letter]] = True
+            for letter in scope.letters:
+                if letter in self._letter_rows:  # a letter with no text has no rows
+                    mask[self._letter_rows[letter]] = True
         if options.dated:
             lo, hi = options.date_range()
             dated = (self._dates != "") & (self._dates >= lo) & (self._dates <= hi)
+            if options.keep_undated:
+                dated |= self._dates == ""
             mask = dated if mask is None else mask & dated
         return mask
 

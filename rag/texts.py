@@ -36,8 +36,8 @@ def refusal(english: bool) -> str:
 
 def filter_message(english: bool) -> str:
     if english:
-        return "No letter matches the filter (letters/dates): nothing was searched."
-    return f"{NO_LETTER_MATCHES} (brieven/datums): er is niets doorzocht."
+        return "No letter matches the filter (letters, dossiers, types, dates): nothing was searched."
+    return f"{NO_LETTER_MATCHES} (brieven, dossiers, soorten, datums): er is niets doorzocht."
 
 
 def _label(asked: str, english: bool) -> str:

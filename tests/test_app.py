@@ -140,11 +140,54 @@ def test_letter_filter_restricts_sources():
                       "georganiseerde drugscriminaliteit"}, titles
 
 
+KAMERVRAGEN = ("Beantwoording Kamervragen Van der Werf en Sneller over de internationale aanpak van "
+               "georganiseerde drugscriminaliteit")
+
+
 @pytest.mark.model
-def test_date_filter_warns_about_undated_letters():
+def test_date_filter_says_in_the_answer_how_many_undated_letters_it_left_out():
     at = _app()
     at.toggle(key="f_use_dates").set_value(True).run()
-    assert any("brieven zonder datum (4 van 5)" in c.value for c in at.caption)
+    assert any("brieven zonder datum (4 van 5)" in c.value for c in at.sidebar.caption)
+    keep = at.checkbox(key="f_keep_undated")
+    assert keep.label == "Ook brieven zonder datum" and keep.value is False
+    _ask(at, COCAINE)
+    answer = at.chat_message[-1]
+    assert [w.value for w in answer.warning] == ["Het datumfilter liet 4 brieven zonder datum buiten beschouwing."]
+    assert {title for _, title in _cards(at)} == {KAMERVRAGEN}  # the one dated letter
+    # Kept: the undated letters are searched again and nothing is said to be left out.
+    at.checkbox(key="f_keep_undated").check().run()
+    assert not any("brieven zonder datum (4 van 5)" in c.value for c in at.sidebar.caption)
+    _ask(at, COCAINE)
+    assert not at.chat_message[-1].warning
+    assert {title for _, title in _cards(at)} - {KAMERVRAGEN}
+
+
+@pytest.mark.model
+def test_dossier_and_type_filters_offer_the_values_the_letters_state():
+    at = _app()
+    assert list(at.multiselect(key="f_dossiers").options) == ["29 911"]
+    assert sorted(at.multiselect(key="f_kinds").options) == ["beantwoording kamervragen", "kamerbrief"]
+    at.multiselect(key="f_dossiers").set_value(["29 911"]).run()
+    at.multiselect(key="f_kinds").set_value(["kamerbrief"]).run()
+    _ask(at, COCAINE)
+    titles = {title for _, title in _cards(at)}
+    assert titles and titles <= {"Toekomstagenda internationaal offensief tegen georganiseerde criminaliteit",
+                                 "Voortgangsbrief aanpak georganiseerde, ondermijnende criminaliteit (2023)"}, titles
+    assert [w.value for w in at.chat_message[-1].warning] == \
+        ["Het filter op dossier en soort liet 3 van de 5 brieven buiten beschouwing."]
+
+
+@pytest.mark.model
+def test_the_letters_view_shows_what_each_letter_states():
+    at = _app()
+    at.segmented_control(key="view").set_value("Brieven").run()
+    assert not at.exception
+    table = at.table[0].value
+    assert list(table.columns) == ["Titel", "Kamerstuk", "Dossier", "Soort", "Datum", "Afzender", "Toelichting"]
+    row = table[table["Titel"].str.startswith("Toekomstagenda")].iloc[0]
+    assert (row["Kamerstuk"], row["Dossier"], row["Soort"]) == ("29 911, nr. 355", "29 911", "kamerbrief")
+    assert not table.isin(["—", "onbekend", "datum onbekend"]).any().any()
 
 
 @pytest.mark.model

@@ -59,6 +59,32 @@ def test_cli_as_a_process_prints_the_json_contract_and_refuses_an_empty_question
     _no_traceback(r.stderr)
 
 
+UNDATED_WARNING = "Het datumfilter liet 4 brieven zonder datum buiten beschouwing."
+
+
+@pytest.mark.subprocess
+def test_cli_filters_by_dossier_type_and_undated_letters_and_says_what_it_left_out(pipeline):
+    """--dossier/--type/--keep-undated through a fresh interpreter: the
+    passages come from the letters the filters leave, and the JSON answer's
+    `warnings` says how many letters a filter left out (four of the five
+    bundled letters state no date)."""
+    def ask(*flags):
+        r = subprocess.run([sys.executable, "-m", "rag", "ask", "Welke landen produceren de cocaïne?", "--json",
+                            "--k", "8", *flags], cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    undated = {x.letter_id for x in pipeline.letters if not x.date}
+    assert len(undated) == 4, "the bundled letters: four state no date"
+    d = ask("--date-from", "2020")
+    assert d["warnings"] == [UNDATED_WARNING]
+    assert d["passages"] and not {p["letter_id"] for p in d["passages"]} & undated
+
+    d = ask("--dossier", "29911", "--type", "kamerbrief", "--date-from", "2020", "--keep-undated")
+    assert {p["letter_id"] for p in d["passages"]} == {"toekomstagenda-internationaal", "voortgangsbrief-2023"}
+    assert d["warnings"] == ["Het filter op dossier en soort liet 3 van de 5 brieven buiten beschouwing."]
+
+
 # ----------------------------------------------------- in-process, no model
 def test_k_out_of_range_is_refused(capsys):
     assert cli.main(["ask", "Wat is Fortius?", "--k", "0"]) == 2
@@ -74,6 +100,7 @@ def test_k_out_of_range_is_refused(capsys):
     ["ask", "Wat is Fortius?", "--date-from", "2025", "--date-to", "2022"],
     ["ask", "Wanneer was dat?", "--history", "nergens.json"],  # the history is read before the model loads
     ["ask", "--batch", "vragen.jsonl", "--history", "gesprek.json"],  # a history per line, not for the batch
+    ["ask", "Wat is Fortius?", "--type", "brief"],  # not a document type
 ])
 def test_bad_invocations_exit_2_with_a_message_before_any_model_loads(argv, capsys, monkeypatch):
     from rag import embed
@@ -119,6 +146,18 @@ def test_letters_lists_every_corpus_letter_with_its_id(capsys, settings):
     for line, letter in zip(lines, letters):
         lid, rest = line.split("\t")
         assert lid == letter.letter_id and rest.startswith(f"{letter.title} (")
+        assert letter.kind in rest and (letter.minister or "") in rest and "onbekend" not in rest
+    by_id = dict(line.split("\t") for line in lines)
+    assert "Kamerstuk 29 911, nr. 355, dossier 29 911, D. Yeşilgöz-Zegerius)" in by_id["toekomstagenda-internationaal"]
+
+
+def test_letter_meta_names_dossier_and_sender_and_leaves_out_what_is_not_stated():
+    from rag.records import Letter
+
+    motie = Letter("m", "Motie", "motie", "m.txt", "x", date="2024-06-15", dossier="36 800 X",
+                   sender="Lid van de Tweede Kamer")
+    assert cli.letter_meta(motie) == "motie, 2024-06-15, dossier 36 800 X, Lid van de Tweede Kamer"
+    assert cli.letter_meta(Letter("b", "Brief", "kamerbrief", "b.txt", "x")) == "kamerbrief"
 
 
 def _citation(n: int, page: int, page_end: int = 0) -> Citation:
@@ -164,6 +203,19 @@ def test_plain_text_ask_prints_the_formatted_answer(pipeline, capsys):
     expected = pipeline.ask(question, k=3)
     assert expected.citations and "Bronnen:" in out
     assert out.rstrip("\n") == cli.format_answer(expected)
+
+
+@pytest.mark.model
+def test_plain_text_ask_prints_what_a_filter_left_out_with_the_answer(pipeline, capsys):
+    assert cli.main(["ask", "Welke landen produceren de cocaïne?", "--date-from", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "Bronnen:" in out and out.rstrip().endswith(f"Let op: {UNDATED_WARNING}")
+    assert cli.main(["ask", "Welke landen produceren de cocaïne?", "--date-from", "2020", "--keep-undated"]) == 0
+    assert "Let op:" not in capsys.readouterr().out
+    assert cli.main(["ask", "Welke landen produceren de cocaïne?", "--dossier", "12 345"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Geen brief in dossier 12 345." in captured.err and "29 911" in captured.err
+    _no_traceback(captured.err)
 
 
 @pytest.mark.model

@@ -238,6 +238,40 @@ def test_letter_and_date_filters_apply_before_ranking(both, letters):
         pg_pipe.retrieve("criminaliteit", letters=["bestaat-niet"])
 
 
+def test_dossier_type_and_undated_filters_apply_as_in_the_file_index(both, letters):
+    """Dossier and type filters become the store's letter filter (one
+    resolution, Retriever.scope), keep_undated its date clause: every filter
+    ranks as the file index does, and the answers warn alike."""
+    from rag.filters import Facets
+
+    file_pipe, pg_pipe = both
+    facets = Facets.of(letters)
+    dossier, in_dossier = next(iter(facets.dossiers.items()))
+    undated = {x.letter_id for x in letters if not x.date}
+    day = next(x.date for x in letters if x.date)
+    assert undated and len(in_dossier) < len(letters) and len(facets.kinds) > 1, "the corpus can show the filters"
+    kind, of_kind = min(facets.kinds.items(), key=lambda item: len(item[1]))
+    cases = [({"dossiers": [dossier.replace(" ", "")]}, in_dossier), ({"kinds": [kind]}, of_kind),
+             ({"dossiers": [dossier], "kinds": ["kamerbrief"]}, in_dossier & facets.kinds["kamerbrief"]),
+             ({"date_from": day[:4]}, None), ({"date_from": day[:4], "keep_undated": True}, None)]
+    for mode in ("dense", "bm25", "hybrid"):
+        for options, allowed in cases:
+            got = pg_pipe.retrieve(QUESTIONS[0], mode=mode, k=10, **options)
+            assert _ids(got) == _ids(file_pipe.retrieve(QUESTIONS[0], mode=mode, k=10, **options)), (mode, options)
+            if allowed is not None:
+                assert got and {p.chunk.letter_id for p in got} <= allowed, (mode, options)
+        kept = pg_pipe.retrieve("criminaliteit", mode=mode, k=20, date_from=day[:4], keep_undated=True)
+        assert {p.chunk.letter_id for p in kept} & undated, mode  # the undated letters are searched
+        assert not {p.chunk.letter_id for p in pg_pipe.retrieve("criminaliteit", mode=mode, k=20,
+                                                                   date_from=day[:4])} & undated
+    a = pg_pipe.ask("Wat is de aanpak?", date_from=day[:4])
+    assert a.warnings == file_pipe.ask("Wat is de aanpak?", date_from=day[:4]).warnings
+    assert f"Het datumfilter liet {len(undated)} brieven zonder datum buiten beschouwing." in a.warnings
+    assert not pg_pipe.ask("Wat is de aanpak?", date_from=day[:4], keep_undated=True).warnings
+    with pytest.raises(InputError, match="dossier"):
+        pg_pipe.retrieve("criminaliteit", dossiers=["99 999"])
+
+
 def _letter_file(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
