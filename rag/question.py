@@ -137,6 +137,9 @@ NAME = re.compile(r"(?<![.?!:]\s)(?<!^)(?<![-\w])([A-Z][\w’'-]*[a-zà-ÿ][\w�
 # language, question words (bm25s's English list has none), months, and the
 # words for parliament and ministry.
 _NOT_NAMES = (STOPWORDS_NL | STOPWORDS_ENGLISH | set(MONTHS_NL) | {"kamer", "minister", "ministerie", "hoeveel"}
+              # institutions' words written with a capital by convention, not names
+              | {"kamerlid", "kamerleden", "kamerbrief", "kamerbrieven", "kamervragen", "kamerstuk", "kamerstukken",
+                 "rijk", "rijksoverheid", "kabinet"}
               | {"what", "which", "who", "how", "when", "where", "why", "do", "does", "did", "can", "could", "were"})
 
 

@@ -38,7 +38,7 @@ HOLDERS: dict[str, tuple[str, ...]] = {
     # "wie" is answered by a person, a body, or countries acting together.
     PERSON_OR_ORG: (S.PERSON, S.ORG, S.COUNTRY, S.LAW),
     ORGANISATION: (S.ORG, S.LAW), LAW_PROGRAMME: (S.LAW,), AMOUNT: (S.MONEY,), COUNT: (S.COUNT,),
-    PERCENTAGE: (S.PERCENT,), DATE: (S.DATE, S.YEAR), YEAR: (S.YEAR,), DURATION: (S.DURATION, S.DATE),
+    PERCENTAGE: (S.PERCENT,), DATE: (S.DATE, S.YEAR), YEAR: (S.YEAR,), DURATION: (S.DURATION,),
     PENALTY: (S.DURATION, S.MONEY),
 }
 # How the partial answer names what is missing.
@@ -198,50 +198,76 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     # but part of the asked list ("naast Colombia").
     if kind in (COUNTRY, CITY, REGION, PORT, PLACE):
         anchors = [a for a in anchors if a.kind == S.YEAR]
-    return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=asked.counted,
+    counted = asked.counted
+    if counted:
+        # "hoeveel onderzoeksteams (JIT's)": the name in brackets counts the same thing.
+        m = re.search(re.escape(counted) + r"\s*\(([^()]{2,40})\)", q)
+        if m:
+            counted = f"{counted} {m.group(1)}"
+    return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)))
 
 
 @dataclass(frozen=True)
 class Fit:
-    """How one sentence (with its neighbours) meets the request."""
+    """How one sentence (with the one after it) meets the request."""
 
     holds_type: bool
     replaced: tuple[tuple[Anchor, str], ...] = ()  # (the question's anchor, what the sentence names instead)
     announced: bool = False  # an outcome is asked, the sentence announces
+    from_next: bool = False  # the asked fact is in the next sentence of the paragraph ("Het gaat om € 4 mln.")
 
     @property
     def answers(self) -> bool:
         return self.holds_type and not self.replaced and not self.announced
 
 
-def fit(req: Request, spans: Sequence[S.Span], text: str, own: Sequence[S.Span] = (),
+def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = (), next_text: str = "",
         counted_stems: Callable[[str], list[str]] | None = None) -> Fit:
-    """`spans`: the typed spans of the sentence and its neighbours in the
-    paragraph (`text` their text); `own`: the sentence's own spans (anchors
-    and announcements are judged on the sentence itself)."""
-    own = own or spans
-    holders = HOLDERS.get(req.type)
-    holds = True
-    if holders:
-        found = [s for s in spans if s.kind in holders]
-        if req.type in (COUNTRY, PLACE):
-            found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
-        if req.type == COUNT and req.exact:
-            found = [s for s in found if s.value.isdigit()]
-        if req.type == COUNT:
-            holds = bool(found) and (not req.counted or counted_stems is None
-                                     or _counts_thing(found, text, counted_stems(req.counted)))
-        else:
-            holds = bool(found)
-    replaced = []
-    for a in req.anchors:
-        same_kind = [s for s in own if _comparable(s, a)]
-        if same_kind and not any(s.value == a.value for s in same_kind):
-            other = next(s for s in same_kind)
-            replaced.append((a, other.extra or other.value))
+    """`own`: the typed spans of the sentence (`text`); `nxt`: those of the
+    sentence after it in the same paragraph, which may supply the asked fact
+    ("... is extra geïnvesteerd. Het gaat hierbij om ca. 4 miljoen euro").
+    Anchors and announcements are judged on the sentence itself."""
+    holds = _holds(req, own, text, counted_stems)
+    from_next = False
+    # The next sentence continues this one unless it adds another item
+    # ("Daarnaast ...", "Ook ...") or names another year, place or country.
+    continues = nxt and not _ADDS.match(next_text) and not _replaced(req, nxt)
+    if not holds and continues and _holds(req, nxt, f"{text} {next_text}", counted_stems):
+        holds = from_next = True
+    replaced = _replaced(req, own)
     announced = req.type == OUTCOME and any(s.kind == S.PROSPECTIVE for s in own)
-    return Fit(holds, tuple(replaced), announced)
+    return Fit(holds, tuple(replaced), announced, from_next)
+
+
+# A sentence that opens by adding another item to what was said before.
+_ADDS = re.compile(r"^\W*(?:daarnaast|ook|verder|bovendien|tevens|voorts|eveneens|een ander\w*|andere|tot slot|"
+                   r"in addition|also|furthermore|another)\b", re.I)
+
+
+def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]:
+    out = []
+    for a in req.anchors:
+        same_kind = [s for s in spans if _comparable(s, a)]
+        if same_kind and not any(s.value == a.value for s in same_kind):
+            out.append((a, same_kind[0].extra or same_kind[0].value))
+    return out
+
+
+def _holds(req: Request, spans: Sequence[S.Span], text: str,
+           counted_stems: Callable[[str], list[str]] | None) -> bool:
+    holders = HOLDERS.get(req.type)
+    if not holders:
+        return True
+    found = [s for s in spans if s.kind in holders]
+    if req.type in (COUNTRY, PLACE):
+        found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
+    if req.type == COUNT and req.exact:
+        found = [s for s in found if s.value.isdigit()]
+    if req.type == COUNT:
+        return bool(found) and (not req.counted or counted_stems is None
+                                or _counts_thing(found, text, counted_stems(req.counted)))
+    return bool(found)
 
 
 def _comparable(s: S.Span, a: Anchor) -> bool:

@@ -194,6 +194,12 @@ def _places(text: str) -> list[Span]:
     out: list[Span] = []
     for a, b, p in G.find(text):
         out.append(Span(p.kind, a, b, p.key, fold(p.name)))
+    # "Cádiz (Spanje)", "Cartagena (Colombia)": a place named with its country is a city.
+    for m in re.finditer(r"\b([A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’-]+)?)\s+\(([A-ZÀ-Ý][\w\s'’-]+)\)", text):
+        if any(s.start <= m.start(1) < s.end for s in out):
+            continue
+        if any(p.kind == G.COUNTRY for _, _, p in G.find(m.group(2))):
+            out.append(Span(CITY, m.start(1), m.end(1), "name:" + fold(m.group(1)), fold(m.group(1))))
     for m in _NAMED_PLACE.finditer(text):
         word, name = m.group(1).lower(), m.group(2)
         kind = (REGION if word in ("regio", "provincie", "eenheid") else PORT if "haven" in word or word == "port of"
