@@ -125,6 +125,8 @@ def find(text: str) -> list[tuple[int, int, Place]]:
             if name in table:
                 hit = (a, a + len(name), table[name], n)
                 break
+        if hit and hit[3] == 1 and re.search(r"(?:^|[.!?:]\s+|\n)[\W_]*$", text[:hit[0]]):
+            hit = None  # a single capitalised word opening a sentence is no name ("Van welke ...")
         if hit:
             out.append(hit[:3])
             i += hit[3]

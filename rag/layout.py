@@ -259,6 +259,18 @@ def _strip_marker(s: str) -> str:
 
 def _clean_title(s: str) -> str:
     s = _ws(s).strip()
+    # A site's breadcrumb "Site / Kamervraag / <title>": the last step; a title
+    # the page printed twice in a row once.
+    if " / " in s:
+        s = s.split(" / ")[-1].strip()
+    half = len(s) // 2
+    if len(s) % 2 == 0 and s[:half] == s[half:]:
+        s = s[:half]
+    # "<type>; <title> - <dossier>" (a data site's composed title): the title.
+    m = re.match(r"^(?:Brief regering|Motie|Amendement|Verslag|Nota|Memorie van \w+|Antwoord schriftelijke vragen)"
+                 r"\s*;\s*(.+?)(?:\s+-\s+.+)?$", s)
+    if m:
+        s = m.group(1)
     if len(s) >= 2 and s[0] in "‘'\"“«" and s[-1] in "’'\"”»":
         s = s[1:-1].strip()
     return s.rstrip(" .")
@@ -365,6 +377,7 @@ def parse(raw: str) -> Layout:
             continue
         if _SPEAKER.match(t):
             mark(ln, "label")  # who speaks next in the minutes of a debate
+            h["speakers"] = True
             body_started = True
             continue
         m = _SIGNATURE_ONE_LINE.match(t)
@@ -408,11 +421,13 @@ def parse(raw: str) -> Layout:
             continue
         if _TABLE_ROW.match(t) or _ROMAN_HEAD.match(t):
             mark(ln, "document header")
-            m = re.match(r"^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\s*(\d{4})\s*[–-]?\s*(\d{4})\s*(\d{5})(?:[\s-]*([IVXLC]+|[A-Z]|\d{2}))?\s*nr\.?\s*(\S+)", t)
+            m = re.match(r"^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal[\s|]*(\d{4})\s*[–-]?\s*(\d{4})[\s|]*(\d{5})"
+                         r"(?:[\s-]*([IVXLC]+|[A-Z]|\d{2}))?\s*nr\.?\s*([\w]+)", t)
             if m:  # the glued table "Tweede Kamer der Staten-Generaal2019-202029911 nr. 254"
                 h.setdefault("dossier", dossier_number(m.group(3) + (" " + m.group(4) if m.group(4) else "")))
                 h.setdefault("number", m.group(5))
-            m = re.match(r"^\s*(Tweede|Eerste) Kamer der Staten-Generaal\s*(\d{4})\s*[–-]\s*(\d{4})\s*nr\.\s*(\d+),\s*item\s*(\d+)", t)
+            m = re.match(r"^\s*(Tweede|Eerste) Kamer der Staten-Generaal[\s|]*(\d{4})\s*[–-]\s*(\d{4})[\s|]*nr\.\s*(\d+),"
+                         r"\s*item\s*(\d+)", t)
             if m:  # the minutes' glued table: "...Staten-Generaal2010-2011nr. 102, item 8"
                 house = "II" if m.group(1) == "Tweede" else "I"
                 h["handelingen"] = True
@@ -521,7 +536,9 @@ def parse(raw: str) -> Layout:
             rest, i = _type_continuation(lines, i, m.group(2), furniture)
             _type_line(rest, h)
             continue
-        if t == t.upper() and _TYPE_LINE.match(t):
+        if t == t.upper() and (_TYPE_LINE.match(t) or (len(t.split()) >= 3 and re.match(r"^(?:HERDRUK\d*\s+)?[A-ZÀ-Ý]", t))):
+            # A line in capitals in the header is the document-type line ("BRIEF VAN ...",
+            # "VERSLAG ..."), whatever punctuation its sender's name holds.
             mark(ln, "document header")
             rest, i = _type_continuation(lines, i, t, furniture)
             _type_line(rest, h)
@@ -763,7 +780,7 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         kamerstuk = f"Aanhangsel Handelingen II {h['vergaderjaar']}, nr. {number}"
     if not kamerstuk and h.get("handelingen_ref"):
         kamerstuk, number = h["handelingen_ref"]
-    if h.get("handelingen"):
+    if h.get("handelingen") or h.get("speakers"):
         kind = kind or HANDELINGEN
     if not kamerstuk and h.get("aanhangsel_from_url"):
         year, number = h["aanhangsel_from_url"]
@@ -814,6 +831,8 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
             continue
         title = c
         break
+    if title and kind == HANDELINGEN:
+        title = re.sub(r"^\d{1,3}\s+(?=[A-ZÀ-Ý])", "", title)  # "7 Gevangeniswezen en tbs": the item's number
     # A site title that only names the document type ("Verslag van een algemeen overleg") is none.
     if title and re.fullmatch(r"(?:brief regering|verslag van een \w+ overleg|kamerstuk|antwoord schriftelijke vragen)",
                               title.lower()):

@@ -104,13 +104,17 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                     r"regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
                     r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),
     (OUTCOME, r"\b\w*(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
-              r"effect|effecten|gevolg|gevolgen|impact|uitslag|aangenomen|verworpen|opgeleverd|geleid tot|aanbeveling|"
-              r"aanbevelingen|advies|adviezen|naar voren gekomen|komt naar voren|kwam (?:er )?uit|zijn gevonden|"
-              r"gevonden|aangemerkt|aangebracht|afgesproken|overeengekomen|wat staat er in|produce[ds]?|yield(?:ed)?|"
-              r"show(?:ed|s)?|recommend\w*|advice|agreed|found|"
+              r"effect|effecten|gevolg|gevolgen|impact|uitslag|aangenomen|verworpen|opgeleverd|geleid tot|"
+              r"naar voren gekomen|komt naar voren|kwam (?:er )?uit|zijn gevonden|aangemerkt|aangebracht|afgesproken|"
+              r"overeengekomen|wat staat er in|adviseerde|adviseert|concludeerde|oordeelde|produce[ds]?|yield(?:ed)?|"
+              r"show(?:ed|s)?|recommended|agreed|found)\b|"
+              r"\b(?:welk|welke|wat (?:is|was|zijn|waren) (?:de|het))\s+(?:\w+\s+)?(?:advies|adviezen|aanbeveling|"
+              r"aanbevelingen|oordeel)\b|\bwhat (?:advice|recommendations?)\b|\b(?:"
               r"conclusie|conclusies|concludeer\w*|uitspraak|afloop|besluit|beslissing|beslist|besloten|oordeel|"
               r"results?|outcomes?|findings?|conclusions?|conclude[ds]?|decided|decision|ruling|verdict)\b"),
-    (PLACE, r"^(?:en )?waar\b(?!.*\b(?:over|om|aan|mee|voor|toe|naar|door|van|op|uit)\s*\??$)|\bwhere\b"),
+    # "Waar ... op/aan/over": a split "waarop", "waaraan": no place asked.
+    (PLACE, r"^(?:en )?waar\b(?!.*\b(?:over|om|aan|mee|voor|toe|naar|door|op|uit|vandaan)\b)(?!.*\bvan\s*\??$)|"
+            r"\bwhere\b(?! from)"),
     (PERSON_OR_ORG, r"^(?:en )?(?:wie|who)\b|\bdoor wie\b|\bby whom\b"),
     (WHY_HOW, r"^(?:waarom|why|hoe|how|op welke (?:manier|wijze)|in what way|wat is het doel|what is the (?:aim|goal|"
               r"purpose))\b"),

@@ -59,7 +59,9 @@ _DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?\b|\b(?:be
 # Time units after a number; "sinds 2019", "tot 2027", "2020-2023": periods.
 _UNITS = r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|decennia|decennium|years?|months?|weeks?|days?|hours?"
 _DURATION = re.compile(rf"\b\d+(?:,\d+)?\s+(?:{_UNITS})\b|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|"
-                       rf"meer|half|\d+)-?jarige?\b|\b(?:sinds|vanaf|tot(?: en met)?|t/m|since|until)\s+"
+                       rf"meer|half|\d+)-?jarige?\b|\btot (?:en met )?(?:(?:het )?(?:einde|eind|begin|medio) (?:van )?)?"
+                       rf"(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b|\bperiode\s+(?:van\s+)?(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?"
+                       rf"(?:19|20)\d\d|\b(?:sinds|vanaf|tot(?: en met)?|t/m|since|until)\s+"
                        rf"(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b", re.I)
 _MONEY = re.compile(r"(?:€|EUR|euro)\s*\d[\d.,]*(?:\s*(?:mln|mld|mrd|miljoen|miljard|duizend|k)\b\.?)?|"
                     r"\b\d[\d.,]*\s*(?:(?:mln|mld|mrd|miljoen|miljard|duizend)\.?\s+)?(?:euro|EUR)\b|"
