@@ -245,7 +245,10 @@ def chunk_letter(
             # The question runs until the paragraph that ends with "?" (all of
             # the unit in a document of questions only).
             asks = [i for i, (a, e) in enumerate(paras) if _ENDS_QUESTION.search(text[a:e])]
-            k = asks[0] if asks else (len(paras) - 1 if letter.kind == KAMERVRAGEN else 0)
+            labelled = bool(_VRAAG.match(text[paras[0][0]:paras[0][1]]))
+            # Without a "?" the whole unit is question in a document of questions
+            # only, or after a "Vraag N" label (nothing marks where an answer starts).
+            k = asks[0] if asks else (len(paras) - 1 if letter.kind == KAMERVRAGEN or labelled else 0)
         q_end = paras[k][1]
         question = text[q_start:q_end]
         asked = re.sub(r"^(?:\d+\.|[•·▪*-]?\s*Vraag\s+[\d ,en/tm-]+:?)\s*", "", " ".join(question.split()))

@@ -59,6 +59,11 @@ LABEL_EN = {
 
 # In order of precedence: the most specific wording wins.
 _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for t, p in (
+    # A yes/no question about how something ended ("Heeft X uiteindelijk ... gestemd?")
+    # asks for an outcome.
+    (OUTCOME, r"^(?:is|zijn|was|waren|heeft|hebben|had|werd|werden|has|have|did|was|were)\b.*\b(?:uiteindelijk|"
+              r"gestemd|aangenomen|verworpen|ingestemd|goedgekeurd|veroordeeld|verboden verklaard|toegekend|afgewezen|"
+              r"eventually|voted|adopted|rejected|approved|convicted|banned)\b"),
     # A question that opens with a finite verb asks yes or no, whatever it is about.
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|are|were|has|have|will|can|could|should)\b"),
@@ -96,6 +101,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\bhoe heet (?:de|het) (?:\w+ )?(?:minister|staatssecretaris|voorzitter|burgemeester|hoofd|commandant)\b|"
              r"\bwho (?:chairs|leads|led|heads|headed|is the (?:head|chair|director|commander|minister))\b|"
              r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b"),
+    (PERSON_OR_ORG, r"^(?:en )?(?:wie|who)\b|\bdoor wie\b|\bby whom\b"),
     (ORGANISATION, r"\b(?:welke|which|what) (?:\w+ )?(?:organisatie|organisaties|instantie|instanties|dienst|diensten|"
                    r"universiteit|universiteiten|hogeschool|hogescholen|ministerie|ministeries|universit(?:y|ies)|"
                    r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
@@ -106,7 +112,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (OUTCOME, r"\b\w*(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
               r"effect|effecten|gevolg|gevolgen|impact|uitslag|aangenomen|verworpen|opgeleverd|geleid tot|"
               r"naar voren gekomen|komt naar voren|kwam (?:er )?uit|zijn gevonden|aangemerkt|aangebracht|afgesproken|"
-              r"overeengekomen|wat staat er in|adviseerde|adviseert|concludeerde|oordeelde|produce[ds]?|yield(?:ed)?|"
+              r"overeengekomen|wat staat er in|adviseerde|adviseert|concludeerde|oordeelde|bleek|blijkt uit|"
+              r"vastgesteld|produce[ds]?|yield(?:ed)?|"
               r"show(?:ed|s)?|recommended|agreed|found)\b|"
               r"\b(?:welk|welke|wat (?:is|was|zijn|waren) (?:de|het))\s+(?:\w+\s+)?(?:advies|adviezen|aanbeveling|"
               r"aanbevelingen|oordeel)\b|\bwhat (?:advice|recommendations?)\b|\b(?:"
@@ -115,7 +122,6 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # "Waar ... op/aan/over": a split "waarop", "waaraan": no place asked.
     (PLACE, r"^(?:en )?waar\b(?!.*\b(?:over|om|aan|mee|voor|toe|naar|door|op|uit|vandaan)\b)(?!.*\bvan\s*\??$)|"
             r"\bwhere\b(?! from)"),
-    (PERSON_OR_ORG, r"^(?:en )?(?:wie|who)\b|\bdoor wie\b|\bby whom\b"),
     (WHY_HOW, r"^(?:waarom|why|hoe|how|op welke (?:manier|wijze)|in what way|wat is het doel|what is the (?:aim|goal|"
               r"purpose))\b"),
     (LIST, r"\b(?:welke|which|wat zijn de|what are the|noem)\b"),
@@ -149,9 +155,10 @@ def asking_words(question: str) -> str:
 
 @dataclass(frozen=True)
 class Anchor:
-    kind: str  # a span kind of rag.spans: year, country, city, region, port, org
+    kind: str  # a span kind of rag.spans: year, country, city, region, port, ordinal
     value: str  # what spans are compared by (the year, the ISO code, the folded name)
     surface: str  # as the question writes it
+    extra: str = ""  # an ordinal's noun
 
 
 # An exact number asked: a vague quantity ("honderden", "een verdubbeling") is no answer.
@@ -179,7 +186,7 @@ _NAMES_A_LETTER = re.compile(r"\b(?:\w*brief|brieven|letter|rapportage|report|ja
                              r"(?:van|uit|from|of)?\s*(?:\w+\s+)?$", re.I)
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
-_ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT)
+_ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
 
 
 def read(question: str, asked: Q.Asked | None = None) -> Request:
@@ -197,7 +204,7 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
         key = (S.CITY if sp.kind == S.PORT and not sp.value.startswith("name:") else sp.kind, sp.value)
         if key not in seen:
             seen.add(key)
-            anchors.append(Anchor(sp.kind, sp.value, q[sp.start:sp.end]))
+            anchors.append(Anchor(sp.kind, sp.value, q[sp.start:sp.end], sp.extra))
     # "Welke landen ..." asks for countries: a country it names is then no anchor
     # but part of the asked list ("naast Colombia").
     if kind in (COUNTRY, CITY, REGION, PORT, PLACE):
@@ -275,6 +282,8 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
 
 
 def _comparable(s: S.Span, a: Anchor) -> bool:
+    if a.kind == S.ORDINAL:  # "de derde rapportage" for "de vierde rapportage": the same series only
+        return s.kind == S.ORDINAL and _same_noun(s.extra, a.extra)
     if a.kind == S.YEAR:
         return s.kind == S.YEAR
     if a.kind == S.COUNTRY:
@@ -283,6 +292,10 @@ def _comparable(s: S.Span, a: Anchor) -> bool:
     if a.kind in (S.CITY, S.PORT):
         return s.kind in (S.CITY, S.PORT)
     return s.kind == a.kind
+
+
+def _same_noun(a: str, b: str) -> bool:
+    return bool(a and b) and (a[:6] == b[:6] or a.endswith(b[-6:]) or b.endswith(a[-6:]))
 
 
 def _counts_thing(found: Iterable[S.Span], text: str, stems: list[str]) -> bool:

@@ -33,9 +33,14 @@ from .textnl import MONTHS_EN, MONTHS_NL, fold
 
 YEAR, DATE, DURATION, COUNT, MONEY, PERCENT = "year", "date", "duration", "count", "money", "percent"
 COUNTRY, REGION, CITY, PORT, AREA = "country", "region", "city", "port", "area"
-PERSON, ORG, LAW, PROSPECTIVE = "person", "org", "law", "prospective"
+PERSON, ORG, LAW, PROSPECTIVE, ORDINAL = "person", "org", "law", "prospective", "ordinal"
 PLACES = (COUNTRY, REGION, CITY, PORT, AREA)
-KINDS = (YEAR, DATE, DURATION, COUNT, MONEY, PERCENT, COUNTRY, REGION, CITY, PORT, AREA, PERSON, ORG, LAW, PROSPECTIVE)
+KINDS = (YEAR, DATE, DURATION, COUNT, MONEY, PERCENT, COUNTRY, REGION, CITY, PORT, AREA, PERSON, ORG, LAW, PROSPECTIVE,
+         ORDINAL)
+# "de derde voortgangsrapportage": which one of a series (value: the number, extra: the noun).
+_ORDINALS = ("eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste", "negende", "tiende",
+             "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+([\w'’-]{4,})", re.I)
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,12 @@ PROSPECTIVE_RE = re.compile(
     r"opdracht\w* (?:gegeven|verleend)|gevraagd(?: \w+){0,8} (?:onderzoek|te onderzoeken)|"
     r"volgend jaar|komend jaar|later dit jaar|na de zomer|na het zomerreces|in de loop van|eind dit jaar|"
     r"de komende (?:tijd|periode|jaren|maanden)|in de komende|"
+    r"totdat|zodra|aanhouden|houd\w* aan|"
     r"will|would|plans? to|is expected|are expected|has been submitted|pending)\b", re.I)
+# A sentence about the letter itself ("In deze brief geef ik een overzicht", "Hierbij
+# bied ik u ... aan"): it reports no outcome either.
+_ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met) deze brief\b|\bhierbij (?:bied|stuur|zend|informeer|doe)\b|"
+                               r"\b(?:bied|stuur|zend) ik (?:u|uw Kamer)\b|\bga ik (?:in deze brief )?in op\b", re.I)
 
 
 @lru_cache(maxsize=65536)
@@ -260,7 +270,10 @@ def extract(text: str) -> list[Span]:
     for m in _NAME_PHRASE.finditer(text):
         if m.start() > 0:  # a sentence-initial capital is no name
             spans.append(Span(LAW, m.start(), m.end(), fold(m.group(0)), "phrase"))
-    m = PROSPECTIVE_RE.search(text)
+    for m in _ORDINAL.finditer(text):
+        n = _ORDINALS.index(m.group(1).lower()) % 10 + 1
+        spans.append(Span(ORDINAL, m.start(), m.end(), str(n), fold(m.group(2))))
+    m = PROSPECTIVE_RE.search(text) or _ABOUT_THE_LETTER.search(text)
     if m:
         spans.append(Span(PROSPECTIVE, m.start(), m.end(), fold(m.group(0))))
     return sorted(set(spans), key=lambda s: (s.start, s.kind))
