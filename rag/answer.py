@@ -349,7 +349,7 @@ class ExtractiveAnswerer:
             # question's own subject: every distinguishing name of the
             # question near the sentence. Other questions keep the passage
             # as context.
-            ctx = self.window_context(c) if factual else self._context([c])
+            ctx = self._context([c])
             if names and factual:
                 return all(self._mentions(ctx, w, st) for w, st in names)
             return not about or any(self._mentions(ctx, w, st) for w, st in about)
