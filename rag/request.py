@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Sequence
 
 from . import question as Q
 from . import spans as S
+from .textnl import fold
 
 CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place"
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
@@ -70,18 +71,19 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (WHY_HOW, r"^(?:en )?(?:waarom|why|hoe komt het|om welke reden|for what reason)\b"),
     (PERCENTAGE, r"\b(?:hoeveel procent|welk(?:e)? percentage|met hoeveel procent|wat is het percentage|"
                  r"what percentage|how many percent|what share)\b"),
-    (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|gevangenisstraf|boete)|"
+    (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|straffen|gevangenisstraf|"
+              r"gevangenisstraffen|boete|boetes|strafmaxima)|strafmaxim\w+|"
               r"hoeveel jaar (?:cel|gevangenisstraf)|strafmaat|what (?:penalty|sentence)|maximum (?:penalty|sentence))\b"),
     (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur)|voor hoelang|how long|"
                r"how many (?:years|months|weeks|days|hours)|welke (?:termijn|periode|looptijd))\b"),
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|"
            r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
-    (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
-             r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
+    (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
+             r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
-             r"(?:mee )?gemoeid|how much money|what (?:does|did) .{1,60} cost|how much (?:funding|budget)|"
-             r"what (?:budget|amount))\b"),
+             r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did) .{1,60} cost|"
+             r"what (?:is|was) the (?:\w+ ){0,3}(?:budget|cost|amount)|what (?:budget|amount))\b"),
     (COUNT, r"\b(?:hoeveel|hoe ?veel|how many|how much|wat is het aantal|welk aantal|om hoeveel)\b"),
     (CITY, r"\b(?:in |naar |uit )?welke (?:\w+ )?(?:stad|steden|gemeente|gemeenten|plaats|plaatsen|dorpen)\b|"
            r"\bwelk(?:e)? (?:\w+ )?(?:stad|gemeente|plaats)\b|\b(?:which|what) (?:\w+ )?(?:cit(?:y|ies)|towns?|"
@@ -90,7 +92,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (REGION, r"\b(?:welke|in welke|which|what) (?:\w+ )?(?:regio|regio's|provincie|provincies|regions?|"
              r"provinces?)\b"),
     (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
-              r"(?:\w+\s+)?(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
+              r"(?:[\w-]+\s+)?(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
     (PERSON, r"\b(?:welke|which) (?:\w+ )?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
              r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|person|people|researcher|professor)s?\b|"
              r"\bwie (?:is|was|zijn|waren) (?:de|het) (?:minister|staatssecretaris|voorzitter|burgemeester|hoogleraar|"
@@ -98,7 +100,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\bwie (?:leidt|leidde|leiden|voert .{0,20} aan|zit .{0,30} voor|is voorzitter)\b|"
              r"\b(?:wat is )?de naam van (?:de|het) (?:\w+ )?(?:minister|staatssecretaris|voorzitter|burgemeester|"
              r"hoogleraar|hoofd|directeur|commandant|officier|rechter|persoon|vertrouwenspersoon)\b|"
-             r"\bhoe heet (?:de|het) (?:\w+ )?(?:minister|staatssecretaris|voorzitter|burgemeester|hoofd|commandant)\b|"
+             r"\bhoe heet (?:de|het) (?:[\w-]+ )?[\w-]*(?:minister|staatssecretaris|voorzitter|burgemeester|hoofd|commandant)\b|"
              r"\bwho (?:chairs|leads|led|heads|headed|is the (?:head|chair|director|commander|minister))\b|"
              r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b"),
     (PERSON_OR_ORG, r"^(?:en )?(?:wie|who)\b|\bdoor wie\b|\bby whom\b"),
@@ -172,6 +174,9 @@ class Request:
     anchors: tuple[Anchor, ...] = ()
     counted: str = ""
     exact: bool = False
+    # (kind, value) of the facts the question itself gives ("van de 4 miljoen euro"):
+    # a sentence repeating them does not answer it
+    given: frozenset = frozenset()
 
     @property
     def english(self) -> bool:
@@ -215,8 +220,10 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
         m = re.search(re.escape(counted) + r"\s*\(([^()]{2,40})\)", q)
         if m:
             counted = f"{counted} {m.group(1)}"
+    given = frozenset((sp.kind, sp.value) for sp in S.extract(q) if sp.kind in _GIVEN_KINDS)
+    given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
-                   exact=bool(_EXACT.search(first)))
+                   exact=bool(_EXACT.search(first)), given=given)
 
 
 @dataclass(frozen=True)
@@ -265,12 +272,17 @@ def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]
     return out
 
 
+_GIVEN_KINDS = (S.MONEY, S.COUNT, S.PERCENT, S.DATE)
+
+
 def _holds(req: Request, spans: Sequence[S.Span], text: str,
            counted_stems: Callable[[str], list[str]] | None) -> bool:
     holders = HOLDERS.get(req.type)
     if not holders:
         return True
-    found = [s for s in spans if s.kind in holders]
+    found = [s for s in spans if s.kind in holders and (s.kind, s.value) not in req.given
+             # "welke West-Afrikaanse landen": West-Afrika itself is no answer
+             and not (s.kind == S.AREA and (S.AREA, s.extra[:8]) in req.given)]
     if req.type in (COUNTRY, PLACE):
         found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
     if req.type == COUNT and req.exact:

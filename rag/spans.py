@@ -102,7 +102,9 @@ _TITLE_NAME = re.compile(r"\b(?:[Mm]inister|[Ss]taatssecretaris|[Bb]urgemeester|
                          r"[Ii]r\.|[Dd]rs\.|[Mm]evrouw|[Dd]e heer|heer|[Cc]ommissaris|[Hh]oogleraar|[Cc]riminoloog|"
                          r"[Pp]remier|[Pp]resident|[Kk]oning|[Kk]oningin|[Aa]mbassadeur|[Oo]fficier|[Rr]echter|"
                          r"[Pp]rocureur-generaal|[Vv]oorzitter|Kamerlid|het lid|de leden)\s+"
-                         r"(?:[A-Z]\.\s?)*((?:(?:van|de|der|den|ter|ten)\s)*[A-ZÀ-Ý][\w'’ëïöüéèçş-]+"
+                         # after a title a surname's particle is capitalised ("minister Van Weel");
+                         # "minister van Justitie" is a role
+                         r"(?:[A-Z]\.\s?)*((?:(?:Van|De|Der|Den|Ter|Ten)\s(?:(?:der|den|de)\s)?)?[A-ZÀ-Ý][\w'’ëïöüéèçş-]+"
                          r"(?:-[A-ZÀ-Ý][\w'’-]+)?)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b(?:-[A-Z][\w]*)?")
 _ORG_WORDS = (r"Openbaar Ministerie|Ministerie|Dienst|Centrum|Centra|Bureau|Raad|Autoriteit|Inspectie|Universiteit|"
