@@ -421,6 +421,15 @@ class ExtractiveAnswerer:
                     missing_kind = req.type
                 else:
                     missing = missing or lacking or [w for w, _ in names]
+                    if not missing and about and not any(about_subject(c) for c in pool):
+                        # The question's own subject (its rare words) is in none of
+                        # the passages: the letters do not discuss it.
+                        unknown = [w for w, st in about if not any(self._mentions(self._context([c]), w, st)
+                                                                     for c in pool)]
+                        if asked.english or any(t not in self.idf for _, st in about for t in st):
+                            return Decision(T.NOT_FOUND, chosen, strength, oov, top_dense, asked.english,
+                                            off_topic_margin=top_dense - everyday)
+                        missing = unknown
         d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
                      self.subject_words(asked, chosen, terms),
                      max(c.dense for c in chosen), top_dense - everyday, replaced)
@@ -598,10 +607,13 @@ class ExtractiveAnswerer:
         distinguishing terms (`terms`), else the question's words that are
         rare in the corpus (a long compound), which a sentence about
         something else does not share."""
-        if terms or asked.english:
+        if asked.english or any(not Q.YEAR.fullmatch(w) for w, _ in terms):
             return terms
-        return [(w, [t]) for w, t in ((w, t) for w in re.findall(r"[\w’'-]+", asked.text) for t in self.tokenize(w))
-                if not t.isdigit() and self.idf.get(t, 0.0) >= self.rare_idf]
+        # Years alone say when, not what: the rare words say what. A word no
+        # letter uses at all is the rarest (the letters do not discuss it).
+        rare = [(w, [t]) for w, t in ((w, t) for w in re.findall(r"[\w’'-]+", asked.text) for t in self.tokenize(w))
+                if not t.isdigit() and self.idf.get(t, math.inf) >= self.rare_idf]
+        return rare or terms
 
     def _repeats(self, c: Candidate, chosen: Sequence[Candidate]) -> bool:
         """Says mostly what a chosen sentence says (overlapping chunks, recaps)."""
