@@ -37,7 +37,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_pipeline.py
 
 eval: $(VENV)/.installed
-	$(BIN)/python -m eval run --set both --compare
+	$(BIN)/python -m eval run --set all --compare
 
 clean-index:
 	rm -rf index/v-* index/CURRENT index/cache index/.tmp-* index/.lock

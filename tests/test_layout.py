@@ -289,9 +289,9 @@ def test_published_dev_document(file):
 
 # The test split is measured, never fitted. The target is 0.95 per
 # field; the floor is what the parser reaches of the documents that state
-# the field (title 20/22, Kamerstuk 16/17, date 18/19), so a change that
+# the field (title 21/22, Kamerstuk 16/17, date 18/19), so a change that
 # reads fewer test documents right fails here.
-TEST_FLOOR = {"title": 20, "kamerstuk": 16, "date": 18}
+TEST_FLOOR = {"title": 21, "kamerstuk": 16, "date": 18}
 
 
 def test_published_test_documents_floor():
