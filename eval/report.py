@@ -94,7 +94,8 @@ def comparison_table(report: dict[str, Any], scopes: list[str] | None = None) ->
             if agg is None:
                 continue
             cells = [fmt(agg.get(k), kind) for k, _, kind in COLUMNS]
-            lines.append(f"| {cfg['label']} | {scope} (n={agg['n']}) | {cfg.get('passages', '–')} | "
+            passages = cfg.get("passages_by_group", {}).get(scope, cfg.get("passages", "–"))
+            lines.append(f"| {cfg['label']} | {scope} (n={agg['n']}) | {passages} | "
                          + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -240,7 +240,10 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
                                  quiet=opts.quiet)
         configs[m] = {"label": LABELS.get(m, m), "rows": rows,
                       "aggregates": aggregate_by_set(rows, seed=opts.seed, resamples=opts.resamples),
-                      "passages": len(pipeline.retriever.chunks)}
+                      "passages": len(pipeline.retriever.chunks),
+                      # the new letters are answered from their own index
+                      "passages_by_group": ({g: len(extra_pipeline.retriever.chunks) for g in ("new_dev", "new_test")}
+                                            if extra_pipeline is not None else {})}
 
     exclusion = None
     if opts.exclude_source:
