@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date as _date
-from typing import Any
+from typing import Any, Callable
 
 from .textnl import MONTHS_NL
 
@@ -68,12 +68,6 @@ class DocHeader:
     sender: str = ""  # role(s) as written, "Minister van Justitie en Veiligheid"
     sender_name: str = ""  # "D. Yeşilgöz-Zegerius"; several joined by "; "
     members: tuple[str, ...] = ()  # Kamerleden: "Van Nispen (SP)"
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["other_dossiers"] = list(self.other_dossiers)
-        d["members"] = list(self.members)
-        return d
 
 
 @dataclass(frozen=True)
@@ -165,7 +159,6 @@ _DEPARTMENTS = ("algemene zaken", "binnenlandse zaken", "buitenlandse zaken", "d
                 "landbouw", "onderwijs, cultuur", "sociale zaken", "volksgezondheid", "asiel en migratie",
                 "klimaat en groene groei", "verkeer en waterstaat", "volkshuisvesting, ruimtelijke ordening en milieu",
                 "volkshuisvesting en ruimtelijke ordening", "koninkrijksrelaties")
-_LOWER_WORDS = {"van", "voor", "en", "de", "der", "het", "op", "in", "te", "den", "aan", "bij", "met", "of"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -213,35 +206,18 @@ def kamerstuk_of(dossier: str, number: str) -> str:
     return f"{dossier}, nr. {number}" if number.isdigit() else f"{dossier}, {number}"
 
 
-def vergaderjaar(text: str) -> str:
-    m = re.search(r"(?:19|20)(\d\d)\s*[–-]?\s*((?:19|20)\d\d)", text)
-    return f"{text[m.start():m.start() + 4]}-{m.group(2)}" if m else ""
-
-
-def _capitalise_role(upper: str) -> str:
-    """"MINISTER VAN JUSTITIE EN VEILIGHEID" -> "Minister van Justitie en Veiligheid"."""
+def _capitalised(upper: str, keep_lower: frozenset[str]) -> str:
+    """A phrase written in capitals, in ordinary case: every word capitalised
+    (each part of a hyphenated one) except the `keep_lower` words after the first."""
     words = _ws(upper).lower().split()
-    out = []
-    for i, w in enumerate(words):
-        if i and w in _LOWER_WORDS:
-            out.append(w)
-        else:
-            out.append("-".join(p[:1].upper() + p[1:] for p in w.split("-")))
-    return " ".join(out)
+    return " ".join(w if i and w in keep_lower else "-".join(p[:1].upper() + p[1:] for p in w.split("-"))
+                    for i, w in enumerate(words))
 
 
-def _name_case(upper: str) -> str:
-    """"VAN DER STAAIJ" -> "Van der Staaij" (a surname written in capitals)."""
-    words = _ws(upper).lower().split()
-    out = []
-    for i, w in enumerate(words):
-        if i and w in {"van", "der", "de", "den", "ter", "ten", "het", "in", "'t"}:
-            out.append(w)
-        else:
-            out.append("-".join(p[:1].upper() + p[1:] for p in w.split("-")))
-    if out:
-        out[0] = out[0][:1].upper() + out[0][1:]
-    return " ".join(out)
+# "MINISTER VAN JUSTITIE EN VEILIGHEID" -> "Minister van Justitie en Veiligheid"
+_ROLE_LOWER = frozenset({"van", "voor", "en", "de", "der", "het", "op", "in", "te", "den", "aan", "bij", "met", "of"})
+# "VAN DER STAAIJ" -> "Van der Staaij" (a surname's particles)
+_NAME_LOWER = frozenset({"van", "der", "de", "den", "ter", "ten", "het", "in", "'t"})
 
 
 def _role_with(post: str, area: str) -> str:
@@ -320,7 +296,6 @@ def parse(raw: str) -> Layout:
     dates: dict[str, str] = {}
     answer_names: list[str] = []
     answer_roles: list[str] = []
-    questions_to = ""
     body_started = False
     pending_dossier = ""  # "30 196" alone on a line: its title follows
     after_date_line = False
@@ -472,8 +447,6 @@ def parse(raw: str) -> Layout:
                 mark(x, "document header")
             text = _ws(" ".join(x.text for x in para))
             _questions_header(text, h, dates)
-            m = re.search(r"\baan de (.+?)\s+over\s", text)
-            questions_to = m.group(1) if m else ""
             continue
         if _ANSWER_HEAD.match(t):
             para, i = _paragraph(lines, i - 1, _CLOSE_PAREN)
@@ -526,21 +499,21 @@ def parse(raw: str) -> Layout:
                 h.setdefault("number", m.group(1))
             rest = m.group(2).strip()
             if rest and _TYPE_LINE.match(rest.upper()) and rest == rest.upper():
-                rest, i = _type_continuation(lines, i, rest, furniture)
+                rest, i = _type_continuation(lines, i, rest, mark)
                 _type_line(rest, h)
             continue
         m = _EK_LINE.match(t)
         if m and h.get("dossier") and not h.get("number"):
             mark(ln, "document header")
             h["number"] = m.group(1)
-            rest, i = _type_continuation(lines, i, m.group(2), furniture)
+            rest, i = _type_continuation(lines, i, m.group(2), mark)
             _type_line(rest, h)
             continue
         if t == t.upper() and (_TYPE_LINE.match(t) or (len(t.split()) >= 3 and re.match(r"^(?:HERDRUK\d*\s+)?[A-ZÀ-Ý]", t))):
             # A line in capitals in the header is the document-type line ("BRIEF VAN ...",
             # "VERSLAG ..."), whatever punctuation its sender's name holds.
             mark(ln, "document header")
-            rest, i = _type_continuation(lines, i, t, furniture)
+            rest, i = _type_continuation(lines, i, t, mark)
             _type_line(rest, h)
             continue
         m = _DOSSIER_LINE.match(t)
@@ -552,8 +525,6 @@ def parse(raw: str) -> Layout:
                 h["dossier_title"] = title
             elif number != h["dossier"] and number not in h["other_dossiers"]:
                 h["other_dossiers"].append(number)
-                if not h.get("dossier_title") and not title:
-                    pass
             elif title and not h.get("dossier_title"):
                 h["dossier_title"] = title
             pending_dossier = number if not title else ""
@@ -596,7 +567,7 @@ def parse(raw: str) -> Layout:
                   " ".join(x.text for x in lines[:80]))
     if m:
         h["committee"] = _strip_marker(m.group(1))
-    header = _assemble(h, dates, site_kind, site_title, first_text, answer_names, answer_roles, questions_to)
+    header = _assemble(h, dates, site_kind, site_title, first_text, answer_names, answer_roles)
     return Layout(header, tuple(furniture))
 
 
@@ -618,14 +589,14 @@ def _paragraph(lines: list[_Line], i: int, end: re.Pattern) -> tuple[list[_Line]
     return out, j
 
 
-def _type_continuation(lines: list[_Line], i: int, first: str, furniture: list) -> tuple[str, int]:
+def _type_continuation(lines: list[_Line], i: int, first: str, mark: Callable[[_Line, str], None]) -> tuple[str, int]:
     """A document-type line in capitals may run on to the next line
     ("... VOOR VOLKSHUISVESTING EN RUIMTELIJKE" / "ORDENING")."""
     text = first
     while i < len(lines) and lines[i].text and lines[i].text == lines[i].text.upper() \
             and re.search(r"[A-Z]", lines[i].text) and not _ADDRESSEE.match(lines[i].text) \
             and len(lines[i].text.split()) <= 8 and not _DOSSIER_LINE.match(lines[i].text):
-        furniture.append((lines[i].start, lines[i].end, "document header"))
+        mark(lines[i], "document header")
         text += " " + lines[i].text
         i += 1
     return text, i
@@ -644,18 +615,18 @@ def _type_line(line: str, h: dict) -> None:
         m = re.match(r"^(?:BRIEF|NOTA|MEMORIE)\s+VAN\s+(?:DE |HET )?((?:MINISTERS?|STAATSSECRETARIS(?:SEN)?|ALGEMENE|COMMISSIE|VASTE|"
                      r"RAAD|NATIONALE|PRESIDENT|MINISTER-PRESIDENT|KONING)\b.+)$", s)
         if m and not h.get("sender"):
-            h["sender"] = _capitalise_role(m.group(1))
+            h["sender"] = _capitalised(m.group(1), _ROLE_LOWER)
     elif up.startswith(("MOTIE", "GEWIJZIGDE MOTIE", "AMENDEMENT")):
         h.setdefault("kind", MOTIE)
         m = re.search(r"\bVAN (?:HET LID|DE LEDEN)\s+(.+)$", s)
         if m:
             names = re.split(r"\s*,\s*|\s+EN\s+", re.sub(r"\s+C\.\s?S\.?$", "", m.group(1).strip()))
-            h["members"] = [_name_case(x) for x in names if x and not re.fullmatch(r"C\.S\.?", x)]
+            h["members"] = [_capitalised(x, _NAME_LOWER) for x in names if x and not re.fullmatch(r"C\.S\.?", x)]
     elif "VERSLAG" in up or up.startswith("LIJST"):
         h.setdefault("kind", VERSLAG)
         m = re.search(r"\bVAN DE (VASTE COMMISSIE .+|COMMISSIE .+)$", s)
         if m and not h.get("sender"):
-            h["sender"] = _capitalise_role(m.group(1)).replace("Vaste Commissie", "vaste commissie").replace(
+            h["sender"] = _capitalised(m.group(1), _ROLE_LOWER).replace("Vaste Commissie", "vaste commissie").replace(
                 "Commissie", "commissie")
     else:
         h.setdefault("kind", OVERIG)
@@ -751,7 +722,7 @@ def _members(s: str) -> list[str]:
 
 
 def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text: str,
-              answer_names: list[str], answer_roles: list[str], questions_to: str) -> DocHeader:
+              answer_names: list[str], answer_roles: list[str]) -> DocHeader:
     kind = h.get("kind", "")
     if h.get("kind_q"):
         # Answered in the document itself, or sent with a covering letter.
@@ -796,8 +767,6 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         else:
             sender = "; ".join(roles)
         sender_name = "; ".join(dict.fromkeys(answer_names))
-    elif kind == KAMERVRAGEN and not sender:
-        sender = ""
     if h.get("site_signer"):
         name, role = h["site_signer"]
         m = re.search(r"\b(vaste commissie voor .+|commissie voor .+)$", role)
@@ -847,16 +816,16 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
 
 # --------------------------------------------------------------------------- titles
 
-_MONTH_NAMES = MONTHS_NL
-
-
 def long_date(iso_date: str) -> str:
     """"2024-06-25" -> "25 juni 2024"."""
     try:
         d = _date.fromisoformat(iso_date)
     except ValueError:
         return iso_date
-    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}"
+
+
+_ROLE_WORD = re.compile(r"(?:Ministers?|Staatssecretaris(?:sen)?|Minister-president|Vaste commissie|Commissie)\b")
 
 
 def display_title(header: DocHeader, fallback: str = "") -> str:
@@ -868,8 +837,12 @@ def display_title(header: DocHeader, fallback: str = "") -> str:
     label = KIND_LABELS.get(header.kind or "", "Document")
     parts = []
     if header.sender:
-        parts.append(f"{label} van de {header.sender[:1].lower() + header.sender[1:]}"
-                     if not header.sender.lower().startswith(("algemene rekenkamer",)) else f"{label} van de {header.sender}")
+        # "Brief van de minister van ...": a role in running text takes a small
+        # letter; a body's own name ("Algemene Rekenkamer") keeps its capital.
+        sender = header.sender
+        if _ROLE_WORD.match(sender):
+            sender = sender[:1].lower() + sender[1:]
+        parts.append(f"{label} van de {sender}")
     elif header.members:
         parts.append(f"{label} van {', '.join(header.members)}")
     else:
