@@ -16,7 +16,6 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
-from datetime import date as _date
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -28,7 +27,6 @@ from .config import Settings
 from .errors import InputError
 from .fileutil import atomic_write_text, sha256_file, slug
 from .records import Letter
-from .textnl import MONTHS_NL
 
 KINDS = layout.KINDS
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -200,11 +198,9 @@ def remove_letter(letter: Letter, settings: Settings) -> None:
 
 # --------------------------------------------------------------------------- metadata the text states
 
-_MONTH = "|".join(MONTHS_NL)
-_DATE = rf"(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})"
 # The letter's own date: the letterhead's "Datum 10 november 2022" or a
 # dated sign-off line "Den Haag, 12 maart 2024"; dates in the body are events.
-_DATE_LINE = re.compile(rf"^\s*(?:Datum\s*:?|Den Haag,|'s-Gravenhage,)\s*{_DATE}\s*$", re.IGNORECASE | re.MULTILINE)
+_DATE_LINE = re.compile(rf"^\s*(?:Datum\s*:?|Den Haag,|'s-Gravenhage,)\s*{layout.DATE_NL}\s*$", re.IGNORECASE | re.MULTILINE)
 # The letter's own Kamerstuk: the page footer the shipped letters carry
 # ("Tweede Kamer, vergaderjaar 2021–2022, 29 911, nr. 355") or a labelled
 # line in the first lines ("Kamerstuk: 29 911, nr. 355"). References in
@@ -228,13 +224,6 @@ class StatedMetadata:
     date: str = ""  # ISO yyyy-mm-dd
     kamerstuk: str = ""  # "29 911, nr. 355"
     minister: str = ""  # the signer's name as written
-
-
-def _iso(day: str, month: str, year: str) -> str:
-    try:
-        return _date(int(year), MONTHS_NL.index(month.lower()) + 1, int(day)).isoformat()
-    except ValueError:  # 31 februari: stated, but not a date
-        return ""
 
 
 def _dossier(number: str, nr: str) -> str:
@@ -266,7 +255,7 @@ def extract_metadata(text: str) -> StatedMetadata:
     stated_date = ""
     m = _DATE_LINE.search(text)
     if m:
-        stated_date = _iso(*m.groups())
+        stated_date = layout.iso(*m.groups())  # "" for 31 februari: stated, but not a date
 
     kamerstuk = ""
     m = _FOOTER.search(text)
