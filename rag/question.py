@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Callable
 
 from .errors import InputError
-from .textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_ENGLISH, STOPWORDS_NL, fold
+from .textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_ENGLISH, STOPWORDS_NL, fold, numberised
 from .textnl import tokenize as _tokenize
 
 # -- language ----------------------------------------------------------------
@@ -151,13 +151,7 @@ _REFERENCE = re.compile(r"\b(?:Kamerstuk(?:ken)?(?: I{1,2})?|nrs?\.|nummer|artik
 @lru_cache(maxsize=65536)
 def _numberised(text: str) -> str:
     """Number words as digits (text2num), references taken out."""
-    from text_to_num import alpha2digit
-
-    text = _REFERENCE.sub(" ", text)
-    try:
-        return alpha2digit(text, "nl")
-    except Exception:  # noqa: BLE001 - a parser hiccup must not cost the answer
-        return text
+    return numberised(_REFERENCE.sub(" ", text))
 
 
 # "hoeveel [extra] scanners", "how many": what is counted. After a unit
@@ -328,10 +322,10 @@ def opening_phrase(question: str) -> _Opening | None:
     if not span or any(w.lower() in _FINITE for w in span):
         return None
     # The determiner opens the sentence, so a capital inside the phrase is a
-    # name ("Rotterdamse" haven, "EURIEC"); a digit is a number or date.
+    # name ("Groningse" universiteit, "KNMI"); a digit is a number or date.
     named = [w for w in span if w[0].isupper() or any(ch.isdigit() for ch in w)]
     common = [w for w in span if w not in named]
-    # A name as the head ("Het EURIEC") identifies the phrase by itself.
+    # A name as the head ("Het KNMI") identifies the phrase by itself.
     head = common[-1] if common else span[0]
     return _Opening(first, head, " ".join(named + words[len(span):]).replace(" ,", ","))
 

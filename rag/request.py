@@ -19,7 +19,7 @@ question: these are the grammar of questions and the types of facts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from . import question as Q
@@ -134,25 +134,26 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
 _NOT_A_COUNT = re.compile(r"\bhoeveel (?:geld|euro|procent|jaar|jaren|maanden|weken|dagen|uur)\b", re.I)
 
 
-def asked_type(question: str) -> str:
+def _first_rule(question: str) -> tuple[str, str]:
+    """(asked type, the words that ask it) of the first rule the question meets."""
     q = " ".join(question.split())
     for kind, pattern in _RULES:
         if kind == COUNT and _NOT_A_COUNT.search(q):
             continue
-        if pattern.search(q):
-            return kind
-    return ""
+        m = pattern.search(q)
+        if m:
+            return kind, m.group(0)
+    return "", ""
+
+
+def asked_type(question: str) -> str:
+    return _first_rule(question)[0]
 
 
 def asking_words(question: str) -> str:
     """The words of the question that ask for the type ("welke resultaten",
     "hoeveel geld"): not what it is about."""
-    q = " ".join(question.split())
-    for kind, pattern in _RULES:
-        m = pattern.search(q)
-        if m and not (kind == COUNT and _NOT_A_COUNT.search(q)):
-            return m.group(0)
-    return ""
+    return _first_rule(question)[1]
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ class Anchor:
     extra: str = ""  # an ordinal's noun
 
 
-# An exact number asked: a vague quantity ("honderden", "een verdubbeling") is no answer.
+# An exact number asked: a vague quantity ("tientallen", "een halvering") is no answer.
 _EXACT = re.compile(r"\b(?:precies|exact|exacte|in totaal|totaal|totale|precisely|exactly|in total|total)\b", re.I)
 
 
@@ -174,7 +175,7 @@ class Request:
     anchors: tuple[Anchor, ...] = ()
     counted: str = ""
     exact: bool = False
-    # (kind, value) of the facts the question itself gives ("van de 4 miljoen euro"):
+    # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
     # a sentence repeating them does not answer it
     given: frozenset = frozenset()
 
@@ -197,15 +198,17 @@ _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
 def read(question: str, asked: Q.Asked | None = None) -> Request:
     asked = asked or Q.read(question)
     q = asked.text
-    first = Q.parts(q)[0] if Q.parts(q) else q
+    split = Q.parts(q)
+    first = split[0] if split else q
     kind = asked_type(first)
+    spans = S.extract(q)
     anchors: list[Anchor] = []
     seen: set[tuple[str, str]] = set()
-    for sp in S.extract(q):
+    for sp in spans:
         if sp.kind not in _ANCHOR_KINDS or (sp.kind == S.COUNTRY and sp.value in _HOME):
             continue
         if sp.kind == S.YEAR and _NAMES_A_LETTER.search(q[max(0, sp.start - 40):sp.start]):
-            continue  # "de voortgangsbrief van 2025" names a letter, not when something happened
+            continue  # "de jaarbrief van 2023" names a letter, not when something happened
         key = (S.CITY if sp.kind == S.PORT and not sp.value.startswith("name:") else sp.kind, sp.value)
         if key not in seen:
             seen.add(key)
@@ -216,11 +219,11 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
         anchors = [a for a in anchors if a.kind == S.YEAR]
     counted = asked.counted
     if counted:
-        # "hoeveel onderzoeksteams (JIT's)": the name in brackets counts the same thing.
+        # "hoeveel meldpunten (MPK's)": the name in brackets counts the same thing.
         m = re.search(re.escape(counted) + r"\s*\(([^()]{2,40})\)", q)
         if m:
             counted = f"{counted} {m.group(1)}"
-    given = frozenset((sp.kind, sp.value) for sp in S.extract(q) if sp.kind in _GIVEN_KINDS)
+    given = frozenset((sp.kind, sp.value) for sp in spans if sp.kind in _GIVEN_KINDS)
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), given=given)
@@ -233,7 +236,7 @@ class Fit:
     holds_type: bool
     replaced: tuple[tuple[Anchor, str], ...] = ()  # (the question's anchor, what the sentence names instead)
     announced: bool = False  # an outcome is asked, the sentence announces
-    from_next: bool = False  # the asked fact is in the next sentence of the paragraph ("Het gaat om € 4 mln.")
+    from_next: bool = False  # the asked fact is in the next sentence of the paragraph ("Het gaat om € 3 mln.")
 
     @property
     def answers(self) -> bool:
@@ -244,14 +247,14 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
         counted_stems: Callable[[str], list[str]] | None = None) -> Fit:
     """`own`: the typed spans of the sentence (`text`); `nxt`: those of the
     sentence after it in the same paragraph, which may supply the asked fact
-    ("... is extra geïnvesteerd. Het gaat hierbij om ca. 4 miljoen euro").
+    ("... is extra uitgetrokken. Het gaat daarbij om ruim 3 miljoen euro").
     Anchors and announcements are judged on the sentence itself."""
     holds = _holds(req, own, text, counted_stems)
     from_next = False
     # The next sentence continues this one unless it adds another item
     # ("Daarnaast ...", "Ook ...") or names another year, place or country.
-    continues = nxt and not _ADDS.match(next_text) and not _replaced(req, nxt)
-    if not holds and continues and _holds(req, nxt, f"{text} {next_text}", counted_stems):
+    if (not holds and nxt and not _ADDS.match(next_text) and not _replaced(req, nxt)
+            and _holds(req, nxt, f"{text} {next_text}", counted_stems)):
         holds = from_next = True
     replaced = _replaced(req, own)
     announced = req.type == OUTCOME and any(s.kind == S.PROSPECTIVE for s in own)
@@ -281,7 +284,7 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
     if not holders:
         return True
     found = [s for s in spans if s.kind in holders and (s.kind, s.value) not in req.given
-             # "welke West-Afrikaanse landen": West-Afrika itself is no answer
+             # "welke Oost-Europese landen": Oost-Europa itself is no answer
              and not (s.kind == S.AREA and (S.AREA, s.extra[:8]) in req.given)]
     if req.type in (COUNTRY, PLACE):
         found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
@@ -320,9 +323,8 @@ def _counts_thing(found: Iterable[S.Span], text: str, stems: list[str]) -> bool:
     nouns = [s.extra for s in found if s.extra]
     if any(any(t in n for t in tails) for n in nouns):
         return True
-    from .textnl import fold
-
-    return any(any(t in fold(text) for t in tails) for _ in [0])
+    folded = fold(text)
+    return any(t in folded for t in tails)
 
 
 def spans_of(chunk_typed: Sequence[tuple[str, int, int, str, str]], a: int, b: int) -> list[S.Span]:
@@ -332,6 +334,3 @@ def spans_of(chunk_typed: Sequence[tuple[str, int, int, str, str]], a: int, b: i
 
 __all__ = ["Request", "Anchor", "Fit", "read", "fit", "asked_type", "spans_of", "LABEL_NL", "LABEL_EN", "HOLDERS"]
 
-
-def _unused(*_: object) -> None:  # pragma: no cover - keeps linters quiet about field
-    field()

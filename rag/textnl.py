@@ -5,12 +5,14 @@ shared by retrieval, question reading, answering, citations and the eval.
     raw_tokens()  folded words and numbers
     tokenize()    BM25 tokens: raw_tokens without stopwords, words stemmed
     content_words()  the words of a text that carry meaning (either language)
+    numberised()  Dutch number words as digits (text2num)
 """
 from __future__ import annotations
 
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
@@ -89,3 +91,15 @@ def tokenize(text: str) -> list[str]:
 def content_words(text: str) -> set[str]:
     """Folded words that are no stopword in Dutch or English (unstemmed)."""
     return {t for t in raw_tokens(text) if t not in STOPWORDS_NL and t not in STOPWORDS_ENGLISH}
+
+
+@lru_cache(maxsize=65536)
+def numberised(text: str) -> str:
+    """Number words as digits (text2num: "drie" -> "3", "tien jaar" -> "10 jaar"),
+    same length is not kept: use only for values, never for offsets."""
+    from text_to_num import alpha2digit
+
+    try:
+        return alpha2digit(text, "nl")
+    except Exception:  # noqa: BLE001 - a parser hiccup must not cost the sentence
+        return text

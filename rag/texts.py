@@ -42,11 +42,12 @@ def filter_message(english: bool) -> str:
 
 def _label(asked: str, english: bool) -> str:
     """How a partial answer names the kind of fact that is missing."""
-    from .request import LABEL_EN, LABEL_NL
+    from .question import NUMBER
+    from .request import COUNT, LABEL_EN, LABEL_NL
 
-    old = {"number": "count", "person": "person", "place": "place"}
+    # The coarse question reader says "number" where the request says "count".
     table = LABEL_EN if english else LABEL_NL
-    return table.get(asked) or table.get(old.get(asked, ""), asked)
+    return table.get(asked) or table.get(COUNT if asked == NUMBER else "", asked)
 
 
 def partial_sentence(subject: str, asked: str, missing_terms: list[str], english: bool,
