@@ -341,21 +341,21 @@ class ExtractiveAnswerer:
         about = self.subject_terms(asked, terms)
         names = [(w, st) for w, st in terms if not Q.YEAR.fullmatch(w)]
 
-        # A fact (and an outcome) must be stated near the question's own names.
+        # A fact (and an outcome) must be stated where the question's own names are.
         factual = bool(R.HOLDERS.get(req.type)) or req.type == R.OUTCOME
 
         def about_subject(c: Candidate) -> bool:
             # A fact (a number, a date, a place) must be stated about the
             # question's own subject: every distinguishing name of the
-            # question near the sentence. Other questions keep the passage
-            # as context.
+            # question in the sentence's passage (its chunk, section, title
+            # and letter). Other questions need one subject term there.
             ctx = self._context([c])
             if names and factual:
                 return all(self._mentions(ctx, w, st) for w, st in names)
             return not about or any(self._mentions(ctx, w, st) for w, st in about)
 
         # The fact must be about what the question asks of its subject (its
-        # event: "in werking treden", "bevriezen"), not another fact of the
+        # event: "openen", "afschaffen"), not another fact of the
         # same subject: a sentence other than the best ones needs nearly the
         # word coverage of the best-covering near sentence.
         cover = max((c.lexical for c in near), default=0.0)

@@ -1,6 +1,6 @@
 """Place names from well-kept packages, in Dutch and English, loaded once.
 
-    areas      Babel's CLDR names of parts of the world ("Latijns-Amerika");
+    areas      Babel's CLDR names of parts of the world ("Oost-Europa");
     countries  Babel's CLDR territory names (nl, en) and pycountry's ISO 3166
                names with their Dutch translation -> ISO code, so "Turkije",
                "Turkey" and "Turkish"-free spellings meet on "TR";
@@ -67,7 +67,7 @@ def places() -> dict[str, Place]:
             add(dutch(name), Place(COUNTRY, c.alpha_2, dutch(name)))
     for lang in ("nl", "en"):
         for code, name in Locale(lang).territories.items():
-            if code.isdigit() and code != "001":  # a part of the world: "Latijns-Amerika", "West-Africa"
+            if code.isdigit() and code != "001":  # a part of the world: "Oost-Europa", "Southern Asia"
                 add(name, Place(AREA, f"UN{code}", name))
             if len(code) == 2 and code.isalpha():
                 add(name, Place(COUNTRY, code, name))

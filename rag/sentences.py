@@ -76,7 +76,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             if stop <= cur:
                 continue
             if _inside_quote(text, cur, at):
-                continue  # a title in quotes keeps its own full stop: “Koers bepalen. Over de lessen ...”
+                continue  # a title in quotes keeps its own full stop: “Vooruitkijken. Een verkenning ...”
             if text[at] == "." and (
                 _is_abbreviation(text, at)
                 # "1. Upstream disruption ..." : a list number is no sentence
