@@ -213,9 +213,11 @@ def _places(text: str) -> list[Span]:
     for m in _PORT_ADJ.finditer(text):
         name = m.group(1) or m.group(2)
         a = m.start(1) if m.group(1) else m.start(2)
-        # The port of a known city keeps the city's identity, so "haven van
-        # Amsterdam" and "Amsterdamse haven" meet; "havens in Oost-Azië"
-        # names a part of the world, not a port.
+        # The port of a known city keeps the city's identity ("haven van
+        # Amsterdam" takes Amsterdam's); "havens in Oost-Azië" names a part of
+        # the world, not a port. Known gap: an adjective ("Amsterdamse haven")
+        # is no city the gazetteer finds, so it gets a name value of its own
+        # and does not meet the city's port yet (tests/test_spans.py, xfail).
         near = next((s for s in out if s.start <= a < s.end + 4), None)
         if near is not None and near.kind not in (CITY, PORT):
             continue
@@ -266,7 +268,10 @@ def extract(text: str) -> list[Span]:
     m = PROSPECTIVE_RE.search(text) or _ABOUT_THE_LETTER.search(text)
     if m:
         spans.append(Span(PROSPECTIVE, m.start(), m.end(), fold(m.group(0))))
-    return sorted(set(spans), key=lambda s: (s.start, s.kind))
+    # The whole record as key: spans tied on position and kind (an acronym and
+    # its folded ORG twin) must not come out in set order, which changes with
+    # the hash seed, so an index built twice would store them differently.
+    return sorted(set(spans), key=lambda s: (s.start, s.kind, s.end, s.value, s.extra))
 
 
 def numberised_same_length(text: str) -> str:
