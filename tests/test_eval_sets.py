@@ -285,8 +285,10 @@ def test_unanswerable_not_trivially_in_letters(letters, rows):
 # The blind files: dev_extra (tuned on) and the test files (report only)
 # ---------------------------------------------------------------------------
 
-BLIND = {"dev_extra": EVAL / "dev_extra.jsonl", "test": EVAL / "test.jsonl", "test_b": EVAL / "test_b.jsonl"}
+BLIND = {name: EVAL / f"{name}.jsonl"
+         for name in ("dev_extra", "dev_typed_a", "dev_typed_b", "test", "test_b", "test_c", "test_d", "test_e", "test_f")}
 KINDS = {"answerable", "near_miss", "off_topic"}
+NM_CLASSES = {"type_absent", "anchor_replaced", "announcement_only", "other"}
 
 
 def _turns(path: Path) -> list[dict]:
@@ -308,6 +310,8 @@ def test_blind_file_schema_and_evidence(name, letters):
     for it in items:
         assert it["kind"] in KINDS and it["lang"] in ("nl", "en"), it["id"]
         assert (it["kind"] == "answerable") == it["answerable"], it["id"]
+        if "nm_class" in it:
+            assert it["kind"] == "near_miss" and it["nm_class"] in NM_CLASSES, it["id"]
         if not it["answerable"]:
             assert it["evidence"] == [] and it["key_facts"] == [], it["id"]
             continue
