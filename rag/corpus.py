@@ -162,7 +162,12 @@ def add_letter(
     clean_title = title or layout.display_title(header, fallback=_guess_title(text) or path.stem)
     titles = {x.title for x in existing.values()}
     if clean_title in titles and not title:
-        clean_title = f"{clean_title} ({path.stem})"  # two documents never share a title
+        # Two documents never share a title: a subject repeats over the years
+        # ("Voortgang integrale aanpak cybercrime"), so the reference a reader
+        # tells them apart by is added, else the file's name.
+        told = ", ".join(x for x in (f"Kamerstuk {kamerstuk}" if kamerstuk else "",
+                                     layout.long_date(date) if date else "") if x)
+        clean_title = f"{clean_title} ({told or path.stem})"
     lid = letter_id or slug(path.stem if not title else title, "brief")
     base, n = lid, 2
     while lid in existing:

@@ -320,6 +320,8 @@ def parse(raw: str) -> Layout:
                                     r"Nota(?: naar aanleiding van het verslag| van wijziging)?)\s+-\s+", "", t0)
                 furniture.append((lines[k].start, lines[k].end, "site header"))
             elif not (_QUESTIONS.match(t0) or _ANSWER_HEAD.match(t0)):
+                if not site_kind and re.fullmatch(r"Brief regering|Antwoord schriftelijke vragen|Motie", t0):
+                    site_kind = t0  # the site's type line under its title ("Brief regering")
                 furniture.append((lines[k].start, lines[k].end, "site metadata"))
 
     marked = {a for a, _, _ in furniture}
@@ -358,7 +360,7 @@ def parse(raw: str) -> Layout:
         m = _SIGNATURE_ONE_LINE.match(t)
         if m:
             mark(ln, "signature")
-            h.setdefault("signer", (_ws(m.group(2)), _ws(m.group(1))))
+            h.setdefault("signers", []).append((_ws(m.group(2)), _ws(m.group(1))))
             continue
         if body_started and (_QUESTIONS.match(t) or _ANSWER_HEAD.match(t)):
             para, j = _paragraph(lines, i - 1, _CLOSE_PAREN)
@@ -374,7 +376,8 @@ def parse(raw: str) -> Layout:
                     nxt = next((x for x in lines[i:i + 4] if x.text), None)
                     if nxt is not None and _SIGNER_NAME.match(nxt.text):
                         mark(nxt, "signature")
-                        h.setdefault("signer", (_ws(nxt.text), _ws(t.rstrip(" ,"))))
+                        # every signer: a minister and a staatssecretaris may sign together
+                        h.setdefault("signers", []).append((_ws(nxt.text), _ws(t.rstrip(" ,"))))
             continue
         n_header += 1
 
@@ -485,6 +488,9 @@ def parse(raw: str) -> Layout:
             subject = m.group(1)
             if not re.search(r"[.?!:]$", subject):  # the subject runs on to the next line
                 nxt = next((k for k in range(i, min(i + 3, len(lines))) if lines[k].text), None)
+                # (across a blank line, only a line that is no sentence of the body)
+                if nxt is not None and nxt > i and re.search(r"[.?!]$", lines[nxt].text):
+                    nxt = None
                 if nxt is not None and len(lines[nxt].text) <= 100 and not _RETURN_ADDRESS.match(lines[nxt].text) \
                         and not _SALUTATION.match(lines[nxt].text) and not _DATUM_LINE.match(lines[nxt].text):
                     subject += " " + lines[nxt].text
@@ -503,7 +509,8 @@ def parse(raw: str) -> Layout:
                 _type_line(rest, h)
             continue
         m = _EK_LINE.match(t)
-        if m and h.get("dossier") and not h.get("number"):
+        # (a glued metadata table may have given the letter already)
+        if m and h.get("dossier") and h.get("number", m.group(1)) == m.group(1):
             mark(ln, "document header")
             h["number"] = m.group(1)
             rest, i = _type_continuation(lines, i, m.group(2), mark)
@@ -644,7 +651,7 @@ def _site_meta(t: str, h: dict, dates: dict) -> None:
         h.setdefault("dossier", dossier_number(m.group(1) + (" " + m.group(2) if m.group(2) else "")))
         h.setdefault("number", m.group(3))
         return
-    m = re.match(r"^Onderdeel van kamerstukdossier\s+(\d{5})(?:\s+(\d{2}|[IVXLC]+))?-(\w+)\s*(.*?)\.?$", s)
+    m = re.match(r"^Onderdeel van kamerstukdossier\s+(\d{5})(?:\s+(\d{2}|[IVXLC]+))?\s*-\s*(\w+)\s*(.*?)\.?$", s)
     if m:
         h.setdefault("dossier", dossier_number(m.group(1) + (" " + m.group(2) if m.group(2) else "")))
         h.setdefault("number", m.group(3))
@@ -773,9 +780,9 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         role = m.group(1) if m else role[:1].upper() + role[1:]
         sender = sender or role
         sender_name = sender_name or name
-    if h.get("signer"):
-        name, role = h["signer"]
-        sender_name = sender_name or name
+    if h.get("signers"):
+        name, role = h["signers"][0]
+        sender_name = sender_name or "; ".join(dict.fromkeys(n for n, _ in h["signers"]))
         if not sender and kind in (KAMERBRIEF, NOTA, ""):
             role = re.sub(r"^(?:De|Het)\s+", "", role).rstrip(" ,")
             sender = role[:1].upper() + role[1:]
@@ -787,8 +794,12 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         sender = h["committee"]
 
     title = ""
+    if site_title and site_kind and site_title.lower() == site_kind.lower():
+        site_title = ""  # "Initiatiefnota : Initiatiefnota": the page names only the type
+    # An initiatiefnota's dossier name ends in its own title: "… over …: «<title>»".
+    quoted = re.search(r"«([^«»]{8,200})»\s*$", h.get("dossier_title", ""))
     for cand in (site_title, h.get("subject", ""), first_text if not site_title else "", h.get("subject_q", ""),
-                 h.get("item_title", "")):
+                 h.get("item_title", ""), quoted.group(1) if quoted else ""):
         c = _clean_title(cand)
         if not c:
             continue

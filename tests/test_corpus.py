@@ -59,6 +59,19 @@ def test_add_txt_letter(tmp_path, corpus_settings):
     assert add_letter(f, corpus_settings) == letter  # same text twice: nothing new
 
 
+def test_two_documents_with_one_subject_are_told_apart_by_their_kamerstuk(tmp_path, corpus_settings):
+    header = ("{dossier} Cybercrime\n\nNr. {nr} BRIEF VAN DE MINISTER VAN JUSTITIE EN VEILIGHEID\n\n"
+              "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, {date}\n\n"
+              "Onderwerp: Voortgang aanpak cybercrime\n\nHierbij informeer ik uw Kamer over de voortgang van {body}.\n")
+    titles = []
+    for i, (nr, date) in enumerate([("12", "3 juni 2019"), ("40", "27 juni 2025")]):
+        f = tmp_path / f"brief{i}.txt"
+        f.write_text(header.format(dossier="28 684", nr=nr, date=date, body=f"de aanpak in jaar {i}"), encoding="utf-8")
+        titles.append(add_letter(f, corpus_settings).title)
+    assert titles[0] == "Voortgang aanpak cybercrime"
+    assert titles[1] == "Voortgang aanpak cybercrime (Kamerstuk 28 684, nr. 40, 27 juni 2025)"
+
+
 def test_pdf_text_is_extracted_with_page_convention(tmp_path):
     f = tmp_path / "brief.pdf"
     f.write_bytes(_pdf(LETTER.replace("\n", " ")))

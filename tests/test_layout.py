@@ -24,6 +24,10 @@ from rag.layout import display_title, parse
 REPO = Path(__file__).resolve().parents[1]
 EXTRA = REPO.parent / "shared" / "letters-extra"
 SPLIT = json.loads((REPO / "eval" / "newletters_split.json").read_text(encoding="utf-8"))
+# A second set of published openings, collected later (eval/published/README.md).
+PUBLISHED = REPO / "eval" / "published"
+SPLIT_PUBLISHED = json.loads((PUBLISHED / "split.json").read_text(encoding="utf-8"))
+FOLDERS = {"letters-extra": (EXTRA, SPLIT), "published": (PUBLISHED, SPLIT_PUBLISHED)}
 
 # ----------------------------------------------------------------- own fixtures
 
@@ -231,15 +235,16 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s«»‘’'\"“”]+", " ", unicodedata.normalize("NFC", s or "")).strip().lower().rstrip(". ")
 
 
-def _manifest() -> list[dict]:
-    path = EXTRA / "manifest.jsonl"
+def _manifest(folder: str = "letters-extra") -> list[dict]:
+    path = FOLDERS[folder][0] / "manifest.jsonl"
     if not path.is_file():
         pytest.fail(f"{path} is missing: the published openings must be beside the repository (../shared)")
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [dict(json.loads(x), folder=folder) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def _read(row: dict) -> layout.DocHeader:
-    return parse((EXTRA / "letters" / row["file"]).read_text(encoding="utf-8")).header
+    base = FOLDERS[row.get("folder", "letters-extra")][0]
+    return parse((base / "letters" / row["file"]).read_text(encoding="utf-8")).header
 
 
 FIELDS = ("title", "kamerstuk", "date")
@@ -274,12 +279,13 @@ KNOWN_UNREADABLE = {
 }
 
 
-@pytest.mark.parametrize("file", [pytest.param(f, marks=pytest.mark.xfail(reason=KNOWN_UNREADABLE[f], strict=True))
-                                  if f in KNOWN_UNREADABLE else f for f in SPLIT["dev"]])
-def test_published_dev_document(file):
-    row = next(r for r in _manifest() if r["file"] == file)
+@pytest.mark.parametrize("folder, file", [
+    pytest.param(folder, f, marks=pytest.mark.xfail(reason=KNOWN_UNREADABLE[f], strict=True))
+    if f in KNOWN_UNREADABLE else (folder, f) for folder, (_, split) in FOLDERS.items() for f in split["dev"]])
+def test_published_dev_document(folder, file):
+    row = next(r for r in _manifest(folder) if r["file"] == file)
     h = _read(row)
-    for f in ("kamerstuk", "date", "dossier", "number"):
+    for f in ("kamerstuk", "date", "dossier", "number", "sender", "sender_name"):
         assert _norm(getattr(h, f)) == _norm(row[f]), (f, getattr(h, f), row[f])
     if row["title"]:
         assert _norm(h.title) == _norm(row["title"])
@@ -287,21 +293,28 @@ def test_published_dev_document(file):
         assert not h.title, h.title
 
 
-# The test split is measured, never fitted. The issue's target is 0.95 per
+# The test splits are measured, never fitted. The issue's target is 0.95 per
 # field; the floor is what the parser reaches of the documents that state
-# the field (title 21/22, Kamerstuk 16/17, date 18/19), so a change that
-# reads fewer test documents right fails here.
-TEST_FLOOR = {"title": 21, "kamerstuk": 16, "date": 18}
+# the field, so a change that reads fewer test documents right fails here.
+# letters-extra: title 21/22, Kamerstuk 16/17, date 18/19; published (read
+# for the first time with the parser of this floor): 14/15, 11/13, 13/15.
+TEST_FLOOR = {"letters-extra": {"title": 21, "kamerstuk": 16, "date": 18},
+              "published": {"title": 14, "kamerstuk": 11, "date": 13}}
 
 
-def test_published_test_documents_floor():
-    rows = [r for r in _manifest() if r["file"] in SPLIT["test"]]
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_published_test_documents_floor(folder):
+    rows = [r for r in _manifest(folder) if r["file"] in FOLDERS[folder][1]["test"]]
     result = score(rows)
     for f, (right, n) in result.items():
-        assert right >= TEST_FLOOR[f], f"{f}: {right}/{n} (test documents are not listed: nobody fits on them)"
+        assert right >= TEST_FLOOR[folder][f], (
+            f"{folder} {f}: {right}/{n} (test documents are not listed: nobody fits on them)")
 
 
 def test_titles_of_the_published_documents_are_unique():
+    # Within one folder; a subject that repeats over the years (two cybercrime
+    # progress letters across the folders) is told apart by the corpus
+    # (tests/test_corpus.py).
     rows = _manifest()
     titles = [display_title(_read(r)) for r in rows]
     dupes = {t for t in titles if titles.count(t) > 1}
