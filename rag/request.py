@@ -166,6 +166,10 @@ class Anchor:
 
 # An exact number asked: a vague quantity ("tientallen", "een halvering") is no answer.
 _EXACT = re.compile(r"\b(?:precies|exact|exacte|in totaal|totaal|totale|precisely|exactly|in total|total)\b", re.I)
+# A change in number asked ("hoeveel meer", "how much has it grown"): then "een
+# verdubbeling" answers; a plain "hoeveel" asks the number itself.
+_CHANGE = re.compile(r"\b(?:meer|minder|extra|erbij|bijkomen|(?:komt|komen) er\b[^?]*\bbij|toename|afname|gestegen|gedaald|gegroeid|groei|stijging|daling|"
+                     r"more|fewer|less|increase\w*|decrease\w*|grow\w*|grew|rise|rose)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,10 @@ class Request:
     anchors: tuple[Anchor, ...] = ()
     counted: str = ""
     exact: bool = False
+    change: bool = False  # a change in number is asked: a multiple ("een verdubbeling") answers
+    # the initials of a counted name ("hoeveel Joint Investigation Teams" -> "jit"),
+    # which the letters count by its acronym ("21 JIT's")
+    counted_initials: str = ""
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
     # a sentence repeating them does not answer it
     given: frozenset = frozenset()
@@ -193,6 +201,9 @@ _NAMES_A_LETTER = re.compile(r"\b(?:\w*brief|brieven|letter|rapportage|report|ja
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
 _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
+
+
+_COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
 
 def read(question: str, asked: Q.Asked | None = None) -> Request:
@@ -223,10 +234,13 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
         m = re.search(re.escape(counted) + r"\s*\(([^()]{2,40})\)", q)
         if m:
             counted = f"{counted} {m.group(1)}"
+    named = _COUNTED_NAME.search(q)
+    initials = "".join(w[0] for w in named.group(1).split()).lower() if named else ""
     given = frozenset((sp.kind, sp.value) for sp in spans if sp.kind in _GIVEN_KINDS)
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
-                   exact=bool(_EXACT.search(first)), given=given)
+                   exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
+                   counted_initials=initials, given=given)
 
 
 @dataclass(frozen=True)
@@ -290,9 +304,11 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
         found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
     if req.type == COUNT and req.exact:
         found = [s for s in found if s.value.isdigit()]
+    if req.type == COUNT and not req.change:
+        found = [s for s in found if not S.is_multiple(s)]
     if req.type == COUNT:
         return bool(found) and (not req.counted or counted_stems is None
-                                or _counts_thing(found, text, counted_stems(req.counted)))
+                                or _counts_thing(found, text, counted_stems(req.counted), req.counted_initials))
     return bool(found)
 
 
@@ -313,16 +329,21 @@ def _same_noun(a: str, b: str) -> bool:
     return bool(a and b) and (a[:6] == b[:6] or a.endswith(b[-6:]) or b.endswith(a[-6:]))
 
 
-def _counts_thing(found: Iterable[S.Span], text: str, stems: list[str]) -> bool:
+def _counts_thing(found: Sequence[S.Span], text: str, stems: list[str], initials: str = "") -> bool:
     """A count of the thing asked after: the counted noun (or a compound
     ending in it) after the number, or the sentence names the thing and holds
-    a count (what the number counts is said elsewhere in the sentence)."""
+    a number whose noun is not read off (what it counts is said elsewhere in
+    the sentence: "het aantal teams steeg naar 12")."""
     if not stems:
         return True
     tails = [st[i:] for st in stems for i in range(max(1, len(st) - 5))]
     nouns = [s.extra for s in found if s.extra]
     if any(any(t in n for t in tails) for n in nouns):
         return True
+    if initials and any(re.sub(r"['’]?s$", "", n) == initials for n in nouns):
+        return True
+    if len(nouns) == len(found):
+        return False  # every number counts another noun ("zes uitdagingen" for "hoeveel handreikingen")
     folded = fold(text)
     return any(t in folded for t in tails)
 

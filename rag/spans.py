@@ -175,6 +175,11 @@ def _counts(text: str, masked: str) -> list[Span]:
     return [s for s in out if s is not None]
 
 
+def is_multiple(span: Span) -> bool:
+    """A count span that names a change in number, not the number ("verdubbeling")."""
+    return span.kind == COUNT and bool(_MULTIPLE.fullmatch(span.value))
+
+
 def _count_at(text: str, a: int, b: int, value: str) -> Span | None:
     """The count at text[a:b] and the noun it counts (after any adjectives)."""
     if _YEAR.fullmatch(text[a:b]) or re.match(r"\s*(?:%|‰)", text[b:]):

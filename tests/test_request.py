@@ -1,0 +1,40 @@
+"""rag.request: the question's typed request met by one sentence. Examples are
+invented; none comes from the letters or the eval questions."""
+from __future__ import annotations
+
+import pytest
+
+from rag import request as R
+from rag import spans as S
+from rag.textnl import tokenize
+
+
+def answers(question: str, sentence: str) -> bool:
+    return R.fit(R.read(question), S.extract(sentence), sentence, counted_stems=tokenize).answers
+
+
+def test_a_number_of_another_noun_does_not_count_the_thing_asked():
+    q = "Hoeveel aanbevelingen doet de commissie?"
+    assert not answers(q, "Naast vijf knelpunten doet de commissie een aantal aanbevelingen.")
+    assert answers(q, "De commissie doet zeven aanbevelingen.")
+
+
+def test_a_number_whose_noun_is_said_elsewhere_in_the_sentence_still_counts():
+    assert answers("Hoeveel meldpunten zijn er?", "Het aantal meldpunten steeg vorig jaar naar 12.")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Hoeveel rechercheurs heeft de eenheid?", False),  # the number itself is asked
+    ("Hoeveel rechercheurs komen er bij de eenheid bij?", True),
+    ("Hoeveel extra rechercheurs krijgt de eenheid?", True),
+    ("How many more detectives will the unit get?", True),
+])
+def test_a_doubling_answers_only_a_question_about_a_change(question, expected):
+    sentence = "Het aantal rechercheurs bij de eenheid wordt verdubbeld."
+    assert answers(question, sentence) is expected
+
+
+def test_a_named_thing_is_counted_by_its_acronym():
+    q = "Aan hoeveel Gemeenschappelijke Controle Teams nam de douane deel?"
+    assert answers(q, "In 2024 nam de douane deel aan 14 GCT's.")
+    assert not answers(q, "In 2024 nam de douane deel aan 14 overleggen.")
