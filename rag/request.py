@@ -113,7 +113,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                     r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),
     (OUTCOME, r"\b\w*(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
               r"effect|effecten|gevolg|gevolgen|impact|uitslag|aangenomen|verworpen|opgeleverd|geleid tot|"
-              r"naar voren gekomen|komt naar voren|kwam (?:er )?uit|zijn gevonden|aangemerkt|aangebracht|afgesproken|"
+              r"naar voren gekomen|komt naar voren|kwam (?:er )?uit|zijn gevonden|(?:heeft|hebben)\b[^?]*\bgevonden|aangemerkt|aangebracht|afgesproken|"
               r"overeengekomen|wat staat er in|adviseerde|adviseert|concludeerde|oordeelde|bleek|blijkt uit|"
               r"vastgesteld|produce[ds]?|yield(?:ed)?|"
               r"show(?:ed|s)?|recommended|agreed|found)\b|"

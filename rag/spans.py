@@ -146,7 +146,8 @@ PROSPECTIVE_RE = re.compile(
     r"will|would|plans? to|is expected|are expected|has been submitted|pending)\b", re.I)
 # A sentence about the letter itself ("In deze brief geef ik een overzicht", "Hierbij
 # bied ik u ... aan"): it reports no outcome either.
-_ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met) deze brief\b|\bhierbij (?:bied|stuur|zend|informeer|doe)\b|"
+_ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met) deze brief\b|\b(?:bij|met) deze brief\b[^.]*\b(?:meegezonden|meegestuurd|"
+                               r"bijgevoegd|aangeboden)\b|\bhierbij (?:bied|stuur|zend|informeer|doe)\b|"
                                r"\b(?:bied|stuur|zend) ik (?:u|uw Kamer)\b|\bga ik (?:in deze brief )?in op\b", re.I)
 
 

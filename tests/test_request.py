@@ -38,3 +38,13 @@ def test_a_named_thing_is_counted_by_its_acronym():
     q = "Aan hoeveel Gemeenschappelijke Controle Teams nam de douane deel?"
     assert answers(q, "In 2024 nam de douane deel aan 14 GCT's.")
     assert not answers(q, "In 2024 nam de douane deel aan 14 overleggen.")
+
+
+def test_what_was_found_asks_an_outcome():
+    assert R.read("Welke knelpunten heeft de werkgroep gevonden?").type == R.OUTCOME
+
+
+def test_a_report_sent_with_the_letter_is_no_outcome_of_it():
+    q = "Wat concludeert het rapport over de wachtlijsten?"
+    assert not answers(q, "Bij deze brief wordt ook het rapport over de wachtlijsten meegezonden.")
+    assert answers(q, "Het rapport concludeert dat de wachtlijsten korter zijn geworden.")
