@@ -132,6 +132,7 @@ _SITE_META = re.compile(
     r"Documentdatum\s|Publicatiedatum\s|Nummer\s+KST|Kenmerk\s|Externe link\b|Originele document\b|Tekst\s*$|"
     r"Deze (?:brief|memorie van antwoord|motie|nota|kamervraag)\b.{0,40}\b(?:is onder nr\.|toegevoegd aan)|"
     r"Directe link\b|Naar boven\s*$|\d\.\s*$|X\s*$|X Noot\b|Noot\s*\d*\s*$)", re.I)
+_NOTE_MARK = re.compile(r"^\s*X Noot(?:\s+\d{1,3})?\s*$")
 # The lines by which a data site is recognised (weak ones like "X" or "1." are not).
 _SITE_BLOCK = re.compile(
     r"^\s*(?:Nummer:\s*\S+,\s*datum:|Gerelateerde personen:|Onderdeel van (?:zaak|kamerstukdossier)\b|Gepubliceerd:|"
@@ -347,6 +348,15 @@ def parse(raw: str) -> Layout:
             m = re.search(rf"vergaderjaar\s+(\d{{4}})\s*[–-]\s*(\d{{4}}),\s*{_DOSSIER_NR},\s*nr\.\s*(\d+)", t, re.I)
             if m and not h.get("dossier"):
                 h["dossier"], h["number"] = dossier_number(m.group(3)), m.group(4)
+            continue
+        if _NOTE_MARK.match(t):
+            # The publication site's footnote anchor ("X Noot" / "3") before each
+            # footnote's text: never part of the footnote before it.
+            mark(ln, "footnote mark")
+            nxt = lines[i] if i < len(lines) else None
+            if nxt is not None and re.fullmatch(r"\d{1,3}", nxt.text):
+                mark(nxt, "footnote mark")
+                i += 1
             continue
         if _VRAAG_LABEL.match(t) or _ANTWOORD_LABEL.match(t):
             mark(ln, "label")

@@ -319,3 +319,11 @@ def test_titles_of_the_published_documents_are_unique():
     titles = [display_title(_read(r)) for r in rows]
     dupes = {t for t in titles if titles.count(t) > 1}
     assert not dupes, dupes
+
+
+def test_the_publication_sites_footnote_anchors_are_furniture():
+    text = ("Vraag 1\nKent u het bericht over de nieuwe fietsroutes?1\n\nX Noot\n1\n\n"
+            "Dagblad, 3 mei 2021 – «Gemeente legt fietsroutes aan»\n\nX Noot\n2\n\n"
+            "Omroep, 4 mei 2021 – «Fietsers blij»\n")
+    marks = [text[a:b] for a, b, kind in parse(text).furniture if kind == "footnote mark"]
+    assert marks == ["X Noot", "1", "X Noot", "2"]
