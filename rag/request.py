@@ -183,6 +183,7 @@ class Request:
     # the initials of a counted name ("hoeveel Joint Investigation Teams" -> "jit"),
     # which the letters count by its acronym ("21 JIT's")
     counted_initials: str = ""
+    realised: bool = False  # what was actually reached is asked ("daadwerkelijk"): a target is no answer
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
     # a sentence repeating them does not answer it
     given: frozenset = frozenset()
@@ -203,6 +204,13 @@ _HOME = {"NL"}
 _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
 
 
+# The realised figure asked, and a figure stated as a target.
+_REALISED = re.compile(r"\b(?:daadwerkelijk|feitelijk|in werkelijkheid|in de praktijk|gerealiseerd|actually|in reality|"
+                       r"in practice)\b", re.I)
+_TARGET = re.compile(r"\b(?:ambitie|doelstelling\w*|streefcijfer\w*|streefwaarde\w*|streven|streeft|streefden|beoog\w*|"
+                     r"het doel is|target|aim(?:s|ed)? (?:at|to))\b", re.I)
+_TARGET_NL = ("het doel", "het bereikte resultaat")
+_TARGET_EN = ("the target", "the result achieved")
 _COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
 
@@ -240,7 +248,7 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
-                   counted_initials=initials, given=given)
+                   counted_initials=initials, realised=bool(_REALISED.search(q)), given=given)
 
 
 @dataclass(frozen=True)
@@ -271,6 +279,9 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
             and _holds(req, nxt, f"{text} {next_text}", counted_stems)):
         holds = from_next = True
     replaced = _replaced(req, own)
+    if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
+        found, asked_for = _TARGET_EN if req.english else _TARGET_NL
+        replaced.append((Anchor("target", "realised", asked_for), found))
     announced = req.type == OUTCOME and any(s.kind == S.PROSPECTIVE for s in own)
     return Fit(holds, tuple(replaced), announced, from_next)
 

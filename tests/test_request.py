@@ -48,3 +48,13 @@ def test_a_report_sent_with_the_letter_is_no_outcome_of_it():
     q = "Wat concludeert het rapport over de wachtlijsten?"
     assert not answers(q, "Bij deze brief wordt ook het rapport over de wachtlijsten meegezonden.")
     assert answers(q, "Het rapport concludeert dat de wachtlijsten korter zijn geworden.")
+
+
+def test_a_target_does_not_answer_what_was_actually_reached():
+    q = "Hoeveel procent van de scholen deed vorig jaar daadwerkelijk mee aan het programma?"
+    target = "Het kabinet heeft de ambitie dat 60 procent van de scholen meedoet aan het programma."
+    fit = R.fit(R.read(q), S.extract(target), target, counted_stems=tokenize)
+    assert not fit.answers and fit.replaced[0][1] == "het doel"
+    assert answers(q, "Vorig jaar deed 45 procent van de scholen mee aan het programma.")
+    # Without "daadwerkelijk" the question may be about the target itself.
+    assert answers("Hoeveel procent van de scholen moet meedoen aan het programma?", target)
