@@ -11,6 +11,8 @@ re-cleans a letter file.
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -52,7 +54,16 @@ def letter_context(letter: Letter, cleaned: CleanText) -> str:
     addressee of a letter to parliament, and its letterhead and signature."""
     to_parliament = "Tweede Kamer" if letter.kind in corpus.KINDS else ""
     furniture = " ".join(cleaned.text[a:b] for a, b, _ in cleaned.furniture)
-    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament, furniture) if x)
+    # The reports and programmes the letter opens with, by their quoted names
+    # ("de beleidsreactie op het rapport ‘Koers bepalen’"): a question may name
+    # the letter by what it replies to.
+    first_page = cleaned.text[:cleaned.page_starts[1]] if len(cleaned.page_starts) > 1 else cleaned.text[:3000]
+    replies_to = " ".join(dict.fromkeys(m.group(1) for m in _QUOTED_NAME.finditer(first_page)))
+    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament, furniture, replies_to)
+                    if x)
+
+
+_QUOTED_NAME = re.compile(r"[‘«“]([A-ZÀ-Ý][^’»”]{2,160})[’»”]")
 
 
 def quotable_sentences(chunks: Sequence[Chunk]) -> list[str]:

@@ -31,7 +31,8 @@ def _source_digest(*modules: str) -> str:
     return h.hexdigest()[:10]
 
 
-CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py', 'spans.py', 'gazetteer.py')}"
+# (build.py: the letter context stored beside the chunks)
+CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py', 'spans.py', 'gazetteer.py', 'build.py')}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)

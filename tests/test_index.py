@@ -507,3 +507,18 @@ def test_wrong_shape_from_embedder_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="shape"):
         build(CHUNKS, tmp_path, embedder=Bad())
     assert not (tmp_path / CURRENT_FILE).exists()
+
+
+def test_the_letter_context_holds_the_reports_its_first_page_names():
+    from rag.build import letter_context
+    from rag.clean import CleanText
+    from rag.records import Letter
+
+    page1 = "Hierbij bied ik u de reactie aan op het rapport “Koersvast. Over de lessen van tien jaar handhaving”.\n"
+    page2 = "Verderop noemt de brief ook het programma ‘Schoon Water’.\n"
+    text = page1 + page2
+    cleaned = CleanText(text=text, raw_pos=list(range(len(text))), page_starts=[0, len(page1)])
+    letter = Letter(letter_id="x", title="Reactie", kind="kamerbrief", file="x.txt", sha256="0")
+    context = letter_context(letter, cleaned)
+    assert "Koersvast. Over de lessen van tien jaar handhaving" in context
+    assert "Schoon Water" not in context  # named later on: not what the letter replies to
