@@ -199,6 +199,8 @@ class Request:
 
 _NAMES_A_LETTER = re.compile(r"\b(?:\w*brief|brieven|letter|rapportage|report|jaarverslag|kamerstuk)\w*\s+"
                              r"(?:van|uit|from|of)?\s*(?:\w+\s+)?$", re.I)
+_LETTER_AFTER_YEAR = re.compile(r"[\s-]*(?:\w+\s+)?(?:\w*brief|brieven|letter|progress letter|rapportage|report|"
+                                r"kamerstuk)\b", re.I)
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
 _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
@@ -226,8 +228,9 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     for sp in spans:
         if sp.kind not in _ANCHOR_KINDS or (sp.kind == S.COUNTRY and sp.value in _HOME):
             continue
-        if sp.kind == S.YEAR and _NAMES_A_LETTER.search(q[max(0, sp.start - 40):sp.start]):
-            continue  # "de jaarbrief van 2023" names a letter, not when something happened
+        if sp.kind == S.YEAR and (_NAMES_A_LETTER.search(q[max(0, sp.start - 40):sp.start])
+                                  or _LETTER_AFTER_YEAR.match(q[sp.end:sp.end + 40])):
+            continue  # "de jaarbrief van 2023", "the 2025 letter" name a letter, not when something happened
         key = (S.CITY if sp.kind == S.PORT and not sp.value.startswith("name:") else sp.kind, sp.value)
         if key not in seen:
             seen.add(key)

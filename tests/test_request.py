@@ -58,3 +58,13 @@ def test_a_target_does_not_answer_what_was_actually_reached():
     assert answers(q, "Vorig jaar deed 45 procent van de scholen mee aan het programma.")
     # Without "daadwerkelijk" the question may be about the target itself.
     assert answers("Hoeveel procent van de scholen moet meedoen aan het programma?", target)
+
+
+@pytest.mark.parametrize("question, years", [
+    ("Which measures does the 2025 progress letter announce?", []),
+    ("Wat staat er in de 2025-brief over de havens?", []),
+    ("Wat meldt de voortgangsbrief van 2023 over de havens?", []),
+    ("How many ports joined in 2023 according to the letter?", ["2023"]),
+])
+def test_a_year_that_names_a_letter_is_no_anchor(question, years):
+    assert [a.surface for a in R.read(question).anchors if a.kind == S.YEAR] == years
