@@ -103,13 +103,26 @@ def places() -> dict[str, Place]:
 
 
 @lru_cache(maxsize=1)
+def city_of_adjective(stem: str) -> Place | None:
+    """The city a place adjective is made from, given its stem without the
+    ending: "Amsterdam"(se), "Antwerp"(se) -> Antwerpen, "Vlissing"(se) -> Vlissingen."""
+    table = places()
+    for name in (stem, stem + "en", stem + "e", stem + "n"):
+        place = table.get(name)
+        if place is not None and place.kind == CITY:
+            return place
+    return None
+
+
 def _longest() -> int:
     return max(len(name.split()) for name in places())
 
 
-def find(text: str) -> list[tuple[int, int, Place]]:
+def find(text: str, *, opens_sentence: bool = True) -> list[tuple[int, int, Place]]:
     """Places named in text: (start, end, Place), longest spelling first,
-    never overlapping; only capitalised words are tried."""
+    never overlapping; only capitalised words are tried. `opens_sentence`:
+    the text may open a sentence, whose capitalised first word is then no
+    name on its own ("Van welke ..."); False for a name alone ("(Portugal)")."""
     table = places()
     words = list(re.finditer(r"['’]?[\w][\w'’.-]*", text))
     out: list[tuple[int, int, Place]] = []
@@ -125,7 +138,7 @@ def find(text: str) -> list[tuple[int, int, Place]]:
             if name in table:
                 hit = (a, a + len(name), table[name], n)
                 break
-        if hit and hit[3] == 1 and re.search(r"(?:^|[.!?:]\s+|\n)[\W_]*$", text[:hit[0]]):
+        if hit and hit[3] == 1 and opens_sentence and re.search(r"(?:^|[.!?:]\s+|\n)[\W_]*$", text[:hit[0]]):
             hit = None  # a single capitalised word opening a sentence is no name ("Van welke ...")
         if hit:
             out.append(hit[:3])

@@ -202,13 +202,10 @@ def _places(text: str) -> list[Span]:
     for a, b, p in G.find(text):
         out.append(Span(p.kind, a, b, p.key, fold(p.name)))
     # "Porto (Portugal)", "Gdańsk (Polen)": a place named with its country is a city.
-    # Known gap: G.find() skips a lone capitalised word at the start of its
-    # text, so a one-word country in brackets is not recognised here yet
-    # (tests/test_spans.py, xfail).
     for m in re.finditer(r"\b([A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’-]+)?)\s+\(([A-ZÀ-Ý][\w\s'’-]+)\)", text):
         if any(s.start <= m.start(1) < s.end for s in out):
             continue
-        if any(p.kind == G.COUNTRY for _, _, p in G.find(m.group(2))):
+        if any(p.kind == G.COUNTRY for _, _, p in G.find(m.group(2), opens_sentence=False)):
             out.append(Span(CITY, m.start(1), m.end(1), "name:" + fold(m.group(1)), fold(m.group(1))))
     for m in _NAMED_PLACE.finditer(text):
         word, name = m.group(1).lower(), m.group(2)
@@ -221,14 +218,13 @@ def _places(text: str) -> list[Span]:
         name = m.group(1) or m.group(2)
         a = m.start(1) if m.group(1) else m.start(2)
         # The port of a known city keeps the city's identity ("haven van
-        # Amsterdam" takes Amsterdam's); "havens in Oost-Azië" names a part of
-        # the world, not a port. Known gap: an adjective ("Amsterdamse haven")
-        # is no city the gazetteer finds, so it gets a name value of its own
-        # and does not meet the city's port yet (tests/test_spans.py, xfail).
+        # Amsterdam" and "de Amsterdamse haven" take Amsterdam's); "havens in
+        # Oost-Azië" names a part of the world, not a port.
         near = next((s for s in out if s.start <= a < s.end + 4), None)
         if near is not None and near.kind not in (CITY, PORT):
             continue
-        value = near.value if near else "name:" + fold(name)
+        city = G.city_of_adjective(name) if m.group(1) else None
+        value = near.value if near else city.key if city else "name:" + fold(name)
         out.append(Span(PORT, a, a + len(name), value, fold(name)))
     return out
 

@@ -29,7 +29,6 @@ def test_numbers_that_refer_count_nothing():
     assert kinds("Zie artikel 12 en Kamerstuk 31 415, nr. 9.", S.COUNT) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the adjective is no gazetteer city, so it gets a name value")
 def test_a_port_by_name_and_by_adjective_is_one_port():
     a = {v for _, v, _ in kinds("De haven van Amsterdam groeit.", S.PORT)}
     b = {v for _, v, _ in kinds("De Amsterdamse haven groeit.", S.PORT)}
@@ -58,7 +57,12 @@ def test_extract_is_the_same_in_every_process():
     assert len(outs) == 1, outs
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: gazetteer.find() skips a lone capitalised word at the start of "
-                                       "its text, so the bracketed country is not seen")
 def test_a_place_named_with_its_country_in_brackets_is_a_city():
     assert [t for t, _, _ in kinds("Het schip kwam uit Sines (Portugal) binnen.", S.CITY)] == ["Sines"]
+
+
+@pytest.mark.parametrize("adjective, city", [("Rotterdamse", "Rotterdam"), ("Antwerpse", "Antwerpen")])
+def test_a_port_adjective_takes_the_citys_identity(adjective, city):
+    by_name = {v for _, v, _ in kinds(f"De haven van {city} groeit.", S.PORT)}
+    by_adjective = {v for _, v, _ in kinds(f"De {adjective} haven groeit.", S.PORT)}
+    assert by_name == by_adjective and not next(iter(by_adjective)).startswith("name:")
