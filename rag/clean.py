@@ -251,6 +251,11 @@ class _Builder:
         return "".join(self.parts)
 
 
+# A number closing a short code in brackets is part of the code, not a
+# footnote marker: "(C7)", "(G20)", "(EU27)".
+_BRACKETED_CODE = re.compile(r"\([A-ZÀ-Ý]{1,5}\|\d{1,3}\)$")
+
+
 def _strip_markers(lines: list[_Line], numbers: list[str]) -> list[tuple[_Line, list[tuple[int, int]]]]:
     """Find footnote markers glued to body words ("Nederland2 blijkt",
     "20221 heb ik") in letter order; return per line the spans to drop."""
@@ -264,7 +269,8 @@ def _strip_markers(lines: list[_Line], numbers: list[str]) -> list[tuple[_Line, 
         pos = 0
         while queue:
             # A marker may be missing from the body: look two numbers ahead.
-            found = [(m, i) for i, n in enumerate(queue[:3]) if (m := marker(n).search(line.text, pos))]
+            found = [(m, i) for i, n in enumerate(queue[:3]) if (m := marker(n).search(line.text, pos))
+                     and not _BRACKETED_CODE.search(line.text[:m.start()] + "|" + m.group(0))]
             if not found:
                 break
             m, i = min(found, key=lambda x: (x[0].start(), x[1]))

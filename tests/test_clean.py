@@ -115,3 +115,13 @@ def test_headings_become_sections():
     headings = [h for _, h in c.headings]
     assert "Houd misdaad uit je buurt" in headings
     assert c.section_at(c.text.index("koepelcampagne")) == "Houd misdaad uit je buurt"
+
+
+def test_a_number_closing_a_bracketed_code_is_no_footnote_marker():
+    from rag.clean import clean_letter
+
+    raw = (" De coalitie van zeven landen (C1). Zij overlegt met de\n partners.1 Dat gebeurt jaarlijks.\n\n"
+           "1 Zie de verklaring van de partners.\n vervolg op pagina twee.\n")
+    text = clean_letter(raw).text
+    assert "(C1). Zij" in text
+    assert "partners. Dat" in text  # the real marker still goes
