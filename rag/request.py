@@ -184,6 +184,7 @@ class Request:
     # which the letters count by its acronym ("21 JIT's")
     counted_initials: str = ""
     realised: bool = False  # what was actually reached is asked ("daadwerkelijk"): a target is no answer
+    sectors: tuple[str, ...] = ()  # the sectors the question names ("de sierteeltsector"), folded
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
     # a sentence repeating them does not answer it
     given: frozenset = frozenset()
@@ -213,6 +214,8 @@ _TARGET = re.compile(r"\b(?:ambitie|doelstelling\w*|streefcijfer\w*|streefwaarde
                      r"het doel is|target|aim(?:s|ed)? (?:at|to))\b", re.I)
 _TARGET_NL = ("het doel", "het bereikte resultaat")
 _TARGET_EN = ("the target", "the result achieved")
+# A named sector or branch: an anchor like a place ("in de sierteeltsector").
+_SECTOR = re.compile(r"\b\w{3,}(?:sector|branche)\b", re.I)
 _COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
 
@@ -251,7 +254,8 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
-                   counted_initials=initials, realised=bool(_REALISED.search(q)), given=given)
+                   counted_initials=initials, realised=bool(_REALISED.search(q)),
+                   sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))), given=given)
 
 
 @dataclass(frozen=True)
@@ -281,7 +285,7 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
     if (not holds and nxt and not _ADDS.match(next_text) and not _replaced(req, nxt)
             and _holds(req, nxt, f"{text} {next_text}", counted_stems)):
         holds = from_next = True
-    replaced = _replaced(req, own)
+    replaced = [(a, _as_written(text, other)) for a, other in _replaced(req, own) + _sector_replaced(req, own, text)]
     if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
@@ -294,12 +298,35 @@ _ADDS = re.compile(r"^\W*(?:daarnaast|ook|verder|bovendien|tevens|voorts|eveneen
                    r"in addition|also|furthermore|another)\b", re.I)
 
 
+def _as_written(text: str, folded: str) -> str:
+    """A folded name as the sentence writes it ("belgie" -> "België"), for the
+    partial answer; folded as it is when the sentence does not hold it."""
+    i = fold(text).find(folded)
+    return text[i:i + len(folded)] if i >= 0 and len(fold(text)) == len(text) else folded
+
+
 def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]:
     out = []
     for a in req.anchors:
         same_kind = [s for s in spans if _comparable(s, a)]
         if same_kind and not any(s.value == a.value for s in same_kind):
             out.append((a, same_kind[0].extra or same_kind[0].value))
+    return out
+
+
+def _sector_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:
+    """A sentence that gives the fact for another sector, or for a place
+    where the question names a sector ("56 camera's in het
+    Noordzeekanaalgebied" for "in de sierteeltsector")."""
+    folded = fold(text)
+    out = []
+    for sector in req.sectors:
+        if sector[:-6 if sector.endswith("sector") else -7] in folded:
+            continue  # the sector itself (or its stem: "sierteelt") is named
+        other = next((fold(m.group(0)) for m in _SECTOR.finditer(text) if fold(m.group(0)) != sector), "")
+        place = next((s for s in spans if s.kind in (S.REGION, S.CITY, S.PORT)), None)
+        if other or place:
+            out.append((Anchor("sector", sector, sector), other or place.extra or place.value))
     return out
 
 

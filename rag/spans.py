@@ -93,6 +93,8 @@ _MULTIPLE = re.compile(r"\b(?:verdubbel\w*|verdrievoudig\w*|verviervoudig\w*|hal
 _NAMED_PLACE = re.compile(r"\b(gemeenten?|stad|plaats|dorp|regio|provincie|eenheid|haven|zeehaven|luchthaven|"
                           r"Port of)\s+(?:van\s+|of\s+)?((?:['’]s-)?[A-ZÀ-Ý][\w'’-]+(?:[ -](?:aan|op|den|de|der|en)?\s?"
                           r"[A-ZÀ-Ý][\w'’-]+){0,3})")
+# A region named as an area ("het Noordzeekanaalgebied", "het Rijnmondgebied").
+_AREA_COMPOUND = re.compile(r"\b[A-ZÀ-Ý][\w-]{3,}gebied\b")
 _PORT_ADJ = re.compile(r"\b([A-ZÀ-Ý][\w-]+?)(?:se|sche)\s+(?:zee)?haven\b|\b(?:haven|zeehaven|luchthaven|havens)\s+"
                        r"(?:van|in|te|Port of)\s+([A-ZÀ-Ý][\w-]+)")
 _INITIALS_NAME = re.compile(r"\b(?:[A-Z]\.\s?){1,5}(?:(?:van|de|der|den|ter|ten|in 't|van der|van den|van de)\s)?"
@@ -214,6 +216,9 @@ def _places(text: str) -> list[Span]:
         a = m.start(2)
         if not any(s.start <= a < s.end for s in out):
             out.append(Span(kind, a, a + len(name), "name:" + fold(name), fold(name)))
+    for m in _AREA_COMPOUND.finditer(text):
+        if not any(s.start <= m.start() < s.end for s in out):
+            out.append(Span(REGION, m.start(), m.end(), "name:" + fold(m.group(0)), fold(m.group(0))))
     for m in _PORT_ADJ.finditer(text):
         name = m.group(1) or m.group(2)
         a = m.start(1) if m.group(1) else m.start(2)

@@ -68,3 +68,18 @@ def test_a_target_does_not_answer_what_was_actually_reached():
 ])
 def test_a_year_that_names_a_letter_is_no_anchor(question, years):
     assert [a.surface for a in R.read(question).anchors if a.kind == S.YEAR] == years
+
+
+def test_a_figure_for_a_place_does_not_answer_for_the_sector_asked():
+    q = "Hoeveel nieuwe scanners komen er in de bloementeeltsector?"
+    other = "In het Westlandgebied komen 12 nieuwe scanners."
+    fit = R.fit(R.read(q), S.extract(other), other, counted_stems=tokenize)
+    assert not fit.answers and fit.replaced[0][1] == "Westlandgebied"  # as the sentence writes it
+    assert answers(q, "In de bloementeelt komen 12 nieuwe scanners.")
+    assert not answers(q, "In de transportsector komen 12 nieuwe scanners.")
+
+
+def test_the_other_place_is_named_as_the_sentence_writes_it():
+    q = "Welk verdrag sloot Nederland in 2021 met Peru?"
+    sentence = "In 2021 sloot Nederland een verdrag met België."
+    assert R.fit(R.read(q), S.extract(sentence), sentence).replaced[0][1] == "België"
