@@ -276,6 +276,10 @@ def extract(text: str) -> list[Span]:
     m = PROSPECTIVE_RE.search(text) or _ABOUT_THE_LETTER.search(text)
     if m:
         spans.append(Span(PROSPECTIVE, m.start(), m.end(), fold(m.group(0))))
+    # A body's name that is also a place somewhere ("de Douane", a French
+    # town) is the body.
+    bodies = {(x.start, x.end) for x in spans if x.kind == ORG}
+    spans = [x for x in spans if not (x.kind in PLACES and (x.start, x.end) in bodies)]
     # The whole record as key: spans tied on position and kind (an acronym and
     # its folded ORG twin) must not come out in set order, which changes with
     # the hash seed, so an index built twice would store them differently.

@@ -83,3 +83,16 @@ def test_the_other_place_is_named_as_the_sentence_writes_it():
     q = "Welk verdrag sloot Nederland in 2021 met Peru?"
     sentence = "In 2021 sloot Nederland een verdrag met België."
     assert R.fit(R.read(q), S.extract(sentence), sentence).replaced[0][1] == "België"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What is the name of the regional police commander who opened the centre?", R.PERSON),
+    ("Hoe heet de directeur van het nieuwe centrum?", R.PERSON),
+    ("Hoe heet de nieuwe wet?", R.LAW_PROGRAMME),
+])
+def test_the_name_of_a_role_asks_a_person(question, kind):
+    assert R.read(question).type == kind
+
+
+def test_a_body_that_shares_its_name_with_a_town_is_the_body():
+    assert [(s.kind, s.value) for s in S.extract("Hoeveel geld krijgt de Douane erbij?") if s.kind in S.PLACES] == []
