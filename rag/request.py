@@ -188,6 +188,7 @@ class Request:
     counted_initials: str = ""
     realised: bool = False  # what was actually reached is asked ("daadwerkelijk"): a target is no answer
     sectors: tuple[str, ...] = ()  # the sectors the question names ("de sierteeltsector"), folded
+    bodies: tuple[str, ...] = ()  # the organisations the question names, as span values
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
     # a sentence repeating them does not answer it
     given: frozenset = frozenset()
@@ -258,7 +259,8 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
                    counted_initials=initials, realised=bool(_REALISED.search(q)),
-                   sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))), given=given)
+                   sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
+                   bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given)
 
 
 @dataclass(frozen=True)
@@ -286,9 +288,11 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
     # The next sentence continues this one unless it adds another item
     # ("Daarnaast ...", "Ook ...") or names another year, place or country.
     if (not holds and nxt and not _ADDS.match(next_text) and not _replaced(req, nxt)
+            and not _body_replaced(req, nxt, next_text)
             and _holds(req, nxt, f"{text} {next_text}", counted_stems)):
         holds = from_next = True
-    replaced = [(a, _as_written(text, other)) for a, other in _replaced(req, own) + _sector_replaced(req, own, text)]
+    replaced = [(a, _as_written(text, other))
+                for a, other in _replaced(req, own) + _sector_replaced(req, own, text) + _body_replaced(req, own, text)]
     if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
@@ -315,6 +319,23 @@ def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]
         if same_kind and not any(s.value == a.value for s in same_kind):
             out.append((a, same_kind[0].extra or same_kind[0].value))
     return out
+
+
+def _body_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:
+    """A figure given for a list of other bodies than the one the question
+    names ("4 miljoen, verdeeld over JenV, OM en politie" for "hoeveel krijgt
+    de Douane"): the organisation is an anchor where the sentence lists others."""
+    if req.type not in (AMOUNT, COUNT, PERCENTAGE) or not req.bodies:
+        return []
+    others = [s for s in spans if s.kind == S.ORG]
+    folded = fold(text)
+    if len({s.value for s in others}) < MIN_OTHER_BODIES or any(s.value in req.bodies for s in others) \
+            or any(fold(b) in folded for b in req.bodies):
+        return []
+    return [(Anchor("org", req.bodies[0], _as_written(req.text, req.bodies[0])), others[0].value)]
+
+
+MIN_OTHER_BODIES = 2
 
 
 def _sector_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:

@@ -96,3 +96,14 @@ def test_the_name_of_a_role_asks_a_person(question, kind):
 
 def test_a_body_that_shares_its_name_with_a_town_is_the_body():
     assert [(s.kind, s.value) for s in S.extract("Hoeveel geld krijgt de Douane erbij?") if s.kind in S.PLACES] == []
+
+
+def test_a_sum_shared_by_other_bodies_does_not_answer_for_the_body_asked():
+    q = "Hoeveel geld krijgt de FIOD erbij?"
+    sentence = "Het gaat om 3 miljoen euro, verdeeld over het Openbaar Ministerie en de Nationale Politie."
+    fit = R.fit(R.read(q), S.extract(sentence), sentence)
+    assert not fit.answers and fit.replaced[0][0].surface == "FIOD"
+    assert answers(q, "Het gaat om 3 miljoen euro, verdeeld over de FIOD en de Nationale Politie.")
+    # The sum in the next sentence is judged by the bodies that sentence names.
+    lead, nxt = "De FIOD krijgt er structureel geld bij.", "Het gaat om 3 miljoen euro per jaar."
+    assert R.fit(R.read(q), S.extract(lead), lead, S.extract(nxt), nxt).answers
