@@ -145,7 +145,10 @@ PROSPECTIVE_RE = re.compile(
     r"volgend jaar|komend jaar|later dit jaar|na de zomer|na het zomerreces|in de loop van|eind dit jaar|"
     r"de komende (?:tijd|periode|jaren|maanden)|in de komende|"
     r"totdat|zodra|aanhouden|houd\w* aan|"
-    r"will|would|plans? to|is expected|are expected|has been submitted|pending)\b", re.I)
+    r"will|would|plans? to|is expected|are expected|has been submitted|pending|"
+    # what a body or tool was set up for, not what it found: "is ontwikkeld om inzicht te verkrijgen"
+    r"(?:is|zijn|werd|werden)(?: \w+){0,6} (?:opgericht|ontwikkeld|ingesteld|opgezet|in het leven geroepen) om|"
+    r"(?:was|were|has been|have been)(?: \w+){0,3} (?:set up|established|developed|created) to)\b", re.I)
 # A sentence about the letter itself ("In deze brief geef ik een overzicht", "Hierbij
 # bied ik u ... aan"): it reports no outcome either.
 _ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met) deze brief\b|\b(?:bij|met) deze brief\b[^.]*\b(?:meegezonden|meegestuurd|"

@@ -107,3 +107,9 @@ def test_a_sum_shared_by_other_bodies_does_not_answer_for_the_body_asked():
     # The sum in the next sentence is judged by the bodies that sentence names.
     lead, nxt = "De FIOD krijgt er structureel geld bij.", "Het gaat om 3 miljoen euro per jaar."
     assert R.fit(R.read(q), S.extract(lead), lead, S.extract(nxt), nxt).answers
+
+
+def test_what_a_tool_was_set_up_for_is_no_finding_of_it():
+    q = "Wat bleek uit het dashboard over de wachttijden?"
+    assert not answers(q, "Vorig jaar is er een dashboard ontwikkeld om inzicht te krijgen in de wachttijden.")
+    assert answers(q, "Uit het dashboard bleek dat de wachttijden met een week zijn gedaald.")
