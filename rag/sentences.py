@@ -14,7 +14,7 @@ _ABBREVIATIONS = {
     "m.b.t", "i.v.m", "t.a.v", "m.n", "d.w.z", "z.g", "resp", "incl", "excl",
     "blz", "p", "pag", "vgl", "zgn", "dhr", "mevr", "prof", "dr", "mr", "ir",
     "drs", "st", "e.a", "etc", "o.m", "t.b.v", "i.c.m", "a.s", "n.a.v", "vs",
-    "min", "max", "ongev", "bv", "m.i.v", "t/m",
+    "min", "max", "ongev", "bv", "m.i.v", "t/m", "d.d",
 }
 
 # A candidate end: . ! ? or ; is not an end. Followed by optional closing quote

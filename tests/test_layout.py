@@ -327,3 +327,12 @@ def test_the_publication_sites_footnote_anchors_are_furniture():
             "Omroep, 4 mei 2021 – «Fietsers blij»\n")
     marks = [text[a:b] for a, b, kind in parse(text).furniture if kind == "footnote mark"]
     assert marks == ["X Noot", "1", "X Noot", "2"]
+
+
+def test_a_letter_quoted_under_its_own_header_inside_a_report_is_furniture():
+    text = ("36 100 Verslag over de fietsstrategie\n\nC VERSLAG VAN EEN SCHRIFTELIJK OVERLEG\n\n"
+            "Vastgesteld 3 maart 2022\n\nDe commissie heeft vragen gesteld over de fietsstrategie.\n\n"
+            "BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR INFRASTRUCTUUR EN WATERSTAAT/IENW-RAAD\n\n"
+            "Aan de Minister van Infrastructuur\n\nDe leden vragen naar de planning van de fietspaden.\n")
+    header = [text[a:b] for a, b, kind in parse(text).furniture if kind == "document header"]
+    assert "BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR INFRASTRUCTUUR EN WATERSTAAT/IENW-RAAD" in header

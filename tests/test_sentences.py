@@ -121,3 +121,10 @@ def test_a_long_text_of_candidate_ends_is_split_in_one_pass(unit):
     spans = sentence_spans(text)
     assert spans and all(text[a:b] == text[a:b].strip() for a, b in spans[:100])
     assert spans[-1][1] == len(text.rstrip())
+
+
+def test_dd_before_a_date_does_not_end_the_sentence():
+    from rag.sentences import sentence_spans
+    text = "Zie de brief van de minister d.d. 4 mei 2021 over de havens. Daarna volgt meer."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Zie de brief van de minister d.d. 4 mei 2021 over de havens.", "Daarna volgt meer."]
