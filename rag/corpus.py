@@ -167,6 +167,8 @@ def add_letter(
         # tells them apart by is added, else the file's name.
         told = ", ".join(x for x in (f"Kamerstuk {kamerstuk}" if kamerstuk else "",
                                      layout.long_date(date) if date else "") if x)
+        # (a title made of the Kamerstuk and date already holds them: then the file)
+        told = told if told and (not kamerstuk or kamerstuk not in clean_title) else ""
         clean_title = f"{clean_title} ({told or path.stem})"
     lid = letter_id or slug(path.stem if not title else title, "brief")
     base, n = lid, 2
