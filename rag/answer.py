@@ -389,7 +389,8 @@ class ExtractiveAnswerer:
         text_only = fold(" ".join(c.passage.chunk.text for c in chosen))
         about_letter = bool(_ABOUT_LETTER.search(asked.text))
         missing = [w for w, stems in terms
-                   if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)]
+                   if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)
+                   and not (Q.YEAR.fullmatch(w) and self._in_letters_year(w, chosen))]
         answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]
         on_subject = self._on_subject(answering, self.subject_terms(asked, terms))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
@@ -689,6 +690,18 @@ class ExtractiveAnswerer:
             seen.setdefault(ch.chunk_id, f"{ch.title} {ch.section} {about} {ch.text}")
         return fold(" ".join(seen.values()))
 
+    def _in_letters_year(self, year: str, chosen: Sequence[Candidate]) -> bool:
+        """A date without a year ("in de zomer", "op 29 september jl.") in a
+        letter of that year (its date, else its parliamentary year) is in
+        that year: the question's year is then stated, though not written."""
+        for c in chosen:
+            typed = c.passage.chunk.typed or _typed(c.passage.chunk.text, c.passage.chunk.answer_spans)
+            undated = any(k == "date" and not re.search(r"\d{4}", v) for k, a, b, v, _ in typed
+                          if c.start <= a and b <= c.end)
+            if undated and year in _letter_years(self.letter_context.get(c.passage.chunk.letter_id, "")):
+                return True
+        return False
+
     @staticmethod
     def _mentions(folded: str, word: str, stems: list[str]) -> bool:
         """Word or all its stems in the folded text; a stem may sit inside a
@@ -747,6 +760,17 @@ class ExtractiveAnswerer:
 
 
 @functools.lru_cache(maxsize=4096)
+def _letter_years(context: str) -> set[str]:
+    """The years a letter was written in, from what its context states: its
+    date ("2022-11-10") or the parliamentary year of its pages ("2021–2022")."""
+    years = set(re.findall(r"\b((?:19|20)\d\d)-\d\d-\d\d\b", context))
+    if not years:
+        for a, b in re.findall(r"\b((?:19|20)\d\d)\s*[–-]\s*((?:19|20)\d\d)\b", context):
+            if int(b) == int(a) + 1:
+                years |= {a, b}
+    return years
+
+
 def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
     """Typed spans of a chunk that was made without them (a chunk built by
     hand, or by an older version): what the index would hold (rag.spans)."""

@@ -51,7 +51,8 @@ def load_background(path: Path = BACKGROUND) -> list[str]:
 def letter_context(letter: Letter, cleaned: CleanText) -> str:
     """What a letter states about itself, as text an answer's context may be
     checked against: the manifest's minister, date and Kamerstuk, the
-    addressee of a letter to parliament, and its letterhead and signature."""
+    addressee of a letter to parliament, its letterhead and signature, the
+    reports its first page names and the parliamentary year of its pages."""
     to_parliament = "Tweede Kamer" if letter.kind in corpus.KINDS else ""
     furniture = " ".join(cleaned.text[a:b] for a, b, _ in cleaned.furniture)
     # The reports and programmes the letter opens with, by their quoted names
@@ -59,8 +60,11 @@ def letter_context(letter: Letter, cleaned: CleanText) -> str:
     # the letter by what it replies to.
     first_page = cleaned.text[:cleaned.page_starts[1]] if len(cleaned.page_starts) > 1 else cleaned.text[:3000]
     replies_to = " ".join(dict.fromkeys(m.group(1) for m in _QUOTED_NAME.finditer(first_page)))
-    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament, furniture, replies_to)
-                    if x)
+    # The parliamentary year of its running heads ("vergaderjaar 2022–2023"):
+    # the years an undated letter was written in.
+    session = " ".join(dict.fromkeys(h.vergaderjaar for h in cleaned.headers if h.vergaderjaar))
+    return " ".join(x for x in (letter.minister, letter.date, letter.kamerstuk, to_parliament, furniture, replies_to,
+                                session) if x)
 
 
 _QUOTED_NAME = re.compile(r"[‘«“]([A-ZÀ-Ý][^’»”]{2,160})[’»”]")

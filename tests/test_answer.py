@@ -286,6 +286,16 @@ def test_a_year_the_evidence_does_not_mention_makes_it_partial():
     assert ans.status == T.PARTIAL and ans.answer.endswith("maar zeggen niets over 2031.")
 
 
+@pytest.mark.parametrize("context, status", [("2031-06-01", T.ANSWERED), ("", T.PARTIAL),
+                                             ("vergaderjaar 2030–2031", T.ANSWERED), ("2029-06-01", T.PARTIAL)])
+def test_a_date_without_a_year_is_in_the_year_of_its_letter(context, status):
+    a = answerer(CORPUS)
+    a.letter_context = {"brief-a": context}  # what the index holds of the letter (rag.build.letter_context)
+    question = "Wanneer wordt het nieuwe patrouilleschip in 2031 in gebruik genomen?"
+    ans = a.answer(question, passages(KUSTWACHT, question=question))
+    assert ans.status == status, ans.answer
+
+
 def test_a_question_closer_to_everyday_life_is_not_found():
     cal = Calibration(**{**CAL.__dict__, "off_topic_margin": 0.0})
     ans = ask("Wat is een goed recept voor erwtensoep met worst?", KUSTWACHT, RECHERCHE,
