@@ -706,7 +706,13 @@ class ExtractiveAnswerer:
     def _mentions(folded: str, word: str, stems: list[str]) -> bool:
         """Word or all its stems in the folded text; a stem may sit inside a
         compound ("Zeehavens" in "Zeehavenaanpak")."""
-        return fold(word) in folded or all(s in folded for s in stems)
+        if fold(word) in folded or all(s in folded for s in stems):
+            return True
+        # "NCBC-regeling" where the letter writes "de procedure NCBC": an
+        # acronym that heads a compound names the thing on its own.
+        head, _, tail = word.partition("-")
+        return len(head) >= 2 and head.isupper() and len(tail) >= 4 and tail.isalpha() and tail.islower() and \
+            re.search(rf"\b{re.escape(fold(head))}\b", folded) is not None
 
     @staticmethod
     def _subject(asked: Q.Asked, covered: list[str]) -> str:

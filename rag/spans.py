@@ -86,6 +86,9 @@ _NOT_COUNTED = re.compile(rf"^(?:{_UNITS}|procent|percent|euro|miljoen|miljard|m
                           rf"van|tot|en|of|in|op|per|à|tot|over|(?:{_MONTHS}))$", re.I)
 _QUANTITY_WORDS = re.compile(r"\b(?:tientallen|honderden|duizenden|miljoenen|dozens|hundreds|thousands)\s+(\w[\w'’-]+)",
                              re.I)
+# An attributive adjective's -e ending ("representatieve", "bilaterale"); a
+# plural noun after a number ends in -en or -s.
+_ADJECTIVE_E = re.compile(r"[^\W\d_]{3,}[^aeiou\W]e$", re.I)
 # A change in number without the number: "een halvering van het aantal", "verdrievoudigd".
 _MULTIPLE = re.compile(r"\b(?:verdubbel\w*|verdrievoudig\w*|verviervoudig\w*|halvering|gehalveerd|doubl\w+|tripl\w+)\b",
                        re.I)
@@ -192,11 +195,11 @@ def _count_at(text: str, a: int, b: int, value: str) -> Span | None:
         return None  # a year or a percentage, not a count
     after = re.findall(r"[\w'’-]+", text[b: b + 80])
     noun = ""
-    for w in after[:4]:
+    for k, w in enumerate(after[:4]):
         if _NOT_COUNTED.match(w):
             return None  # a measure (time, money, percentage), not a count
-        if _COUNT_FILLER.match(w):
-            continue
+        if _COUNT_FILLER.match(w) or (_ADJECTIVE_E.search(w) and k + 1 < len(after[:4])):
+            continue  # "twee bilaterale verdragen": an inflected adjective before the noun
         noun = w
         break
     return Span(COUNT, a, b, value, fold(noun))

@@ -95,11 +95,13 @@ def content_words(text: str) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def numberised(text: str) -> str:
-    """Number words as digits (text2num: "drie" -> "3", "tien jaar" -> "10 jaar"),
-    same length is not kept: use only for values, never for offsets."""
+    """Number words as digits (text2num: "twee" -> "2", "tien jaar" -> "10 jaar"),
+    same length is not kept: use only for values, never for offsets. "een"
+    stays a word: it is the article far more often than the number (text2num's
+    default threshold of 3 also kept "twee", so "twee verdragen" counted nothing)."""
     from text_to_num import alpha2digit
 
     try:
-        return alpha2digit(text, "nl")
+        return alpha2digit(text, "nl", threshold=2)
     except Exception:  # noqa: BLE001 - a parser hiccup must not cost the sentence
         return text

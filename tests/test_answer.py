@@ -296,6 +296,13 @@ def test_a_date_without_a_year_is_in_the_year_of_its_letter(context, status):
     assert ans.status == status, ans.answer
 
 
+def test_an_acronym_heading_a_compound_names_it_on_its_own():
+    folded = "de kosten van de procedure ncbc worden gedekt"
+    assert ExtractiveAnswerer._mentions(folded, "NCBC-regeling", ["ncbc", "regel"])
+    assert not ExtractiveAnswerer._mentions(folded, "RIEC-regeling", ["riec", "regel"])
+    assert not ExtractiveAnswerer._mentions("de fiu meldt", "FIU-the", ["fiu", "the"])
+
+
 def test_a_question_closer_to_everyday_life_is_not_found():
     cal = Calibration(**{**CAL.__dict__, "off_topic_margin": 0.0})
     ans = ask("Wat is een goed recept voor erwtensoep met worst?", KUSTWACHT, RECHERCHE,

@@ -66,3 +66,15 @@ def test_a_port_adjective_takes_the_citys_identity(adjective, city):
     by_name = {v for _, v, _ in kinds(f"De haven van {city} groeit.", S.PORT)}
     by_adjective = {v for _, v, _ in kinds(f"De {adjective} haven groeit.", S.PORT)}
     assert by_name == by_adjective and not next(iter(by_adjective)).startswith("name:")
+
+
+@pytest.mark.parametrize("text, count", [
+    ("Er zijn twee bilaterale verdragen gesloten.", ("twee", "2", "verdragen")),
+    ("Het RIVM meet op twintig representatieve locaties.", ("twintig", "20", "locaties")),
+])
+def test_two_counts_and_an_inflected_adjective_is_skipped(text, count):
+    assert count in kinds(text, S.COUNT)
+
+
+def test_een_stays_the_article():
+    assert kinds("Er komt een aantal nieuwe teams.", S.COUNT) == []
