@@ -149,6 +149,8 @@ PROSPECTIVE_RE = re.compile(
     r"de komende (?:tijd|periode|jaren|maanden)|in de komende|"
     r"totdat|zodra|aanhouden|houd\w* aan|"
     r"will|would|plans? to|is expected|are expected|has been submitted|pending|"
+    # a request of parliament, not its outcome: "vroeg uw Kamer of het mogelijk was"
+    r"(?:vroeg|vroegen|verzocht|verzochten) (?:uw|de) Kamer|(?:uw|de) Kamer(?: \w+){0,2} (?:gevraagd|verzocht)|"
     # what a body or tool was set up for, not what it found: "is ontwikkeld om inzicht te verkrijgen"
     r"(?:is|zijn|werd|werden)(?: \w+){0,6} (?:opgericht|ontwikkeld|ingesteld|opgezet|in het leven geroepen) om|"
     r"(?:was|were|has been|have been)(?: \w+){0,3} (?:set up|established|developed|created) to)\b", re.I)

@@ -113,3 +113,8 @@ def test_what_a_tool_was_set_up_for_is_no_finding_of_it():
     q = "Wat bleek uit het dashboard over de wachttijden?"
     assert not answers(q, "Vorig jaar is er een dashboard ontwikkeld om inzicht te krijgen in de wachttijden.")
     assert answers(q, "Uit het dashboard bleek dat de wachttijden met een week zijn gedaald.")
+
+
+def test_a_request_of_parliament_is_no_outcome():
+    q = "Wat zijn de uitkomsten van het onderzoek naar de wachtlijsten?"
+    assert not answers(q, "Naar aanleiding van het onderzoek vroeg uw Kamer of het mogelijk was de wachtlijsten te halveren.")
