@@ -83,7 +83,10 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
              r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did) .{1,60} cost|"
-             r"what (?:is|was) the (?:\w+ ){0,3}(?:budget|cost|amount)|what (?:budget|amount))\b"),
+             r"what (?:is|was) the (?:\w+ ){0,3}(?:budget|cost|amount)|what (?:budget|amount)|"
+             # "hoe hoog is de boete", "how high is the fine": a sum of money named by its noun
+             r"(?:hoe (?:hoog|groot)|how (?:high|large|big)) (?:\w+ ){1,4}?\w*(?:bedrag|kosten|budget|prijs|boete|geld|"
+             r"subsidie|salaris|tarief|bijdrage|investering|fine|cost|price|fee|amount|salary|grant)s?)\b"),
     (COUNT, r"\b(?:hoeveel|hoe ?veel|how many|how much|wat is het aantal|welk aantal|om hoeveel)\b"),
     (CITY, r"\b(?:in |naar |uit )?welke (?:\w+ )?(?:stad|steden|gemeente|gemeenten|plaats|plaatsen|dorpen)\b|"
            r"\bwelk(?:e)? (?:\w+ )?(?:stad|gemeente|plaats)\b|\b(?:which|what) (?:\w+ )?(?:cit(?:y|ies)|towns?|"
@@ -127,7 +130,9 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # "Waar ... op/aan/over": a split "waarop", "waaraan": no place asked.
     (PLACE, r"^(?:en )?waar\b(?!.*\b(?:over|om|aan|mee|voor|toe|naar|door|op|uit|vandaan)\b)(?!.*\bvan\s*\??$)|"
             r"\bwhere\b(?! from)"),
-    (WHY_HOW, r"^(?:waarom|why|hoe|how|op welke (?:manier|wijze)|in what way|wat is het doel|what is the (?:aim|goal|"
+    # ("hoe hoog", "how large" ask a size, not a way)
+    (WHY_HOW, r"^(?:waarom|why|hoe(?! (?:hoog|groot|laag|klein|lang|vaak|oud|ver|duur)\b)|"
+              r"how(?! (?:high|large|big|low|small|long|often|old|far|much|many)\b)|op welke (?:manier|wijze)|in what way|wat is het doel|what is the (?:aim|goal|"
               r"purpose))\b"),
     (LIST, r"\b(?:welke|which|wat zijn de|what are the|noem)\b"),
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"

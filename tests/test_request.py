@@ -118,3 +118,13 @@ def test_what_a_tool_was_set_up_for_is_no_finding_of_it():
 def test_a_request_of_parliament_is_no_outcome():
     q = "Wat zijn de uitkomsten van het onderzoek naar de wachtlijsten?"
     assert not answers(q, "Naar aanleiding van het onderzoek vroeg uw Kamer of het mogelijk was de wachtlijsten te halveren.")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Hoe hoog is de boete voor wildplakken?", R.AMOUNT),
+    ("How high is the fine for fly-posting?", R.AMOUNT),
+    ("Hoe werkt het nieuwe meldpunt?", R.WHY_HOW),
+])
+def test_how_high_asks_a_size_not_a_way(question, kind):
+    assert R.read(question).type == kind
+    assert R.read("Hoe hoog was het ziekteverzuim?").type != R.WHY_HOW
