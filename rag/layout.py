@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 from typing import Any, Callable
 
-from .textnl import MONTHS_NL
+from .textnl import MONTHS_NL, fold
 
 # --------------------------------------------------------------------------- records
 
@@ -105,7 +105,8 @@ _DATUM_LINE = re.compile(rf"^(?:Datum|Datum van publicatie)\s*:?\s*{DATE_NL}\s*$
 _FIXED_LINE = re.compile(rf"^(Vastgesteld|Voorgesteld|Ontvangen|Gepubliceerd:?|Ingediend|Beantwoord)\s+{DATE_NL}", re.I)
 _SUBJECT_LINE = re.compile(r"^(?:Onderwerp|Betreft)\s*:?\s+(\S.*?)\s*$", re.I)
 # "Brief regering : <onderwerp>", "Antwoord schriftelijke vragen : ...": the parliament's site.
-_SITE_TYPE = re.compile(r"^([A-Z][a-zé]+(?: [a-zé]+){0,5})\s+:\s+(\S.*)$")
+# (the type may hold abbreviations and alternatives: "Nota n.a.v. het (nader/tweede nader/enz.) verslag")
+_SITE_TYPE = re.compile(r"^([A-Z][a-zé.]+(?: [\w.()/é-]+){0,8})\s+:\s+(\S.*)$")
 _QUESTIONS = re.compile(r"^Vragen van (?:het lid|de leden)\s", re.I)
 _ANSWER_HEAD = re.compile(r"^(?:Antwoord|Mededeling)(?:en)? van\s", re.I)
 _VRAAG_LABEL = re.compile(r"^(?:[•·▪*-]\s*)?Vraag\s+(\d{1,3})(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*\s*:?$", re.I)
@@ -123,7 +124,7 @@ _RUNNING = re.compile(
 # The Aanhangsel's own header table ("Tweede Kamer der Staten-Generaal | 2 |", "Vergaderjaar 2021-2022 | Aanhangsel ...").
 _TABLE_ROW = re.compile(r"^\s*\|?\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\b|^\s*Vergaderjaar\s+\d{4}\s*[–-]?\s*(?:\d{4})?"
                         r"|^\s*Vragen gesteld door de leden der Kamer|^\s*Aanhangsel van de Handelingen\b"
-                        r"|^\s*Datum publicatieOrganisatie|^\s*Kamerstuk\s*$|^\s*Officiële publicatie\s*$"
+                        r"|^\s*Datum publicatie\s*Organisatie|^\s*Kamerstuk\s*$|^\s*Officiële publicatie\s*$"
                         r"|^\s*(?:Tweede|Eerste) Kamer der Staten-Generaal\s*\d{4}", re.I)
 # Metadata lines of the data sites and their list items.
 _SITE_META = re.compile(
@@ -131,7 +132,7 @@ _SITE_META = re.compile(
     r"Gepubliceerd:|Indiener\(s\):|Onderwerpen:?\s|Bron(?: vraag| antwoord)?:?\s+https?://|ID:\s|Kamerstuk \d{4,5}-|"
     r"Kamervraag \d{4}Z\d+|Ingediend\s|Beantwoord\s|Beantwoord door\s|Indiener\s|Kerngegevens\s*$|Officiële titel\s|"
     r"Documentdatum\s|Publicatiedatum\s|Nummer\s+KST|Kenmerk\s|Externe link\b|Originele document\b|Tekst\s*$|"
-    r"Deze (?:brief|memorie van antwoord|motie|nota|kamervraag)\b.{0,40}\b(?:is onder nr\.|toegevoegd aan)|"
+    r"Deze (?:brief|memorie van (?:antwoord|toelichting)|motie|nota|kamervraag|verslag)\b.{0,60}\b(?:is onder nr\.|toegevoegd aan)|"
     r"Directe link\b|Naar boven\s*$|\d\.\s*$|X\s*$|X Noot\b|Noot\s*\d*\s*$)", re.I)
 _NOTE_MARK = re.compile(r"^\s*X Noot(?:\s+\d{1,3})?\s*$")
 # The lines by which a data site is recognised (weak ones like "X" or "1." are not).
@@ -141,6 +142,8 @@ _SITE_BLOCK = re.compile(
     r"Documentdatum\s|Kenmerk\s+\d|Bron(?: vraag| antwoord)?:?\s+https?://)", re.I)
 _SITE_ITEM = re.compile(r"^\s*-\s*(?:Eerste ondertekenaar|Mede ondertekenaar|Mede namens|Gericht aan|Indiener|"
                         r"Medeindiener|Voortouwcommissie|\d{4}-\d\d-\d\d\s+\d\d:\d\d)\b", re.I)
+_MOTION_NAME = re.compile(r"^(?:[A-Z][\w'’-]+|van|de|der|den|ter|ten|in ’t|in 't)(?:\s+(?:[A-Z][\w'’-]+|van|de|der|den|ter|ten))"
+                         r"{0,4}$")
 _MOTION_FORMULA = re.compile(r"^(?:De Kamer,|gehoord de beraadslaging,|en gaat over tot de orde van de dag\.?)\s*$", re.I)
 # The name under a signature: initials and a surname ("F.B.J. Grapperhaus", "D.M. van Weel").
 _SIGNER_NAME = re.compile(r"^(?:[A-Z]\.\s?){1,5}(?:[a-z]{1,4}\s){0,3}[A-ZÀ-Ý][\w’'ëïöüéèçş-]+(?:[ -][A-Za-zÀ-ÿ][\w’'ëïöüéèçş-]+){0,3}$")
@@ -263,6 +266,10 @@ class _Line:
     end: int
 
 
+_PIPE_ROW = re.compile(r"^\|?[^|]{1,200}\|(?:[^|]{0,300}\|)*[^|]{0,300}$")
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+
+
 def _lines(raw: str) -> list[_Line]:
     """Lines with their raw offsets; the text NFC-normalised for matching
     (offsets stay those of `raw`, which the cleaner maps)."""
@@ -271,6 +278,10 @@ def _lines(raw: str) -> list[_Line]:
         body = line.rstrip("\r\n")
         lead = len(body) - len(body.lstrip())
         text = unicodedata.normalize("NFC", body.strip().replace("\u00a0", " "))
+        if _PIPE_ROW.match(text):
+            # A metadata table saved as text ("Kenmerk | 31066, nr. 1164 |"): read as
+            # its cells; its rule row ("---|---|") is no text.
+            text = "" if _PIPE_RULE.match(text) else " ".join(c.strip() for c in text.strip("|").split("|") if c.strip())
         out.append(_Line(text, pos + lead, pos + len(body.rstrip())))
         pos += len(line)
     return out
@@ -320,6 +331,7 @@ def parse(raw: str) -> Layout:
             if not site_title:
                 site_title = re.sub(r"^(?:Memorie van (?:antwoord|toelichting)|Brief regering|Motie|(?:Voorlopig |Eind)?[Vv]erslag|"
                                     r"Nota(?: naar aanleiding van het verslag| van wijziging)?)\s+-\s+", "", t0)
+                site_title = re.sub(r"\s+-\s+Hoofdinhoud\s*$", "", site_title)  # parlementairemonitor's page suffix
                 furniture.append((lines[k].start, lines[k].end, "site header"))
             elif not (_QUESTIONS.match(t0) or _ANSWER_HEAD.match(t0)):
                 if not site_kind and re.fullmatch(r"Brief regering|Antwoord schriftelijke vragen|Motie", t0):
@@ -394,13 +406,21 @@ def parse(raw: str) -> Layout:
                         mark(nxt, "signature")
                         # every signer: a minister and a staatssecretaris may sign together
                         h.setdefault("signers", []).append((_ws(nxt.text), _ws(t.rstrip(" ,"))))
+                if t.lower().startswith("en gaat over tot de orde van de dag"):
+                    # a motion ends with its signers' names, one to a line
+                    for x in lines[i:i + 40]:
+                        if x.text and not _MOTION_NAME.match(x.text):
+                            break
+                        if x.text:
+                            mark(x, "signature")
+                            h.setdefault("motion_signers", []).append(_ws(x.text))
             continue
         n_header += 1
 
         # ---- the header zone
         if n_header == 1:
             m = _SITE_TYPE.match(t)
-            if m and not _is_prose(m.group(1)):
+            if m and (not _is_prose(m.group(1)) or "/" in m.group(1)):  # "/": a label's alternatives
                 site_kind, site_title = m.group(1), m.group(2)
                 mark(ln, "site header")
                 continue
@@ -674,6 +694,13 @@ def _site_meta(t: str, h: dict, dates: dict) -> None:
         if m.group(4):
             h.setdefault("dossier_title", m.group(4))
         return
+    m = re.match(r"^Deze .{1,60}? is onder nr\.\s*(\w+) toegevoegd aan (?:dossier|wetsvoorstel)\s+(\d{5})"
+                 r"(?:[ -]([IVXLC]+))?\s+-\s+(.+?)(?:\s+i)?\.?$", s)
+    if m:  # parlementairemonitor: "... is onder nr. 3 toegevoegd aan wetsvoorstel 35746 - <dossier title>"
+        h.setdefault("dossier", dossier_number(m.group(2) + (" " + m.group(3) if m.group(3) else "")))
+        h.setdefault("number", m.group(1))
+        h.setdefault("site_dossier_title", m.group(4))  # the site's short name; the document's own line wins
+        return
     m = re.match(r"^Kenmerk\s+(\d{5}(?:[ -][A-Z]+)?),\s*nr\.\s*(\w+)", s)
     if m:
         h.setdefault("dossier", dossier_number(m.group(1)))
@@ -708,6 +735,9 @@ def _site_meta(t: str, h: dict, dates: dict) -> None:
     m = re.search(r"Eerste ondertekenaar:\s*([^,]+),\s*((?:minister|staatssecretaris|voorzitter)[^(]*?)\s*(?:\(|$)", s, re.I)
     if m:
         h.setdefault("site_signer", (m.group(1).strip(), m.group(2).strip()))
+    m = re.search(r"Mede ondertekenaar:\s*([^,]+),\s*(?:minister|staatssecretaris)", s, re.I)
+    if m:  # a minister or staatssecretaris who signs with the first
+        h.setdefault("co_signers", []).append(m.group(1).strip())
 
 
 _PARTY = r"\(([^()]{1,40})\)"
@@ -742,6 +772,16 @@ def _members(s: str) -> list[str]:
     if not out:
         out = [n for n in re.split(r"\s*,\s*|\s+en\s+", s) if n]
     return out
+
+
+def _members_of(h: dict) -> list[str]:
+    """The members the header names ("MOTIE VAN HET LID VAN DEN BERGE C.S."),
+    and a motion's co-signers from the names under it, first signer first."""
+    members = list(h.get("members", []))
+    signers = h.get("motion_signers", [])
+    if members and signers and fold(signers[0]) == fold(members[0].split(" (")[0]):
+        return [members[0], *signers[1:]]
+    return members
 
 
 def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text: str,
@@ -795,7 +835,7 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         m = re.search(r"\b(vaste commissie voor .+|commissie voor .+)$", role)
         role = m.group(1) if m else role[:1].upper() + role[1:]
         sender = sender or role
-        sender_name = sender_name or name
+        sender_name = sender_name or "; ".join(dict.fromkeys([name, *h.get("co_signers", [])]))
     if h.get("signers"):
         name, role = h["signers"][0]
         sender_name = sender_name or "; ".join(dict.fromkeys(n for n, _ in h["signers"]))
@@ -820,8 +860,8 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         if not c:
             continue
         low = c.lower()
-        dt = h.get("dossier_title", "").lower()
-        if dt and (low == dt or low.startswith(dt)):
+        names = [x.lower() for x in (h.get("dossier_title", ""), h.get("site_dossier_title", "")) if x]
+        if any(low == dt or low.startswith(dt) for dt in names):
             continue  # the dossier's name is not this document's subject
         if _DOSSIER_LINE.match(c) or _TYPE_LINE.match(c.upper()) and c == c.upper() or c.lower().startswith("kamerstuk"):
             continue
@@ -830,14 +870,15 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
     if title and kind == HANDELINGEN:
         title = re.sub(r"^\d{1,3}\s+(?=[A-ZÀ-Ý])", "", title)  # "7 Gevangeniswezen en tbs": the item's number
     # A site title that only names the document type ("Verslag van een algemeen overleg") is none.
-    if title and re.fullmatch(r"(?:brief regering|verslag van een \w+ overleg|kamerstuk|antwoord schriftelijke vragen)",
+    if title and re.fullmatch(r"(?:brief regering|verslag van een \w+ overleg|kamerstuk|antwoord schriftelijke vragen|"
+                              r"nota naar aanleiding van het (?:\w+ )*verslag|memorie van (?:antwoord|toelichting))",
                               title.lower()):
         title = ""
     return DocHeader(
         title=title, kind=kind, dossier=dossier,
         other_dossiers=tuple(d for d in h.get("other_dossiers", []) if d != dossier),
-        dossier_title=h.get("dossier_title", ""), number=number, kamerstuk=kamerstuk, date=date,
-        sender=sender, sender_name=sender_name, members=tuple(h.get("members", [])),
+        dossier_title=h.get("dossier_title", "") or h.get("site_dossier_title", ""), number=number, kamerstuk=kamerstuk, date=date,
+        sender=sender, sender_name=sender_name, members=tuple(_members_of(h)),
     )
 
 
