@@ -2,7 +2,7 @@
 items, one row per question, and the whole run of `python -m eval run`
 assembled into the report dict (eval/README.md).
 
-    python -m eval run [--set both|dev|test|<file>] [--mode hybrid|dense|bm25]
+    python -m eval run [--set all|both|five|new|<group>|<file>] [--mode hybrid|dense|bm25]
                        [--generator extractive|openai] [--k N] [--out FILE.json]
                        [--compare] [--exclude-source] [--judge]
 

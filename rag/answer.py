@@ -708,7 +708,7 @@ class ExtractiveAnswerer:
         compound ("Zeehavens" in "Zeehavenaanpak")."""
         if fold(word) in folded or all(s in folded for s in stems):
             return True
-        # "NCBC-regeling" where the letter writes "de procedure NCBC": an
+        # "ABC-regeling" where the letter writes "de procedure ABC": an
         # acronym that heads a compound names the thing on its own.
         head, _, tail = word.partition("-")
         return len(head) >= 2 and head.isupper() and len(tail) >= 4 and tail.isalpha() and tail.islower() and \

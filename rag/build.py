@@ -56,7 +56,7 @@ def letter_context(letter: Letter, cleaned: CleanText) -> str:
     to_parliament = "Tweede Kamer" if letter.kind in corpus.KINDS else ""
     furniture = " ".join(cleaned.text[a:b] for a, b, _ in cleaned.furniture)
     # The reports and programmes the letter opens with, by their quoted names
-    # ("de beleidsreactie op het rapport ‘Koers bepalen’"): a question may name
+    # ("de reactie op het rapport ‘Koersvast’"): a question may name
     # the letter by what it replies to.
     first_page = cleaned.text[:cleaned.page_starts[1]] if len(cleaned.page_starts) > 1 else cleaned.text[:3000]
     replies_to = " ".join(dict.fromkeys(m.group(1) for m in _QUOTED_NAME.finditer(first_page)))

@@ -97,7 +97,7 @@ _NR_LINE = re.compile(r"^(?:Nr\.|nr\.)\s*(\d+)?\s*(.*)$")
 _EK_LINE = re.compile(r"^([A-Z]{1,2})\s+((?:HERDRUK\d*\s+)?[A-Z][A-ZÀ-Ý ,.'’()\-–]{8,}\d{0,2})$")
 _TYPE_WORDS = (r"BRIEF|MOTIE|AMENDEMENT|VERSLAG|VOORLOPIG VERSLAG|EINDVERSLAG|NOTA|MEMORIE|LIJST|"
                r"VERSLAG VAN EEN|GEWIJZIGDE MOTIE|ADVIES|VOORSTEL|KONINKLIJKE BOODSCHAP|BRIEF VAN")
-# (a committee's name may hold a slash: "IMMIGRATIE EN ASIEL/JBZ-RAAD")
+# (a committee's name may hold a slash: "INFRASTRUCTUUR EN WATERSTAAT/IENW-RAAD")
 _TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.'’()/\-–]*$")
 _ADDRESSEE = re.compile(r"^Aan de (?:Voorzitter|voorzitter|leden) van de (?:Tweede|Eerste) Kamer", re.I)
 _PLACE_DATE = re.compile(rf"^(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Den Haag,)\s*,?\s*{DATE_NL}\.?$", re.I)
@@ -279,7 +279,7 @@ def _lines(raw: str) -> list[_Line]:
         lead = len(body) - len(body.lstrip())
         text = unicodedata.normalize("NFC", body.strip().replace("\u00a0", " "))
         if _PIPE_ROW.match(text):
-            # A metadata table saved as text ("Kenmerk | 31066, nr. 1164 |"): read as
+            # A metadata table saved as text ("Kenmerk | 36999, nr. 3 |"): read as
             # its cells; its rule row ("---|---|") is no text.
             text = "" if _PIPE_RULE.match(text) else " ".join(c.strip() for c in text.strip("|").split("|") if c.strip())
         out.append(_Line(text, pos + lead, pos + len(body.rstrip())))
@@ -696,7 +696,7 @@ def _site_meta(t: str, h: dict, dates: dict) -> None:
         return
     m = re.match(r"^Deze .{1,60}? is onder nr\.\s*(\w+) toegevoegd aan (?:dossier|wetsvoorstel)\s+(\d{5})"
                  r"(?:[ -]([IVXLC]+))?\s+-\s+(.+?)(?:\s+i)?\.?$", s)
-    if m:  # parlementairemonitor: "... is onder nr. 3 toegevoegd aan wetsvoorstel 35746 - <dossier title>"
+    if m:  # parlementairemonitor: "... is onder nr. 3 toegevoegd aan wetsvoorstel 36999 - <dossier title>"
         h.setdefault("dossier", dossier_number(m.group(2) + (" " + m.group(3) if m.group(3) else "")))
         h.setdefault("number", m.group(1))
         h.setdefault("site_dossier_title", m.group(4))  # the site's short name; the document's own line wins

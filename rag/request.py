@@ -188,11 +188,11 @@ class Request:
     counted: str = ""
     exact: bool = False
     change: bool = False  # a change in number is asked: a multiple ("een verdubbeling") answers
-    # the initials of a counted name ("hoeveel Joint Investigation Teams" -> "jit"),
-    # which the letters count by its acronym ("21 JIT's")
+    # the initials of a counted name ("hoeveel Gemeenschappelijke Controle Teams" -> "gct"),
+    # which a letter may count by its acronym ("14 GCT's")
     counted_initials: str = ""
     realised: bool = False  # what was actually reached is asked ("daadwerkelijk"): a target is no answer
-    sectors: tuple[str, ...] = ()  # the sectors the question names ("de sierteeltsector"), folded
+    sectors: tuple[str, ...] = ()  # the sectors the question names ("de bloementeeltsector"), folded
     bodies: tuple[str, ...] = ()  # the organisations the question names, as span values
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
     # a sentence repeating them does not answer it
@@ -223,7 +223,7 @@ _TARGET = re.compile(r"\b(?:ambitie|doelstelling\w*|streefcijfer\w*|streefwaarde
                      r"het doel is|target|aim(?:s|ed)? (?:at|to))\b", re.I)
 _TARGET_NL = ("het doel", "het bereikte resultaat")
 _TARGET_EN = ("the target", "the result achieved")
-# A named sector or branch: an anchor like a place ("in de sierteeltsector").
+# A named sector or branch: an anchor like a place ("in de bloementeeltsector").
 _SECTOR = re.compile(r"\b\w{3,}(?:sector|branche)\b", re.I)
 _COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
@@ -328,8 +328,8 @@ def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]
 
 def _body_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:
     """A figure given for a list of other bodies than the one the question
-    names ("4 miljoen, verdeeld over JenV, OM en politie" for "hoeveel krijgt
-    de Douane"): the organisation is an anchor where the sentence lists others."""
+    names ("3 miljoen, verdeeld over OM en politie" for "hoeveel krijgt de
+    FIOD"): the organisation is an anchor where the sentence lists others."""
     if req.type not in (AMOUNT, COUNT, PERCENTAGE) or not req.bodies:
         return []
     others = [s for s in spans if s.kind == S.ORG]
@@ -345,13 +345,13 @@ MIN_OTHER_BODIES = 2
 
 def _sector_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:
     """A sentence that gives the fact for another sector, or for a place
-    where the question names a sector ("56 camera's in het
-    Noordzeekanaalgebied" for "in de sierteeltsector")."""
+    where the question names a sector ("12 scanners in het
+    Westlandgebied" for "in de bloementeeltsector")."""
     folded = fold(text)
     out = []
     for sector in req.sectors:
         if sector[:-6 if sector.endswith("sector") else -7] in folded:
-            continue  # the sector itself (or its stem: "sierteelt") is named
+            continue  # the sector itself (or its stem: "bloementeelt") is named
         other = next((fold(m.group(0)) for m in _SECTOR.finditer(text) if fold(m.group(0)) != sector), "")
         place = next((s for s in spans if s.kind in (S.REGION, S.CITY, S.PORT)), None)
         if other or place:

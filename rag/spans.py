@@ -86,7 +86,7 @@ _NOT_COUNTED = re.compile(rf"^(?:{_UNITS}|procent|percent|euro|miljoen|miljard|m
                           rf"van|tot|en|of|in|op|per|à|tot|over|(?:{_MONTHS}))$", re.I)
 _QUANTITY_WORDS = re.compile(r"\b(?:tientallen|honderden|duizenden|miljoenen|dozens|hundreds|thousands)\s+(\w[\w'’-]+)",
                              re.I)
-# An attributive adjective's -e ending ("representatieve", "bilaterale"); a
+# An attributive adjective's -e ending ("nationale", "representatieve"); a
 # plural noun after a number ends in -en or -s.
 _ADJECTIVE_E = re.compile(r"[^\W\d_]{3,}[^aeiou\W]e$", re.I)
 # A change in number without the number: "een halvering van het aantal", "verdrievoudigd".
@@ -96,7 +96,7 @@ _MULTIPLE = re.compile(r"\b(?:verdubbel\w*|verdrievoudig\w*|verviervoudig\w*|hal
 _NAMED_PLACE = re.compile(r"\b(gemeenten?|stad|plaats|dorp|regio|provincie|eenheid|haven|zeehaven|luchthaven|"
                           r"Port of)\s+(?:van\s+|of\s+)?((?:['’]s-)?[A-ZÀ-Ý][\w'’-]+(?:[ -](?:aan|op|den|de|der|en)?\s?"
                           r"[A-ZÀ-Ý][\w'’-]+){0,3})")
-# A region named as an area ("het Noordzeekanaalgebied", "het Rijnmondgebied").
+# A region named as an area ("het Westlandgebied", "het Rijnmondgebied").
 _AREA_COMPOUND = re.compile(r"\b[A-ZÀ-Ý][\w-]{3,}gebied\b")
 _PORT_ADJ = re.compile(r"\b([A-ZÀ-Ý][\w-]+?)(?:se|sche)\s+(?:zee)?haven\b|\b(?:haven|zeehaven|luchthaven|havens)\s+"
                        r"(?:van|in|te|Port of)\s+([A-ZÀ-Ý][\w-]+)")
@@ -149,9 +149,9 @@ PROSPECTIVE_RE = re.compile(
     r"de komende (?:tijd|periode|jaren|maanden)|in de komende|"
     r"totdat|zodra|aanhouden|houd\w* aan|"
     r"will|would|plans? to|is expected|are expected|has been submitted|pending|"
-    # a request of parliament, not its outcome: "vroeg uw Kamer of het mogelijk was"
+    # a request of parliament, not its outcome: "vroeg uw Kamer of dat kon"
     r"(?:vroeg|vroegen|verzocht|verzochten) (?:uw|de) Kamer|(?:uw|de) Kamer(?: \w+){0,2} (?:gevraagd|verzocht)|"
-    # what a body or tool was set up for, not what it found: "is ontwikkeld om inzicht te verkrijgen"
+    # what a body or tool was set up for, not what it found: "is opgezet om zicht te krijgen op"
     r"(?:is|zijn|werd|werden)(?: \w+){0,6} (?:opgericht|ontwikkeld|ingesteld|opgezet|in het leven geroepen) om|"
     r"(?:was|were|has been|have been)(?: \w+){0,3} (?:set up|established|developed|created) to)\b", re.I)
 # A sentence about the letter itself ("In deze brief geef ik een overzicht", "Hierbij
@@ -201,7 +201,7 @@ def _count_at(text: str, a: int, b: int, value: str) -> Span | None:
         if _NOT_COUNTED.match(w):
             return None  # a measure (time, money, percentage), not a count
         if _COUNT_FILLER.match(w) or (_ADJECTIVE_E.search(w) and k + 1 < len(after[:4])):
-            continue  # "twee bilaterale verdragen": an inflected adjective before the noun
+            continue  # "twee nationale teams": an inflected adjective before the noun
         noun = w
         break
     return Span(COUNT, a, b, value, fold(noun))
