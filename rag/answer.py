@@ -463,7 +463,7 @@ class ExtractiveAnswerer:
         """How a candidate sentence, read with the sentence after it in its
         paragraph (never the whole chunk), meets the typed request."""
         chunk = c.passage.chunk
-        typed = chunk.typed or _typed(chunk.text, chunk.answer_spans)
+        typed = _chunk_spans(chunk)
         nxt = self.next_sentence(c)
         own = R.spans_of(typed, c.start, c.end)
         after = R.spans_of(typed, *nxt) if nxt else []
@@ -695,9 +695,8 @@ class ExtractiveAnswerer:
         letter of that year (its date, else its parliamentary year) is in
         that year: the question's year is then stated, though not written."""
         for c in chosen:
-            typed = c.passage.chunk.typed or _typed(c.passage.chunk.text, c.passage.chunk.answer_spans)
-            undated = any(k == "date" and not re.search(r"\d{4}", v) for k, a, b, v, _ in typed
-                          if c.start <= a and b <= c.end)
+            undated = any(s.kind == "date" and not re.search(r"\d{4}", s.value)
+                          for s in R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end))
             if undated and year in _letter_years(self.letter_context.get(c.passage.chunk.letter_id, "")):
                 return True
         return False
@@ -775,6 +774,12 @@ def _letter_years(context: str) -> set[str]:
             if int(b) == int(a) + 1:
                 years |= {a, b}
     return years
+
+
+def _chunk_spans(chunk: Chunk) -> tuple[tuple[str, int, int, str, str], ...]:
+    """The typed spans the index stores with a chunk, or computed for a chunk
+    made without them."""
+    return chunk.typed or _typed(chunk.text, chunk.answer_spans)
 
 
 def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:

@@ -313,8 +313,9 @@ _ADDS = re.compile(r"^\W*(?:daarnaast|ook|verder|bovendien|tevens|voorts|eveneen
 def _as_written(text: str, folded: str) -> str:
     """A folded name as the sentence writes it ("belgie" -> "België"), for the
     partial answer; folded as it is when the sentence does not hold it."""
-    i = fold(text).find(folded)
-    return text[i:i + len(folded)] if i >= 0 and len(fold(text)) == len(text) else folded
+    folded_text = fold(text)
+    i = folded_text.find(folded)
+    return text[i:i + len(folded)] if i >= 0 and len(folded_text) == len(text) else folded
 
 
 def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]:
