@@ -97,8 +97,7 @@ _NR_LINE = re.compile(r"^(?:Nr\.|nr\.)\s*(\d+)?\s*(.*)$")
 _EK_LINE = re.compile(r"^([A-Z]{1,2})\s+((?:HERDRUK\d*\s+)?[A-Z][A-ZÀ-Ý ,.'’()\-–]{8,}\d{0,2})$")
 _TYPE_WORDS = (r"BRIEF|MOTIE|AMENDEMENT|VERSLAG|VOORLOPIG VERSLAG|EINDVERSLAG|NOTA|MEMORIE|LIJST|"
                r"VERSLAG VAN EEN|GEWIJZIGDE MOTIE|ADVIES|VOORSTEL|KONINKLIJKE BOODSCHAP|BRIEF VAN")
-# (a committee's name may hold a slash: "INFRASTRUCTUUR EN WATERSTAAT/IENW-RAAD")
-_TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.'’()/\-–]*$")
+_TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.'’()\-–]*$")
 _ADDRESSEE = re.compile(r"^Aan de (?:Voorzitter|voorzitter|leden) van de (?:Tweede|Eerste) Kamer", re.I)
 _PLACE_DATE = re.compile(rf"^(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Den Haag,)\s*,?\s*{DATE_NL}\.?$", re.I)
 _DATUM_LINE = re.compile(rf"^(?:Datum|Datum van publicatie)\s*:?\s*{DATE_NL}\s*$", re.I)
@@ -392,11 +391,6 @@ def parse(raw: str) -> Layout:
                 n_header = 0
                 i -= 1
                 continue
-        if body_started and t == t.upper() and _TYPE_LINE.match(t) and len(t.split()) >= 3:
-            # A document quoted inside this one under its own header: a report of
-            # a written consultation gives each letter as "BRIEF VAN DE VOORZITTER ...".
-            mark(ln, "document header")
-            continue
         if body_started:
             if _SIGNATORY.match(t) or _OFFICIAL_ROLE.match(t) or _CLOSING.match(t) or _MOTION_FORMULA.match(t):
                 mark(ln, "signature")

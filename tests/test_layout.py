@@ -335,15 +335,6 @@ def test_the_publication_sites_footnote_anchors_are_furniture():
     assert marks == ["X Noot", "1", "X Noot", "2"]
 
 
-def test_a_letter_quoted_under_its_own_header_inside_a_report_is_furniture():
-    text = ("36 100 Verslag over de fietsstrategie\n\nC VERSLAG VAN EEN SCHRIFTELIJK OVERLEG\n\n"
-            "Vastgesteld 3 maart 2022\n\nDe commissie heeft vragen gesteld over de fietsstrategie.\n\n"
-            "BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR INFRASTRUCTUUR EN WATERSTAAT/IENW-RAAD\n\n"
-            "Aan de Minister van Infrastructuur\n\nDe leden vragen naar de planning van de fietspaden.\n")
-    header = [text[a:b] for a, b, kind in parse(text).furniture if kind == "document header"]
-    assert "BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR INFRASTRUCTUUR EN WATERSTAAT/IENW-RAAD" in header
-
-
 # Layouts first met in the published openings' test half and the new documents
 # (each fixture is invented, in the layout of the site that publishes it).
 PIPE_TABLE = ("Kamerstuk\n| Datum publicatie | Organisatie | Vergaderjaar | Dossier- en ondernummer | Datum brief |\n"
