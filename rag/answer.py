@@ -364,6 +364,11 @@ class ExtractiveAnswerer:
             return asked.english or c in near or not factual or c.lexical >= self.cal.add_rel * cover
 
         good = [c for c in pool if about_subject(c) and asks_same(c) and fit_of(c).answers]
+        # The letters count the category asked ("drie groepen X") without
+        # naming its members nearby: only a sentence that names members answers.
+        unnamed = bool(req.category) and any(fit_of(c).unnamed and about_subject(c) for c in near)
+        if unnamed:
+            good = [c for c in good if R.names_members(req, c.text)]
         # An outcome the letters say is still to come (its results are
         # expected, being mapped) is not reported by another sentence nearby.
         if req.type == R.OUTCOME and any(about_subject(c) and fit_of(c).announced and _OUTCOME_NOUN.search(c.text)
@@ -410,6 +415,8 @@ class ExtractiveAnswerer:
                 missing_kind = req.type
             elif req.type == R.OUTCOME and all(f.announced for f in best_near if f.holds_type):
                 missing_kind = R.OUTCOME
+            elif unnamed:
+                missing_kind = R.NAMED
             elif any(f.replaced for f in best_near):
                 replaced = [(a.surface, other) for a, other in next(f.replaced for f in best_near if f.replaced)]
             else:

@@ -24,13 +24,16 @@ from typing import Callable, Iterable, Sequence
 
 from . import question as Q
 from . import spans as S
-from .textnl import fold
+from .textnl import STOPWORDS_NL, fold, numberised
 
 CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place"
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
 AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
+# Not an asked type but what a partial answer lacks: the members of a category
+# the letters only count ("drie groepen", "een van de bureaus").
+NAMED = "named"
 
 # The span kinds that hold a fact of each asked type (rag.spans).
 HOLDERS: dict[str, tuple[str, ...]] = {
@@ -48,14 +51,14 @@ LABEL_NL = {
     PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
-    OUTCOME: "uitkomst (die wordt alleen aangekondigd)",
+    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", NAMED: "namen",
 }
 LABEL_EN = {
     CITY: "city or municipality", PORT: "port", REGION: "region", COUNTRY: "country", PLACE: "place",
     PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
-    OUTCOME: "outcome (it is only announced)",
+    OUTCOME: "outcome (it is only announced)", NAMED: "names",
 }
 
 # In order of precedence: the most specific wording wins.
@@ -197,6 +200,11 @@ class Request:
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
     # a sentence repeating them does not answer it
     given: frozenset = frozenset()
+    # "welk(e) [N] X": the words that may name the category X whose member is
+    # asked, as folded prefixes; a sentence that has X only under a quantifier
+    # ("een van de X", "drie X") names no member
+    category: tuple[str, ...] = ()
+    members: int = 0  # "welke drie X": how many members are asked
 
     @property
     def english(self) -> bool:
@@ -225,6 +233,9 @@ _TARGET_NL = ("het doel", "het bereikte resultaat")
 _TARGET_EN = ("the target", "the result achieved")
 # A named sector or branch: an anchor like a place ("in de bloementeeltsector").
 _SECTOR = re.compile(r"\b\w{3,}(?:sector|branche)\b", re.I)
+# "welk(e) [N] X ...": the one or two words after the asking word.
+_CATEGORY = re.compile(r"\b(?:welke?|which)\s+(?:(\d+|" + S.NUMBER_WORDS.pattern + r")\s+)?([\w'’-]{3,})(?:\s+([\w'’-]{3,}))?",
+                       re.I)
 _COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
 
@@ -261,11 +272,23 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     initials = "".join(w[0] for w in named.group(1).split()).lower() if named else ""
     given = frozenset((sp.kind, sp.value) for sp in spans if sp.kind in _GIVEN_KINDS)
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
+    cat = _CATEGORY.search(first)
+    category = tuple(dict.fromkeys(
+        _prefix(w) for w in (cat.groups()[1:] if cat else ()) if w and fold(w) not in STOPWORDS_NL and len(_prefix(w)) >= 3))
+    members = int(numberised(cat.group(1))) if cat and cat.group(1) and numberised(cat.group(1)).isdigit() else 0
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
                    counted_initials=initials, realised=bool(_REALISED.search(q)),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
-                   bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given)
+                   bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
+                   category=category, members=members)
+
+
+def _prefix(word: str) -> str:
+    """A word's folded form without a plural or genitive ending, enough to
+    find it inflected ("groepen" -> "groep", "RIEC's" -> "riec")."""
+    w = re.sub(r"['’]s$", "", fold(word))
+    return re.sub(r"(?:en|s)$", "", w) if len(w) > 5 else w
 
 
 @dataclass(frozen=True)
@@ -275,11 +298,12 @@ class Fit:
     holds_type: bool
     replaced: tuple[tuple[Anchor, str], ...] = ()  # (the question's anchor, what the sentence names instead)
     announced: bool = False  # an outcome is asked, the sentence announces
+    unnamed: bool = False  # a member of a category is asked, the sentence only counts or quantifies it
     from_next: bool = False  # the asked fact is in the next sentence of the paragraph ("Het gaat om € 3 mln.")
 
     @property
     def answers(self) -> bool:
-        return self.holds_type and not self.replaced and not self.announced
+        return self.holds_type and not self.replaced and not self.announced and not self.unnamed
 
 
 def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = (), next_text: str = "",
@@ -302,8 +326,51 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
     announced = req.type == OUTCOME and any(s.kind == S.PROSPECTIVE for s in own)
-    return Fit(holds, tuple(replaced), announced, from_next)
+    unnamed = bool(req.category) and _quantified_only(req, text) and not _ENUMERATES.match(next_text)
+    return Fit(holds, tuple(replaced), announced=announced, unnamed=unnamed, from_next=from_next)
 
+
+# A quantifier before the category: "een van de", "enkele", "drie" (bare "een" is the article).
+_QUANTIFIER = (r"(?:een van (?:de|deze|die)|enkele|sommige|meerdere|verschillende|diverse|een aantal|"
+               r"een deel van (?:de|deze|die)|\d+|" + S.NUMBER_WORDS.pattern.replace(r"\b", "") + r")")
+# A category described by its kind ("twee verdragen voor rechtshulp en uitlevering"):
+# that names the members as well as the letters do.
+_DESCRIBED = r"(?:voor|van|inzake|over|tegen|rond|op het gebied van|gericht op|met betrekking tot)\b"
+# Words that introduce the members themselves.
+_NAMES_FOLLOW = re.compile(r":|\b(?:namelijk|te weten|zoals|waaronder|bijvoorbeeld|onder andere|o\.a\.)\b", re.I)
+# A next sentence that lists the members ("Het gaat om ...", "Dit zijn ...").
+_ENUMERATES = re.compile(r"^\W*(?:het gaat (?:\w+ )?om|dit zijn|dat zijn|deze zijn|het betreft|dit betreft|"
+                         r"namelijk)\b", re.I)
+_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÀ-Ý][\w’'-]+")
+
+
+def names_members(req: Request, text: str) -> bool:
+    """Does the sentence name members of a category at all: after a colon
+    or "namelijk", by a capitalised name the question does not hold, or as
+    a list of as many items as the question asks ("welke drie X": three
+    items separated by commas, "en", "of")?"""
+    if _NAMES_FOLLOW.search(text) or _new_names(req, text):
+        return True
+    items = 1 + len(re.findall(r",|;|\s(?:en|of|and|or)\s", text))
+    return items >= max(2, req.members)
+
+
+def _new_names(req: Request, text: str) -> bool:
+    asked_words = set(re.findall(r"[\w-]+", fold(req.text)))
+    body = re.sub(r"^\W+", "", text)
+    return any(re.sub(r"['’]s$", "", fold(w)) not in asked_words and fold(w) not in asked_words
+               for w in _CAPITALISED.findall(body))
+
+
+def _quantified_only(req: Request, text: str) -> bool:
+    """The sentence has the asked category only under a quantifier ("een
+    van de bureaus richt zich ...", "drie groepen worden verboden") and names
+    no member: nothing after a colon or "namelijk", no capitalised name the
+    question does not already hold."""
+    folded = fold(text)
+    cats = "|".join(re.escape(c) for c in req.category)
+    m = re.search(rf"\b{_QUANTIFIER}\s+(?:[\w'’-]+\s+){{0,2}}?(?:{cats})[\w'’-]*(?![\w'’-])(?!\s+{_DESCRIBED})", folded)
+    return bool(m) and not _NAMES_FOLLOW.search(text) and not _new_names(req, text)
 
 # A sentence that opens by adding another item to what was said before.
 _ADDS = re.compile(r"^\W*(?:daarnaast|ook|verder|bovendien|tevens|voorts|eveneens|een ander\w*|andere|tot slot|"

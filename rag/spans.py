@@ -161,7 +161,7 @@ _ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met) deze brief\b|\b(?:bij|met) deze 
                                r"\b(?:bied|stuur|zend) ik (?:u|uw Kamer)\b|\bga ik (?:in deze brief )?in op\b", re.I)
 
 
-_NUMBER_WORDS = re.compile(r"\b(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|"
+NUMBER_WORDS = re.compile(r"\b(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|"
                            r"vijftien|zestien|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|"
                            r"zeventig|tachtig|negentig|honderd|duizend|\w+(?:tig|honderd|duizend))\b", re.I)
 
@@ -172,7 +172,7 @@ def _counts(text: str, masked: str) -> list[Span]:
     out = []
     for m in _NUMBER.finditer(masked):
         out.append(_count_at(text, m.start(), m.end(), m.group(0).replace(".", "")))
-    for m in _NUMBER_WORDS.finditer(masked):
+    for m in NUMBER_WORDS.finditer(masked):
         word = m.group(0)
         if word.lower() in ("een", "één"):
             continue  # "een" is the article far more often than the number
@@ -304,7 +304,7 @@ def numberised_same_length(text: str) -> str:
         digits = numberised(word).strip()
         return digits.ljust(len(word)) if digits.isdigit() and len(digits) <= len(word) else word
 
-    return _NUMBER_WORDS.sub(sub, text)
+    return NUMBER_WORDS.sub(sub, text)
 
 
 def of_chunk(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:

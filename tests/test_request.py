@@ -123,3 +123,34 @@ def test_a_sentence_that_reports_no_outcome_does_not_answer_an_outcome_question(
 ])
 def test_the_asked_type(question, kind):
     assert R.read(question).type == kind
+
+
+@pytest.mark.parametrize("question, sentence, named", [
+    # The category only under a quantifier: no member is named.
+    ("Welke gemeente werkt met de nieuwe aanpak?", "Zo werkt een van de gemeenten al met de aanpak.", False),
+    ("Welke vier stoffen worden verboden?", "Per 1 maart worden vier stoffen verboden, ongeacht hun vorm.", False),
+    ("Welk bureau bemiddelt tussen de partners?", "Een van de bureaus bemiddelt tussen de partners.", False),
+    # Named after a colon, by a name the question does not hold, or described by kind.
+    ("Welke vier stoffen worden verboden?", "Per 1 maart worden vier stoffen verboden: a, b, c en d.", True),
+    ("Welk bureau bemiddelt tussen de partners?", "Een van de bureaus, het Bureau Noord, bemiddelt.", True),
+    ("Welke verdragen zijn gesloten?", "Er zijn twee verdragen voor rechtshulp en uitlevering gesloten.", True),
+])
+def test_a_category_only_counted_names_no_member(question, sentence, named):
+    fit = R.fit(R.read(question), S.extract(sentence), sentence, counted_stems=tokenize)
+    assert fit.unnamed is not named
+
+
+def test_a_count_followed_by_its_list_names_the_members():
+    q = "Welke twee thema's pakt het team eerst op?"
+    first = "Het team pakt twee van deze thema's met voorrang op."
+    nxt = "Het gaat om jeugdcriminaliteit en om witwassen."
+    req = R.read(q)
+    assert R.fit(req, S.extract(first), first, counted_stems=tokenize).unnamed
+    assert not R.fit(req, S.extract(first), first, S.extract(nxt), nxt, counted_stems=tokenize).unnamed
+    assert R.names_members(req, nxt) and not R.names_members(req, first)
+
+
+def test_the_partial_answer_says_the_letters_do_not_say_which():
+    from rag import texts as T
+    assert T.partial_sentence("de bureaus", R.NAMED, [], False) == "De brieven noemen de bureaus, maar zeggen niet welke."
+    assert T.partial_sentence("the offices", R.NAMED, [], True) == "The letters mention the offices, but do not say which."
