@@ -164,7 +164,7 @@ class Calibration:
     off_topic_margin: float = 0.02
     # Share of the question's content (idf mass) unknown to the whole corpus
     # above which a question is off-topic unless the evidence is this strong.
-    off_topic_oov: float = 0.7
+    off_topic_oov: float = 0.5
     off_topic_strength: float = 0.77
     # A term is distinguishing when it occurs in at most this share of chunks.
     rare_df: float = 0.05

@@ -13,7 +13,7 @@ import pytest
 
 from rag import question as Q
 from rag import texts as T
-from rag.answer import ExtractiveAnswerer, candidates, reading_order
+from rag.answer import Decision, ExtractiveAnswerer, candidates, classify, reading_order
 from rag.chunk import answer_spans
 from rag.clean import furniture_spans
 from rag.config import Calibration
@@ -399,3 +399,13 @@ def test_the_fact_of_a_joined_on_question_comes_from_the_sentences_after_the_ans
     ans = answerer([c, *CORPUS]).answer(question, passages(c, question=question))
     assert ans.status == T.ANSWERED
     assert "Sinds 2021" in ans.answer and "maart 2022" in ans.answer
+
+
+@pytest.mark.parametrize("oov, strength, status", [
+    (0.55, 0.75, T.NOT_FOUND),  # over half the question's content unknown to every letter, weak evidence
+    (0.55, 0.80, T.ANSWERED),  # ... strong evidence still answers
+    (0.45, 0.75, T.ANSWERED),
+])
+def test_a_question_mostly_in_words_no_letter_uses_is_off_topic(oov, strength, status):
+    d = Decision("", [], strength, oov=oov, top_dense=0.85, off_topic_margin=0.05)
+    assert classify(d, Calibration()) == status
