@@ -40,6 +40,7 @@ import numpy as np
 
 from . import question as Q
 from . import request as R
+from . import spans as S
 from . import texts as T
 from .citations import citation_from
 from .config import Calibration
@@ -438,8 +439,10 @@ class ExtractiveAnswerer:
                             return Decision(T.NOT_FOUND, chosen, strength, oov, top_dense, asked.english,
                                             off_topic_margin=top_dense - everyday)
                         missing = unknown
+        # The partial answer names the replaced anchor once, after "niet voor".
+        subject_terms = [t for t in terms if not any(fold(t[0]) in fold(a) for a, _ in replaced)]
         d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
-                     self.subject_words(asked, chosen, terms),
+                     self.subject_words(asked, chosen, subject_terms),
                      max(c.dense for c in chosen), top_dense - everyday, replaced)
         return dataclasses.replace(d, status=classify(d, self.cal))
 
@@ -504,7 +507,7 @@ class ExtractiveAnswerer:
                 by_stem.setdefault(t, w)
         asking = set(self.tokenize(R.asking_words(asked.text)))
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
-                  if t in by_stem and not t.isdigit() and t not in asking]
+                  if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t]) and t not in asking]
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))
         words = [by_stem[t] for t in shared[:2]]
         if words:
@@ -792,9 +795,7 @@ def _chunk_spans(chunk: Chunk) -> tuple[tuple[str, int, int, str, str], ...]:
 def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
     """Typed spans of a chunk that was made without them (a chunk built by
     hand, or by an older version): what the index would hold (rag.spans)."""
-    from . import spans
-
-    return spans.of_chunk(text, answer_spans)
+    return S.of_chunk(text, answer_spans)
 
 
 def classify(d: Decision, cal: Calibration) -> str:

@@ -205,6 +205,10 @@ class Request:
     # ("een van de X", "drie X") names no member
     category: tuple[str, ...] = ()
     members: int = 0  # "welke drie X": how many members are asked
+    # (acronym, folded qualifier, as written) of a body's branch the question
+    # names ("PVO Noord", "RIEC Limburg"): the same body's other branch is
+    # another anchor
+    branches: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def english(self) -> bool:
@@ -281,8 +285,16 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    counted_initials=initials, realised=bool(_REALISED.search(q)),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
-                   category=category, members=members)
+                   category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))))
 
+
+# An acronym followed by a capitalised qualifier: a body's branch ("RIEC Limburg",
+# "PVO Zuid-Holland", "Eenheid Oost" is not matched: no acronym).
+_BRANCH = re.compile(r"(?<![\w-])([A-Z]{2,6})(?:['’]s)?[ -]((?:[A-Z][a-z][\w]*)(?:-[A-Z][a-z][\w]*)?)(?![\w-])")
+
+
+def _branches(text: str) -> list[tuple[str, str, str]]:
+    return [(m.group(1), fold(m.group(2)), m.group(0)) for m in _BRANCH.finditer(text)]
 
 def _prefix(word: str) -> str:
     """A word's folded form without a plural or genitive ending, enough to
@@ -322,6 +334,7 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
         holds = from_next = True
     replaced = [(a, _as_written(text, other))
                 for a, other in _replaced(req, own) + _sector_replaced(req, own, text) + _body_replaced(req, own, text)]
+    replaced += _branch_replaced(req, text)
     if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
@@ -409,6 +422,19 @@ def _body_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tup
 
 
 MIN_OTHER_BODIES = 2
+
+
+def _branch_replaced(req: Request, text: str) -> list[tuple[Anchor, str]]:
+    """Another branch of the body the question names ("PVO Oost" for "PVO
+    West"), where the sentence does not name the asked branch too."""
+    found = _branches(text)
+    out = []
+    for acronym, branch, surface in req.branches:
+        same_body = [(b, written) for a, b, written in found if a == acronym]
+        other = next((written for b, written in same_body if b != branch), "")
+        if other and all(b != branch for b, _ in same_body):
+            out.append((Anchor("org", f"{acronym} {branch}", surface), other))
+    return out
 
 
 def _sector_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:

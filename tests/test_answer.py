@@ -409,3 +409,14 @@ def test_the_fact_of_a_joined_on_question_comes_from_the_sentences_after_the_ans
 def test_a_question_mostly_in_words_no_letter_uses_is_off_topic(oov, strength, status):
     d = Decision("", [], strength, oov=oov, top_dense=0.85, off_topic_margin=0.05)
     assert classify(d, Calibration()) == status
+
+
+def test_a_partial_answer_names_the_replaced_place_only_where_it_is_missing():
+    both = chunk("a:9", "In Zeeland is de recherche al op sterkte. "
+                        "De recherche in Limburg wordt uitgebreid met vijftig rechercheurs voor witwaszaken.")
+    ans = answerer([*CORPUS, both]).answer(
+        "Hoeveel rechercheurs komen er bij in Zeeland voor witwaszaken?",
+        passages(both, question="Hoeveel rechercheurs komen er bij in Zeeland voor witwaszaken?"))
+    assert ans.status == T.PARTIAL
+    assert ans.answer.endswith("voor Limburg, maar niet voor Zeeland."), ans.answer
+    assert ans.answer.count("Zeeland") == 1

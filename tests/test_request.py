@@ -154,3 +154,13 @@ def test_the_partial_answer_says_the_letters_do_not_say_which():
     from rag import texts as T
     assert T.partial_sentence("de bureaus", R.NAMED, [], False) == "De brieven noemen de bureaus, maar zeggen niet welke."
     assert T.partial_sentence("the offices", R.NAMED, [], True) == "The letters mention the offices, but do not say which."
+
+
+def test_another_branch_of_the_body_asked_is_another_anchor():
+    q = "Hoeveel winkels bezocht RIEC Kustzone tijdens de actieweek?"
+    other = "RIEC Heuvelland bezocht tijdens de actieweek 40 winkels."
+    fit = R.fit(R.read(q), S.extract(other), other, counted_stems=tokenize)
+    assert not fit.answers and fit.replaced[0][0].surface == "RIEC Kustzone" and fit.replaced[0][1] == "RIEC Heuvelland"
+    assert answers(q, "RIEC Kustzone bezocht tijdens de actieweek 40 winkels.")
+    # both branches named: the sentence may well give the asked one's figure
+    assert answers(q, "RIEC Kustzone en RIEC Heuvelland bezochten samen 40 winkels.")
