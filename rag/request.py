@@ -102,7 +102,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (PERSON, r"\b(?:welke|which) (?:\w+ )?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
              r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|person|people|researcher|professor)s?\b|"
              r"\bwie (?:is|was|zijn|waren) (?:de|het) (?:minister|staatssecretaris|voorzitter|burgemeester|hoogleraar|"
-             r"hoofd|directeur|leider|commandant|vertrouwenspersoon|coördinator|voorzitter|baas)\b|"
+             r"hoofd|directeur|leider|commandant|vertrouwenspersoon|coördinator|voorzitter|baas|onderzoekers?|auteurs?|"
+             r"schrijvers?|opstellers?)\b|"
              r"\bwie (?:leidt|leidde|leiden|voert .{0,20} aan|zit .{0,30} voor|is voorzitter)\b|"
              r"\b(?:hoe heet|what is the name of|what was the name of) (?:de|het|the) (?:[\w-]+ ){0,4}(?:minister|"
              r"staatssecretaris|commandant|commander|directeur|director|voorzitter|chair\w*|burgemeester|mayor|hoofd|head|"
@@ -209,6 +210,9 @@ class Request:
     # names ("PVO Noord", "RIEC Limburg"): the same body's other branch is
     # another anchor
     branches: tuple[tuple[str, str, str], ...] = ()
+    # a person asked by role ("welke criminoloog", "the name of the minister"):
+    # the words that must stand before the name ("criminoloog Jansen")
+    role: tuple[str, ...] = ()
 
     @property
     def english(self) -> bool:
@@ -285,8 +289,39 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    counted_initials=initials, realised=bool(_REALISED.search(q)),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
-                   category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))))
+                   category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))),
+                   role=_role(kind, asking_words(first)))
 
+
+# A role asked and the titles that name a person in it in the letters (Dutch,
+# whatever the question's language); a role not listed is not checked.
+_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"staatssecretaris|state secretary", ("staatssecretaris",)),
+    (r"minister", ("minister",)),
+    (r"burgemeester|mayor", ("burgemeester",)),
+    (r"hoogleraar|professor", ("hoogleraar", "professor", "prof.")),
+    (r"criminolo(?:og|gist)", ("criminoloog", "hoogleraar", "professor", "prof.")),
+    (r"kamerle(?:den|d)|\bmps?\b|members? of parliament", ("lid", "leden", "kamerlid")),
+    (r"commandant|commander", ("commandant",)),
+    (r"rechter|judge", ("rechter",)),
+    (r"ambassadeur|ambassador", ("ambassadeur",)),
+)
+
+
+def _role(kind: str, asking: str) -> tuple[str, ...]:
+    if kind != PERSON:
+        return ()
+    return next((titles for pattern, titles in _ROLES if re.search(pattern, asking, re.I)), ())
+
+
+def _in_role(req: Request, span: S.Span, text: str) -> bool:
+    """The person is named in the asked role: one of its titles stands
+    right before the name ("minister Jansen", "de leden Van Dam en Smit").
+    (Spans carry their chunk's offsets, so the name is found by its value.)"""
+    if not req.role:
+        return True
+    titles = "|".join(re.escape(t) for t in req.role)
+    return bool(re.search(rf"\b(?:{titles})\s+(?:\S+\s+){{0,4}}?{re.escape(span.value)}\b", fold(text)))
 
 # An acronym followed by a capitalised qualifier: a body's branch ("RIEC Limburg",
 # "PVO Zuid-Holland", "Eenheid Oost" is not matched: no acronym).
@@ -466,6 +501,8 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
              and not (s.kind == S.AREA and (S.AREA, s.extra[:8]) in req.given)]
     if req.type in (COUNTRY, PLACE):
         found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
+    if req.type == PERSON:
+        found = [s for s in found if _in_role(req, s, text)]
     if req.type == COUNT and req.exact:
         found = [s for s in found if s.value.isdigit()]
     if req.type == COUNT and not req.change:

@@ -164,3 +164,21 @@ def test_another_branch_of_the_body_asked_is_another_anchor():
     assert answers(q, "RIEC Kustzone bezocht tijdens de actieweek 40 winkels.")
     # both branches named: the sentence may well give the asked one's figure
     assert answers(q, "RIEC Kustzone en RIEC Heuvelland bezochten samen 40 winkels.")
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("Hoe heet de burgemeester die het convenant tekende?", "Burgemeester Jansen tekende het convenant.", True),
+    ("Hoe heet de burgemeester die het convenant tekende?", "Het convenant volgde op vragen van de leden Bos en Smit.", False),
+    ("What is the name of the minister who signed the covenant?", "Minister Jansen tekende het convenant.", True),
+    ("What is the name of the minister who signed the covenant?", "Het lid Bos vroeg naar het convenant.", False),
+    ("Met welke hoogleraar sprak de burgemeester?", "De burgemeester sprak met professor Pietersen.", True),
+])
+def test_a_person_asked_by_role_is_a_name_in_that_role(question, sentence, expected):
+    assert R.read(question).type == R.PERSON
+    assert answers(question, sentence) is expected
+
+
+def test_the_authors_asked_by_who_are_persons():
+    assert R.read("Wie waren de onderzoekers die het rapport schreven?").type == R.PERSON
+    assert not answers("Wie waren de onderzoekers die het rapport schreven?",
+                       "Het rapport werd in december aan de Kamer aangeboden door het instituut.")
