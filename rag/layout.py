@@ -93,8 +93,9 @@ _DMY = re.compile(r"\b(\d\d)-(\d\d)-((?:19|20)\d\d)\b")
 _DOSSIER_NR = r"(\d{2}\s?\d{3}(?:(?:\s|-)(?:[IVXLC]{1,6}|\d{2}|[A-Z](?![a-z])))?)"
 _DOSSIER_LINE = re.compile(rf"^{_DOSSIER_NR}(?:\s+(\S.*))?$")
 _NR_LINE = re.compile(r"^(?:Nr\.|nr\.)\s*(\d+)?\s*(.*)$")
-# Eerste Kamer documents carry a letter instead of "Nr.": "B VOORLOPIG VERSLAG ...".
-_EK_LINE = re.compile(r"^([A-Z]{1,2})\s+((?:HERDRUK\d*\s+)?[A-Z][A-ZÀ-Ý ,.'’()\-–]{8,}\d{0,2})$")
+# Eerste Kamer documents carry a letter instead of "Nr.": "B VOORLOPIG VERSLAG ..."
+# (a footnote marker may stick to the letter: "H1 BRIEF VAN ...").
+_EK_LINE = re.compile(r"^([A-Z]{1,2})(?:\d{1,2})?\s+((?:HERDRUK\d*\s+)?[A-Z][A-ZÀ-Ý ,.'’()\-–]{8,}\d{0,2})$")
 _TYPE_WORDS = (r"BRIEF|MOTIE|AMENDEMENT|VERSLAG|VOORLOPIG VERSLAG|EINDVERSLAG|NOTA|MEMORIE|LIJST|"
                r"VERSLAG VAN EEN|GEWIJZIGDE MOTIE|ADVIES|VOORSTEL|KONINKLIJKE BOODSCHAP|BRIEF VAN")
 _TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.'’()\-–]*$")

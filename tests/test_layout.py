@@ -138,6 +138,18 @@ Vastgesteld 1 juli 2031
 De leden van de XYZ-fractie hebben met belangstelling kennisgenomen van het wetsvoorstel.
 """
 
+# An Eerste Kamer letter whose document letter carries a footnote marker ("H1").
+EERSTE_KAMER_BRIEF = """35 998 Wijziging van de Havenwet in verband met drijvende scanners
+
+H1 BRIEF VAN DE MINISTER VAN JUSTITIE EN VEILIGHEID
+
+Aan de Voorzitter van de Eerste Kamer der Staten-Generaal
+
+Den Haag, 2 augustus 2031
+
+Tijdens de plenaire behandeling heeft het lid Pietersen gevraagd naar de scanners.
+"""
+
 FIXTURES = {
     # name: (text, expected header fields)
     "kst letter": (KST, dict(dossier="29 911", number="512", kamerstuk="29 911, nr. 512", date="2031-02-03",
@@ -156,6 +168,9 @@ FIXTURES = {
                           members=("Van den Berg",))),
     "eerste kamer": (EERSTE_KAMER, dict(kamerstuk="35 999, B", date="2031-07-01", kind=layout.VERSLAG,
                                         sender="vaste commissie voor Justitie en Veiligheid")),
+    "eerste kamer letter": (EERSTE_KAMER_BRIEF, dict(number="H", kamerstuk="35 998, H", date="2031-08-02",
+                                                     kind=layout.KAMERBRIEF,
+                                                     sender="Minister van Justitie en Veiligheid")),
 }
 
 
