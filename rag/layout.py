@@ -156,6 +156,8 @@ _SPEAKER = re.compile(r"^(?:De voorzitter|(?:Mevrouw|De heer|Minister|Staatssecr
 _NAV_ROW = re.compile(r"^(?:\[[^\]]{1,40}\]\s*){3,}$")
 _RETURN_ADDRESS = re.compile(r"^>?\s*(?:Retouradres|Postadres|Bezoekadres|Postbus\s+\d|Contactpersoon|Ons kenmerk|"
                              r"Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?\b|Kenmerk\s)", re.I)
+# A ministry's name alone on a line: the letterhead's sender, never the title.
+_MINISTRY_LINE = re.compile(r"^(?:Ministerie (?:van|voor) [A-Z][\w ,&'’-]{2,80}|Rijksoverheid)$")
 _ROMAN_HEAD = re.compile(r"^\s*(?:HERDRUK\d*)\s*$")
 
 # Departments take "van", other posts "voor" (Minister voor Rechtsbescherming).
@@ -413,6 +415,10 @@ def parse(raw: str) -> Layout:
         n_header += 1
 
         # ---- the header zone
+        if n_header == 1 and _MINISTRY_LINE.match(t):
+            mark(ln, "letterhead")  # the sender's name above the letter: the line after it may be the title
+            n_header = 0
+            continue
         if n_header == 1:
             m = _SITE_TYPE.match(t)
             if m and (not _is_prose(m.group(1)) or "/" in m.group(1)):  # "/": a label's alternatives

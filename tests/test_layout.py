@@ -384,3 +384,12 @@ DATA_SITE = ("Voortgang fietsbeleid\n\nFietsbeleid\n\nBrief regering\n\nNummer: 
 def test_more_published_layouts(text, want):
     h = parse(text).header
     assert {k: getattr(h, k) for k in want} == want
+
+
+def test_a_ministry_name_above_the_letter_is_letterhead_not_title():
+    text = ("Ministerie van Infrastructuur en Waterstaat\n\nVoortgang proef drijvende scanners\n\n"
+            "Hierbij informeer ik uw Kamer over de proef met drijvende scanners in de kleine havens.\n")
+    lay = parse(text)
+    assert lay.header.title == "Voortgang proef drijvende scanners"
+    start = text.index("Ministerie")
+    assert any(a <= start < b and kind == "letterhead" for a, b, kind in lay.furniture)
