@@ -717,6 +717,11 @@ class ExtractiveAnswerer:
         compound ("Zeehavens" in "Zeehavenaanpak")."""
         if fold(word) in folded or all(s in folded for s in stems):
             return True
+        # A place's adjective names the place ("West-Afrikaanse" -> "West-Afrika",
+        # "Colombiaanse" -> "Colombia"): its stem without the adjective ending.
+        m = re.fullmatch(r"([A-Z][\w-]{3,}?)(?:aanse|aans|iaanse|ische|isch|se)", word)
+        if m and re.search(rf"\b{re.escape(fold(m.group(1)))}", folded):
+            return True
         # "ABC-regeling" where the letter writes "de procedure ABC": an
         # acronym that heads a compound names the thing on its own.
         head, _, tail = word.partition("-")

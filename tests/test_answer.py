@@ -303,6 +303,12 @@ def test_an_acronym_heading_a_compound_names_it_on_its_own():
     assert not ExtractiveAnswerer._mentions("de fiu meldt", "FIU-the", ["fiu", "the"])
 
 
+def test_a_place_adjective_names_the_place():
+    assert ExtractiveAnswerer._mentions("de focus ligt op oost-afrika", "Oost-Afrikaanse", ["oost", "afrikan"])
+    assert ExtractiveAnswerer._mentions("samenwerking met peru", "Peruaanse", ["peruan"])
+    assert not ExtractiveAnswerer._mentions("samenwerking met chili", "Peruaanse", ["peruan"])
+
+
 def test_a_question_closer_to_everyday_life_is_not_found():
     cal = Calibration(**{**CAL.__dict__, "off_topic_margin": 0.0})
     ans = ask("Wat is een goed recept voor erwtensoep met worst?", KUSTWACHT, RECHERCHE,
