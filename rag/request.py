@@ -24,16 +24,19 @@ from typing import Callable, Iterable, Sequence
 
 from . import question as Q
 from . import spans as S
-from .textnl import STOPWORDS_NL, fold, numberised
+from .textnl import STOPWORDS_ENGLISH, STOPWORDS_NL, fold, numberised
 
 CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place"
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
 AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
+PLACE_TYPES = (CITY, PORT, REGION, COUNTRY, PLACE)
 # Not an asked type but what a partial answer lacks: the members of a category
 # the letters only count ("drie groepen", "een van de bureaus").
 NAMED = "named"
+# ... or names fewer of them than the question counts ("welke drie havens": two named).
+FEWER = "fewer"
 
 # The span kinds that hold a fact of each asked type (rag.spans).
 HOLDERS: dict[str, tuple[str, ...]] = {
@@ -51,14 +54,14 @@ LABEL_NL = {
     PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
-    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", NAMED: "namen",
+    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", NAMED: "namen", FEWER: "namen",
 }
 LABEL_EN = {
     CITY: "city or municipality", PORT: "port", REGION: "region", COUNTRY: "country", PLACE: "place",
     PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
-    OUTCOME: "outcome (it is only announced)", NAMED: "names",
+    OUTCOME: "outcome (it is only announced)", NAMED: "names", FEWER: "names",
 }
 
 # In order of precedence: the most specific wording wins.
@@ -241,8 +244,10 @@ _TARGET_NL = ("het doel", "het bereikte resultaat")
 _TARGET_EN = ("the target", "the result achieved")
 # A named sector or branch: an anchor like a place ("in de bloementeeltsector").
 _SECTOR = re.compile(r"\b\w{3,}(?:sector|branche)\b", re.I)
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+               "eleven": 11, "twelve": 12}
 # "welk(e) [N] X ...": the one or two words after the asking word.
-_CATEGORY = re.compile(r"\b(?:welke?|which)\s+(?:(\d+|" + S.NUMBER_WORDS.pattern + r")\s+)?([\w'’-]{3,})(?:\s+([\w'’-]{3,}))?",
+_CATEGORY = re.compile(r"\b(?:welke?|which)\s+(?:(\d+|" + S.NUMBER_WORDS.pattern + "|" + "|".join(_EN_NUMBERS) + r")\s+)?([\w'’-]{3,})(?:\s+([\w'’-]{3,}))?",
                        re.I)
 _COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
@@ -282,8 +287,9 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     cat = _CATEGORY.search(first)
     category = tuple(dict.fromkeys(
-        _prefix(w) for w in (cat.groups()[1:] if cat else ()) if w and fold(w) not in STOPWORDS_NL and len(_prefix(w)) >= 3))
-    members = int(numberised(cat.group(1))) if cat and cat.group(1) and numberised(cat.group(1)).isdigit() else 0
+        _prefix(w) for w in (cat.groups()[1:] if cat else ()) if w and fold(w) not in STOPWORDS_NL
+        and w.lower() not in STOPWORDS_ENGLISH and len(_prefix(w)) >= 3))
+    members = _members(cat.group(1) if cat else "")
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
                    counted_initials=initials, realised=bool(_REALISED.search(q)),
@@ -330,6 +336,14 @@ _BRANCH = re.compile(r"(?<![\w-])([A-Z]{2,6})(?:['’]s)?[ -]((?:[A-Z][a-z][\w]*
 
 def _branches(text: str) -> list[tuple[str, str, str]]:
     return [(m.group(1), fold(m.group(2)), m.group(0)) for m in _BRANCH.finditer(text)]
+
+def _members(word: str | None) -> int:
+    """How many members "welke drie X" / "which three X" asks for (0: not said)."""
+    if not word:
+        return 0
+    digits = numberised(word)
+    return int(digits) if digits.isdigit() else _EN_NUMBERS.get(word.lower(), 0)
+
 
 def _prefix(word: str) -> str:
     """A word's folded form without a plural or genitive ending, enough to
