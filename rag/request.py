@@ -70,7 +70,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # asks for an outcome.
     (OUTCOME, r"^(?:is|zijn|was|waren|heeft|hebben|had|werd|werden|has|have|did|was|were)\b.*\b(?:uiteindelijk|"
               r"gestemd|aangenomen|verworpen|ingestemd|goedgekeurd|veroordeeld|verboden verklaard|toegekend|afgewezen|"
-              r"eventually|voted|adopted|rejected|approved|convicted|banned)\b"),
+              r"besloten|beslist|toegewezen|eventually|voted|adopted|rejected|approved|convicted|banned|decided)\b"),
     # A question that opens with a finite verb asks yes or no, whatever it is about.
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|are|were|has|have|will|can|could|should)\b"),
@@ -115,7 +115,14 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"hoogleraar|hoofd|directeur|commandant|officier|rechter|persoon|vertrouwenspersoon)\b|"
              r"\bhoe heet (?:de|het) (?:[\w-]+ )?[\w-]*(?:minister|staatssecretaris|voorzitter|burgemeester|hoofd|commandant)\b|"
              r"\bwho (?:chairs|leads|led|heads|headed|is the (?:head|chair|director|commander|minister))\b|"
-             r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b"),
+             r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b|"
+             # plural and English twins: "what are the names of the ministers", "who were the researchers"
+             r"\bwhat (?:are|were) the names of (?:the )?(?:[\w-]+ ){0,3}(?:ministers?|commanders?|heads?|chairs?|"
+             r"directors?|officials?|researchers?|authors?|members?|people|persons?)\b|"
+             r"\bwho (?:is|was|are|were) the (?:\w+ )?(?:researchers?|authors?|writers?|ministers?|mayors?|chairs?|"
+             r"chairman|chairwoman|directors?|commanders?|heads?)\b|"
+             r"\bwat (?:zijn|waren) de namen van (?:de )?(?:[\w-]+ ){0,3}(?:ministers?|onderzoekers|auteurs|leden|"
+             r"bewindspersonen|personen)\b"),
     (PERSON_OR_ORG, r"^(?:en )?(?:wie|who)\b|\bdoor wie\b|\bby whom\b"),
     (ORGANISATION, r"\b(?:welke|which|what) (?:\w+ )?(?:organisatie|organisaties|instantie|instanties|dienst|diensten|"
                    r"universiteit|universiteiten|hogeschool|hogescholen|ministerie|ministeries|universit(?:y|ies)|"
@@ -213,6 +220,7 @@ class Request:
     # names ("PVO Noord", "RIEC Limburg"): the same body's other branch is
     # another anchor
     branches: tuple[tuple[str, str, str], ...] = ()
+    day: bool = False  # a day is asked ("op welke datum"): "begin 2024" or "in de zomer" is no answer
     # a person asked by role ("welke criminoloog", "the name of the minister"):
     # the words that must stand before the name ("criminoloog Jansen")
     role: tuple[str, ...] = ()
@@ -296,14 +304,19 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))),
-                   role=_role(kind, asking_words(first)))
+                   role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY_ASKED.search(first)))
+
+
+# The question asks for a day, not a season or a year.
+_DAY_ASKED = re.compile(r"\b(?:op welke (?:datum|dag)|welke datum|de (?:exacte |precieze )?datum|on (?:what|which) (?:date|day)|"
+                        r"what (?:date|day)|the (?:exact )?date)\b", re.I)
 
 
 # A role asked and the titles that name a person in it in the letters (Dutch,
 # whatever the question's language); a role not listed is not checked.
 _ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"staatssecretaris|state secretary", ("staatssecretaris",)),
-    (r"minister", ("minister",)),
+    (r"minister", ("minister", "ministers")),
     (r"burgemeester|mayor", ("burgemeester",)),
     (r"hoogleraar|professor", ("hoogleraar", "professor", "prof.")),
     (r"criminolo(?:og|gist)", ("criminoloog", "hoogleraar", "professor", "prof.")),
@@ -517,6 +530,8 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
         found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
     if req.type == PERSON:
         found = [s for s in found if _in_role(req, s, text)]
+    if req.day:
+        found = [s for s in found if s.kind == S.DATE and re.match(r"\d{1,2}\s", s.value)]
     if req.type == COUNT and req.exact:
         found = [s for s in found if s.value.isdigit()]
     if req.type == COUNT and not req.change:
