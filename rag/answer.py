@@ -83,6 +83,10 @@ class Candidate:
     dense: float = 0.0
     lexical: float = 0.0
     score: float = 0.0
+    # The same sentence in other retrieved passages (overlapping chunks repeat
+    # it): (passage, start, end). The sentence after it may be only there,
+    # when this copy ends its chunk.
+    copies: tuple[tuple[Passage, int, int], ...] = ()
 
     @property
     def letter_offset(self) -> int:
@@ -96,15 +100,17 @@ class Candidate:
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """The quotable sentences of the passages, each once (overlapping chunks
     repeat sentences; the best-ranked passage keeps it)."""
-    seen: set[str] = set()
+    first: dict[str, int] = {}
     out: list[Candidate] = []
     for p in passages:
         for a, b in p.chunk.answer_spans:
             s = p.chunk.text[a:b]
             key = " ".join(s.split())
-            if key in seen:
+            if key in first:
+                kept = out[first[key]]
+                out[first[key]] = dataclasses.replace(kept, copies=(*kept.copies, (p, a, b)))
                 continue
-            seen.add(key)
+            first[key] = len(out)
             out.append(Candidate(p, a, b, s))
     return out
 
@@ -221,8 +227,8 @@ class ExtractiveAnswerer:
                 lex = self.cal.w_translated * cov + (1 - self.cal.w_translated) * float(d)
             else:
                 lex = float(d)  # nothing translated: the dense similarity carries the score
-            out.append(Candidate(c.passage, c.start, c.end, c.text, float(d), lex,
-                                 self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
+            out.append(dataclasses.replace(c, dense=float(d), lexical=lex,
+                                           score=self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
 
     def kamervraag_asked(self, question: str, passages: Sequence[Passage]) -> Passage | None:
@@ -380,9 +386,9 @@ class ExtractiveAnswerer:
             chosen = [opener, *[c for c in chosen if c is not opener]][: self.cal.max_sentences]
         if good and fit_of(chosen[0]).from_next:
             # The fact is in the next sentence: it joins the answer.
-            a, b = self.next_sentence(chosen[0])
-            ch = chosen[0].passage
-            follow = next((c for c in scored if c.passage.chunk.chunk_id == ch.chunk.chunk_id and c.start == a),
+            ch, a, b = self.next_sentence(chosen[0])
+            key = " ".join(ch.chunk.text[a:b].split())
+            follow = next((c for c in scored if " ".join(c.text.split()) == key),
                           None) or Candidate(ch, a, b, ch.chunk.text[a:b])
             if follow not in chosen:
                 chosen = [*chosen[: self.cal.max_sentences - 1], follow]
@@ -489,21 +495,25 @@ class ExtractiveAnswerer:
     def fit(self, req: R.Request, c: Candidate) -> R.Fit:
         """How a candidate sentence, read with the sentence after it in its
         paragraph (never the whole chunk), meets the typed request."""
-        chunk = c.passage.chunk
-        typed = _chunk_spans(chunk)
+        own = R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end)
         nxt = self.next_sentence(c)
-        own = R.spans_of(typed, c.start, c.end)
-        after = R.spans_of(typed, *nxt) if nxt else []
-        return R.fit(req, own, c.text, after, chunk.text[nxt[0]:nxt[1]] if nxt else "", counted_stems=self.tokenize)
+        if nxt is None:
+            return R.fit(req, own, c.text, counted_stems=self.tokenize)
+        p, a, b = nxt
+        return R.fit(req, own, c.text, R.spans_of(_chunk_spans(p.chunk), a, b), p.chunk.text[a:b],
+                     counted_stems=self.tokenize)
 
     @staticmethod
-    def next_sentence(c: Candidate) -> tuple[int, int] | None:
-        """The quotable sentence after `c` in the same paragraph, if any."""
-        chunk = c.passage.chunk
-        spans = chunk.answer_spans
-        i = next((k for k, (a, b) in enumerate(spans) if a == c.start and b == c.end), None)
-        if i is not None and i + 1 < len(spans) and "\n\n" not in chunk.text[c.end: spans[i + 1][0]]:
-            return spans[i + 1]
+    def next_sentence(c: Candidate) -> tuple[Passage, int, int] | None:
+        """The quotable sentence after `c` in the same paragraph, if any:
+        (its passage, start, end); looked for in every retrieved copy of `c`,
+        since a sentence that ends one chunk is followed only in the next."""
+        for p, start, end in ((c.passage, c.start, c.end), *c.copies):
+            chunk = p.chunk
+            spans = chunk.answer_spans
+            i = next((k for k, (a, b) in enumerate(spans) if a == start and b == end), None)
+            if i is not None and i + 1 < len(spans) and "\n\n" not in chunk.text[end: spans[i + 1][0]]:
+                return p, *spans[i + 1]
         return None
 
     def subject_words(self, asked: Q.Asked, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> str:

@@ -436,3 +436,16 @@ def test_a_list_of_places_shorter_than_the_question_counts_is_partial():
     assert short.status == T.PARTIAL and short.answer.endswith("maar minder dan gevraagd."), short.answer
     full = answerer([*CORPUS, three]).answer(q, passages(three, question=q))
     assert full.status == T.ANSWERED and "Hamburg" in full.answer
+
+
+def test_the_next_sentence_may_sit_only_in_the_overlapping_chunk():
+    # Chunks overlap by a sentence: the one that ends chunk d:1 opens d:2,
+    # where the sentence after it (with the asked organisations) follows.
+    shared = "Er wordt structureel extra geld verdeeld voor de scheepvaartcontrole."
+    first = chunk("d:1", "De kustwacht krijgt een nieuw schip voor de Waddenzee. " + shared, letter="brief-d")
+    second = chunk("d:2", shared + " Het gaat om 3 miljoen euro voor de Douane en de Koninklijke Marechaussee.",
+                   letter="brief-d", start=55)
+    q = "Over welke organisaties wordt het extra geld voor de scheepvaartcontrole verdeeld?"
+    other = chunk("e:1", "Veel organisaties werken samen in de havens.", letter="brief-e")
+    ans = answerer([*CORPUS, first, second, other]).answer(q, passages(first, second, question=q))
+    assert ans.status == T.ANSWERED and "Douane" in ans.answer, ans.answer
