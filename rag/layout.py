@@ -156,6 +156,8 @@ _SPEAKER = re.compile(r"^(?:De voorzitter|(?:Mevrouw|De heer|Minister|Staatssecr
 _NAV_ROW = re.compile(r"^(?:\[[^\]]{1,40}\]\s*){3,}$")
 _RETURN_ADDRESS = re.compile(r"^>?\s*(?:Retouradres|Postadres|Bezoekadres|Postbus\s+\d|Contactpersoon|Ons kenmerk|"
                              r"Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?\b|Kenmerk\s)", re.I)
+# The minutes' formula that opens an item of the agenda.
+_AAN_DE_ORDE = re.compile(r"^Aan de orde (?:is|zijn)\b")
 # A ministry's name alone on a line: the letterhead's sender, never the title.
 _MINISTRY_LINE = re.compile(r"^(?:Ministerie (?:van|voor) [A-Z][\w ,&'’-]{2,80}|Rijksoverheid)$")
 _ROMAN_HEAD = re.compile(r"^\s*(?:HERDRUK\d*)\s*$")
@@ -430,9 +432,12 @@ def parse(raw: str) -> Layout:
             h["handelingen"] = True
             continue
         m = re.match(r"^(\d{1,3})\s+([A-Z].{3,200})$", t)
-        if m and h.get("handelingen") and not h.get("item_title"):
+        # (a minutes' item saved on its own opens with its heading, then "Aan de orde is ...")
+        opens_item = n_header == 1 and _AAN_DE_ORDE.match(next((x.text for x in lines[i:i + 3] if x.text), ""))
+        if m and (h.get("handelingen") or opens_item) and not h.get("item_title"):
             mark(ln, "document header")  # the item's own heading: "8 Regeling van werkzaamheden"
             h["item_title"] = m.group(2).strip()
+            h["handelingen"] = True
             continue
         if _TABLE_ROW.match(t) or _ROMAN_HEAD.match(t):
             mark(ln, "document header")

@@ -393,3 +393,13 @@ def test_a_ministry_name_above_the_letter_is_letterhead_not_title():
     assert lay.header.title == "Voortgang proef drijvende scanners"
     start = text.index("Ministerie")
     assert any(a <= start < b and kind == "letterhead" for a, b, kind in lay.furniture)
+
+
+def test_a_minutes_item_saved_on_its_own_is_titled_without_its_number():
+    text = ("12 Stemmingen moties Havenwet\n\n"
+            "Aan de orde zijn de stemmingen over moties, ingediend bij het debat over de Havenwet.\n\n"
+            "In stemming komt de motie-Van den Berg over drijvende scanners.\n")
+    header = parse(text).header
+    assert header.title == "Stemmingen moties Havenwet" and header.kind == layout.HANDELINGEN
+    # a numbered first line without the minutes' formula is left alone
+    assert parse("12 Maatregelen voor de havens\n\nDe minister neemt maatregelen.\n").header.kind != layout.HANDELINGEN
