@@ -85,7 +85,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|"
            r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
-    (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
+    (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|(?:tot|boven|onder|van) welke waarde|welke (?:geld)?waarde|what value|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
              r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did) .{1,60} cost|"
@@ -254,6 +254,7 @@ _TARGET_EN = ("the target", "the result achieved")
 _SECTOR = re.compile(r"\b\w{3,}(?:sector|branche)\b", re.I)
 _EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                "eleven": 11, "twelve": 12}
+_QUANTITIES = (AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY)
 # "welk(e) [N] X ...": the one or two words after the asking word.
 _CATEGORY = re.compile(r"\b(?:welke?|which)\s+(?:(\d+|" + S.NUMBER_WORDS.pattern + "|" + "|".join(_EN_NUMBERS) + r")\s+)?([\w'’-]{3,})(?:\s+([\w'’-]{3,}))?",
                        re.I)
@@ -293,7 +294,9 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     initials = "".join(w[0] for w in named.group(1).split()).lower() if named else ""
     given = frozenset((sp.kind, sp.value) for sp in spans if sp.kind in _GIVEN_KINDS)
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
-    cat = _CATEGORY.search(first)
+    # Members are asked of a category, not of a quantity: "tot welke waarde",
+    # "welk percentage" ask a value, whatever words follow.
+    cat = _CATEGORY.search(first) if kind not in _QUANTITIES else None
     category = tuple(dict.fromkeys(
         _prefix(w) for w in (cat.groups()[1:] if cat else ()) if w and fold(w) not in STOPWORDS_NL
         and w.lower() not in STOPWORDS_ENGLISH and len(_prefix(w)) >= 3))

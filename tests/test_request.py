@@ -201,3 +201,9 @@ def test_a_day_asked_is_not_answered_by_a_season_or_a_year():
     assert answers(q, "Het platform is op 3 maart 2031 opgericht.")
     # "wanneer" may be answered by a season or a year
     assert answers("Wanneer is het platform opgericht?", "Het platform is begin 2031 opgericht.")
+
+
+def test_a_value_asked_is_an_amount_not_a_category_of_members():
+    q = "Tot welke waarde mogen de goederen via het platform worden weggegeven?"
+    assert R.read(q).type == R.AMOUNT and R.read(q).category == ()
+    assert answers(q, "Het gaat om goederen met een waarde onder €100, die via het platform worden weggegeven.")
