@@ -394,11 +394,6 @@ class ExtractiveAnswerer:
                 chosen = [*chosen[: self.cal.max_sentences - 1], follow]
         if good:
             chosen = [c for c in chosen if not fit_of(c).replaced] or chosen
-        # "Welke zeven landen": an answer that names fewer of the asked places
-        # than the question counts does not give the list.
-        fewer = bool(good) and self._names_fewer(req, chosen)
-        if fewer:
-            good = []
         context = self._context(chosen)
         # A year in a letter's title or date ("Voortgangsbrief (2023)") names
         # the letter, not what happened in that year: it counts only when the
@@ -427,8 +422,8 @@ class ExtractiveAnswerer:
                 missing_kind = req.type
             elif req.type == R.OUTCOME and all(f.announced for f in best_near if f.holds_type):
                 missing_kind = R.OUTCOME
-            elif unnamed or fewer:
-                missing_kind = R.FEWER if fewer else R.NAMED
+            elif unnamed:
+                missing_kind = R.NAMED
             elif any(f.replaced for f in best_near):
                 replaced = [(a.surface, other) for a, other in next(f.replaced for f in best_near if f.replaced)]
             else:
@@ -456,18 +451,6 @@ class ExtractiveAnswerer:
                      self.subject_words(asked, chosen, subject_terms),
                      max(c.dense for c in chosen), top_dense - everyday, replaced)
         return dataclasses.replace(d, status=classify(d, self.cal))
-
-    @staticmethod
-    def _names_fewer(req: R.Request, chosen: Sequence[Candidate]) -> bool:
-        """A question that counts the places it asks for ("welke drie
-        havens") and an answer that names fewer distinct ones of that kind."""
-        holders = R.HOLDERS.get(req.type, ())
-        if req.members < 2 or req.type not in R.PLACE_TYPES:
-            return False
-        named = {s.value for c in chosen
-                 for s in R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end)
-                 if s.kind in holders and (s.kind, s.value) not in req.given}
-        return len(named) < req.members
 
     @staticmethod
     def window(c: Candidate) -> tuple[int, int]:

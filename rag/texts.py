@@ -58,7 +58,7 @@ def partial_sentence(subject: str, asked: str, missing_terms: list[str], english
     (the question's anchor, what the letters name instead) when they give
     the fact for another year, place or country; else `missing_terms`, terms
     of the question the letters do not mention."""
-    from .request import FEWER, NAMED
+    from .request import NAMED
 
     replaced = replaced or []
     if english:
@@ -68,8 +68,6 @@ def partial_sentence(subject: str, asked: str, missing_terms: list[str], english
             return f"{head} for {found}, but not for {asked_for}."
         if asked == NAMED:
             return f"{head}, but do not say which."
-        if asked == FEWER:
-            return f"{head}, but fewer than asked."
         if asked:
             return f"{head}, but give no {_label(asked, True)}."
         return f"{head}, but say nothing about {join_terms(missing_terms, 'or')}."
@@ -79,8 +77,6 @@ def partial_sentence(subject: str, asked: str, missing_terms: list[str], english
         return f"{head} voor {found}, maar niet voor {asked_for}."
     if asked == NAMED:
         return f"{head}, maar zeggen niet welke."
-    if asked == FEWER:
-        return f"{head}, maar minder dan gevraagd."
     if asked:
         return f"{head}, maar geven geen {_label(asked, False)}."
     return f"{head}, maar zeggen niets over {join_terms(missing_terms, 'of')}."
