@@ -790,7 +790,7 @@ class ExtractiveAnswerer:
 
 
 @functools.lru_cache(maxsize=4096)
-def _letter_years(context: str) -> set[str]:
+def _letter_years(context: str) -> frozenset[str]:
     """The years a letter was written in, from what its context states: its
     date ("2022-11-10") or the parliamentary year of its pages ("2021–2022")."""
     years = set(re.findall(r"\b((?:19|20)\d\d)-\d\d-\d\d\b", context))
@@ -798,7 +798,7 @@ def _letter_years(context: str) -> set[str]:
         for a, b in re.findall(r"\b((?:19|20)\d\d)\s*[–-]\s*((?:19|20)\d\d)\b", context):
             if int(b) == int(a) + 1:
                 years |= {a, b}
-    return years
+    return frozenset(years)
 
 
 def _chunk_spans(chunk: Chunk) -> tuple[tuple[str, int, int, str, str], ...]:
@@ -807,6 +807,7 @@ def _chunk_spans(chunk: Chunk) -> tuple[tuple[str, int, int, str, str], ...]:
     return chunk.typed or _typed(chunk.text, chunk.answer_spans)
 
 
+@functools.lru_cache(maxsize=4096)
 def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
     """Typed spans of a chunk that was made without them (a chunk built by
     hand, or by an older version): what the index would hold (rag.spans)."""

@@ -51,14 +51,14 @@ LABEL_NL = {
     PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
-    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", NAMED: "namen",
+    OUTCOME: "uitkomst (die wordt alleen aangekondigd)",
 }
 LABEL_EN = {
     CITY: "city or municipality", PORT: "port", REGION: "region", COUNTRY: "country", PLACE: "place",
     PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
-    OUTCOME: "outcome (it is only announced)", NAMED: "names",
+    OUTCOME: "outcome (it is only announced)",
 }
 
 # In order of precedence: the most specific wording wins.
@@ -323,6 +323,7 @@ def _in_role(req: Request, span: S.Span, text: str) -> bool:
     titles = "|".join(re.escape(t) for t in req.role)
     return bool(re.search(rf"\b(?:{titles})\s+(?:\S+\s+){{0,4}}?{re.escape(span.value)}\b", fold(text)))
 
+
 # An acronym followed by a capitalised qualifier: a body's branch ("RIEC Limburg",
 # "PVO Zuid-Holland", "Eenheid Oost" is not matched: no acronym).
 _BRANCH = re.compile(r"(?<![\w-])([A-Z]{2,6})(?:['’]s)?[ -]((?:[A-Z][a-z][\w]*)(?:-[A-Z][a-z][\w]*)?)(?![\w-])")
@@ -331,10 +332,16 @@ _BRANCH = re.compile(r"(?<![\w-])([A-Z]{2,6})(?:['’]s)?[ -]((?:[A-Z][a-z][\w]*
 def _branches(text: str) -> list[tuple[str, str, str]]:
     return [(m.group(1), fold(m.group(2)), m.group(0)) for m in _BRANCH.finditer(text)]
 
+
+def _folded_bare(word: str) -> str:
+    """A word folded, without an acronym's genitive or plural "'s" ("RIEC's" -> "riec")."""
+    return re.sub(r"['’]s$", "", fold(word))
+
+
 def _prefix(word: str) -> str:
     """A word's folded form without a plural or genitive ending, enough to
     find it inflected ("groepen" -> "groep", "RIEC's" -> "riec")."""
-    w = re.sub(r"['’]s$", "", fold(word))
+    w = _folded_bare(word)
     return re.sub(r"(?:en|s)$", "", w) if len(w) > 5 else w
 
 
@@ -406,7 +413,7 @@ def names_members(req: Request, text: str) -> bool:
 def _new_names(req: Request, text: str) -> bool:
     asked_words = set(re.findall(r"[\w-]+", fold(req.text)))
     body = re.sub(r"^\W+", "", text)
-    return any(re.sub(r"['’]s$", "", fold(w)) not in asked_words and fold(w) not in asked_words
+    return any(_folded_bare(w) not in asked_words and fold(w) not in asked_words
                for w in _CAPITALISED.findall(body))
 
 
@@ -419,6 +426,7 @@ def _quantified_only(req: Request, text: str) -> bool:
     cats = "|".join(re.escape(c) for c in req.category)
     m = re.search(rf"\b{_QUANTIFIER}\s+(?:[\w'’-]+\s+){{0,2}}?(?:{cats})[\w'’-]*(?![\w'’-])(?!\s+{_DESCRIBED})", folded)
     return bool(m) and not _NAMES_FOLLOW.search(text) and not _new_names(req, text)
+
 
 # A sentence that opens by adding another item to what was said before.
 _ADDS = re.compile(r"^\W*(?:daarnaast|ook|verder|bovendien|tevens|voorts|eveneens|een ander\w*|andere|tot slot|"
