@@ -371,7 +371,7 @@ class ExtractiveAnswerer:
             return asked.english or c in near or not factual or c.lexical >= self.cal.add_rel * cover
 
         good = [c for c in pool if about_subject(c) and asks_same(c) and fit_of(c).answers]
-        # The letters count the category asked ("drie groepen X") without
+        # The letters count the category asked ("vier stoffen X") without
         # naming its members nearby: only a sentence that names members answers.
         unnamed = bool(req.category) and any(fit_of(c).unnamed and about_subject(c) for c in near)
         if unnamed:
@@ -711,7 +711,7 @@ class ExtractiveAnswerer:
         return fold(" ".join(seen.values()))
 
     def _in_letters_year(self, year: str, chosen: Sequence[Candidate]) -> bool:
-        """A date without a year ("in de zomer", "op 29 september jl.") in a
+        """A date without a year ("in de zomer", "op 12 maart jl.") in a
         letter of that year (its date, else its parliamentary year) is in
         that year: the question's year is then stated, though not written."""
         for c in chosen:
@@ -727,8 +727,8 @@ class ExtractiveAnswerer:
         compound ("Zeehavens" in "Zeehavenaanpak")."""
         if fold(word) in folded or all(s in folded for s in stems):
             return True
-        # A place's adjective names the place ("West-Afrikaanse" -> "West-Afrika",
-        # "Colombiaanse" -> "Colombia"): its stem without the adjective ending.
+        # A place's adjective names the place ("Oost-Afrikaanse" -> "Oost-Afrika",
+        # "Peruaanse" -> "Peru"): its stem without the adjective ending.
         m = re.fullmatch(r"([A-Z][\w-]{3,}?)(?:aanse|aans|iaanse|ische|isch|se)", word)
         if m and re.search(rf"\b{re.escape(fold(m.group(1)))}", folded):
             return True

@@ -32,7 +32,7 @@ AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
 # Not an asked type but what a partial answer lacks: the members of a category
-# the letters only count ("drie groepen", "een van de bureaus").
+# the letters only count ("vier stoffen", "een van de gemeenten").
 NAMED = "named"
 
 # The span kinds that hold a fact of each asked type (rag.spans).
@@ -388,7 +388,7 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
 # A quantifier before the category: "een van de", "enkele", "drie" (bare "een" is the article).
 _QUANTIFIER = (r"(?:een van (?:de|deze|die)|enkele|sommige|meerdere|verschillende|diverse|een aantal|"
                r"een deel van (?:de|deze|die)|\d+|" + S.NUMBER_WORDS.pattern.replace(r"\b", "") + r")")
-# A category described by its kind ("twee verdragen voor rechtshulp en uitlevering"):
+# A category described by its kind ("twee convenanten voor havenbeveiliging"):
 # that names the members as well as the letters do.
 _DESCRIBED = r"(?:voor|van|inzake|over|tegen|rond|op het gebied van|gericht op|met betrekking tot)\b"
 # Words that introduce the members themselves.
@@ -419,7 +419,7 @@ def _new_names(req: Request, text: str) -> bool:
 
 def _quantified_only(req: Request, text: str) -> bool:
     """The sentence has the asked category only under a quantifier ("een
-    van de bureaus richt zich ...", "drie groepen worden verboden") and names
+    van de gemeenten werkt al zo", "vier stoffen worden verboden") and names
     no member: nothing after a colon or "namelijk", no capitalised name the
     question does not already hold."""
     folded = fold(text)

@@ -133,7 +133,7 @@ def test_the_asked_type(question, kind):
     # Named after a colon, by a name the question does not hold, or described by kind.
     ("Welke vier stoffen worden verboden?", "Per 1 maart worden vier stoffen verboden: a, b, c en d.", True),
     ("Welk bureau bemiddelt tussen de partners?", "Een van de bureaus, het Bureau Noord, bemiddelt.", True),
-    ("Welke verdragen zijn gesloten?", "Er zijn twee verdragen voor rechtshulp en uitlevering gesloten.", True),
+    ("Welke convenanten zijn gesloten?", "Er zijn twee convenanten voor havenbeveiliging gesloten.", True),
 ])
 def test_a_category_only_counted_names_no_member(question, sentence, named):
     fit = R.fit(R.read(question), S.extract(sentence), sentence, counted_stems=tokenize)
