@@ -263,6 +263,11 @@ class Settings:
     # version moved on because another process or replica ingested letters
     # (one small read: CURRENT, or rag_live); it then loads that version.
     refresh_seconds: float = 5.0
+    # Where conversations and briefing notes are kept between visits
+    # (rag.notebooks): this SQLite file (RAG_NOTEBOOKS), or, when `store` is
+    # a Postgres URI, that database. Outside index_dir, so rebuilding or
+    # cleaning the index never touches a user's notes.
+    notebooks_path: Path = ROOT / "var" / "notebooks.sqlite3"
     # Encoder threads of an app process (RAG_SERVE_THREADS; 0: all cores):
     # torch's, and the ONNX question encoder's, which is sized from torch's.
     # Sessions answering side by side share the cores, so one question needs
@@ -312,6 +317,7 @@ def load_settings(**overrides) -> Settings:
         index_key=_env("RAG_INDEX_KEY", s.index_key),
         store=_env("RAG_STORE", s.store),
         refresh_seconds=float(_env("RAG_REFRESH_SECONDS", str(s.refresh_seconds))),
+        notebooks_path=Path(_env("RAG_NOTEBOOKS", str(s.notebooks_path))),
         serve_threads=int(_env("RAG_SERVE_THREADS", str(s.serve_threads))),
         expand_english=_env("RAG_EXPAND_ENGLISH", "1" if s.expand_english else "0") not in ("0", "false", "no"),
         freedict_dir=os.environ.get("RAG_FREEDICT_DIR", s.freedict_dir),

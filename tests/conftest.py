@@ -9,9 +9,20 @@ unit tier (`make test-fast`) never loads a model by accident.
 """
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from rag.config import load_settings
+
+
+def pytest_configure(config):
+    # The app's notebooks (rag.notebooks) go to a file of the test run, never
+    # to the user's var/notebooks.sqlite3; subprocesses (the app in the
+    # browser tests) inherit it.
+    if "RAG_NOTEBOOKS" not in os.environ:
+        os.environ["RAG_NOTEBOOKS"] = os.path.join(tempfile.mkdtemp(prefix="rag-test-notebooks-"), "nb.sqlite3")
 
 TIERS = ("unit", "model", "subprocess", "browser", "gate")
 # Fixtures that load the real embedder, pipeline or index (where they live).
