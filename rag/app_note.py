@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
 
 from . import texts as T
 from .app_render import (
@@ -20,7 +21,11 @@ from .app_render import (
     source_text,
 )
 from .citations import WRITTEN_MARKER
+from .errors import InputError
 from .records import Answer, Citation
+
+# An edited answer is a paragraph or a few, not a document.
+MAX_EDIT_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,25 @@ class NoteItem:
     # What the answer warned about (e.g. letters a filter left out): it goes
     # with the answer into the note, where the filter is no longer visible.
     warnings: tuple[str, ...] = ()
+    # The user rewrote the answer text in the note (its status label stays).
+    edited: bool = False
 
     def __post_init__(self) -> None:
         if not self.status:
             object.__setattr__(self, "status", T.NOT_FOUND if self.abstained else T.ANSWERED)
+
+    def to_record(self) -> dict:
+        """As stored JSON (rag.notebooks)."""
+        d = asdict(self)
+        d["citations"] = [c.to_dict() for c in self.citations]
+        return d
+
+    @classmethod
+    def from_record(cls, d: Mapping) -> "NoteItem":
+        d = dict(d)
+        d["citations"] = tuple(Citation(**c) for c in d.get("citations", ()))
+        d["warnings"] = tuple(d.get("warnings", ()))
+        return cls(**d)
 
     @classmethod
     def from_answer(cls, answer: Answer, msgid: str = "") -> "NoteItem":
@@ -76,6 +96,7 @@ class NumberedNote:
 
     texts: list[str] = field(default_factory=list)  # answer text per item, markers renumbered
     item_refs: list[list[int]] = field(default_factory=list)  # reference numbers per item
+    item_maps: list[dict[int, int]] = field(default_factory=list)  # per item: its own n -> note number
     references: list[Citation] = field(default_factory=list)  # reference i+1 (n = note number)
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # (title, kamerstuk, date)
 
@@ -111,13 +132,49 @@ def number_note(items: Sequence[NoteItem]) -> NumberedNote:
         text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", text, flags=re.M)
         out.texts.append(text)
         out.item_refs.append(sorted(set(local.values())))
+        out.item_maps.append(dict(local))
     out.sources = list(seen_letters.values())
     return out
 
 
-def note_markdown(title: str, intro: str, items: Sequence[NoteItem]) -> str:
+def edit_item(item: NoteItem, text: str, shown: Mapping[int, int]) -> tuple[NoteItem, list[int]]:
+    """The item with its answer text as the user rewrote it in the note.
+
+    `text` carries the markers as the note shows them (note-wide numbers;
+    `shown` maps the item's own n to them, NumberedNote.item_maps). They are
+    mapped back to the item's own numbers, so reordering the note renumbers
+    them as before. A marker the answer had and the new text lacks drops its
+    reference; a marker that belongs to no reference of this item is left
+    out and returned, for the user to hear about. Citations the answer never
+    marked (a partial answer's context) stay."""
+    text = text.strip()
+    if not text:
+        raise InputError("Een lege tekst kan niet worden opgeslagen.", "Verwijder het onderdeel als het weg mag.")
+    if len(text) > MAX_EDIT_CHARS:
+        raise InputError(f"De tekst is te lang ({len(text):,} tekens).".replace(",", "."),
+                         f"Maximaal {MAX_EDIT_CHARS:,} tekens per antwoord.".replace(",", "."))
+    back = {note_n: own for own, note_n in shown.items()}
+    unknown: list[int] = []
+
+    def own_number(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if n in back:
+            return f"[{back[n]}]"
+        unknown.append(n)
+        return ""
+
+    text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", WRITTEN_MARKER.sub(own_number, text), flags=re.M)
+    marked_before = {int(m.group(1)) for m in WRITTEN_MARKER.finditer(item.answer)}
+    marked_now = {int(m.group(1)) for m in WRITTEN_MARKER.finditer(text)}
+    citations = tuple(c for c in item.citations if c.n in marked_now or c.n not in marked_before)
+    return replace(item, answer=text, citations=citations, edited=True), unknown
+
+
+def note_markdown(title: str, intro: str, items: Sequence[NoteItem],
+                  present: Collection[str] | None = None) -> str:
     """The briefing note as Markdown: title, intro, Q&As in order, numbered
-    references and the list of letters used."""
+    references and the list of letters used. `present`: the corpus's letter
+    ids, to mark references whose letter has been removed since."""
     num = number_note(items)
     lines = [f"# {title.strip() or 'Briefingnotitie'}", ""]
     if intro.strip():
@@ -130,13 +187,18 @@ def note_markdown(title: str, intro: str, items: Sequence[NoteItem]) -> str:
         lines += [f"*Let op:* {md_escape(w)}  " for w in item.warnings] + ([""] if item.warnings else [])
     if num.references:
         lines += ["## Referenties", ""]
-        lines += [f"[{c.n}] {md_escape(reference_text(c))}  " for c in num.references]
+        lines += [f"[{c.n}] {md_escape(reference_text(c, gone(c, present)))}  " for c in num.references]
         lines += [""]
     if num.sources:
         lines += ["## Bronnen", ""]
         lines += [f"- {md_escape(source_text(*s))}" for s in num.sources]
         lines += [""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def gone(c: Citation, present: Collection[str] | None) -> bool:
+    """Whether a reference's letter has left the corpus (None: not known)."""
+    return present is not None and c.letter_id not in present
 
 
 def answer_markdown(item: NoteItem) -> str:
@@ -153,15 +215,36 @@ def answer_markdown(item: NoteItem) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def note_docx(title: str, intro: str, items: Sequence[NoteItem]) -> bytes:
-    """The briefing note as a Word document (python-docx)."""
+def note_docx(title: str, intro: str, items: Sequence[NoteItem], present: Collection[str] | None = None,
+              now: datetime | None = None) -> bytes:
+    """The briefing note as a Word document fit for a ministry: A4, Dutch
+    (nl-NL) as the document's and the spelling checker's language, the
+    note's title and today's date in its properties, no author (python-docx's
+    template would say "python-docx", created 2013)."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
 
     num = number_note(items)
     doc = Document()
-    doc.core_properties.title = title.strip() or "Briefingnotitie"
-    doc.core_properties.language = "nl-NL"
+    now = now or datetime.now(timezone.utc)
+    props = doc.core_properties
+    props.title = title.strip() or "Briefingnotitie"
+    props.language = "nl-NL"
+    props.author = props.last_modified_by = ""
+    props.comments = "Gemaakt met de Briefingassistent Kamerbrieven"
+    props.created = props.modified = now.astimezone(timezone.utc).replace(tzinfo=None)  # stored as UTC
+    props.revision = 1
+    for section in doc.sections:  # A4 with 25 mm margins (the template is US Letter)
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(25)
+    # The proofing language of every run: the default run properties' w:lang.
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), "nl-NL")  # Latin script; the East Asian and bidi defaults stay
     doc.add_heading(title.strip() or "Briefingnotitie", level=0)
     if intro.strip():
         for para in re.split(r"\n\s*\n", intro.strip()):
@@ -180,7 +263,7 @@ def note_docx(title: str, intro: str, items: Sequence[NoteItem]) -> bytes:
         for c in num.references:
             p = doc.add_paragraph()
             p.add_run(f"[{c.n}] ").bold = True
-            p.add_run(reference_text(c))
+            p.add_run(reference_text(c, gone(c, present)))
             p.paragraph_format.space_after = Pt(4)
     if num.sources:
         doc.add_heading("Bronnen", level=1)

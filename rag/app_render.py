@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as _date
 
@@ -23,6 +23,8 @@ from .records import Answer, Citation, Letter, Passage
 from .textnl import MONTHS_NL, fold
 
 PARTIAL_LABEL = "Gedeeltelijk antwoord"
+# A note reference whose letter was removed from the corpus after it was taken.
+LETTER_GONE = "brief niet meer in het corpus"
 
 MODE_LABELS = {
     "hybrid": "hybride (betekenis + trefwoorden)",
@@ -33,9 +35,10 @@ MODE_LABELS = {
 
 # --------------------------------------------------------------- metadata
 def dutch_date(iso: str) -> str:
-    """'2022-11-10' -> '10 november 2022'; '' -> 'datum onbekend'."""
+    """'2022-11-10' -> '10 november 2022'; '' -> '' (a reference leaves out
+    what a letter does not state rather than print "onbekend")."""
     if not iso:
-        return "datum onbekend"
+        return ""
     try:
         d = _date.fromisoformat(iso)
     except ValueError:
@@ -43,17 +46,40 @@ def dutch_date(iso: str) -> str:
     return f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}"
 
 
+def dutch_datetime(iso: str) -> str:
+    """An ISO timestamp (UTC) as Dutch local time: '7 december 2026 14:05'."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        t = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Amsterdam"))
+    except ValueError:
+        return iso
+    return f"{dutch_date(t.date().isoformat())} {t:%H:%M}"
+
+
+def seconds_label(seconds: float) -> str:
+    """'0,35 s' under a second (tenths would say 0,0 for a fast answer), '2,4 s' above."""
+    return (f"{seconds:.2f} s" if seconds < 1 else f"{seconds:.1f} s").replace(".", ",")
+
+
 def kamerstuk_label(kamerstuk: str) -> str:
-    return f"Kamerstuk {kamerstuk}" if kamerstuk else "geen Kamerstuknummer"
+    return f"Kamerstuk {kamerstuk}" if kamerstuk else ""
 
 
-def reference_text(c: Citation) -> str:
-    """One reference line: title, Kamerstuk, date, page, quote."""
-    return f"{c.title}, {kamerstuk_label(c.kamerstuk)}, {dutch_date(c.date)}, p. {c.page_label}: “{c.quote}”"
+def _stated(*parts: str) -> list[str]:
+    return [p for p in parts if p]
+
+
+def reference_text(c: Citation, gone: bool = False) -> str:
+    """One reference line: title, Kamerstuk and date where the letter states
+    them, page, quote; `gone`: the letter has left the corpus since."""
+    head = ", ".join(_stated(c.title, kamerstuk_label(c.kamerstuk), dutch_date(c.date), f"p. {c.page_label}"))
+    return f"{head}: “{c.quote}”" + (f" ({LETTER_GONE})" if gone else "")
 
 
 def source_text(title: str, kamerstuk: str, date: str) -> str:
-    return f"{title}, {kamerstuk_label(kamerstuk)}, {dutch_date(date)}"
+    return ", ".join(_stated(title, kamerstuk_label(kamerstuk), dutch_date(date)))
 
 
 # -------------------------------------------------------------- escaping
@@ -121,13 +147,14 @@ def excerpt(text: str, quote: str, context: int = 320) -> tuple[str, str, str]:
     if span is None:
         return "", "", _clip_end(text, 2 * context)
     a, b = span
-    before = text[:a]
-    if len(before) > context:
-        before = before[-context:]
-        before = "… " + before.split(" ", 1)[-1] if " " in before else "… " + before
-    after = text[b:]
-    after = _clip_end(after, context)
-    return before, text[a:b], after
+    return _clip_start(text[:a], context), text[a:b], _clip_end(text[b:], context)
+
+
+def _clip_start(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    return "… " + cut.split(" ", 1)[-1] if " " in cut else "… " + cut
 
 
 def _clip_end(text: str, limit: int) -> str:
@@ -145,31 +172,65 @@ def _paragraphs_html(text: str) -> str:
     return esc(text).replace("\r", "").replace("\n\n", "<br><br>").replace("\n", "<br>")
 
 
-def meta_line_html(title: str, kamerstuk: str, date: str, page: int | str | None) -> str:
-    parts = [esc(kamerstuk_label(kamerstuk)), esc(dutch_date(date))]
+def meta_line_html(title: str, kamerstuk: str, date: str, page: int | str | None, href: str = "") -> str:
+    """A card's title and the metadata the letter states (nothing for what it
+    does not); `href`: a link to that page in the letters view."""
+    parts = [esc(x) for x in _stated(kamerstuk_label(kamerstuk), dutch_date(date))]
     if page:
-        parts.append(f"p. {page}")
-    return (
-        f'<div class="rag-card-title">{esc(title)}</div>'
-        f'<div class="rag-card-meta">{" · ".join(parts)}</div>'
-    )
+        parts.append(f'<a href="{esc(href)}" target="_blank" title="Deze pagina in Brieven openen">p. {page} ↗</a>'
+                     if href else f"p. {page}")
+    meta = f'<div class="rag-card-meta">{" · ".join(parts)}</div>' if parts else ""
+    return f'<div class="rag-card-title">{esc(title)}</div>{meta}'
 
 
-def source_card_html(c: Citation, passage_text: str, msgid: str) -> str:
-    """The card a marker [n] links to: letter, Kamerstuk, date, page and the
-    passage with the quoted sentence in <mark>."""
-    before, quote, after = excerpt(passage_text or c.quote, c.quote)
-    if not quote:  # quote not found in the passage text: show the quote itself
-        body = f"<mark>{_paragraphs_html(c.quote)}</mark>"
+def _quote_spans(text: str, quotes: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each quote stands in text, sorted, overlaps merged (quotes not
+    found are left out)."""
+    spans = sorted(s for s in (_find_loose(text, q) for q in quotes) if s)
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def source_card_html(cites: Sequence[Citation], passage_text: str, msgid: str, href: str = "") -> str:
+    """One card per passage: the markers [n] that cite it (each one an
+    anchor the answer links to), letter, Kamerstuk, date and page, and the
+    passage with every quoted sentence in <mark>."""
+    first = cites[0]
+    text = passage_text or " ".join(c.quote for c in cites)
+    spans = _quote_spans(text, [c.quote for c in cites])
+    if not spans:  # quotes not found in the passage text: show the quotes themselves
+        body = " ".join(f"<mark>{_paragraphs_html(c.quote)}</mark>" for c in cites)
     else:
-        body = f"{_paragraphs_html(before)}<mark>{_paragraphs_html(quote)}</mark>{_paragraphs_html(after)}"
+        body, pos = _paragraphs_html(_clip_start(text[:spans[0][0]], 320)), spans[0][0]
+        for a, b in spans:
+            body += _paragraphs_html(text[pos:a]) + f"<mark>{_paragraphs_html(text[a:b])}</mark>"
+            pos = b
+        body += _paragraphs_html(_clip_end(text[spans[-1][1]:], 320))
+    # The first marker's anchor is the card's id; the others are anchors in it
+    # (the card is highlighted through :has(:target), rag-card in the app's CSS).
+    anchors = "".join(f'<span id="{anchor_id(msgid, c.n)}"></span>' for c in cites[1:])
+    numbers = "".join(f"[{c.n}]" for c in cites)
+    pages = sorted({c.page_label for c in cites}, key=lambda x: int(x.split("–")[0]))
     return (
-        f'<div class="rag-card" id="{anchor_id(msgid, c.n)}">'
-        f'<span class="rag-card-n">[{c.n}]</span>'
-        f"{meta_line_html(c.title, c.kamerstuk, c.date, c.page_label)}"
+        f'<div class="rag-card" id="{anchor_id(msgid, first.n)}">{anchors}'
+        f'<span class="rag-card-n">{numbers}</span>'
+        f"{meta_line_html(first.title, first.kamerstuk, first.date, ', '.join(pages), href)}"
         f'<div class="rag-card-text">{body}</div>'
         f"</div>"
     )
+
+
+def cards_by_passage(cites: Sequence[Citation]) -> list[list[Citation]]:
+    """Citations grouped by the passage they quote, in order of first marker."""
+    groups: dict[str, list[Citation]] = {}
+    for c in cites:
+        groups.setdefault(c.chunk_id, []).append(c)
+    return list(groups.values())
 
 
 def passage_card_html(p: Passage, msgid: str, limit: int = 700) -> str:
@@ -228,20 +289,33 @@ class LetterPage:
 
 
 def letter_page(letters: Sequence[Letter], search: str = "", sort: str = "nieuwste eerst",
-                page: int = 1, per_page: int = 25) -> LetterPage:
+                page: int = 1, per_page: int = 25, in_text: Collection[str] = (),
+                pinned: Sequence[str] = ()) -> LetterPage:
     """The Brieven view over hundreds of letters: every search word must
     occur (diacritics and case ignored) in the title, id, Kamerstuk,
-    dossier, type, sender, date or note; then sorted and one page cut out."""
+    dossier, type, sender, date or note, or the letter is one of `in_text`
+    (the ids whose text holds the words, Pipeline.letters_with_text); then
+    sorted and one page cut out. `pinned` letters (just added) come first
+    whatever the search."""
     words = fold(search).split()
 
     def hay(x: Letter) -> str:
         return fold(" ".join((x.title, x.letter_id, x.kamerstuk, dossier_of(x), x.dossier_title, x.kind,
                               sender_of(x), x.date, dutch_date(x.date), x.note)))
 
-    found = _ordered([x for x in letters if all(w in hay(x) for w in words)], sort)
+    in_text, first = set(in_text), [x for x in letters if x.letter_id in set(pinned)]
+    found = first + _ordered([x for x in letters if x not in first
+                              and (x.letter_id in in_text or all(w in hay(x) for w in words))], sort)
     pages = max(1, -(-len(found) // per_page))
     page = min(max(1, page), pages)
     return LetterPage(found[(page - 1) * per_page: page * per_page], len(found), page, pages)
+
+
+def letter_label(x: Letter) -> str:
+    """A letter in a picker: its title with what tells letters of one title
+    apart (Kamerstuk, else date), never cut."""
+    extra = x.kamerstuk or dutch_date(x.date)
+    return f"{x.title} ({extra})" if extra and extra not in x.title else x.title
 
 
 def letter_rows(letters: Sequence[Letter]) -> list[dict[str, str]]:

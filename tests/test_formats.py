@@ -11,6 +11,7 @@ is written by python-docx at test time.
 from __future__ import annotations
 
 import ast
+import types
 import os
 import re
 import shutil
@@ -372,7 +373,8 @@ def test_the_upload_widget_accepts_what_the_registry_reads(extra_format):
     the app evaluates them (with a format registered here, so a list written
     out in the app would fail)."""
     call = _uploader_call()
-    scope = {"F": formats}
+    # st.get_option: the upload size limit the label states (.streamlit/config.toml).
+    scope = {"F": formats, "st": types.SimpleNamespace(get_option=lambda name: 20)}
     kwargs = {k.arg: eval(compile(ast.Expression(k.value), "streamlit_app.py", "eval"), scope) for k in call.keywords}
     label = eval(compile(ast.Expression(call.args[0]), "streamlit_app.py", "eval"), scope)
     assert kwargs["type"] == ["txt", "md", "pdf", "html", "htm", "docx", "xyz"]
