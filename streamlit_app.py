@@ -16,6 +16,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.logger import get_logger
@@ -25,6 +26,7 @@ from rag import app_helpers as H  # session glue: history, errors, PipelineGuard
 from rag import app_note as N  # the briefing note
 from rag import app_render as R  # answers, source cards, metadata
 from rag import formats as F  # the accepted letter files
+from rag import notebooks as NB  # conversations and notes kept between visits
 from rag import texts as T
 from rag.config import GENERATORS, MODES, load_settings
 from rag.errors import RagError
@@ -51,6 +53,18 @@ a.rag-cite:hover { text-decoration: underline; }
 .rag-refusal { font-weight: 600; font-size: 1.05rem; }
 .rag-partial { border-left: 4px solid #d08c00; background: #fff6e0; padding: 0.5rem 0.8rem; margin-bottom: 0.5rem; }
 .rag-page { line-height: 1.55; }
+.rag-card:has(span:target) { border-color: #d97706; border-left-color: #d97706; background: rgba(250, 204, 21, .10);
+  box-shadow: 0 0 0 3px rgba(217, 119, 6, .35); }
+/* Streamlit's own texts that no widget parameter sets (1.67), in Dutch:
+   the upload button and its size line, and the multiselect's "Select all". */
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Bestand kiezen"; font-size: .95rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "of sleep het bestand hierheen"; font-size: .85rem; }
+[role="option"][data-key="__select_all__"] > div { font-size: 0; }
+[role="option"][data-key="__select_all__"] > div::after { content: "Alles kiezen"; font-size: .95rem; }
 </style>
 """
 
@@ -118,14 +132,67 @@ def show_error(exc: BaseException, where=None) -> str:
 
 
 # ------------------------------------------------------------------- state
+# The conversation and the note live in the session for rendering and are
+# written to the notebook store (rag.notebooks) at every change, so a reload,
+# a dropped connection or an app restart brings them back from the URL's ids.
+@st.cache_resource(show_spinner=False)
+def _notebook_store(target: str) -> NB.NotebookStore:
+    return NB.NotebookStore(target)
+
+
+def notebook_store() -> NB.NotebookStore:
+    return _notebook_store(NB.store_target(load_settings()))
+
+
 def init_state() -> None:
+    """The session's notebook: the one the URL names (read back from the
+    store once per session), else a new one with fresh ids in the URL."""
     ss = st.session_state
-    ss.setdefault("messages", [])
-    ss.setdefault("note", [])
-    ss.setdefault("next_id", 1)
-    ss.setdefault("note_title", "Briefingnotitie")
-    ss.setdefault("note_intro", "")
     ss.setdefault("llm_checked", None)
+    qp = st.query_params
+    ws, nb = qp.get("ws"), qp.get("nb")
+    if not NB.valid_id(ws):
+        ws = NB.new_id()
+    if not NB.valid_id(nb):
+        nb = NB.new_id()
+    if qp.get("ws") != ws or qp.get("nb") != nb:
+        qp.update(ws=ws, nb=nb)
+    if ss.get("notebook") == (ws, nb):
+        return
+    book = None
+    try:
+        book = notebook_store().get(ws, nb)
+    except RagError as exc:
+        ss.save_error = H.error_message(exc)
+    ss.notebook = (ws, nb)
+    ss.messages = book.messages if book else []
+    ss.note = [N.NoteItem.from_record(d) for d in book.note] if book else []
+    ss.next_id = book.next_id if book else 1
+    ss.note_title = book.title if book else NB.DEFAULT_TITLE
+    ss.note_intro = book.intro if book else ""
+    ss.editing = None
+
+
+def save(action, *args) -> bool:
+    """One change to the store; when the store fails the session keeps the
+    change (nothing in the window is lost) and the page says it was not saved."""
+    try:
+        action(*st.session_state.notebook, *args)
+    except RagError as exc:
+        st.session_state.save_error = H.error_message(exc)
+        log.warning("Notitieboek niet opgeslagen: %s", exc)
+        return False
+    st.session_state.pop("save_error", None)
+    return True
+
+
+def save_message(msg: dict) -> None:
+    save(notebook_store().add_message, msg, st.session_state.next_id)
+
+
+def save_note() -> None:
+    ss = st.session_state
+    save(notebook_store().save_note, [item.to_record() for item in ss.note], ss.note_title, ss.note_intro)
 
 
 def new_id() -> str:
@@ -136,6 +203,22 @@ def new_id() -> str:
 
 def new_conversation() -> None:
     st.session_state.messages = []
+    save(notebook_store().clear_messages)
+
+
+def open_notebook(nb: str) -> None:
+    """Switch to a notebook of this workspace (or a new one): its id goes into
+    the URL and init_state reads it on the rerun."""
+    st.query_params["nb"] = nb
+    st.session_state.pop("notebook", None)
+
+
+def delete_notebook(nb: str) -> None:
+    ws = st.session_state.notebook[0]
+    if save(lambda *_: notebook_store().delete(ws, nb)):
+        st.toast("Notitie verwijderd")
+        if nb == st.session_state.notebook[1]:
+            open_notebook(NB.new_id())
 
 
 def add_to_note(msgid: str) -> None:
@@ -143,6 +226,7 @@ def add_to_note(msgid: str) -> None:
         if msg["id"] == msgid and msg.get("answer") is not None:
             if not any(item.msgid == msgid for item in st.session_state.note):
                 st.session_state.note.append(N.NoteItem.from_answer(msg["answer"], msgid))
+                save_note()
                 st.toast("Toegevoegd aan de notitie")
 
 
@@ -151,10 +235,30 @@ def move_note_item(i: int, delta: int) -> None:
     j = i + delta
     if 0 <= j < len(note):
         note[i], note[j] = note[j], note[i]
+        st.session_state.editing = None
+        save_note()
 
 
 def remove_note_item(i: int) -> None:
     del st.session_state.note[i]
+    st.session_state.editing = None
+    save_note()
+
+
+def save_edit(i: int, shown: dict[int, int]) -> None:
+    """The edited answer text of note item i (rag.app_note.edit_item)."""
+    ss = st.session_state
+    try:
+        item, unknown = N.edit_item(ss.note[i], ss[f"edit-{i}"], shown)
+    except RagError as exc:
+        ss.edit_error = H.error_message(exc)
+        return
+    ss.note[i] = item
+    ss.editing = None
+    ss.pop("edit_error", None)
+    if unknown:
+        st.toast("Weggelaten: " + ", ".join(f"[{n}]" for n in unknown) + " hoort bij geen bron van dit antwoord")
+    save_note()
 
 
 # ----------------------------------------------------------------- sidebar
@@ -203,10 +307,12 @@ def sidebar(pipeline) -> dict:
                 st.caption(f"Let op: brieven zonder datum ({undated} van {len(pipeline.letters)}) doen niet mee, "
                            f"tenzij ‘{KEEP_UNDATED}’ aangevinkt is. Het antwoord zegt hoeveel er buiten bleven.")
 
-        mode = st.selectbox("Zoekmethode", MODES, index=MODES.index(s.mode) if s.mode in MODES else 0,
-                            format_func=R.MODE_LABELS.get, key="f_mode")
-        k = st.slider("Aantal passages (k)", 1, 15, min(max(s.k, 1), 15), key="f_k",
-                      help="Zoveel passages krijgt het antwoord als bewijs.")
+        with st.expander("Geavanceerd"):
+            mode = st.selectbox("Zoeken op", MODES, index=MODES.index(s.mode) if s.mode in MODES else 0,
+                                format_func=R.MODE_LABELS.get, key="f_mode")
+            k = st.slider("Aantal passages als bewijs", 1, 15, min(max(s.k, 1), 15), key="f_k",
+                          help="Zoveel passages uit de brieven krijgt het antwoord als bewijs.")
+            st.caption(f"Taalmodel voor het zoeken: {s.embedder}")
         opts["search"] = s.search_options(k=k, mode=mode, letters=letters, dossiers=dossiers, kinds=kinds,
                                           date_from=date_from, date_to=date_to, keep_undated=keep_undated)
 
@@ -233,9 +339,40 @@ def sidebar(pipeline) -> dict:
                     st.error(checked[1])
         st.divider()
         st.button("Nieuw gesprek", key="new_chat", on_click=new_conversation, icon=":material/add_comment:",
-                  width="stretch")
-        st.caption(f"{len(pipeline.letters)} brieven · embedder {s.embedder}")
+                  width="stretch", help="Het gesprek begint opnieuw; de notitie blijft.")
+        st.caption(f"{len(pipeline.letters)} brieven in het corpus")
     return opts
+
+
+def notebooks_panel() -> None:
+    """The workspace's notebooks: this one, a new one, earlier ones to reopen
+    or delete. A notebook's name is its note's title (renamed there)."""
+    ss = st.session_state
+    ws, nb = ss.notebook
+    with st.sidebar:
+        st.header("Notities")
+        st.caption(f"Nu open: **{R.md_escape(ss.note_title)}**")
+        try:
+            books = [b for b in notebook_store().list(ws) if b.id != nb]
+        except RagError as exc:
+            st.warning(H.error_message(exc))
+            books = []
+        st.button("Nieuwe notitie", key="nb_new", on_click=open_notebook, args=(NB.new_id(),),
+                  icon=":material/note_stack_add:", width="stretch",
+                  help="Een lege notitie met een eigen gesprek; deze blijft bewaard.")
+        if books:
+            labels = {b.id: f"{b.title} · {R.dutch_datetime(b.updated)}" for b in books}
+            pick = st.selectbox("Eerdere notities", list(labels), index=None, format_func=labels.get,
+                                placeholder="Kies een notitie …", key=f"nb_pick_{nb}")
+            if pick:
+                c1, c2 = st.columns(2)
+                c1.button("Openen", key="nb_open", on_click=open_notebook, args=(pick,), width="stretch")
+                with c2.popover("Verwijderen", width="stretch"):
+                    st.write(f"‘{labels[pick]}’ met het gesprek erbij verwijderen? Dit kan niet ongedaan worden.")
+                    st.button("Ja, verwijderen", key="nb_delete", on_click=delete_notebook, args=(pick,),
+                              type="primary")
+        st.caption("Gesprek en notitie worden bewaard terwijl u werkt. Bewaar het adres van deze pagina "
+                   "(bladwijzer): daarmee vindt u uw notities terug; wie het adres niet heeft, ziet ze niet.")
 
 
 def check_llm(pipeline, llm: tuple[str, str, str], force: bool = False) -> bool:
@@ -269,13 +406,20 @@ def answer_warnings(ans) -> None:
             st.warning(w)
 
 
+def page_href(letter_id: str, page: int) -> str:
+    """The letters view at one page of one letter, in this notebook."""
+    ws, nb = st.session_state.notebook
+    return "?" + urlencode({"ws": ws, "nb": nb, "brief": letter_id, "pagina": page})
+
+
 def source_cards(ans, mid: str, heading: str) -> None:
-    """An answer's warnings, then its citations as source cards under `heading`."""
+    """An answer's warnings, then one source card per quoted passage under `heading`."""
     answer_warnings(ans)
     if ans.citations:
         st.markdown(heading)
-        st.markdown("".join(R.source_card_html(c, R.passage_text_for(c, ans.passages), mid)
-                            for c in ans.citations), unsafe_allow_html=True)
+        st.markdown("".join(R.source_card_html(group, R.passage_text_for(group[0], ans.passages), mid,
+                                               page_href(group[0].letter_id, group[0].page))
+                            for group in R.cards_by_passage(ans.citations)), unsafe_allow_html=True)
 
 
 def render_assistant(msg: dict) -> None:
@@ -298,23 +442,30 @@ def render_assistant(msg: dict) -> None:
         st.markdown(f'<div class="rag-refusal">{R.esc(ans.answer)}</div>', unsafe_allow_html=True)
         answer_warnings(ans)
         if ans.passages:
-            st.markdown("De brieven geven hier geen antwoord op. Dit zijn de passages die er het dichtst bij "
-                        "komen; beoordeel zelf of ze iets zeggen:")
-            st.markdown("".join(R.passage_card_html(p, mid) for p in ans.passages[:3]), unsafe_allow_html=True)
+            # Not evidence: folded away, so they are not read as an answer.
+            with st.expander("Passages die er het dichtst bij komen (geen antwoord)"):
+                st.caption("De brieven geven hier geen antwoord op; beoordeel zelf of deze passages iets zeggen.")
+                st.markdown("".join(R.passage_card_html(p, mid) for p in ans.passages[:3]),
+                            unsafe_allow_html=True)
     else:
         st.markdown(R.answer_html(ans.answer, mid, {c.n for c in ans.citations}), unsafe_allow_html=True)
         source_cards(ans, mid, "**Bronnen**")
-    total = ans.timings_ms.get("total")
     info = [f"{len(ans.passages)} passages doorzocht", answerers.spec(ans.generator).label.split(" (")[0]]
-    if total is not None:
-        info.insert(0, f"antwoord in {total / 1000:.1f} s".replace(".", ","))
+    if msg.get("seconds") is not None:  # what the user waited, measured around the whole question
+        info.insert(0, "antwoord in " + R.seconds_label(msg["seconds"]))
     st.caption(" · ".join(info))
 
     in_note = any(item.msgid == mid for item in st.session_state.note)
     c1, c2 = st.columns([1, 2])
     with c1:
-        st.button("In notitie ✓" if in_note else "Toevoegen aan notitie", key=f"add-{mid}", disabled=in_note,
-                  on_click=add_to_note, args=(mid,), icon=":material/note_add:")
+        if in_note or ans.status == T.ANSWERED:
+            st.button("In notitie ✓" if in_note else "Toevoegen aan notitie", key=f"add-{mid}",
+                      disabled=in_note, on_click=add_to_note, args=(mid,), icon=":material/note_add:")
+        else:  # not an answer: only on purpose, and it keeps its label in the note
+            label = R.PARTIAL_LABEL if ans.status == T.PARTIAL else "Niet gevonden"
+            with st.popover("Toch in notitie …", icon=":material/note_add:"):
+                st.write(f"Dit is geen volledig antwoord. In de notitie blijft het gemarkeerd als ‘{label}’.")
+                st.button(f"Toevoegen als ‘{label}’", key=f"add-{mid}", on_click=add_to_note, args=(mid,))
     with c2:
         with st.expander("Kopiëren als Markdown"):
             st.code(N.answer_markdown(N.NoteItem.from_answer(ans, mid)), language="markdown", wrap_lines=True)
@@ -322,9 +473,11 @@ def render_assistant(msg: dict) -> None:
 
 def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
     """Show the question, stream the answer, then render it in full."""
+    started = time.perf_counter()
     messages = st.session_state.messages
     history = H.history_pairs(messages)
     messages.append({"id": new_id(), "role": "user", "content": question})
+    save_message(messages[-1])
     with st.chat_message("user"):
         st.markdown(R.md_escape(question))
     mid = new_id()
@@ -338,6 +491,7 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
                 text = st.session_state.llm_checked[1]
                 placeholder.error(text)
                 messages.append({"id": mid, "role": "assistant", "error": text})
+                save_message(messages[-1])
                 return
             pipeline = H.with_llm_settings(pipeline, *opts["llm"])
         streamed: list[str] = []
@@ -353,14 +507,16 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
         except Exception as exc:  # noqa: BLE001 - RagError: message + hint; others: short text + log
             text = show_error(exc, placeholder)
             messages.append({"id": mid, "role": "assistant", "error": text})
+            save_message(messages[-1])
             return
         if not spec.streams and not answer.abstained:
             cited = {c.n for c in answer.citations}
             for step in R.reveal_steps(answer.answer):  # sentence by sentence
                 placeholder.markdown(R.answer_html(step, mid, cited), unsafe_allow_html=True)
                 time.sleep(0.08)
-        msg = {"id": mid, "role": "assistant", "answer": answer}
+        msg = {"id": mid, "role": "assistant", "answer": answer, "seconds": time.perf_counter() - started}
         messages.append(msg)
+        save_message(msg)
         with placeholder.container():
             render_assistant(msg)
 
@@ -370,7 +526,10 @@ def view_chat(guard: H.PipelineGuard, opts: dict) -> None:
     if not messages:
         st.markdown("Stel een vraag over de Kamerbrieven. Elk antwoord verwijst met [n] naar de passage "
                     "waarop het steunt; staat het niet in de brieven, dan zegt de assistent dat.")
-        st.caption("Bijvoorbeeld: " + " · ".join(f"“{q}”" for q in EXAMPLES))
+        st.caption("Bijvoorbeeld (klik om te vragen):")
+        for i, example in enumerate(EXAMPLES):
+            st.button(example, key=f"example-{i}", on_click=st.session_state.update, kwargs={"asked": example},
+                      icon=":material/help:")
     for msg in messages:
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
@@ -378,32 +537,60 @@ def view_chat(guard: H.PipelineGuard, opts: dict) -> None:
             else:
                 render_assistant(msg)
     question = st.chat_input("Stel een vraag over de brieven …", key="question")
+    question = st.session_state.pop("asked", None) if question is None else question
     if question is not None:
         ask(guard, question, opts)
 
 
 # -------------------------------------------------------------------- note
-def view_note() -> None:
+def _note_header_changed(field: str) -> None:
+    ss = st.session_state
+    ss[field] = ss[f"{field}_w"]
+    save_note()
+
+
+def start_edit(i: int, text: str) -> None:
+    st.session_state.editing = i
+    st.session_state[f"edit-{i}"] = text
+    st.session_state.pop("edit_error", None)
+
+
+def view_note(pipeline) -> None:
     st.subheader("Briefingnotitie")
     # Widget state is dropped while another view is shown: keep the values in
     # plain session keys and give the widgets copies.
     ss = st.session_state
     ss.note_title_w, ss.note_intro_w = ss.note_title, ss.note_intro
-    st.text_input("Titel", key="note_title_w", on_change=lambda: ss.update(note_title=ss.note_title_w))
+    st.text_input("Titel", key="note_title_w", on_change=_note_header_changed, args=("note_title",),
+                  help="Ook de naam van deze notitie in de lijst ‘Eerdere notities’.")
     st.text_area("Inleiding", key="note_intro_w", height=100,
                  placeholder="Korte inleiding: aanleiding en doel van de notitie.",
-                 on_change=lambda: ss.update(note_intro=ss.note_intro_w))
+                 on_change=_note_header_changed, args=("note_intro",))
     items: list[N.NoteItem] = st.session_state.note
     if not items:
         st.info("De notitie is nog leeg. Kies ‘Toevoegen aan notitie’ onder een antwoord in het gesprek.")
         return
+    present = {x.letter_id for x in pipeline.letters}
     num = N.number_note(items)
     for i, (item, text) in enumerate(zip(items, num.texts)):
         with st.container(border=True):
             st.markdown(f"**{i + 1}. {R.md_escape(item.question)}**")
             if item.standalone_question:
                 st.caption(f"Gezocht als: {R.md_escape(item.standalone_question)}")
-            st.markdown(N.note_answer(item, text, num.item_refs[i]))
+            if ss.editing == i:
+                st.text_area("Tekst van het antwoord", key=f"edit-{i}", height=160,
+                             help="Verwijzingen als [1] blijven gelden; haalt u er een weg, dan vervalt die "
+                                  "referentie.")
+                if ss.get("edit_error"):
+                    st.error(ss.edit_error)
+                with st.container(horizontal=True):
+                    st.button("Opslaan", key=f"save-{i}", type="primary", on_click=save_edit,
+                              args=(i, num.item_maps[i]))
+                    st.button("Annuleren", key=f"cancel-{i}", on_click=ss.update, kwargs={"editing": None})
+            else:
+                st.markdown(N.note_answer(item, text, num.item_refs[i]))
+                if item.edited:
+                    st.caption("Tekst bewerkt in de notitie")
             for w in item.warnings:
                 st.caption(f"Let op: {R.md_escape(w)}")
             with st.container(horizontal=True):
@@ -411,21 +598,24 @@ def view_note() -> None:
                           disabled=i == 0, help="Omhoog")
                 st.button("↓", key=f"down-{item.msgid}-{i}", on_click=move_note_item, args=(i, 1),
                           disabled=i == len(items) - 1, help="Omlaag")
+                st.button("Bewerken", key=f"edit-btn-{item.msgid}-{i}", on_click=start_edit, args=(i, text),
+                          disabled=ss.editing == i, icon=":material/edit:")
                 st.button("Verwijderen", key=f"del-{item.msgid}-{i}", on_click=remove_note_item, args=(i,))
     if num.references:
         st.markdown("**Referenties**")
-        st.markdown("\n".join(f"[{c.n}] {R.md_escape(R.reference_text(c))}  " for c in num.references))
+        st.markdown("\n".join(f"[{c.n}] {R.md_escape(R.reference_text(c, N.gone(c, present)))}  "
+                              for c in num.references))
     if num.sources:
         st.markdown("**Bronnen**")
         st.markdown("\n".join(f"- {R.md_escape(R.source_text(*s))}" for s in num.sources))
 
     title, intro = st.session_state.note_title, st.session_state.note_intro
-    markdown = N.note_markdown(title, intro, items)
+    markdown = N.note_markdown(title, intro, items, present)
     name = slug(title, "notitie")
     c1, c2, _ = st.columns([1, 1, 2])
     c1.download_button("Download Markdown", markdown, file_name=f"{name}.md", mime="text/markdown",
                        on_click="ignore", icon=":material/download:", key="dl_md")
-    c2.download_button("Download Word (DOCX)", N.note_docx(title, intro, items), file_name=f"{name}.docx",
+    c2.download_button("Download Word (DOCX)", N.note_docx(title, intro, items, present), file_name=f"{name}.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        on_click="ignore", icon=":material/download:", key="dl_docx")
     with st.expander("Markdown bekijken en kopiëren"):
@@ -438,21 +628,38 @@ LETTERS_PER_PAGE = 25
 
 def view_letters(guard: H.PipelineGuard) -> None:
     pipeline = guard.pipeline
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        st.success(flash)
+    ss = st.session_state
     st.subheader(f"Brieven in het corpus ({len(pipeline.letters)})")
     c1, c2, c3 = st.columns([3, 2, 1])
-    search = c1.text_input("Zoeken in titel, Kamerstuk, dossier, soort, afzender, datum", key="letters_search",
-                           placeholder="bijv. voortgangsbrief 2025")
+    search = c1.text_input("Zoeken in de brieven (tekst, titel, Kamerstuk, dossier, soort, afzender, datum)",
+                           key="letters_search", placeholder="bijv. witwassen, of voortgangsbrief 2025")
     sort = c2.selectbox("Volgorde", R.LETTER_SORTS, key="letters_sort")
     page_no = c3.number_input("Pagina", min_value=1, value=1, step=1, key="letters_page")
-    shown = R.letter_page(pipeline.letters, search, sort, int(page_no), per_page=LETTERS_PER_PAGE)
-    st.caption(f"{shown.matches} brieven gevonden · pagina {shown.page} van {shown.pages}")
-    st.table(R.letter_rows(shown.letters), hide_index=True, border="horizontal")
-    titles = {x.letter_id: x.title for x in shown.letters}
-    chosen = st.selectbox("Brief lezen (van deze pagina)", list(titles), format_func=lambda lid: titles.get(lid, lid),
-                          key="read_letter")
+    in_text: list[str] = []
+    if search.strip():
+        try:
+            in_text = pipeline.letters_with_text(search)
+        except RagError:  # e.g. only stopwords: the metadata search still runs
+            in_text = []
+    # A letter just added stays in view (first) whatever the search says.
+    shown = R.letter_page(pipeline.letters, search, sort, int(page_no), per_page=LETTERS_PER_PAGE,
+                          in_text=in_text, pinned=ss.get("just_added", ()))
+    st.caption(f"{shown.matches} {'brief' if shown.matches == 1 else 'brieven'} gevonden · "
+               f"pagina {shown.page} van {shown.pages}")
+    if shown.letters:
+        st.table(R.letter_rows(shown.letters), hide_index=True, border="horizontal")
+    else:  # Streamlit's empty table says "empty"
+        st.info("Geen brieven gevonden. Probeer andere woorden.")
+    titles = {x.letter_id: R.letter_label(x) for x in shown.letters}
+    if "open_letter" in ss:  # asked for before this run (a card's link, an upload): set before the widget
+        ss.read_letter = ss.pop("open_letter")
+    wanted = ss.get("read_letter")
+    if wanted and wanted not in titles and any(x.letter_id == wanted for x in pipeline.letters):
+        titles = {wanted: R.letter_label(pipeline.letter(wanted)), **titles}  # opened from a source card
+    if ss.get("read_letter") not in titles:
+        ss.read_letter = next(iter(titles), None)
+    chosen = st.selectbox("Brief lezen", list(titles), format_func=lambda lid: titles.get(lid, lid),
+                          key="read_letter", placeholder="Geen brief gevonden")
     if chosen:
         letter = pipeline.letter(chosen)
         st.markdown(R.meta_line_html(letter.title, letter.kamerstuk, letter.date, None), unsafe_allow_html=True)
@@ -461,15 +668,17 @@ def view_letters(guard: H.PipelineGuard) -> None:
         except Exception as exc:  # noqa: BLE001
             show_error(exc)
             pages = []
+        target = ss.get("read_page")
         for n, text in pages:
-            with st.expander(f"Pagina {n}"):
+            with st.expander(f"Pagina {n}", expanded=n == target):
                 st.markdown(R.letter_page_html(text), unsafe_allow_html=True)
 
     st.subheader("Brief toevoegen")
     from rag.corpus import KINDS
 
     with st.form("upload", clear_on_submit=True):
-        upload = st.file_uploader(f"Bestand ({F.suffix_list(' of ')})", type=F.upload_types(), key="upload_file")
+        upload = st.file_uploader(f"Bestand ({F.suffix_list(' of ')}, tot {st.get_option('server.maxUploadSize')} MB)",
+                                  type=F.upload_types(), key="upload_file")
         c1, c2 = st.columns(2)
         title = c1.text_input("Titel (leeg: uit de tekst)", key="upload_title")
         kind = c2.selectbox("Soort", KINDS, key="upload_kind")
@@ -477,6 +686,9 @@ def view_letters(guard: H.PipelineGuard) -> None:
         when = c3.text_input("Datum (JJJJ-MM-DD, leeg als onbekend)", key="upload_date")
         kamerstuk = c4.text_input("Kamerstuk (bijv. 29 911, nr. 355)", key="upload_kamerstuk")
         submitted = st.form_submit_button("Toevoegen en indexeren", icon=":material/upload_file:")
+    flash = ss.pop("flash", None)  # the result of the last upload, next to the form
+    if flash:
+        st.success(flash)
     if submitted:
         if upload is None:
             st.warning("Kies eerst een bestand.")
@@ -508,6 +720,9 @@ def ingest(guard: H.PipelineGuard, upload, meta: dict) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     bar.progress(1.0, text="Klaar")
     new = [x for x in added if x.letter_id not in before]
+    st.session_state.just_added = [x.letter_id for x in added]
+    if added:
+        st.session_state.open_letter = added[0].letter_id
     if new:
         st.session_state.flash = "Toegevoegd en direct doorzoekbaar: " + "; ".join(x.title for x in new)
     else:
@@ -516,20 +731,43 @@ def ingest(guard: H.PipelineGuard, upload, meta: dict) -> None:
 
 
 # -------------------------------------------------------------------- main
+def open_from_card() -> None:
+    """A source card's page link (?brief=…&pagina=…, page_href) opens that
+    page of that letter in the letters view; the link is used up."""
+    qp, ss = st.query_params, st.session_state
+    letter_id = qp.get("brief")
+    if not letter_id:
+        return
+    ss.view = "Brieven"
+    ss.open_letter = letter_id
+    try:
+        ss.read_page = int(qp.get("pagina", "1"))
+    except ValueError:
+        ss.read_page = 1
+    for key in ("brief", "pagina"):
+        del qp[key]
+
+
 def main() -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     init_state()
     st.title("Briefingassistent Kamerbrieven")
     guard = get_guard()
+    open_from_card()
+    if st.session_state.get("save_error"):
+        st.warning("Niet opgeslagen: " + st.session_state.save_error)
+    notebooks_panel()
     # Every rerun (each question, each click) may pick up a version another
     # app process or replica built; the views below use that pipeline.
     opts = sidebar(guard.current())
     count = len(st.session_state.note)
     labels = {"Gesprek": "Gesprek", "Notitie": f"Notitie ({count})" if count else "Notitie", "Brieven": "Brieven"}
-    view = st.segmented_control("Weergave", VIEWS, default="Gesprek", required=True, format_func=labels.get,
+    # A source card's page link sets the view in Session State; a default beside it would be a conflict.
+    view = st.segmented_control("Weergave", VIEWS, default=None if "view" in st.session_state else "Gesprek",
+                                required=True, format_func=labels.get,
                                 key="view", label_visibility="collapsed")
     if view == "Notitie":
-        view_note()
+        view_note(guard.current())
     elif view == "Brieven":
         view_letters(guard)
     else:

@@ -12,7 +12,7 @@ re-cleans a letter file.
 from __future__ import annotations
 
 import re
-
+import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -79,12 +79,23 @@ def quotable_sentences(chunks: Sequence[Chunk]) -> list[str]:
     return list(seen)
 
 
-def chunk_letters(settings: Settings, letters: Sequence[Letter]) -> tuple[list[Chunk], list[LetterPages]]:
+# How often chunk_letters reports (seconds).
+PROGRESS_EVERY_S = 1.0
+
+
+def chunk_letters(settings: Settings, letters: Sequence[Letter],
+                  progress: Progress = quiet) -> tuple[list[Chunk], list[LetterPages]]:
     """Each letter cleaned once, then chunked; with what later stages need
-    of the cleaned letter."""
+    of the cleaned letter. Progress per letter: reading, typing every
+    sentence's spans and chunking take seconds per letter, before any
+    embedding starts."""
     chunks: list[Chunk] = []
     pages: list[LetterPages] = []
-    for letter in letters:
+    said = float("-inf")
+    for i, letter in enumerate(letters):
+        if time.monotonic() - said >= PROGRESS_EVERY_S:  # a line per second at most, in a log too
+            progress(f"Brieven lezen en in passages delen {i}/{len(letters)}", i / max(len(letters), 1))
+            said = time.monotonic()
         cleaned = corpus.clean(letter, settings)
         chunks += chunk_letter(letter, cleaned, max_tokens=settings.chunk_tokens,
                                overlap_sentences=settings.chunk_overlap_sentences, count=count_tokens)
@@ -98,8 +109,8 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
     """Build a new index version of `letters` (default: the corpus) in
     settings.index_dir, embedding only what the cache lacks, and load it."""
     letters = corpus.load_letters(settings) if letters is None else list(letters)
-    chunks, pages = chunk_letters(settings, letters)
-    progress(f"{len(chunks)} passages uit {len(letters)} brieven", None)
+    chunks, pages = chunk_letters(settings, letters, progress)
+    progress(f"{len(chunks)} passages uit {len(letters)} brieven", 1.0)
     build_index(
         chunks, embedder, settings.index_dir,
         chunker_version=corpus.chunker_version(settings), corpus_hashes=corpus.corpus_hashes(letters),
@@ -108,5 +119,6 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
         key=settings.index_key,
         ann_min_vectors=settings.ann_min_vectors,
     )
+    progress("Index laden", None)
     return load_index(settings.index_dir, embedder_id=embedder.model_id, dimension=embedder.dimension,
                       key=settings.index_key)

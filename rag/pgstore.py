@@ -480,7 +480,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
                 (Letter(**meta), text) for meta, text in raw.execute(
                     "SELECT l.meta, l.raw FROM rag_letters l JOIN rag_live v USING (version) ORDER BY l.letter_id")
                 if meta["letter_id"] not in local]
-            chunks, pages = chunk_letters(settings, letters)
+            chunks, pages = chunk_letters(settings, letters, progress)
             if kept:
                 with tempfile.TemporaryDirectory(prefix="rag-pg-") as tmp:
                     for letter, text in kept:

@@ -344,5 +344,23 @@ class Pipeline:
         self.letter(letter_id)
         return self.index.letters[letter_id].pages()
 
+    def letters_with_text(self, words: str) -> list[str]:
+        """Ids of the letters with a passage holding every one of `words`
+        (diacritics and case ignored, words stemmed), best BM25 match first:
+        the letters view's search over the text, through the index's own
+        full-text ranking, so it costs the same at any corpus size. It looks
+        at the best MAX_K passages: the letters that use the words most."""
+        from .config import MAX_K, Mode
+        from .textnl import tokenize
+
+        wanted = set(tokenize(words))  # folded and stemmed, as the index's terms
+        if not wanted or not self.letters:
+            return []
+        out: list[str] = []
+        for p in self.retriever.search(words, mode=Mode.BM25, k=MAX_K):
+            if p.chunk.letter_id not in out and wanted <= set(tokenize(p.chunk.text)):
+                out.append(p.chunk.letter_id)
+        return out
+
 
 __all__ = ["Pipeline", "Query", "Retrieved"]

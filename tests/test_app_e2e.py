@@ -141,7 +141,8 @@ def test_chat_citations_note_docx(app_url):
             assert href and href.startswith("#bron-"), href
             marker.click()
             page.wait_for_function("h => location.hash === h", arg=href)
-            card = page.locator(f"div.rag-card{href}")
+            # The card of the passage it quotes: the card's own id, or a marker's anchor in it.
+            card = page.locator(f"div.rag-card:has({href}), div.rag-card{href}")
             expect(card).to_be_in_viewport()
             assert page.evaluate("() => document.querySelector(':target') && document.querySelector(':target').id") \
                 == href[1:]
@@ -206,7 +207,14 @@ def test_chat_citations_note_docx(app_url):
             chat.press("Enter")
             refusal = page.locator(".rag-refusal").last
             expect(refusal).to_have_text("Dat staat niet in deze brieven.", timeout=120_000)
+            # The closest passages are folded away (they are no answer), and the
+            # refusal goes into the note only on purpose.
+            expect(page.locator(".rag-card-plain").first).not_to_be_visible()
+            page.get_by_text("Passages die er het dichtst bij komen").last.click()
             expect(page.locator(".rag-card-plain").first).to_be_visible()
+            last = page.get_by_test_id("stChatMessage").last
+            assert last.get_by_role("button", name="Toevoegen aan notitie").count() == 0
+            expect(last.get_by_role("button", name="Toch in notitie …")).to_be_visible()
             refusal.scroll_into_view_if_needed()
             page.screenshot(path=str(shots / "07-refusal.png"))
             assert "Traceback" not in page.inner_text("body")

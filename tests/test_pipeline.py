@@ -167,3 +167,17 @@ def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
     a = reduced.ask("Hoe werkt het project Fortius in de haven van Antwerpen?")
     assert {c.letter_id for c in a.citations} <= {"toekomstagenda-internationaal", "voortgangsbrief-2023",
                                                    "voortgangsbrief-2025", "regionale-aanpak"}
+
+
+@pytest.mark.model
+def test_the_letters_search_finds_a_word_in_the_text_not_only_in_titles(pipeline):
+    from rag.textnl import fold
+
+    hits = pipeline.letters_with_text("witwassen")
+    assert len(hits) >= 2
+    for letter_id in hits:
+        assert "witwas" in fold(" ".join(text for _, text in pipeline.letter_text(letter_id)))
+    # Every word must stand in one passage: two words from different letters find less than either.
+    both = pipeline.letters_with_text("witwassen fietsenstalling")
+    assert both == []
+    assert pipeline.letters_with_text("de het een") == []  # stopwords only: nothing to look for
