@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from rag import app_helpers as H
 from rag import app_note as N
 from rag import app_render as R
+from rag import notebooks as NB
 from rag import texts as T
 from rag.errors import InputError, LLMError
 from rag.records import Answer, Chunk, Citation, Passage
@@ -219,6 +220,43 @@ def test_unexpected_error_shows_short_message(monkeypatch):
     assert errors == ["Er ging iets mis: KeyError. Probeer het opnieuw of start een nieuw gesprek; "
                       "de details staan in het serverlog."], errors
     assert not at.exception
+
+
+@pytest.mark.model
+def test_a_notebook_store_that_cannot_be_written_loses_nothing_in_the_window(monkeypatch, tmp_path):
+    damaged = tmp_path / "notebooks.sqlite3"
+    damaged.write_bytes(b"geen database " * 100)
+    monkeypatch.setenv("RAG_NOTEBOOKS", str(damaged))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    _ask(at, COCAINE)
+    assert "Colombia" in _html(at)  # the answer is there all the same
+    next(b for b in at.button if b.key == "add-m2").click().run()
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Niet opgeslagen: De notities konden niet") and str(damaged) in w for w in warnings), \
+        warnings
+    assert at.session_state.note and not at.exception  # the note item stays in the window
+    assert damaged.read_bytes() == b"geen database " * 100
+
+
+@pytest.mark.model
+def test_a_notebook_reopens_from_its_url_in_a_new_session(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAG_NOTEBOOKS", str(tmp_path / "nb.sqlite3"))
+    first = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    first.run()
+    _ask(first, COCAINE)
+    next(b for b in first.button if b.key == "add-m2").click().run()
+    ws, nb = first.query_params["ws"], first.query_params["nb"]
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.query_params.update(ws=ws, nb=nb)
+    again.run()
+    assert [m["id"] for m in again.session_state.messages] == ["m1", "m2"]
+    assert [i.msgid for i in again.session_state.note] == ["m2"]
+    assert "Colombia" in _html(again)  # the answer and its cards are drawn again
+    stranger = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    stranger.query_params.update(ws=NB.new_id(), nb=nb)  # the notebook id without its workspace
+    stranger.run()
+    assert stranger.session_state.messages == [] and stranger.session_state.note == []
 
 
 @pytest.mark.model
