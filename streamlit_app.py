@@ -28,7 +28,7 @@ from rag import app_render as R  # answers, source cards, metadata
 from rag import formats as F  # the accepted letter files
 from rag import notebooks as NB  # conversations and notes kept between visits
 from rag import texts as T
-from rag.config import GENERATORS, MODES, load_settings
+from rag.config import MODES, load_settings
 from rag.errors import RagError
 from rag.fileutil import slug
 
@@ -317,8 +317,9 @@ def sidebar(pipeline) -> dict:
                                           date_from=date_from, date_to=date_to, keep_undated=keep_undated)
 
         st.header("Antwoord")
-        opts["generator"] = st.radio("Antwoordvorm", GENERATORS,
-                                     index=GENERATORS.index(s.generator) if s.generator in GENERATORS else 0,
+        names = answerers.names()
+        opts["generator"] = st.radio("Antwoordvorm", names,
+                                     index=names.index(s.generator) if s.generator in names else 0,
                                      format_func=lambda name: answerers.spec(name).label, key="f_gen")
         opts["llm"] = None
         if answerers.spec(opts["generator"]).needs_server:

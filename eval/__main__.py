@@ -13,7 +13,8 @@ from .run import ROOT, RunOptions, evaluate
 
 
 def _parser() -> argparse.ArgumentParser:
-    from rag.config import GENERATORS, MODES
+    from rag import answerers
+    from rag.config import MODES
 
     p = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the RAG pipeline on the eval sets.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -23,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
                      "test_fresh, test_late and test_round4), new (the new letters' dev and test), one group (dev, test, test_fresh, test_late, "
                      "test_round4, new_dev, new_test) or one question file")
     run.add_argument("--mode", choices=MODES, help="retrieval mode (default: settings, i.e. hybrid)")
-    run.add_argument("--generator", choices=GENERATORS, help="answerer (default: extractive)")
+    run.add_argument("--generator", choices=answerers.names(), help="answerer (default: extractive)")
     run.add_argument("--k", type=int, help="passages per answer (default: settings.k); retrieval metrics use the top 10")
     run.add_argument("--out", type=Path, help="report file (default: eval/reports/<timestamp>.json)")
     run.add_argument("--compare", action="store_true",

@@ -15,8 +15,8 @@ import traceback
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import formats
-from .config import GENERATORS, MAX_K, MODES, SearchOptions, load_settings
+from . import answerers, formats
+from .config import MAX_K, MODES, SearchOptions, load_settings
 from .conversation import EXAMPLE as HISTORY_EXAMPLE, chat_history
 from .errors import InputError, RagError
 from .filters import dossier_of, sender_of
@@ -143,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (the contract in README)")
     ask.add_argument("--k", type=int, help=f"number of passages to answer from, 1-{MAX_K} (default 5)")
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
-    ask.add_argument("--generator", choices=GENERATORS, help="extractive (default, offline) or openai (RAG_LLM_* settings)")
+    ask.add_argument("--generator", choices=answerers.names(),
+                     help="; ".join(f"{n}: {answerers.spec(n).label}" for n in answerers.names())
+                     + " (default extractive; a server answerer reads the RAG_LLM_* settings)")
     ask.add_argument("--letters", help="comma-separated letter ids to search (see `python -m rag letters`)")
     ask.add_argument("--dossier", help='comma-separated dossier numbers to search, e.g. "29 911" (spaces optional; '
                      "a letter's dossier is the one it states, also as part of its Kamerstuk)")

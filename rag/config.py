@@ -35,8 +35,6 @@ class Mode(StrEnum):
 
 
 MODES = tuple(m.value for m in Mode)
-# The answerers (rag.answerers registers them under these names).
-GENERATORS = ("extractive", "openai")
 MAX_K = 50
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

@@ -69,7 +69,11 @@ def render(template: str, **values: str) -> str:
     return _PLACEHOLDER.sub(fill, template)
 
 
+@lru_cache(maxsize=32)
 def load_prompt(prompts_dir: Path, name: str) -> str:
+    """A prompt file's text, read once per process (the OpenAI answerer is
+    made per question; a prompt edited on disk takes effect at a restart). A
+    file that cannot be read is not remembered: the next question tries again."""
     path = Path(prompts_dir) / name
     try:
         return path.read_text(encoding="utf-8").strip()

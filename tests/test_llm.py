@@ -409,3 +409,14 @@ def test_sessions_asking_a_new_server_at_once_build_one_client(monkeypatch):
         t.join()
     llm._new_chat_model.cache_clear()  # no SlowChat left for other tests
     assert len(built) == 1 and len({id(c) for c in got}) == 1
+
+
+def test_prompts_are_read_once_per_process_and_a_missing_one_is_retried(tmp_path):
+    from rag.llm import load_prompt
+
+    with pytest.raises(LLMError):
+        load_prompt(tmp_path, "systeem.txt")
+    (tmp_path / "systeem.txt").write_text("Antwoord kort.\n", encoding="utf-8")
+    assert load_prompt(tmp_path, "systeem.txt") == "Antwoord kort."  # the failure was not remembered
+    (tmp_path / "systeem.txt").write_text("Iets anders.", encoding="utf-8")
+    assert load_prompt(tmp_path, "systeem.txt") == "Antwoord kort."  # not read again per question
