@@ -31,6 +31,7 @@ from rag import texts as T
 from rag.config import MODES, load_settings
 from rag.errors import RagError
 from rag.fileutil import slug
+from rag.records import Status
 
 log = get_logger("rag.app")  # the server log
 
@@ -433,10 +434,10 @@ def render_assistant(msg: dict) -> None:
     standalone = R.shown_standalone(ans)
     if standalone:
         st.caption(f"Gezocht als: {R.md_escape(standalone)}")
-    if ans.status == T.PARTIAL:
+    if ans.status == Status.PARTIAL:
         # Visibly not a full answer: the letters discuss the subject but do
         # not state what was asked; the cited sentences are context.
-        st.markdown(f'<div class="rag-partial"><b>{R.PARTIAL_LABEL}.</b> {R.esc(ans.answer)}</div>',
+        st.markdown(f'<div class="rag-partial"><b>{ans.status.label}.</b> {R.esc(ans.answer)}</div>',
                     unsafe_allow_html=True)
         source_cards(ans, mid, "**Context uit de brieven** (geen antwoord op de vraag)")
     elif ans.abstained:
@@ -459,11 +460,11 @@ def render_assistant(msg: dict) -> None:
     in_note = any(item.msgid == mid for item in st.session_state.note)
     c1, c2 = st.columns([1, 2])
     with c1:
-        if in_note or ans.status == T.ANSWERED:
+        if in_note or ans.status == Status.ANSWERED:
             st.button("In notitie ✓" if in_note else "Toevoegen aan notitie", key=f"add-{mid}",
                       disabled=in_note, on_click=add_to_note, args=(mid,), icon=":material/note_add:")
         else:  # not an answer: only on purpose, and it keeps its label in the note
-            label = R.PARTIAL_LABEL if ans.status == T.PARTIAL else "Niet gevonden"
+            label = ans.status.label
             with st.popover("Toch in notitie …", icon=":material/note_add:"):
                 st.write(f"Dit is geen volledig antwoord. In de notitie blijft het gemarkeerd als ‘{label}’.")
                 st.button(f"Toevoegen als ‘{label}’", key=f"add-{mid}", on_click=add_to_note, args=(mid,))

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval.data import load_items  # noqa: E402
 from rag import texts as T  # noqa: E402
+from rag.records import Status
 from rag.answer import Decision, classify  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
@@ -81,7 +82,7 @@ def main() -> None:
         cal = dataclasses.replace(base, **{k: float(v) for k, v in zip(keys, values)})
         if cal.topic > cal.answer:
             continue
-        refused = np.array([classify(d, cal) != T.ANSWERED for _, d in rows])
+        refused = np.array([classify(d, cal) != Status.ANSWERED for _, d in rows])
         false = refused[answerable].mean()
         if false > MAX_FALSE_REFUSALS:
             continue
@@ -100,7 +101,7 @@ def main() -> None:
         print(f"    {k} = {float(v):.3f}   (optimal range {optimal[:, keys.index(k)].min():.3f}"
               f"–{optimal[:, keys.index(k)].max():.3f})")
     cal = dataclasses.replace(base, **{k: float(v) for k, v in zip(keys, chosen)})
-    refused = [classify(d, cal) != T.ANSWERED for _, d in rows]
+    refused = [classify(d, cal) != Status.ANSWERED for _, d in rows]
     print("\nanswerable dev questions refused at these values:",
           ", ".join(it["id"] for (it, _), r, a in zip(rows, refused, answerable) if r and a) or "none")
     print("unanswerable dev questions answered:",

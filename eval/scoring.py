@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 from . import metrics as M
 from .data import GROUPS, SETS, gold_quotes, group_of
 from rag import texts as T
+from rag.records import Status
 
 RETRIEVAL_K = 10  # retrieval metrics look at the top 10, whatever k the answer uses
 HITS = (1, 3, 5, 10)
@@ -85,7 +86,7 @@ def answer_row(item: dict[str, Any], answer, tokenize: Callable[[str], list[str]
         "latency_ms": float(answer.timings_ms.get("total", 0.0)),
         "warnings": list(getattr(answer, "warnings", []) or []),
         # The answer's text is document furniture (a quoted header line).
-        "furniture_answer": answer.status != T.NOT_FOUND and any(c["furniture"] for c in cits),
+        "furniture_answer": answer.status != Status.NOT_FOUND and any(c["furniture"] for c in cits),
     }
     if scores_answer(item):
         answer_text = "" if answer.abstained else answer.answer
@@ -129,15 +130,15 @@ def aggregate(rows: Sequence[dict[str, Any]], *, seed: int = 0, resamples: int =
         per_q["abstention_accuracy"] = [refused(r) for r in unans]
         per_q["near_miss_refused"] = [refused(r) for r in unans if r.get("kind") != "off_topic"]
         per_q["off_topic_refused"] = [refused(r) for r in unans if r.get("kind") == "off_topic"]
-        per_q["off_topic_not_found"] = [1.0 if r.get("status") == T.NOT_FOUND else 0.0
+        per_q["off_topic_not_found"] = [1.0 if r.get("status") == Status.NOT_FOUND else 0.0
                                         for r in unans if r.get("kind") == "off_topic"]
         per_q["false_refusal_rate"] = [refused(r) for r in scored]
-        per_q["partial_rate"] = [1.0 if r.get("status") == T.PARTIAL else 0.0 for r in rows]
+        per_q["partial_rate"] = [1.0 if r.get("status") == Status.PARTIAL else 0.0 for r in rows]
         per_q["furniture_answers"] = [1.0 if r.get("furniture_answer") else 0.0 for r in rows
-                                      if r.get("status") == T.ANSWERED]
+                                      if r.get("status") == Status.ANSWERED]
         per_q["english_hit@1"] = [r.get("hit@1") for r in ans if r.get("lang") == "en"]
         per_q["dutch_hit@1"] = [r.get("hit@1") for r in ans if r.get("lang") != "en"]
-        cits = [c for r in rows if r.get("status", T.ANSWERED) == T.ANSWERED for c in r.get("citations", [])]
+        cits = [c for r in rows if r.get("status", Status.ANSWERED) == Status.ANSWERED for c in r.get("citations", [])]
         gold_cits = [c["gold"] for c in cits if c["gold"] is not None]
         agg["n_citations"] = len(cits)
         agg["citation_quote_in_passage"] = M.mean(1.0 if c["in_passage"] else 0.0 for c in cits)
@@ -188,11 +189,11 @@ def by_class(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         c = out.setdefault(key, {"n": 0, "answered_right": 0, "answered_wrong": 0, "partial": 0, "not_found": 0})
         c["n"] += 1
         status = r.get("status")
-        if status == T.ANSWERED:
+        if status == Status.ANSWERED:
             right = (r.get("key_fact_recall") or 0.0) >= 0.5 if r["answerable"] else False
             c["answered_right" if right else "answered_wrong"] += 1
         else:
-            c["partial" if status == T.PARTIAL else "not_found"] += 1
+            c["partial" if status == Status.PARTIAL else "not_found"] += 1
 
     for r in rows:
         if "status" not in r or r.get("procedural"):

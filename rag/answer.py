@@ -44,7 +44,7 @@ from . import spans as S
 from . import texts as T
 from .citations import citation_from
 from .config import Calibration
-from .records import Answer, Chunk, OnDelta, Passage
+from .records import Answer, Chunk, OnDelta, Passage, Status
 from .textnl import fold
 
 # A question that repeats a Kamervraag this closely (stemmed word overlap,
@@ -294,7 +294,7 @@ class ExtractiveAnswerer:
         qvec = self.encode_query(question) if qvec is None else qvec
         scored = self.score(question, passages, qvec, english=asked.english)
         if not scored:
-            return Decision(T.NOT_FOUND, [], 0.0, english=asked.english)
+            return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         best = max(scored, key=lambda c: c.score)
         top_dense = max((p.dense_score or 0.0) for p in passages)
         strength = 0.5 * top_dense + 0.5 * best.score
@@ -312,7 +312,7 @@ class ExtractiveAnswerer:
             # the user quoting a Kamervraag wants the minister's answer to it.
             chosen = (sorted(own, key=lambda c: c.letter_offset)[:KAMERVRAAG_SENTENCES]
                       or self.select(scored, asked, terms))
-            return Decision(T.ANSWERED, chosen, strength, oov, top_dense, asked.english,
+            return Decision(Status.ANSWERED, chosen, strength, oov, top_dense, asked.english,
                             off_topic_margin=top_dense - everyday)
 
         chosen = self.select(scored, asked, terms)
@@ -442,7 +442,7 @@ class ExtractiveAnswerer:
                         unknown = [w for w, st in about if not any(self._mentions(self._context([c]), w, st)
                                                                      for c in pool)]
                         if asked.english or any(t not in self.idf for _, st in about for t in st):
-                            return Decision(T.NOT_FOUND, chosen, strength, oov, top_dense, asked.english,
+                            return Decision(Status.NOT_FOUND, chosen, strength, oov, top_dense, asked.english,
                                             off_topic_margin=top_dense - everyday)
                         missing = unknown
         # The partial answer names the replaced anchor once, after "niet voor".
@@ -769,8 +769,8 @@ class ExtractiveAnswerer:
     def _compose(self, question: str, passages: Sequence[Passage]) -> Answer:
         d = self.decide(question, passages)
         english = d.english
-        if d.status == T.NOT_FOUND or not d.chosen:
-            return Answer(question=question, answer=T.refusal(english), status=T.NOT_FOUND, passages=list(passages),
+        if d.status == Status.NOT_FOUND or not d.chosen:
+            return Answer(question=question, answer=T.refusal(english), status=Status.NOT_FOUND, passages=list(passages),
                           generator=self.name)
         ordered = reading_order(d.chosen)
         # A list read on past the retrieved passages cites the passages it
@@ -781,7 +781,7 @@ class ExtractiveAnswerer:
                 passages.append(dataclasses.replace(c.passage, rank=len(passages) + 1))
         citations = [citation_from(c.passage, n, c.text, self.page_starts.get(c.passage.chunk.letter_id))
                      for n, c in enumerate(ordered, start=1)]
-        if d.status == T.PARTIAL:
+        if d.status == Status.PARTIAL:
             text = T.partial_sentence(d.subject, d.missing_kind, d.missing_terms, english, d.replaced)
         else:
             text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
@@ -821,14 +821,14 @@ def classify(d: Decision, cal: Calibration) -> str:
     topic_dense = cal.topic_dense_en if d.english else cal.topic_dense_nl
     if (d.strength < cal.topic or d.top_dense < topic_dense or d.off_topic_margin < cal.off_topic_margin
             or (d.oov >= cal.off_topic_oov and d.strength < cal.off_topic_strength)):
-        return T.NOT_FOUND
+        return Status.NOT_FOUND
     # A sentence this close in meaning answers the question even where it
     # words a year or name differently.
     gap = d.missing_kind or d.replaced or (d.missing_terms and d.evidence_dense < cal.dense_match)
     # Evidence this strong is trusted over a missing asked fact or term.
     if gap and d.strength < cal.gap_strength:
-        return T.PARTIAL
-    return T.NOT_FOUND if d.strength < cal.answer else T.ANSWERED
+        return Status.PARTIAL
+    return Status.NOT_FOUND if d.strength < cal.answer else Status.ANSWERED
 
 
 def list_items(after: Sequence[Candidate]) -> list[Candidate]:

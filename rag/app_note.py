@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 
 from . import texts as T
 from .app_render import (
-    PARTIAL_LABEL,
     md_escape,
     reference_text,
     shown_standalone,
@@ -22,7 +21,7 @@ from .app_render import (
 )
 from .citations import WRITTEN_MARKER
 from .errors import InputError
-from .records import Answer, Citation
+from .records import Answer, Citation, Status
 
 # An edited answer is a paragraph or a few, not a document.
 MAX_EDIT_CHARS = 20_000
@@ -35,10 +34,9 @@ class NoteItem:
     question: str
     answer: str
     citations: tuple[Citation, ...] = ()
-    abstained: bool = False
     standalone_question: str | None = None
     msgid: str = ""
-    status: str = ""
+    status: Status | str = Status.ANSWERED
     # What the answer warned about (e.g. letters a filter left out): it goes
     # with the answer into the note, where the filter is no longer visible.
     warnings: tuple[str, ...] = ()
@@ -46,8 +44,11 @@ class NoteItem:
     edited: bool = False
 
     def __post_init__(self) -> None:
-        if not self.status:
-            object.__setattr__(self, "status", T.NOT_FOUND if self.abstained else T.ANSWERED)
+        object.__setattr__(self, "status", Status(self.status))
+
+    @property
+    def abstained(self) -> bool:
+        return self.status.abstained
 
     def to_record(self) -> dict:
         """As stored JSON (rag.notebooks)."""
@@ -60,6 +61,7 @@ class NoteItem:
         d = dict(d)
         d["citations"] = tuple(Citation(**c) for c in d.get("citations", ()))
         d["warnings"] = tuple(d.get("warnings", ()))
+        d.pop("abstained", None)  # follows from status
         return cls(**d)
 
     @classmethod
@@ -68,7 +70,6 @@ class NoteItem:
             question=answer.question,
             answer=answer.answer,
             citations=tuple(answer.citations),
-            abstained=answer.abstained,
             standalone_question=shown_standalone(answer),
             msgid=msgid,
             status=answer.status,
@@ -81,11 +82,11 @@ def note_answer(item: NoteItem, text: str, refs: Sequence[int], markdown: bool =
     partial one labelled, with its context references; a refusal in the
     language it was given in."""
     esc = md_escape if markdown else (lambda x: x)
-    if item.status == T.PARTIAL:
+    if item.status == Status.PARTIAL:
         context = f" (context: {', '.join(f'[{n}]' for n in refs)})" if refs else ""
-        label = f"*{PARTIAL_LABEL}:*" if markdown else f"{PARTIAL_LABEL}:"
+        label = f"*{item.status.label}:*" if markdown else f"{item.status.label}:"
         return f"{label} {esc(text)}{context}"
-    if item.status == T.NOT_FOUND:
+    if item.status == Status.NOT_FOUND:
         return esc(item.answer or T.REFUSAL)
     return esc(text)
 

@@ -22,7 +22,6 @@ from .filters import dossier_of, sender_of
 from .records import Answer, Citation, Letter, Passage
 from .textnl import MONTHS_NL, fold
 
-PARTIAL_LABEL = "Gedeeltelijk antwoord"
 # A note reference whose letter was removed from the corpus after it was taken.
 LETTER_GONE = "brief niet meer in het corpus"
 

@@ -21,8 +21,8 @@ from .conversation import EXAMPLE as HISTORY_EXAMPLE, chat_history
 from .errors import InputError, RagError
 from .filters import dossier_of, sender_of
 from .layout import KINDS
-from .records import Answer, Letter
-from .texts import PARTIAL, first_of
+from .records import Answer, Letter, Status
+from .texts import first_of
 
 
 def _progress(message: str, fraction: float | None = None) -> None:
@@ -71,8 +71,8 @@ class _Bars:
 
 def format_answer(answer: Answer) -> str:
     """Plain-text answer with its sources, ready to paste into a note."""
-    partial = answer.status == PARTIAL
-    lines = [f"Gedeeltelijk antwoord: {answer.answer}" if partial else answer.answer, ""]
+    partial = answer.status == Status.PARTIAL
+    lines = [f"{answer.status.label}: {answer.answer}" if partial else answer.answer, ""]
     if answer.standalone_question and answer.standalone_question != answer.question:
         lines.insert(0, f"(Gezocht als: {answer.standalone_question})\n")
     if answer.citations:

@@ -29,7 +29,7 @@ from rag.citations import NO_VALID_CITATION, UNSUPPORTED, finalize_generated
 from rag.config import Settings
 from rag.errors import LLMError
 from rag.question import is_english
-from rag.records import Answer, Passage
+from rag.records import Answer, Passage, Status
 
 
 SYSTEM_PROMPT = "answer_system.nl.md"
@@ -345,8 +345,8 @@ class OpenAIGenerator:
                 on_delta(parts[0])
 
         text, citations, warnings = finalize_generated("".join(parts), passages, self.page_starts)
-        status = T.NOT_FOUND if not passages else classify_generated(text, bool(citations))
-        if status != T.ANSWERED:
+        status = Status.NOT_FOUND if not passages else classify_generated(text, bool(citations))
+        if status != Status.ANSWERED:
             # A refusal needs no citation; a partial answer's are context.
             warnings = [w for w in warnings if w != NO_VALID_CITATION and not w.startswith(UNSUPPORTED)]
         if passages and finish_reason == "length":
@@ -435,8 +435,8 @@ def classify_generated(text: str, cited: bool) -> str:
     of it) without citations is not_found; the partial form the prompt asks
     for ("De brieven noemen …, maar …") is partial; anything else answered."""
     if not cited and is_abstention(text):
-        return T.NOT_FOUND
+        return Status.NOT_FOUND
     opening = text.lstrip().lower()
     if opening.startswith((T.PARTIAL_OPENING.lower(), T.PARTIAL_OPENING_EN.lower())):
-        return T.PARTIAL
-    return T.ANSWERED
+        return Status.PARTIAL
+    return Status.ANSWERED

@@ -33,7 +33,7 @@ from .filters import Scope, scope_warnings
 from .fileutil import text_hash
 from .index import LoadedIndex
 from .question import check_question, is_english
-from .records import Answer, Letter, OnDelta, Passage
+from .records import Answer, Letter, OnDelta, Passage, Status
 from .stores import store_for
 
 log = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ class Pipeline:
         on_delta = r.query.on_delta
         if r.filtered_out:
             message = T.filter_message(is_english(r.question))
-            answer = Answer(question=r.question, answer=message, status=T.NOT_FOUND, warnings=[message])
+            answer = Answer(question=r.question, answer=message, status=Status.NOT_FOUND, warnings=[message])
             if on_delta:
                 on_delta(message)
         else:

@@ -9,12 +9,48 @@ JSON contract of the CLI (see README) is a direct `to_dict` of these records.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any, Callable
-
-from .texts import ANSWERED, NOT_FOUND
 
 # Receives an answer's text as it is produced (streamed, or whole at once).
 OnDelta = Callable[[str], None]
+
+
+class Status(StrEnum):
+    """What an answer is (`Answer.status`), defined once: the answerers set
+    it, and the CLI, app, note and eval read what follows from it here
+    (a StrEnum, so it compares and serialises as its string). A new state is
+    a member here with its three properties; callers read the properties.
+
+      answered   the letters state what was asked; cited sentences
+      partial    the letters discuss the subject but do not state the asked
+                 fact; one generated sentence says which, the closest
+                 passages cited as context
+      not_found  the letters do not discuss it (or a filter left no letter)
+    """
+
+    ANSWERED = "answered"
+    PARTIAL = "partial"
+    NOT_FOUND = "not_found"
+
+    @property
+    def abstained(self) -> bool:
+        """Not an answer to the question (the JSON contract's "abstained")."""
+        return self is not Status.ANSWERED
+
+    @property
+    def cites(self) -> bool:
+        """Whether the answer carries citations (a refusal cites nothing)."""
+        return self is not Status.NOT_FOUND
+
+    @property
+    def label(self) -> str:
+        """How the app and the note name it."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {Status.ANSWERED: "Antwoord", Status.PARTIAL: "Gedeeltelijk antwoord",
+                  Status.NOT_FOUND: "Niet gevonden"}
 
 
 @dataclass(frozen=True)
@@ -189,9 +225,9 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """One answer. `status` is "answered", "partial" or "not_found"
-    (rag.texts); `abstained` is kept for compatibility and is true for both
-    partial and not_found. A not_found answer carries no citations; a
+    """One answer. `status` is a Status ("answered", "partial" or
+    "not_found"); `abstained` follows from it (Status.abstained), kept for
+    the JSON contract and callers that only ask whether it answered. A not_found answer carries no citations; a
     partial one cites the closest sentences as context."""
 
     question: str
@@ -207,14 +243,14 @@ class Answer:
     standalone_question: str | None = None
     # Non-fatal problems worth showing (e.g. an LLM answer left without citations).
     warnings: list[str] = field(default_factory=list)
-    status: str = ""
+    status: Status | str = ""  # a Status once built
 
     def __post_init__(self) -> None:
         # Built complete: status decides abstained, and a refusal cites nothing.
-        status = self.status or (NOT_FOUND if self.abstained else ANSWERED)
+        status = Status(self.status or (Status.NOT_FOUND if self.abstained else Status.ANSWERED))
         object.__setattr__(self, "status", status)
-        object.__setattr__(self, "abstained", status != ANSWERED)
-        if status == NOT_FOUND:
+        object.__setattr__(self, "abstained", status.abstained)
+        if not status.cites:
             object.__setattr__(self, "citations", [])
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,16 +1,9 @@
 """Fixed texts the user sees, defined once for the answerers, CLI, app and note.
 
-Three answer states (`Answer.status`):
-  answered   the letters state what was asked; cited sentences
-  partial    the letters discuss the subject but do not state the asked fact;
-             one generated sentence says which, the closest passages cited
-  not_found  the letters do not discuss it (or a filter left no letter)
+The answer states themselves (answered, partial, not_found) and their labels
+are rag.records.Status.
 """
 from __future__ import annotations
-
-ANSWERED = "answered"
-PARTIAL = "partial"
-NOT_FOUND = "not_found"
 
 REFUSAL = "Dat staat niet in deze brieven."
 REFUSAL_EN = "The letters do not answer this question (dat staat niet in deze brieven)."

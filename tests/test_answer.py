@@ -18,7 +18,7 @@ from rag.chunk import answer_spans
 from rag.clean import furniture_spans
 from rag.config import Calibration
 
-from rag.records import Chunk, Passage
+from rag.records import Chunk, Passage, Status
 from rag.lexical import idf_table
 from rag.textnl import tokenize
 
@@ -263,31 +263,31 @@ def ask(question: str, *chunks: Chunk, **kw):
 
 def test_the_sentence_after_the_match_supplies_the_asked_amount():
     ans = ask("Hoeveel geld kost het nieuwe patrouilleschip van de kustwacht?", KUSTWACHT, RECHERCHE)
-    assert ans.status == T.ANSWERED
+    assert ans.status == Status.ANSWERED
     assert "12 miljoen euro" in ans.answer and ans.answer.startswith("De kustwacht")
 
 
 def test_an_amount_about_another_subject_is_no_answer():
     # The question names a campaign; the only amount is about a ship.
     ans = ask("Hoeveel geld kost de campagne Kijk Uit in de Buurt?", CAMPAGNE, KUSTWACHT)
-    assert ans.status == T.PARTIAL
+    assert ans.status == Status.PARTIAL
     assert ans.answer == "De brieven noemen Kijk Uit in de Buurt, maar geven geen bedrag."
     assert ans.citations and all(c.quote in CAMPAGNE.text + KUSTWACHT.text for c in ans.citations)
 
 
 def test_announced_outcomes_are_a_partial_answer():
     ans = ask("Wat waren de resultaten van de campagne in de buurt?", CAMPAGNE)
-    assert ans.status == T.PARTIAL and "uitkomst (die wordt alleen aangekondigd)" in ans.answer and ans.abstained
+    assert ans.status == Status.PARTIAL and "uitkomst (die wordt alleen aangekondigd)" in ans.answer and ans.abstained
     assert "campagne" in ans.answer and "dit onderwerp" not in ans.answer
 
 
 def test_a_year_the_evidence_does_not_mention_makes_it_partial():
     ans = ask("Hoeveel rechercheurs komen er in 2031 bij in Limburg?", RECHERCHE)
-    assert ans.status == T.PARTIAL and ans.answer.endswith("maar zeggen niets over 2031.")
+    assert ans.status == Status.PARTIAL and ans.answer.endswith("maar zeggen niets over 2031.")
 
 
-@pytest.mark.parametrize("context, status", [("2031-06-01", T.ANSWERED), ("", T.PARTIAL),
-                                             ("vergaderjaar 2030–2031", T.ANSWERED), ("2029-06-01", T.PARTIAL)])
+@pytest.mark.parametrize("context, status", [("2031-06-01", Status.ANSWERED), ("", Status.PARTIAL),
+                                             ("vergaderjaar 2030–2031", Status.ANSWERED), ("2029-06-01", Status.PARTIAL)])
 def test_a_date_without_a_year_is_in_the_year_of_its_letter(context, status):
     a = answerer(CORPUS)
     a.letter_context = {"brief-a": context}  # what the index holds of the letter (rag.build.letter_context)
@@ -313,7 +313,7 @@ def test_a_question_closer_to_everyday_life_is_not_found():
     cal = Calibration(**{**CAL.__dict__, "off_topic_margin": 0.0})
     ans = ask("Wat is een goed recept voor erwtensoep met worst?", KUSTWACHT, RECHERCHE,
               background=["Een recept voor erwtensoep met worst en groenten."], cal=cal)
-    assert ans.status == T.NOT_FOUND and ans.answer == T.REFUSAL and ans.citations == []
+    assert ans.status == Status.NOT_FOUND and ans.answer == T.REFUSAL and ans.citations == []
 
 
 def test_english_refusal_for_english_questions():
@@ -335,7 +335,7 @@ def test_sentences_of_one_letter_come_in_reading_order():
 
 def test_answer_markers_quote_their_sentences():
     ans = ask("Hoeveel rechercheurs komen erbij voor witwaszaken in Limburg?", RECHERCHE, KUSTWACHT)
-    assert ans.status == T.ANSWERED and "vijftig rechercheurs" in ans.answer
+    assert ans.status == Status.ANSWERED and "vijftig rechercheurs" in ans.answer
     for c in ans.citations:
         assert f"[{c.n}]" in ans.answer and c.quote in (RECHERCHE.text + KUSTWACHT.text)
 
@@ -354,7 +354,7 @@ def test_the_reason_after_the_matching_sentence_joins_a_why_answer():
     c = chunk("c:1", text)
     ans = answerer([c, *CORPUS]).answer("Waarom wordt de pilot met drones in Harlingen niet voortgezet?",
                                         passages(c, question="pilot drones Harlingen"))
-    assert ans.status == T.ANSWERED and "kosten bleken" in ans.answer
+    assert ans.status == Status.ANSWERED and "kosten bleken" in ans.answer
 
 
 @pytest.mark.parametrize("hostile", [
@@ -386,7 +386,7 @@ def test_a_numbered_list_is_read_on_into_the_next_chunk_item_by_item():
     question = "Welke drie speerpunten kozen de waterschappen voor de dijkbewaking?"
     # Only the announcing chunk is retrieved; the items run on in the next one.
     ans = answerer([one, two, *CORPUS], chunks=[one, two]).answer(question, passages(one, question=question))
-    assert ans.status == T.ANSWERED
+    assert ans.status == Status.ANSWERED
     for item in ("1. Vaker inspecteren", "2. Sneller herstellen", "3. Betere afspraken"):
         assert item in ans.answer
     # item openings only: neither the sentences continuing an item nor a next list
@@ -403,14 +403,14 @@ def test_the_fact_of_a_joined_on_question_comes_from_the_sentences_after_the_ans
     c = chunk("v:1", text, letter="brief-v")
     question = "Waarom is vissen zonder vergunning in het Veerse Meer verboden, en wanneer begon de handhaving?"
     ans = answerer([c, *CORPUS]).answer(question, passages(c, question=question))
-    assert ans.status == T.ANSWERED
+    assert ans.status == Status.ANSWERED
     assert "Sinds 2021" in ans.answer and "maart 2022" in ans.answer
 
 
 @pytest.mark.parametrize("oov, strength, status", [
-    (0.55, 0.75, T.NOT_FOUND),  # over half the question's content unknown to every letter, weak evidence
-    (0.55, 0.80, T.ANSWERED),  # ... strong evidence still answers
-    (0.45, 0.75, T.ANSWERED),
+    (0.55, 0.75, Status.NOT_FOUND),  # over half the question's content unknown to every letter, weak evidence
+    (0.55, 0.80, Status.ANSWERED),  # ... strong evidence still answers
+    (0.45, 0.75, Status.ANSWERED),
 ])
 def test_a_question_mostly_in_words_no_letter_uses_is_off_topic(oov, strength, status):
     d = Decision("", [], strength, oov=oov, top_dense=0.85, off_topic_margin=0.05)
@@ -423,7 +423,7 @@ def test_a_partial_answer_names_the_replaced_place_only_where_it_is_missing():
     ans = answerer([*CORPUS, both]).answer(
         "Hoeveel rechercheurs komen er bij in Zeeland voor witwaszaken?",
         passages(both, question="Hoeveel rechercheurs komen er bij in Zeeland voor witwaszaken?"))
-    assert ans.status == T.PARTIAL
+    assert ans.status == Status.PARTIAL
     assert ans.answer.endswith("voor Limburg, maar niet voor Zeeland."), ans.answer
     assert ans.answer.count("Zeeland") == 1
 
@@ -438,4 +438,4 @@ def test_the_next_sentence_may_sit_only_in_the_overlapping_chunk():
     q = "Over welke organisaties wordt het extra geld voor de scheepvaartcontrole verdeeld?"
     other = chunk("e:1", "Veel organisaties werken samen in de havens.", letter="brief-e")
     ans = answerer([*CORPUS, first, second, other]).answer(q, passages(first, second, question=q))
-    assert ans.status == T.ANSWERED and "Douane" in ans.answer, ans.answer
+    assert ans.status == Status.ANSWERED and "Douane" in ans.answer, ans.answer

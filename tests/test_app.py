@@ -20,7 +20,7 @@ from rag import app_render as R
 from rag import notebooks as NB
 from rag import texts as T
 from rag.errors import InputError, LLMError
-from rag.records import Answer, Chunk, Citation, Passage
+from rag.records import Answer, Chunk, Citation, Passage, Status
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 TIMEOUT = 240  # the first run loads the embedder and index
@@ -361,7 +361,7 @@ def _items():
     a2 = N.NoteItem(question="En vraag twee?", answer="Derde zin. [1] Eerste zin. [2]",
                     citations=(_cit(1, "Derde zin.", chunk_id="a:009", page=5), _cit(2, "Eerste zin.")),
                     standalone_question="Vraag een? En vraag twee?", msgid="m4")
-    refused = N.NoteItem(question="Wie is de burgemeester?", answer=T.REFUSAL, abstained=True, msgid="m6")
+    refused = N.NoteItem(question="Wie is de burgemeester?", answer=T.REFUSAL, status=Status.NOT_FOUND, msgid="m6")
     return [a1, a2, refused]
 
 

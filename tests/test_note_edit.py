@@ -13,7 +13,7 @@ from rag import app_note as N
 from rag import app_render as R
 from rag import texts as T
 from rag.errors import InputError
-from rag.records import Citation, Letter
+from rag.records import Citation, Letter, Status
 
 
 def _cit(n: int, quote: str, chunk_id: str = "a:001", page: int = 3, **kw) -> Citation:
@@ -60,12 +60,12 @@ def test_a_removed_marker_drops_its_reference_and_a_stray_one_is_reported():
 
 def test_a_partial_answer_keeps_its_label_and_context_when_edited():
     partial = N.NoteItem(question="Waar komen de stallingen?", answer="De brieven noemen stallingen, maar geen plaats.",
-                         citations=(_cit(1, "Drie stallingen."),), status=T.PARTIAL, abstained=True, msgid="m6")
+                         citations=(_cit(1, "Drie stallingen."),), status=Status.PARTIAL, msgid="m6")
     num = N.number_note([partial])
     edited, _ = N.edit_item(partial, "De brief noemt drie stallingen, niet waar.", num.item_maps[0])
-    assert edited.status == T.PARTIAL and edited.citations == partial.citations  # never marked: context stays
+    assert edited.status == Status.PARTIAL and edited.citations == partial.citations  # never marked: context stays
     text = N.note_answer(edited, N.number_note([edited]).texts[0], [1])
-    assert text.startswith(f"*{R.PARTIAL_LABEL}:*") and "(context: [1])" in text
+    assert text.startswith(f"*{Status.PARTIAL.label}:*") and "(context: [1])" in text
 
 
 @pytest.mark.parametrize("text", ["", "   \n ", "x" * (N.MAX_EDIT_CHARS + 1)])
