@@ -7,11 +7,14 @@ PORT ?= 8501
 
 .PHONY: setup ingest app test test-fast bench eval clean-index
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch is pinned first in requirements.txt: the CPU build from local disk.
 	$(BIN)/pip install -r requirements.txt
+	# The package itself, editable: the `rag` command (pyproject.toml); its
+	# dependencies are the ones just installed, so no build isolation.
+	$(BIN)/pip install -q -e . --no-deps --no-build-isolation
 	touch $@
 
 setup: $(VENV)/.installed

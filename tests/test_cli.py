@@ -388,3 +388,14 @@ def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypa
     assert "Fout: Read-only file system" in err
     _no_traceback(err)
     assert sorted(p.name for p in corpus_dir.iterdir()) == before
+
+
+@pytest.mark.subprocess
+def test_the_installed_rag_command_is_the_cli():
+    """`make` installs the package (pyproject.toml): `rag` beside the venv's
+    python runs the same CLI as `python -m rag`."""
+    rag = Path(sys.executable).with_name("rag")
+    assert rag.exists(), f"{rag} missing: `pip install -e . --no-deps --no-build-isolation` (make does it)"
+    out = subprocess.run([str(rag), "letters"], capture_output=True, text=True, timeout=120)
+    same = subprocess.run([sys.executable, "-m", "rag", "letters"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout == same.stdout and "kamervragen" in out.stdout
