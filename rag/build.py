@@ -33,7 +33,7 @@ def quiet(message: str, fraction: float | None = None) -> None:
     pass
 
 
-def _embed_progress(progress: Progress) -> Callable[[int, int], None]:
+def embed_progress(progress: Progress) -> Callable[[int, int], None]:
     """Embedding progress as counts for a progress object that takes them
     (`progress.counts(done, total)`: the CLI's bar with ETA), else as a
     message with the fraction done (the app)."""
@@ -115,7 +115,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
         chunks, embedder, settings.index_dir,
         chunker_version=corpus.chunker_version(settings), corpus_hashes=corpus.corpus_hashes(letters),
         letters=pages, sentences=quotable_sentences(chunks) + load_background(),
-        progress=_embed_progress(progress),
+        progress=embed_progress(progress),
         key=settings.index_key,
         ann_min_vectors=settings.ann_min_vectors,
     )

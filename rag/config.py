@@ -35,6 +35,22 @@ class Mode(StrEnum):
 
 
 MODES = tuple(m.value for m in Mode)
+
+# RAG_STORE values that name a Postgres database (rag.pgstore keeps the
+# index there, rag.notebooks the notes); anything else is the file index.
+POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
+# A host that drops packets would otherwise hold a session for the OS's TCP
+# timeout (minutes); a refused connection fails at once either way.
+POSTGRES_CONNECT_TIMEOUT_S = 5
+
+
+def is_postgres_uri(store: str | None) -> bool:
+    return bool(store) and str(store).startswith(POSTGRES_SCHEMES)
+
+
+def psycopg_uri(uri: str) -> str:
+    """The URI as psycopg wants it (postgresql://…), whatever scheme was given."""
+    return "postgresql://" + uri.split("://", 1)[1]
 MAX_K = 50
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

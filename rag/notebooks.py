@@ -32,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .config import POSTGRES_CONNECT_TIMEOUT_S, is_postgres_uri, psycopg_uri
 from .errors import InputError, StoreError
 from .records import Answer, Chunk, Citation, Passage
 
@@ -160,8 +161,6 @@ def _clean_title(title: str) -> str:
 def store_target(settings) -> str:
     """The Postgres database when the index lives there (RAG_STORE), else
     the SQLite file (RAG_NOTEBOOKS)."""
-    from .pgstore import is_postgres_uri
-
     return settings.store if is_postgres_uri(settings.store) else str(settings.notebooks_path)
 
 
@@ -172,10 +171,8 @@ class NotebookStore:
     another workspace finds nothing."""
 
     def __init__(self, target: str | Path):
-        from .pgstore import _psycopg_uri, is_postgres_uri
-
         self.postgres = is_postgres_uri(str(target))
-        self.target = _psycopg_uri(str(target)) if self.postgres else Path(target)
+        self.target = psycopg_uri(str(target)) if self.postgres else Path(target)
         self._ready = False
 
     @classmethod
@@ -221,9 +218,7 @@ class NotebookStore:
         if self.postgres:
             import psycopg
 
-            from .pgstore import CONNECT_TIMEOUT_S
-
-            return psycopg.connect(self.target, connect_timeout=CONNECT_TIMEOUT_S)
+            return psycopg.connect(self.target, connect_timeout=POSTGRES_CONNECT_TIMEOUT_S)
         path: Path = self.target
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=10)

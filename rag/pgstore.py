@@ -73,9 +73,9 @@ import numpy as np
 
 from . import corpus
 from . import texts as T
-from .build import Progress, _embed_progress, chunk_letters, load_background, quiet, quotable_sentences
+from .build import Progress, chunk_letters, embed_progress, load_background, quiet, quotable_sentences
 from .chunk import embedding_text
-from .config import Mode, SearchOptions, Settings
+from .config import POSTGRES_CONNECT_TIMEOUT_S, Mode, SearchOptions, Settings, is_postgres_uri, psycopg_uri
 from .errors import IndexStateError, StoreError
 from .filters import Scope
 from .fileutil import text_hash
@@ -88,14 +88,10 @@ from .textnl import tokenize
 
 log = logging.getLogger(__name__)
 
-SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
 # Versions kept besides the live one, for processes that have not reloaded.
 KEEP_PREVIOUS = 2
 # pg_advisory_xact_lock key: one build at a time per database.
 BUILD_LOCK = 0x7261675F6275696C  # "rag_buil"
-# A host that drops packets would otherwise hold a session for the OS's TCP
-# timeout (minutes); a refused connection fails at once either way.
-CONNECT_TIMEOUT_S = 5
 # Longest a question waits for one of the pool's connections (queries take
 # milliseconds; a pool that cannot reconnect is down, said after this long).
 POOL_WAIT_S = 5.0
@@ -104,14 +100,6 @@ COLLECTION_PREFIX = "kamerbrieven"
 # (method "lucene": score = idf * tf / (tf + k1 * (1 - b + b * dl / avgdl))).
 BM25_K1 = 1.5
 BM25_B = 0.75
-
-
-def is_postgres_uri(store: str | None) -> bool:
-    return bool(store) and str(store).startswith(SCHEMES)
-
-
-def _psycopg_uri(uri: str) -> str:
-    return "postgresql://" + uri.split("://", 1)[1]
 
 
 def _sqlalchemy_uri(uri: str) -> str:
@@ -220,9 +208,9 @@ class PgStore:
         from psycopg_pool import ConnectionPool
         from pgvector.psycopg import register_vector
 
-        self.uri = _psycopg_uri(uri)
+        self.uri = psycopg_uri(uri)
         with self.reached():
-            with psycopg.connect(self.uri, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+            with psycopg.connect(self.uri, autocommit=True, connect_timeout=POSTGRES_CONNECT_TIMEOUT_S) as conn:
                 # Serialised: concurrent CREATE EXTENSION / TABLE IF NOT EXISTS race.
                 conn.execute("SELECT pg_advisory_lock(%s)", (BUILD_LOCK + 1,))
                 try:
@@ -230,7 +218,7 @@ class PgStore:
                 finally:
                     conn.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK + 1,))
         self.pool = ConnectionPool(self.uri, min_size=1, max_size=4, open=True, timeout=POOL_WAIT_S,
-                                   kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+                                   kwargs={"autocommit": True, "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
                                    configure=register_vector)
         self._engine = None
 
@@ -259,7 +247,7 @@ class PgStore:
 
     @classmethod
     def of(cls, uri: str) -> "PgStore":
-        key = _psycopg_uri(uri)
+        key = psycopg_uri(uri)
         with _STORES_LOCK:
             if key not in _STORES:
                 _STORES[key] = cls(key)
@@ -510,7 +498,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
                 for key, vec in raw.execute("SELECT key, vec FROM rag_sentences WHERE embedder = %s AND key = ANY(%s)",
                                             (collection_name(embedder), missing)):
                     cache.put(key, np.frombuffer(vec, dtype=np.float32))
-            cache.embed([*texts, *sentences], 32, _embed_progress(progress))
+            cache.embed([*texts, *sentences], 32, embed_progress(progress))
             _maybe_fail(_fail_after, "embed")
 
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")

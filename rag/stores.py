@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import corpus
 from .build import Progress, build, quiet
-from .config import Settings
+from .config import Settings, is_postgres_uri
 from .errors import InputError
 from .index import LoadedIndex, Manifest, MissingIndex, OldFormatIndex, StaleIndex, current_version, load_index
 from .index import live_manifest as file_manifest
@@ -143,8 +143,6 @@ def store_for(settings: Settings) -> Store:
     (RAG_STORE) is a Postgres URI."""
     if not settings.store:
         return FileStore(settings)
-    from .pgstore import is_postgres_uri
-
     if not is_postgres_uri(settings.store):
         raise InputError(f"RAG_STORE {settings.store[:40]!r} is geen Postgres-URI.",
                          "Gebruik postgresql://… of laat RAG_STORE leeg voor de index in bestanden.")

@@ -122,7 +122,7 @@ def test_a_server_that_goes_down_is_a_store_error_not_a_driver_error(tmp_path, l
         with pytest.raises(StoreError, match="niet bereikbaar"):
             pipe.store.live_version()
     finally:
-        pgstore._STORES.pop(pgstore._psycopg_uri(settings.store)).close()
+        pgstore._STORES.pop(pgstore.psycopg_uri(settings.store)).close()
 
 
 def test_build_loads_what_the_file_index_holds(both):
@@ -298,7 +298,7 @@ def test_a_failed_ingest_commits_nothing(server, tmp_path, embedder, monkeypatch
     before = pgstore.PgStore.of(settings.store).live_version()
 
     def counts():
-        with psycopg.connect(pgstore._psycopg_uri(settings.store)) as conn:
+        with psycopg.connect(pgstore.psycopg_uri(settings.store)) as conn:
             return conn.execute("SELECT (SELECT count(*) FROM rag_versions), (SELECT count(*) FROM rag_chunks), "
                                 "(SELECT count(*) FROM langchain_pg_embedding), (SELECT version FROM rag_live)"
                                 ).fetchone()
@@ -336,7 +336,7 @@ def test_a_second_process_sees_the_others_ingest(server, tmp_path, embedder):
     assert a.index.version == b.index.version  # b loaded, did not build again
 
     # b on a connection (and pool) of its own: a separate "process".
-    pgstore._STORES.pop(pgstore._psycopg_uri(uri))
+    pgstore._STORES.pop(pgstore.psycopg_uri(uri))
     b.retriever.store = pgstore.PgStore(uri)
 
     added = a.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")

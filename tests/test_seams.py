@@ -1,0 +1,44 @@
+"""The seams between modules (issue #20's measures that a test can hold):
+no module imports another's private names, and what users extend is named
+once."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "rag").rglob("*.py")) + [ROOT / "streamlit_app.py"]
+
+
+def test_no_private_name_is_imported_across_modules():
+    found = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                found += [f"{path.relative_to(ROOT)}: from {'.' * node.level}{node.module or ''} import {a.name}"
+                          for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    assert found == []
+
+
+def test_answerer_names_are_written_only_in_their_registry():
+    """The names reach the CLI, the eval and the app through answerers.names()."""
+    for path in SOURCES:
+        if path.name == "answerers.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tuples = [n for n in ast.walk(tree) if isinstance(n, (ast.Tuple, ast.List))
+                  and {getattr(e, "value", None) for e in n.elts} >= {"extractive", "openai"}]
+        assert not tuples, f"{path.relative_to(ROOT)} lists the answerer names itself"
+
+
+def test_answer_states_are_defined_once():
+    from rag.records import Status
+
+    assert [s.value for s in Status] == ["answered", "partial", "not_found"]
+    assert [s.abstained for s in Status] == [False, True, True]
+    assert [s.cites for s in Status] == [True, True, False]
+    for path in SOURCES:
+        if path.name == "records.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert '= "not_found"' not in text and '= "partial"' not in text, path
