@@ -59,7 +59,7 @@ from rag import lexical
 from rag import texts as T
 from rag.errors import IndexStateError
 from rag.fileutil import TMP_PREFIX, atomic_file, atomic_write_text, file_lock, sha256_file, slug, text_hash
-from rag.records import Chunk, LetterPages
+from rag.records import Chunk, Letter, LetterPages
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +183,22 @@ class LoadedIndex:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    # What the pipeline asks of any store's loaded version (rag.pgstore.PgIndex
+    # answers the same three), so it never asks which kind it holds.
+    def version_name(self) -> str:
+        """The name of this version (its folder)."""
+        return self.path.name
+
+    def letters_of(self, corpus_letters: Sequence[Letter]) -> list[Letter]:
+        """The letters this version answers over: the corpus's, for a file index."""
+        return list(corpus_letters)
+
+    def retriever(self, embedder, settings, letters: Sequence[Letter] = ()):
+        """The retriever over this version (rag.retrieve)."""
+        from .retrieve import Retriever  # retrieve builds on this module
+
+        return Retriever(self, embedder, settings, letters)
 
 
 # --------------------------------------------------------------------------- pure helpers

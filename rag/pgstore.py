@@ -327,6 +327,14 @@ class PgIndex(LoadedIndex):
     n_docs: int | None = None
     avgdl: float | None = None
 
+    def version_name(self) -> str:
+        return self.version
+
+    def letters_of(self, corpus_letters: Sequence[Letter]) -> list[Letter]:
+        """The store's letters of this version, which may hold letters another
+        process added."""
+        return list(self.store_letters) or list(corpus_letters)
+
     def retriever(self, embedder, settings: Settings, letters: Sequence[Letter] = ()) -> "PgRetriever":
         return PgRetriever(self, embedder, settings, letters or self.store_letters)
 

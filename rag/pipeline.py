@@ -122,21 +122,19 @@ class Retrieved:
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index: LoadedIndex):
         """Only loads: everything it needs was built into `index` (rag.build)."""
-        from .retrieve import Retriever
         from .textnl import tokenize
 
         embedder = embedder if isinstance(embedder, _QueryMemo) else _QueryMemo(embedder)
         self.settings = settings
         # A Postgres store's version holds its own letters (also those
         # another process added) and makes its own retriever (rag.pgstore).
-        self.letters = getattr(index, "store_letters", None) or letters
+        self.letters = index.letters_of(letters)
         self.index = index
         self.store = store_for(settings)
         self._chain = None
         self.embedder = embedder
         # The letters' records go with it: the dossier and type filters.
-        self.retriever = (index.retriever(embedder, settings, self.letters) if hasattr(index, "retriever")
-                          else Retriever(index, embedder, settings, self.letters))
+        self.retriever = index.retriever(embedder, settings, self.letters)
         self.sentences = SentenceVectors(embedder, index.sentence_vectors)
         self.tokenize = tokenize
         self.page_starts = {lid: x.page_offsets() for lid, x in index.letters.items()}
@@ -176,7 +174,7 @@ class Pipeline:
     @property
     def version(self) -> str:
         """The index version this pipeline answers from."""
-        return getattr(self.index, "version", None) or self.index.path.name
+        return self.index.version_name()
 
     def following_live(self) -> "Pipeline | None":
         """A Pipeline over the store's live version when that is no longer

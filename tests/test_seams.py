@@ -42,3 +42,11 @@ def test_answer_states_are_defined_once():
             continue
         text = path.read_text(encoding="utf-8")
         assert '= "not_found"' not in text and '= "partial"' not in text, path
+
+
+def test_the_pipeline_never_asks_which_kind_of_index_it_holds():
+    import re
+
+    text = (ROOT / "rag" / "pipeline.py").read_text(encoding="utf-8")
+    assert "hasattr(" not in text
+    assert not re.search(r"getattr\((self\.)?index\b", text)
