@@ -408,10 +408,12 @@ def answer_warnings(ans) -> None:
             st.warning(w)
 
 
-def page_href(letter_id: str, page: int) -> str:
-    """The letters view at one page of one letter, in this notebook."""
+def page_href(c) -> str:
+    """The letters view at the page of one letter a citation quotes, with its
+    quote marked there, in this notebook."""
     ws, nb = st.session_state.notebook
-    return "?" + urlencode({"ws": ws, "nb": nb, "brief": letter_id, "pagina": page})
+    return "?" + urlencode({"ws": ws, "nb": nb, "brief": c.letter_id, "pagina": c.page,
+                            "citaat": c.quote[:R.MAX_LINK_QUOTE]})
 
 
 def source_cards(ans, mid: str, heading: str) -> None:
@@ -420,7 +422,7 @@ def source_cards(ans, mid: str, heading: str) -> None:
     if ans.citations:
         st.markdown(heading)
         st.markdown("".join(R.source_card_html(group, R.passage_text_for(group[0], ans.passages), mid,
-                                               page_href(group[0].letter_id, group[0].page))
+                                               page_href(group[0]))
                             for group in R.cards_by_passage(ans.citations)), unsafe_allow_html=True)
 
 
@@ -525,7 +527,8 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
 
 def view_chat(guard: H.PipelineGuard, opts: dict) -> None:
     messages = st.session_state.messages
-    if not messages:
+    asked = st.session_state.pop("asked", None)  # an example clicked: asked below, so no examples above it
+    if not messages and asked is None:
         st.markdown("Stel een vraag over de Kamerbrieven. Elk antwoord verwijst met [n] naar de passage "
                     "waarop het steunt; staat het niet in de brieven, dan zegt de assistent dat.")
         st.caption("Bijvoorbeeld (klik om te vragen):")
@@ -539,7 +542,7 @@ def view_chat(guard: H.PipelineGuard, opts: dict) -> None:
             else:
                 render_assistant(msg)
     question = st.chat_input("Stel een vraag over de brieven …", key="question")
-    question = st.session_state.pop("asked", None) if question is None else question
+    question = asked if question is None else question
     if question is not None:
         ask(guard, question, opts)
 
@@ -580,15 +583,17 @@ def view_note(pipeline) -> None:
             if item.standalone_question:
                 st.caption(f"Gezocht als: {R.md_escape(item.standalone_question)}")
             if ss.editing == i:
-                st.text_area("Tekst van het antwoord", key=f"edit-{i}", height=160,
-                             help="Verwijzingen als [1] blijven gelden; haalt u er een weg, dan vervalt die "
-                                  "referentie.")
-                if ss.get("edit_error"):
-                    st.error(ss.edit_error)
-                with st.container(horizontal=True):
-                    st.button("Opslaan", key=f"save-{i}", type="primary", on_click=save_edit,
-                              args=(i, num.item_maps[i]))
-                    st.button("Annuleren", key=f"cancel-{i}", on_click=ss.update, kwargs={"editing": None})
+                # A form: the text goes to the server together with "Opslaan", never after it.
+                with st.form(f"edit-form-{i}", border=False):
+                    st.text_area("Tekst van het antwoord", key=f"edit-{i}", height=160,
+                                 help="Verwijzingen als [1] blijven gelden; haalt u er een weg, dan vervalt die "
+                                      "referentie.")
+                    if ss.get("edit_error"):
+                        st.error(ss.edit_error)
+                    with st.container(horizontal=True):
+                        st.form_submit_button("Opslaan", type="primary", on_click=save_edit,
+                                              args=(i, num.item_maps[i]))
+                        st.form_submit_button("Annuleren", on_click=ss.update, kwargs={"editing": None})
             else:
                 st.markdown(N.note_answer(item, text, num.item_refs[i]))
                 if item.edited:
@@ -673,7 +678,8 @@ def view_letters(guard: H.PipelineGuard) -> None:
         target = ss.get("read_page")
         for n, text in pages:
             with st.expander(f"Pagina {n}", expanded=n == target):
-                st.markdown(R.letter_page_html(text), unsafe_allow_html=True)
+                marked = [ss.get("read_quote", "")] if n == target else []
+                st.markdown(R.letter_page_html(text, marked), unsafe_allow_html=True)
 
     st.subheader("Brief toevoegen")
     from rag.corpus import KINDS
@@ -746,8 +752,9 @@ def open_from_card() -> None:
         ss.read_page = int(qp.get("pagina", "1"))
     except ValueError:
         ss.read_page = 1
-    for key in ("brief", "pagina"):
-        del qp[key]
+    ss.read_quote = qp.get("citaat", "")[:R.MAX_LINK_QUOTE]
+    for key in ("brief", "pagina", "citaat"):
+        qp.pop(key, None)
 
 
 def main() -> None:

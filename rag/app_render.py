@@ -22,6 +22,8 @@ from .filters import dossier_of, sender_of
 from .records import Answer, Citation, Letter, Passage
 from .textnl import MONTHS_NL, fold
 
+# The quote a source card's page link carries (a sentence; capped for the URL).
+MAX_LINK_QUOTE = 400
 # A note reference whose letter was removed from the corpus after it was taken.
 LETTER_GONE = "brief niet meer in het corpus"
 
@@ -195,6 +197,15 @@ def _quote_spans(text: str, quotes: Sequence[str]) -> list[tuple[int, int]]:
     return merged
 
 
+def _marked_html(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
+    """text[start:end] as HTML with the spans (sorted, apart) in <mark>."""
+    out, pos = [], start
+    for a, b in spans:
+        out += [_paragraphs_html(text[pos:a]), f"<mark>{_paragraphs_html(text[a:b])}</mark>"]
+        pos = b
+    return "".join(out) + _paragraphs_html(text[pos:end])
+
+
 def source_card_html(cites: Sequence[Citation], passage_text: str, msgid: str, href: str = "") -> str:
     """One card per passage: the markers [n] that cite it (each one an
     anchor the answer links to), letter, Kamerstuk, date and page, and the
@@ -205,11 +216,9 @@ def source_card_html(cites: Sequence[Citation], passage_text: str, msgid: str, h
     if not spans:  # quotes not found in the passage text: show the quotes themselves
         body = " ".join(f"<mark>{_paragraphs_html(c.quote)}</mark>" for c in cites)
     else:
-        body, pos = _paragraphs_html(_clip_start(text[:spans[0][0]], 320)), spans[0][0]
-        for a, b in spans:
-            body += _paragraphs_html(text[pos:a]) + f"<mark>{_paragraphs_html(text[a:b])}</mark>"
-            pos = b
-        body += _paragraphs_html(_clip_end(text[spans[-1][1]:], 320))
+        body = (_paragraphs_html(_clip_start(text[:spans[0][0]], 320))
+                + _marked_html(text, spans, spans[0][0], spans[-1][1])
+                + _paragraphs_html(_clip_end(text[spans[-1][1]:], 320)))
     # The first marker's anchor is the card's id; the others are anchors in it
     # (the card is highlighted through :has(:target), rag-card in the app's CSS).
     anchors = "".join(f'<span id="{anchor_id(msgid, c.n)}"></span>' for c in cites[1:])
@@ -251,8 +260,12 @@ def passage_text_for(c: Citation, passages: Sequence[Passage]) -> str:
     return c.quote
 
 
-def letter_page_html(text: str) -> str:
-    return f'<div class="rag-page">{_paragraphs_html(text)}</div>'
+def letter_page_html(text: str, quotes: Sequence[str] = ()) -> str:
+    """A letter's page, with the quotes (a source card's, opened from its
+    link) in <mark>; a quote not found whole on the page (one that runs onto
+    the next) leaves the page unmarked."""
+    spans = _quote_spans(text, [q for q in quotes if q.strip()])
+    return f'<div class="rag-page">{_marked_html(text, spans, 0, len(text))}</div>'
 
 
 def reveal_steps(text: str) -> list[str]:

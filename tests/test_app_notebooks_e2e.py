@@ -120,6 +120,7 @@ def test_a_note_survives_reload_and_restart_and_no_one_else_sees_it(app, tmp_pat
             expect(page.get_by_test_id("stChatMessage").nth(0)).to_contain_text(EXAMPLE)
             expect(first).to_contain_text("antwoord in 0,")
             expect(first).not_to_contain_text("onbekend")
+            assert page.get_by_role("button", name=EXAMPLE).count() == 0  # asked: the examples are gone
             page.screenshot(path=str(shots / "01-example-answer.png"), full_page=True)
 
             # -- a card opens its page of its letter in the letters view (a new tab)
@@ -133,6 +134,7 @@ def test_a_note_survives_reload_and_restart_and_no_one_else_sees_it(app, tmp_pat
             n = int(href.split("pagina=")[1].split("&")[0])
             expect(letter.locator(".rag-page:visible")).to_have_count(1)  # that page, and only it, unfolded
             expect(letter.locator("details[open] summary")).to_contain_text(f"Pagina {n}")
+            expect(letter.locator(".rag-page:visible mark").first).to_be_visible()  # the quote, marked
             assert "brief=" not in letter.url  # the link is used up; a reload stays where it is
             letter.screenshot(path=str(shots / "02-card-to-page.png"), full_page=True)
             letter.close()
@@ -199,6 +201,8 @@ def test_a_note_survives_reload_and_restart_and_no_one_else_sees_it(app, tmp_pat
             upload = tmp_path / "fietsparkeren.txt"
             upload.write_text(UPLOAD, encoding="utf-8")
             page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+            # The file reaches the server on its own request: submit only once it is listed.
+            expect(page.get_by_test_id("stFileUploader")).to_contain_text("fietsparkeren.txt")
             page.get_by_role("button", name="Toevoegen en indexeren").click()
             done = page.get_by_test_id("stAlertContentSuccess")
             expect(done).to_contain_text("Toegevoegd", timeout=180_000)

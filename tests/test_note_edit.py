@@ -132,3 +132,11 @@ def test_the_word_export_is_a4_dutch_titled_and_dated():
 def test_answer_times_and_update_times_read_in_dutch():
     assert R.seconds_label(0.347) == "0,35 s" and R.seconds_label(2.44) == "2,4 s"
     assert R.dutch_datetime("2026-12-07T12:05:00+00:00") == "7 december 2026 13:05"
+
+
+def test_a_letter_page_opened_from_a_card_marks_the_quote():
+    page = "Eerste alinea.\nDrie  stallingen\nkomen er. Slot <b>."
+    html = R.letter_page_html(page, ["Drie stallingen komen er."])
+    assert "<mark>Drie  stallingen<br>komen er.</mark>" in html and "&lt;b&gt;" in html
+    assert "<mark>" not in R.letter_page_html(page, ["Een zin van een andere pagina."])
+    assert R.letter_page_html(page) == R.letter_page_html(page, [""])
