@@ -9,11 +9,11 @@ process made live.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from . import corpus
 from .build import Progress, build, quiet
-from .config import Settings, is_postgres_uri
+from .config import POSTGRES_SCHEMES, Settings
 from .errors import InputError
 from .index import LoadedIndex, Manifest, MissingIndex, OldFormatIndex, StaleIndex, current_version, load_index
 from .index import live_manifest as file_manifest
@@ -138,12 +138,27 @@ class PostgresStore(_LoadOrBuild):
         return load_store(self.settings, embedder), []
 
 
+# RAG_STORE's URI scheme -> the store it names; "" (no RAG_STORE) is the
+# file index. A new store is one `register_store` call with its schemes.
+_STORES: dict[str, Callable[[Settings], Store]] = {}
+
+
+def register_store(schemes: Sequence[str], factory: Callable[[Settings], Store]) -> None:
+    for scheme in schemes:
+        _STORES[scheme] = factory
+
+
 def store_for(settings: Settings) -> Store:
-    """The configured store: the file index, or Postgres when settings.store
-    (RAG_STORE) is a Postgres URI."""
-    if not settings.store:
-        return FileStore(settings)
-    if not is_postgres_uri(settings.store):
-        raise InputError(f"RAG_STORE {settings.store[:40]!r} is geen Postgres-URI.",
-                         "Gebruik postgresql://… of laat RAG_STORE leeg voor de index in bestanden.")
-    return PostgresStore(settings)
+    """The store settings.store (RAG_STORE) names by its scheme; the file
+    index when it is empty."""
+    scheme = settings.store.split("://", 1)[0] + "://" if "://" in settings.store else settings.store
+    factory = _STORES.get(scheme)
+    if factory is None:
+        known = ", ".join(s for s in _STORES if s)
+        raise InputError(f"RAG_STORE {settings.store[:40]!r} noemt geen bekende opslag.",
+                         f"Gebruik een URI met {known}, of laat RAG_STORE leeg voor de index in bestanden.")
+    return factory(settings)
+
+
+register_store(("",), FileStore)
+register_store(POSTGRES_SCHEMES, PostgresStore)

@@ -50,3 +50,26 @@ def test_the_pipeline_never_asks_which_kind_of_index_it_holds():
     text = (ROOT / "rag" / "pipeline.py").read_text(encoding="utf-8")
     assert "hasattr(" not in text
     assert not re.search(r"getattr\((self\.)?index\b", text)
+
+
+def test_a_new_store_is_one_registration(monkeypatch):
+    from rag import stores
+    from rag.config import load_settings
+    from rag.errors import InputError
+
+    monkeypatch.setattr(stores, "_STORES", dict(stores._STORES))
+
+    class MemoryStore:
+        def __init__(self, settings):
+            self.settings = settings
+
+    stores.register_store(("memory://",), MemoryStore)
+    assert isinstance(stores.store_for(load_settings(store="memory://x")), MemoryStore)
+    assert isinstance(stores.store_for(load_settings(store="")), stores.FileStore)
+    assert isinstance(stores.store_for(load_settings(store="postgresql://u@h/db")), stores.PostgresStore)
+    try:
+        stores.store_for(load_settings(store="sqlite:///x.db"))
+    except InputError as exc:
+        assert "memory://" in exc.hint and "postgresql://" in exc.hint
+    else:
+        raise AssertionError("an unknown scheme must be refused")
