@@ -9,14 +9,12 @@ tests an answerer's name. A new answerer is one `register` call.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from .errors import InputError
 from .records import Answer, OnDelta, Passage
-
-if TYPE_CHECKING:
-    from .pipeline import Pipeline
 
 class Answerer(Protocol):
     """Answers one question from its retrieved passages."""
@@ -34,12 +32,23 @@ class Answerer(Protocol):
 
 
 @dataclass(frozen=True)
+class AnswerContext:
+    """What an answerer factory gets from the loaded pipeline: the settings
+    (an app session's own LLM server among them), the extractive answerer
+    built from the index, and each letter's page offsets for citations."""
+
+    settings: Any  # rag.config.Settings
+    extractive: Answerer
+    page_starts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class AnswererSpec:
     name: str
     label: str  # as the app shows it
     needs_server: bool  # an LLM server must be configured (RAG_LLM_*)
     streams: bool  # on_delta receives the text as it is generated
-    make: Callable[["Pipeline"], Answerer]
+    make: Callable[[AnswerContext], Answerer]
 
 
 _REGISTRY: dict[str, AnswererSpec] = {}
@@ -60,14 +69,14 @@ def names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-def _extractive(pipeline: "Pipeline") -> Answerer:
-    return pipeline.extractive
+def _extractive(context: AnswerContext) -> Answerer:
+    return context.extractive
 
 
-def _openai(pipeline: "Pipeline") -> Answerer:
+def _openai(context: AnswerContext) -> Answerer:
     from .llm import OpenAIGenerator
 
-    return OpenAIGenerator(pipeline.settings, page_starts=pipeline.page_starts)
+    return OpenAIGenerator(context.settings, page_starts=context.page_starts)
 
 
 register(AnswererSpec("extractive", "Extractief (zinnen uit de brieven, offline)", needs_server=False, streams=False,

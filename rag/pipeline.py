@@ -265,7 +265,8 @@ class Pipeline:
             query = self.query(**query)
         t0 = time.perf_counter()
         question = self._check_question(query.question)
-        answerer = answerers.spec(query.generator).make(self)
+        answerer = answerers.spec(query.generator).make(
+            answerers.AnswerContext(self.settings, self.extractive, self.page_starts))
         standalone = answerer.condense(query.history, question) if query.history else question
         passages = self.retriever.search(standalone, query.options)
         scope = self.retriever.scope(query.options)

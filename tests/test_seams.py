@@ -73,3 +73,44 @@ def test_a_new_store_is_one_registration(monkeypatch):
         assert "memory://" in exc.hint and "postgresql://" in exc.hint
     else:
         raise AssertionError("an unknown scheme must be refused")
+
+
+def _module_imports(path: Path, modules: set[str]) -> set[str]:
+    """The rag modules a module imports when it is imported (module level;
+    an `if TYPE_CHECKING:` block and imports inside functions excluded)."""
+    deps: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        for n in ast.walk(node) if isinstance(node, (ast.If, ast.Try)) else [node]:
+            if isinstance(n, ast.ImportFrom):
+                if n.level == 1:
+                    deps |= {n.module.split(".")[0]} if n.module else {a.name for a in n.names}
+                elif n.module and n.module.startswith("rag."):
+                    deps.add(n.module.split(".")[1])
+                elif n.module == "rag":
+                    deps |= {a.name for a in n.names}
+            elif isinstance(n, ast.Import):
+                deps |= {a.name.split(".")[1] for a in n.names if a.name.startswith("rag.")}
+    return (deps & modules) - {path.stem}
+
+
+def test_no_import_cycles_in_the_package():
+    paths = {p.stem: p for p in (ROOT / "rag").glob("*.py")}
+    graph = {name: _module_imports(p, set(paths)) for name, p in paths.items()}
+    cycles = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        for dep in sorted(graph[name]):
+            if dep in trail:
+                cycles.append(trail[trail.index(dep):] + [dep])
+            elif dep not in done:
+                visit(dep, trail + [dep])
+        done.add(name)
+
+    done: set[str] = set()
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [name])
+    assert cycles == []
+    assert "pipeline" not in graph["answerers"]  # factories get an AnswerContext, not the Pipeline
