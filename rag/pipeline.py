@@ -241,8 +241,8 @@ class Pipeline:
 
     @property
     def chain(self):
-        """search | answer as a LangChain Runnable: Query (or a question, or
-        {"question": ..., "k": ...}) -> Retrieved -> Answer."""
+        """search | answer as a LangChain Runnable: Query -> Retrieved ->
+        Answer (`Pipeline.query` makes the Query, with the defaults filled in)."""
         if self._chain is None:
             from langchain_core.runnables import RunnableLambda
 
@@ -257,12 +257,9 @@ class Pipeline:
         options = (options or self.settings.search_options()).replace(**changes)
         return Query(question, options, generator or self.settings.generator, qid, on_delta, history)
 
-    def _search_step(self, query: Query | str | dict[str, Any]) -> Retrieved:
-        # The public chain also takes a bare question or {"question": ..., "k": ...}.
-        if isinstance(query, str):
-            query = self.query(query)
-        elif isinstance(query, dict):
-            query = self.query(**query)
+    def _search_step(self, query: Query) -> Retrieved:
+        if not isinstance(query, Query):  # one typed input: a str or dict would skip the defaults' checks
+            raise TypeError(f"the chain takes a Query (Pipeline.query), not {type(query).__name__}")
         t0 = time.perf_counter()
         question = self._check_question(query.question)
         answerer = answerers.spec(query.generator).make(

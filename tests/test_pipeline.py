@@ -151,10 +151,12 @@ def test_pipeline_is_a_langchain_runnable_chain(pipeline):
     assert isinstance(chain, Runnable)
     steps = [getattr(s, "name", "") for s in chain.steps]
     assert steps == ["search", "answer"]
-    a = chain.invoke({"question": "Wat is het project Fortius?", "k": 3})
+    a = chain.invoke(pipeline.query("Wat is het project Fortius?", k=3))
     assert len(a.passages) == 3 and not a.abstained
-    batch = chain.batch([{"question": "Wat is Fortius?"}, {"question": "Wie is de burgemeester van Amsterdam?"}])
+    batch = chain.batch([pipeline.query("Wat is Fortius?"), pipeline.query("Wie is de burgemeester van Amsterdam?")])
     assert [b.abstained for b in batch] == [False, True]
+    with pytest.raises(TypeError):  # one typed input
+        chain.invoke({"question": "Wat is Fortius?"})
 
 
 @pytest.mark.model
