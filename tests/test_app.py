@@ -260,6 +260,22 @@ def test_a_notebook_reopens_from_its_url_in_a_new_session(monkeypatch, tmp_path)
 
 
 @pytest.mark.model
+def test_an_old_note_whose_letter_left_the_corpus_still_opens_with_that_reference_marked(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAG_NOTEBOOKS", str(tmp_path / "nb.sqlite3"))
+    ws, nb = NB.new_id(), NB.new_id()
+    gone = _cit(1, "Een zin uit een verwijderde brief.", chunk_id="verwijderd:001", letter_id="verwijderd")
+    item = N.NoteItem(question="Vraag over een oude brief?", answer="Een zin uit een verwijderde brief. [1]",
+                      citations=(gone,), msgid="m2")
+    NB.NotebookStore(tmp_path / "nb.sqlite3").save_note(ws, nb, [item.to_record()], title="Oude notitie")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(ws=ws, nb=nb)
+    at.run()
+    at.segmented_control(key="view").set_value("Notitie").run()
+    assert not at.exception and not at.error
+    assert f"verwijderde brief.” ({R.LETTER_GONE})" in _html(at)
+
+
+@pytest.mark.model
 def test_unreachable_llm_server_is_reported():
     import socket
 
