@@ -31,7 +31,6 @@ from rag import texts as T
 from rag.config import MODES, load_settings
 from rag.errors import RagError
 from rag.fileutil import slug
-from rag.records import Status
 
 log = get_logger("rag.app")  # the server log
 
@@ -436,7 +435,7 @@ def render_assistant(msg: dict) -> None:
     standalone = R.shown_standalone(ans)
     if standalone:
         st.caption(f"Gezocht als: {R.md_escape(standalone)}")
-    if ans.status == Status.PARTIAL:
+    if ans.status.context:
         # Visibly not a full answer: the letters discuss the subject but do
         # not state what was asked; the cited sentences are context.
         st.markdown(f'<div class="rag-partial"><b>{ans.status.label}.</b> {R.esc(ans.answer)}</div>',
@@ -462,7 +461,7 @@ def render_assistant(msg: dict) -> None:
     in_note = any(item.msgid == mid for item in st.session_state.note)
     c1, c2 = st.columns([1, 2])
     with c1:
-        if in_note or ans.status == Status.ANSWERED:
+        if in_note or not ans.status.abstained:
             st.button("In notitie ✓" if in_note else "Toevoegen aan notitie", key=f"add-{mid}",
                       disabled=in_note, on_click=add_to_note, args=(mid,), icon=":material/note_add:")
         else:  # not an answer: only on purpose, and it keeps its label in the note

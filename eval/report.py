@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import GROUPS
+from .scoring import CLASS_COUNTS
 
 START = "<!-- eval:start -->"
 END = "<!-- eval:end -->"
@@ -134,7 +135,7 @@ def class_table(report: dict[str, Any], scope: str) -> str:
     rows = agg.get("by_class") or {}
     if not rows:
         return ""
-    keys = ["answered_right", "answered_wrong", "partial", "not_found"]
+    keys = list(CLASS_COUNTS)
     lines = ["| class | n | " + " | ".join(k.replace("_", " ") for k in keys) + " |", "|---|---|" + "---|" * len(keys)]
     for name, r in rows.items():
         lines.append(f"| {name} | {r['n']} | " + " | ".join(str(r.get(k, 0)) for k in keys) + " |")

@@ -16,6 +16,9 @@ from .data import GROUPS, SETS, gold_quotes, group_of
 from rag import texts as T
 from rag.records import Status
 
+# The per-class counts (by_class): an answer right or wrong, else its state.
+CLASS_COUNTS = ("answered_right", "answered_wrong", *(s.value for s in Status if s.abstained))
+
 RETRIEVAL_K = 10  # retrieval metrics look at the top 10, whatever k the answer uses
 HITS = (1, 3, 5, 10)
 # Metrics that get a bootstrap CI in the report (and in README).
@@ -186,14 +189,14 @@ def by_class(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
 
     def add(key: str, r: dict[str, Any]) -> None:
-        c = out.setdefault(key, {"n": 0, "answered_right": 0, "answered_wrong": 0, "partial": 0, "not_found": 0})
+        c = out.setdefault(key, {"n": 0, **{k: 0 for k in CLASS_COUNTS}})
         c["n"] += 1
-        status = r.get("status")
-        if status == Status.ANSWERED:
+        status = Status(r["status"])
+        if not status.abstained:
             right = (r.get("key_fact_recall") or 0.0) >= 0.5 if r["answerable"] else False
             c["answered_right" if right else "answered_wrong"] += 1
         else:
-            c["partial" if status == Status.PARTIAL else "not_found"] += 1
+            c[status.value] += 1
 
     for r in rows:
         if "status" not in r or r.get("procedural"):

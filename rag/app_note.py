@@ -82,11 +82,11 @@ def note_answer(item: NoteItem, text: str, refs: Sequence[int], markdown: bool =
     partial one labelled, with its context references; a refusal in the
     language it was given in."""
     esc = md_escape if markdown else (lambda x: x)
-    if item.status == Status.PARTIAL:
+    if item.status.context:
         context = f" (context: {', '.join(f'[{n}]' for n in refs)})" if refs else ""
         label = f"*{item.status.label}:*" if markdown else f"{item.status.label}:"
         return f"{label} {esc(text)}{context}"
-    if item.status == Status.NOT_FOUND:
+    if item.status.abstained:
         return esc(item.answer or T.REFUSAL)
     return esc(text)
 

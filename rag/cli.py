@@ -21,7 +21,7 @@ from .conversation import EXAMPLE as HISTORY_EXAMPLE, chat_history
 from .errors import InputError, RagError
 from .filters import dossier_of, sender_of
 from .layout import KINDS
-from .records import Answer, Letter, Status
+from .records import Answer, Letter
 from .texts import first_of
 
 
@@ -71,7 +71,7 @@ class _Bars:
 
 def format_answer(answer: Answer) -> str:
     """Plain-text answer with its sources, ready to paste into a note."""
-    partial = answer.status == Status.PARTIAL
+    partial = answer.status.context
     lines = [f"{answer.status.label}: {answer.answer}" if partial else answer.answer, ""]
     if answer.standalone_question and answer.standalone_question != answer.question:
         lines.insert(0, f"(Gezocht als: {answer.standalone_question})\n")

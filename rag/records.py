@@ -20,7 +20,7 @@ class Status(StrEnum):
     """What an answer is (`Answer.status`), defined once: the answerers set
     it, and the CLI, app, note and eval read what follows from it here
     (a StrEnum, so it compares and serialises as its string). A new state is
-    a member here with its three properties; callers read the properties.
+    a member here with its properties; callers read the properties.
 
       answered   the letters state what was asked; cited sentences
       partial    the letters discuss the subject but do not state the asked
@@ -42,6 +42,12 @@ class Status(StrEnum):
     def cites(self) -> bool:
         """Whether the answer carries citations (a refusal cites nothing)."""
         return self is not Status.NOT_FOUND
+
+    @property
+    def context(self) -> bool:
+        """Shown as no answer with context: what it cites is near the
+        question, not an answer to it (labelled, its citations as context)."""
+        return self.abstained and self.cites
 
     @property
     def label(self) -> str:
