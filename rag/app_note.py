@@ -19,7 +19,7 @@ from .app_render import (
     shown_standalone,
     source_text,
 )
-from .citations import WRITTEN_MARKER
+from .citations import WRITTEN_MARKER, close_gaps
 from .errors import InputError
 from .records import Answer, Citation, Status
 
@@ -129,8 +129,7 @@ def number_note(items: Sequence[NoteItem]) -> NumberedNote:
             n = int(m.group(1))
             return f"[{local[n]}]" if n in local else ""
 
-        text = WRITTEN_MARKER.sub(renumber, item.answer)
-        text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", text, flags=re.M)
+        text = close_gaps(WRITTEN_MARKER.sub(renumber, item.answer))
         out.texts.append(text)
         out.item_refs.append(sorted(set(local.values())))
         out.item_maps.append(dict(local))
@@ -164,7 +163,7 @@ def edit_item(item: NoteItem, text: str, shown: Mapping[int, int]) -> tuple[Note
         unknown.append(n)
         return ""
 
-    text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", WRITTEN_MARKER.sub(own_number, text), flags=re.M)
+    text = close_gaps(WRITTEN_MARKER.sub(own_number, text))
     marked_before = {int(m.group(1)) for m in WRITTEN_MARKER.finditer(item.answer)}
     marked_now = {int(m.group(1)) for m in WRITTEN_MARKER.finditer(text)}
     citations = tuple(c for c in item.citations if c.n in marked_now or c.n not in marked_before)

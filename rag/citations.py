@@ -66,6 +66,12 @@ def strip_markers(text: str) -> str:
     return " ".join(MARKER_RUN.sub(" ", text).split())
 
 
+def close_gaps(text: str) -> str:
+    """The space a removed or renumbered-away marker leaves before
+    punctuation or a line end ("claim [3]." -> "claim ." -> "claim.")."""
+    return re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", text, flags=re.M)
+
+
 def _expand(body: str) -> list[int]:
     numbers: list[int] = []
     for item in re.split(r"\s*[,;]\s*", body.strip()):
@@ -172,9 +178,7 @@ def finalize_generated(
                 removed.append(n)
         return "".join(f"[{n}]" for n in kept)
 
-    text = MARKER.sub(rewrite, answer_text)
-    # A removed marker leaves "claim ." or a double space behind.
-    text = re.sub(r"[ \t]+(?=[.,;:!?)]|$)", "", text, flags=re.M)
+    text = close_gaps(MARKER.sub(rewrite, answer_text))
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
 
     claims = _claims_by_marker(text)
