@@ -168,7 +168,7 @@ def init_state() -> None:
     ss.messages = book.messages if book else []
     ss.note = [N.NoteItem.from_record(d) for d in book.note] if book else []
     ss.next_id = book.next_id if book else 1
-    ss.note_title = book.title if book else NB.DEFAULT_TITLE
+    ss.note_title = book.title if book else T.NOTE_TITLE
     ss.note_intro = book.intro if book else ""
     ss.editing = None
 
@@ -560,7 +560,7 @@ def start_edit(i: int, text: str) -> None:
 
 
 def view_note(pipeline) -> None:
-    st.subheader("Briefingnotitie")
+    st.subheader(T.NOTE_TITLE)
     # Widget state is dropped while another view is shown: keep the values in
     # plain session keys and give the widgets copies.
     ss = st.session_state

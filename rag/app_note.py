@@ -176,7 +176,7 @@ def note_markdown(title: str, intro: str, items: Sequence[NoteItem],
     references and the list of letters used. `present`: the corpus's letter
     ids, to mark references whose letter has been removed since."""
     num = number_note(items)
-    lines = [f"# {title.strip() or 'Briefingnotitie'}", ""]
+    lines = [f"# {title.strip() or T.NOTE_TITLE}", ""]
     if intro.strip():
         lines += [intro.strip(), ""]
     for i, (item, text) in enumerate(zip(items, num.texts), start=1):
@@ -229,7 +229,7 @@ def note_docx(title: str, intro: str, items: Sequence[NoteItem], present: Collec
     doc = Document()
     now = now or datetime.now(timezone.utc)
     props = doc.core_properties
-    props.title = title.strip() or "Briefingnotitie"
+    props.title = title.strip() or T.NOTE_TITLE
     props.language = "nl-NL"
     props.author = props.last_modified_by = ""
     props.comments = "Gemaakt met de Briefingassistent Kamerbrieven"
@@ -245,7 +245,7 @@ def note_docx(title: str, intro: str, items: Sequence[NoteItem], present: Collec
         lang = rpr.makeelement(qn("w:lang"), {})
         rpr.append(lang)
     lang.set(qn("w:val"), "nl-NL")  # Latin script; the East Asian and bidi defaults stay
-    doc.add_heading(title.strip() or "Briefingnotitie", level=0)
+    doc.add_heading(props.title, level=0)
     if intro.strip():
         for para in re.split(r"\n\s*\n", intro.strip()):
             doc.add_paragraph(para.strip())

@@ -51,6 +51,8 @@ def is_postgres_uri(store: str | None) -> bool:
 def psycopg_uri(uri: str) -> str:
     """The URI as psycopg wants it (postgresql://…), whatever scheme was given."""
     return "postgresql://" + uri.split("://", 1)[1]
+
+
 MAX_K = 50
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

@@ -32,13 +32,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from . import texts as T
 from .config import POSTGRES_CONNECT_TIMEOUT_S, is_postgres_uri, psycopg_uri
 from .errors import InputError, StoreError
 from .records import Answer, Chunk, Citation, Passage
 
 ID_BYTES = 16  # 128 bits: not guessable, so a URL is the only way in
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")
-DEFAULT_TITLE = "Briefingnotitie"
 MAX_TITLE_CHARS = 200
 # One stored message or note item; far above any answer the app produces
 # (an answer with its passages is ~10 KB), so only a damaged value hits it.
@@ -154,7 +154,7 @@ def _dumps(value: Any) -> str:
 
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())[:MAX_TITLE_CHARS]
-    return title or DEFAULT_TITLE
+    return title or T.NOTE_TITLE
 
 
 # ------------------------------------------------------------------- store
@@ -175,10 +175,6 @@ class NotebookStore:
         self.target = psycopg_uri(str(target)) if self.postgres else Path(target)
         self._ready = False
 
-    @classmethod
-    def from_settings(cls, settings) -> "NotebookStore":
-        return cls(store_target(settings))
-
     @property
     def where(self) -> str:
         return "de Postgres-database (RAG_STORE)" if self.postgres else str(self.target)
@@ -191,8 +187,6 @@ class NotebookStore:
         message says where the notes are kept."""
         try:
             conn = self._connect()
-        except StoreError:
-            raise
         except Exception as exc:  # noqa: BLE001 - any driver error: unreachable or unreadable
             raise self._error(exc) from exc
         try:
@@ -208,7 +202,7 @@ class NotebookStore:
             raise
         except Exception as exc:  # noqa: BLE001
             conn.rollback()
-            if isinstance(exc, (sqlite3.Error,)) or type(exc).__module__.startswith("psycopg"):
+            if isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("psycopg"):
                 raise self._error(exc) from exc
             raise
         finally:
@@ -232,19 +226,11 @@ class NotebookStore:
             "zet het dan opzij (RAG_NOTEBOOKS wijst een ander bestand aan).",
         )
 
-    def check(self) -> None:
-        """Reach the store and create its tables (a StoreError if it cannot)."""
-        with self._tx():
-            pass
-
     # -- notebooks --------------------------------------------------------
-    def ensure(self, workspace: str, notebook: str, title: str = DEFAULT_TITLE) -> None:
+    def _ensure(self, cur, workspace: str, notebook: str, title: str = T.NOTE_TITLE) -> None:
         """Create the notebook when it does not exist yet (an app page has its
-        ids before the first change; the row comes with that change)."""
-        with self._tx() as cur:
-            self._ensure(cur, workspace, notebook, title)
-
-    def _ensure(self, cur, workspace: str, notebook: str, title: str = DEFAULT_TITLE) -> None:
+        ids before the first change; the row comes with that change), and
+        refuse an id another workspace owns."""
         self._check_ids(workspace, notebook)
         now = _now()
         cur.execute("INSERT INTO rag_notebooks (id, workspace, title, created, updated) VALUES (?, ?, ?, ?, ?) "
@@ -328,7 +314,7 @@ class NotebookStore:
         if intro is not None:
             _dumps(intro)  # the size check
         with self._tx() as cur:
-            self._ensure(cur, workspace, notebook, title or DEFAULT_TITLE)
+            self._ensure(cur, workspace, notebook, title or T.NOTE_TITLE)
             cur.execute("UPDATE rag_notebooks SET note = ?, updated = ? WHERE id = ? AND workspace = ?",
                         (data, _now(), notebook, workspace))
             if title is not None:

@@ -233,8 +233,9 @@ class Citation:
 class Answer:
     """One answer. `status` is a Status ("answered", "partial" or
     "not_found"); `abstained` follows from it (Status.abstained), kept for
-    the JSON contract and callers that only ask whether it answered. A not_found answer carries no citations; a
-    partial one cites the closest sentences as context."""
+    the JSON contract and callers that only ask whether it answered. A
+    not_found answer carries no citations; a partial one cites the closest
+    sentences as context."""
 
     question: str
     answer: str

@@ -5,6 +5,9 @@ are rag.records.Status.
 """
 from __future__ import annotations
 
+# A briefing note's title until the user gives one (the note, its exports, its notebook).
+NOTE_TITLE = "Briefingnotitie"
+
 REFUSAL = "Dat staat niet in deze brieven."
 REFUSAL_EN = "The letters do not answer this question (dat staat niet in deze brieven)."
 
