@@ -22,6 +22,9 @@ from .filters import dossier_of, sender_of
 from .records import Answer, Citation, Letter, Passage
 from .textnl import MONTHS_NL, fold
 
+# About this many characters of the passage either side of a card's quotes,
+# cut at a word with "…".
+CARD_CONTEXT = 320
 # The quote a source card's page link carries (a sentence; capped for the URL).
 MAX_LINK_QUOTE = 400
 # A note reference whose letter was removed from the corpus after it was taken.
@@ -140,17 +143,6 @@ def _find_loose(haystack: str, needle: str) -> tuple[int, int] | None:
     return m.span() if m else None
 
 
-def excerpt(text: str, quote: str, context: int = 320) -> tuple[str, str, str]:
-    """(before, quote, after) cut from text around the quote, with about
-    `context` characters either side, cut at word boundaries with '…'.
-    If the quote is not found: ('', '', start of text)."""
-    span = _find_loose(text, quote)
-    if span is None:
-        return "", "", _clip_end(text, 2 * context)
-    a, b = span
-    return _clip_start(text[:a], context), text[a:b], _clip_end(text[b:], context)
-
-
 def _clip_start(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -216,9 +208,9 @@ def source_card_html(cites: Sequence[Citation], passage_text: str, msgid: str, h
     if not spans:  # quotes not found in the passage text: show the quotes themselves
         body = " ".join(f"<mark>{_paragraphs_html(c.quote)}</mark>" for c in cites)
     else:
-        body = (_paragraphs_html(_clip_start(text[:spans[0][0]], 320))
+        body = (_paragraphs_html(_clip_start(text[:spans[0][0]], CARD_CONTEXT))
                 + _marked_html(text, spans, spans[0][0], spans[-1][1])
-                + _paragraphs_html(_clip_end(text[spans[-1][1]:], 320)))
+                + _paragraphs_html(_clip_end(text[spans[-1][1]:], CARD_CONTEXT)))
     # The first marker's anchor is the card's id; the others are anchors in it
     # (the card is highlighted through :has(:target), rag-card in the app's CSS).
     anchors = "".join(f'<span id="{anchor_id(msgid, c.n)}"></span>' for c in cites[1:])

@@ -439,10 +439,12 @@ def test_rendering_escapes_letter_text_and_links_markers():
     assert "\n" not in card  # one HTML block for markdown
 
 
-def test_excerpt_and_reveal():
+def test_a_card_cuts_a_long_passage_around_its_quote_and_reveals_sentence_by_sentence():
     text = "a " * 400 + "Het citaat staat hier. " + "b " * 400
-    before, quote, after = R.excerpt(text, "Het citaat staat hier.", context=50)
-    assert quote == "Het citaat staat hier." and before.startswith("… ") and after.endswith(" …")
+    card = R.source_card_html([_cit(1, "Het citaat staat hier.")], text, "m1")
+    body = card.split('<div class="rag-card-text">', 1)[1]
+    assert body.startswith("… a ") and body.endswith(" …</div></div>")
+    assert "<mark>Het citaat staat hier.</mark>" in body and len(body) < 2 * R.CARD_CONTEXT + 100
     assert R.reveal_steps("Zin een. [1] Zin twee. [2][3] Drie.") == [
         "Zin een. [1]", "Zin een. [1] Zin twee. [2][3]", "Zin een. [1] Zin twee. [2][3] Drie."]
 
