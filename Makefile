@@ -32,7 +32,7 @@ app: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
-# The unit tier only (no model, no subprocess, no browser, no gate): under a minute.
+# The unit tier only (no model, no subprocess, no browser, no gate): about 1½ minutes on 2 cores.
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -m unit
 
