@@ -21,8 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the eval sets, write a JSON report and a Markdown summary")
     run.add_argument("--set", default="all", choices=SET_CHOICES,
                      help="all (default: every group), both (the five letters' dev and test), five (dev, test, "
-                     "test_fresh, test_late and test_round4), new (the new letters' dev and test), one group (dev, test, test_fresh, test_late, "
-                     "test_round4, new_dev, new_test) or one question file")
+                     "test_fresh, test_late, test_round4 and test_round5), new (the new letters' dev and test), one group (dev, test, test_fresh, test_late, "
+                     "test_round4, test_round5, new_dev, new_test) or one question file")
     run.add_argument("--mode", choices=MODES, help="retrieval mode (default: settings, i.e. hybrid)")
     run.add_argument("--generator", choices=answerers.names(), help="answerer (default: extractive)")
     run.add_argument("--k", type=int, help="passages per answer (default: settings.k); retrieval metrics use the top 10")
