@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval.data import questions as eval_questions  # noqa: E402
 from rag import index as ix  # noqa: E402
+from rag.rankers import is_ann  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 
 
@@ -53,7 +54,7 @@ def main() -> None:
     stored = faiss.read_index(str(version / ix.FAISS_FILE))
     vectors = stored.reconstruct_n(0, stored.ntotal)
     chunks = [json.loads(x) for x in (version / ix.CHUNKS_FILE).read_text(encoding="utf-8").splitlines() if x]
-    print(f"{folder}: {stored.ntotal} vectors ({'approximate' if ix.is_ann(stored) else 'exact'} in the index)")
+    print(f"{folder}: {stored.ntotal} vectors ({'approximate' if is_ann(stored) else 'exact'} in the index)")
     t0 = time.perf_counter()
     ivf = ix.dense_index(vectors, ann_min_vectors=0)
     print(f"IVF-Flat: {ivf.nlist} cells, built in {time.perf_counter() - t0:.1f} s; the index searches "

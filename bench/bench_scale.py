@@ -182,7 +182,8 @@ def run_one(n: int) -> dict:
     import faiss
 
     from rag.build import build
-    from rag.index import current_version, is_ann, load_index
+    from rag.index import current_version, load_index
+    from rag.rankers import is_ann
     from rag.pipeline import Pipeline
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-"))

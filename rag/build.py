@@ -20,7 +20,7 @@ from . import corpus
 from .chunk import chunk_letter
 from .clean import CleanText
 from .config import Settings
-from .index import LoadedIndex, build_index, load_index
+from .index import FileIndex, build_index, load_index
 from .records import Chunk, Letter, LetterPages
 from .tokens import count_tokens
 
@@ -105,7 +105,7 @@ def chunk_letters(settings: Settings, letters: Sequence[Letter],
 
 
 def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = None,
-          progress: Progress = quiet) -> LoadedIndex:
+          progress: Progress = quiet) -> FileIndex:
     """Build a new index version of `letters` (default: the corpus) in
     settings.index_dir, embedding only what the cache lacks, and load it."""
     letters = corpus.load_letters(settings) if letters is None else list(letters)

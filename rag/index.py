@@ -58,6 +58,7 @@ from rag.config import Settings
 from rag import lexical
 from rag import texts as T
 from rag.errors import IndexStateError
+from rag.rankers import FileRankers, Rankers
 from rag.fileutil import TMP_PREFIX, atomic_file, atomic_write_text, file_lock, sha256_file, slug, text_hash
 from rag.records import Chunk, Letter, LetterPages
 
@@ -161,31 +162,49 @@ class IndexStats:
     version: str = ""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class LoadedIndex:
-    """One version of the index, fully read into memory.
+    """One version of an index, read into memory as far as its store keeps
+    it there: what the retriever and the answerer need of any store. A
+    store's version subclasses this with where its vectors are
+    (`FileIndex` here, rag.pgstore.PgIndex), so the pipeline never asks
+    which kind it holds."""
 
-    Row i of `vectors`, FAISS id i and `chunks[i]` are the same chunk.
-    """
-
-    path: Path
     manifest: Manifest
-    chunks: list[Chunk]
-    faiss_index: faiss.Index
-    vectors: np.ndarray  # (n, dimension) float32, L2-normalised
+    chunks: list[Chunk]  # chunks[i] is row i of every ranking
     letters: dict[str, LetterPages] = field(default_factory=dict)
     # text_hash(sentence) -> vector, for the extractive answerer
     sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    # BM25 over the chunks and the idf table (rag.lexical); None for an index
-    # held only in memory, whose retriever computes them.
-    bm25: Any = None
-    idf: dict[str, float] | None = None
+    # The idf of the chunks' tokens (rag.lexical), which the answerer weighs
+    # question words by; every store builds it with the version.
+    idf: dict[str, float] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.chunks)
 
-    # What the pipeline asks of any store's loaded version (rag.pgstore.PgIndex
-    # answers the same three), so it never asks which kind it holds.
+    def version_name(self) -> str:
+        """The name of this version."""
+        raise NotImplementedError
+
+    def letters_of(self, corpus_letters: Sequence[Letter]) -> list[Letter]:
+        """The letters this version answers over."""
+        raise NotImplementedError
+
+    def rankers(self) -> Rankers:
+        """The store's rankings of this version's chunks (rag.rankers)."""
+        raise NotImplementedError
+
+
+@dataclass(kw_only=True)
+class FileIndex(LoadedIndex):
+    """A version folder of the file index. Row i of `vectors`, FAISS id i
+    and `chunks[i]` are the same chunk."""
+
+    path: Path
+    faiss_index: faiss.Index
+    vectors: np.ndarray  # (n, dimension) float32, L2-normalised
+    bm25: Any = None  # bm25s over the chunks (rag.lexical); None for no chunks
+
     def version_name(self) -> str:
         """The name of this version (its folder)."""
         return self.path.name
@@ -194,11 +213,8 @@ class LoadedIndex:
         """The letters this version answers over: the corpus's, for a file index."""
         return list(corpus_letters)
 
-    def retriever(self, embedder, settings, letters: Sequence[Letter] = ()):
-        """The retriever over this version (rag.retrieve)."""
-        from .retrieve import Retriever  # retrieve builds on this module
-
-        return Retriever(self, embedder, settings, letters)
+    def rankers(self) -> FileRankers:
+        return FileRankers(self.faiss_index, self.vectors, self.bm25)
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -311,11 +327,6 @@ def dense_index(vectors: np.ndarray, ann_min_vectors: int | None = None) -> fais
 def _write_faiss(path: Path, vectors: np.ndarray, ann_min_vectors: int | None = None) -> None:
     faiss.write_index(dense_index(vectors, ann_min_vectors), str(path))
     _fsync_file(path)
-
-
-def is_ann(index: faiss.Index) -> bool:
-    """True for the approximate (IVF) kind of vectors.faiss."""
-    return isinstance(index, faiss.IndexIVF)
 
 
 def _write_manifest(path: Path, manifest: Manifest, key: str = "") -> None:
@@ -808,7 +819,7 @@ def _corrupted(path: Path, what: str) -> IndexStateError:
     )
 
 
-def _read_version(path: Path, key: str = "") -> LoadedIndex:
+def _read_version(path: Path, key: str = "") -> FileIndex:
     """Read and cross-check one version directory. FileNotFoundError escapes so
     the caller can retry when a concurrent build swept this version."""
     try:
@@ -903,7 +914,7 @@ def _read_version(path: Path, key: str = "") -> LoadedIndex:
         raise _corrupted(path, f"the BM25 files are unreadable ({type(e).__name__}: {e})") from e
     if bm25 is not None and bm25.scores["num_docs"] != len(chunks):
         raise _corrupted(path, f"BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}")
-    return LoadedIndex(path=path, manifest=manifest, chunks=chunks, faiss_index=index, vectors=vectors,
+    return FileIndex(path=path, manifest=manifest, chunks=chunks, faiss_index=index, vectors=vectors,
                        letters=letters, sentence_vectors=dict(zip(keys, matrix)), bm25=bm25, idf=idf)
 
 
@@ -927,7 +938,7 @@ def load_index(
     chunker_version: str | None = None,
     corpus_hashes: dict[str, str] | None = None,
     key: str = "",
-) -> LoadedIndex:
+) -> FileIndex:
     """Load the live version and check it fits the caller.
 
     Raises IndexStateError when the index is missing, corrupted, or built with

@@ -36,14 +36,14 @@ side by side both end up in the store. A loaded Pipeline keeps answering
 from its version (queries filter on it); the two versions before the live
 one are kept for processes that have not reloaded yet.
 
-Retrieval (`PgRetriever`) is the same hybrid as rag.retrieve: a dense
+Ranking (`PgRankers`, for the one retriever of rag.retrieve): a dense
 ranking (cosine, pgvector's `<=>`) and a BM25 ranking computed in SQL over
 rag_terms with bm25s's defaults (the "lucene" variant, k1=1.5, b=0.75,
 idf = ln(1 + (N - df + 0.5) / (df + 0.5))), the question tokenized in Python
 by rag.textnl.tokenize as for the file index, so both rank the same; fused
 with rag.retrieve.rrf; letter and date filters are WHERE clauses, applied
 before ranking (dossier and type filters are resolved into the letter filter
-by the inherited Retriever.scope). (Postgres's own `ts_rank_cd` was tried first: it has no idf,
+by Retriever.scope). (Postgres's own `ts_rank_cd` was tried first: it has no idf,
 so common words outranked rare ones, 9 points of hit@1 below the file index.)
 
 Why not PGVector's own similarity search for the dense side: its filter
@@ -67,7 +67,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -75,16 +75,13 @@ from . import corpus
 from . import texts as T
 from .build import Progress, chunk_letters, embed_progress, load_background, quiet, quotable_sentences
 from .chunk import embedding_text
-from .config import POSTGRES_CONNECT_TIMEOUT_S, Mode, SearchOptions, Settings, is_postgres_uri, psycopg_uri
+from .config import POSTGRES_CONNECT_TIMEOUT_S, Settings, is_postgres_uri, psycopg_uri
 from .errors import IndexStateError, StoreError
-from .filters import Scope
 from .fileutil import text_hash
 from .lexical import chunk_tokens, idf_from_df
 from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
-from .question import check_question
-from .records import Chunk, Letter, LetterPages, Passage
-from .retrieve import Retriever, fuse_hybrid
-from .textnl import tokenize
+from .records import Chunk, Letter, LetterPages
+from .rankers import Question, Where
 
 log = logging.getLogger(__name__)
 
@@ -310,14 +307,14 @@ def collection_name(embedder) -> str:
 # --------------------------------------------------------------------------- loaded state
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PgIndex(LoadedIndex):
-    """One version of the store, read into the same shape as a file index
-    (chunks, LetterPages, sentence vectors) so Pipeline and the answerer
-    work unchanged; the chunk vectors stay in Postgres (`vectors` is empty)."""
+    """One version of the store: chunks, LetterPages, sentence vectors and
+    idf read into memory as for a file index; the chunk vectors and the
+    BM25 index stay in Postgres, where `PgRankers` ranks them."""
 
-    uri: str = ""
-    version: str = ""
+    uri: str
+    version: str
     collection_id: str = ""
     # The letters of this version (the store's, which may hold letters
     # another process added).
@@ -335,8 +332,8 @@ class PgIndex(LoadedIndex):
         process added."""
         return list(self.store_letters) or list(corpus_letters)
 
-    def retriever(self, embedder, settings: Settings, letters: Sequence[Letter] = ()) -> "PgRetriever":
-        return PgRetriever(self, embedder, settings, letters or self.store_letters)
+    def rankers(self) -> "PgRankers":
+        return PgRankers(self)
 
 
 def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
@@ -379,12 +376,11 @@ def _read_version(store: PgStore, version: str | None = None) -> PgIndex:
             conn.execute("COMMIT")
     if len(chunks) != manifest.chunk_count or len(sentences) != len(set(sentence_keys)):
         raise IndexStateError(f"De Postgres-store is beschadigd: versie {version} is onvolledig.", T.REBUILD_INDEX)
-    return PgIndex(path=Path(version), manifest=manifest, chunks=chunks, faiss_index=None,
-                   vectors=np.zeros((0, manifest.dimension), np.float32), letters=letters,
+    return PgIndex(manifest=manifest, chunks=chunks, letters=letters,
                    sentence_vectors=sentences, uri=store.uri, version=version,
                    collection_id=coll[0] if coll else "", store_letters=records,
                    n_docs=stats[0] if stats else None, avgdl=stats[1] if stats else None,
-                   idf=idf_from_df(df, stats[0]) if stats else None)
+                   idf=idf_from_df(df, stats[0]) if stats else {})
 
 
 def live_manifest(uri: str) -> Manifest | None:
@@ -646,86 +642,65 @@ def _fts_sql(filters: str) -> str:
     return _FTS_SQL.format(join=join, where=filters)
 
 
-def query_terms(query: str, weights: Mapping[str, float] | None = None) -> tuple[list[str], list[float]]:
-    """The question's BM25 tokens (as the file index tokenizes it) and how
-    often each occurs, or, for an English question, the weighted Dutch
-    tokens it stands for (`weights`, Retriever.english_terms)."""
-    from collections import Counter
+class PgRankers:
+    """The store's rankings of one version, in SQL: the same rows, filters
+    and scores as the file index's (rag.rankers.FileRankers), so the one
+    retriever (rag.retrieve) fuses and builds the Passages. The letter and
+    date filters are WHERE clauses, applied before ranking."""
 
-    counts: Mapping[str, float] = weights if weights is not None else Counter(tokenize(query))
-    return list(counts), [float(c) for c in counts.values()]
-
-
-class PgRetriever(Retriever):
-    """rag.retrieve.Retriever over a PgIndex: the same options, masks, fusion
-    and Passages, ranked by Postgres. The in-memory letter masks answer
-    `allowed_rows` (unknown letters, a filter that leaves nothing) without a
-    round trip; the search itself filters in SQL."""
-
-    def __init__(self, index: PgIndex, embedder: Any, settings: Settings, letters: Sequence[Letter] = ()):
-        # The masks, dates, chunks and letter facets as for a file index; the
-        # idf comes with the version (rag_term_df).
-        super().__init__(index, embedder, settings, letters or index.store_letters)
-        self._bm25 = None  # the full-text side is Postgres's
+    def __init__(self, index: PgIndex):
         self.store = PgStore.of(index.uri)
         self.version = index.version
         self.n_docs = index.n_docs or 0
         self.avgdl = index.avgdl or 1.0
 
-    def _filters(self, options: SearchOptions, scope: Scope) -> tuple[str, dict[str, Any]]:
-        """The WHERE clauses of `allowed_rows`: the scope's letters (letter,
-        dossier and type filters resolved by Retriever.scope) and the dates."""
-        sql, params = "", {}
-        if scope.letters is not None:
-            sql += " AND c.letter_id = ANY(%(letters)s)"
-            params["letters"] = sorted(scope.letters)
-        if options.dated:
-            lo, hi = options.date_range()
-            in_range = "c.date <> '' AND c.date >= %(lo)s AND c.date <= %(hi)s"
-            sql += f" AND ({in_range} OR c.date = '')" if options.keep_undated else f" AND {in_range}"
-            params.update(lo=lo, hi=hi)
-        return sql, params
+    @contextmanager
+    def open(self, question: Question) -> Iterator["_PgRanking"]:
+        with self.store.connection() as conn:  # one connection for the question's few queries
+            yield _PgRanking(self, question, conn)
 
-    def search(self, query: str, options: SearchOptions | None = None, **changes: Any) -> list[Passage]:
-        options = (options or self.settings.search_options()).replace(**changes)
-        query = check_question(query, self.settings.max_question_chars)
-        k, mode = options.k, options.mode
-        scope = self.scope(options)  # unknown letters, dossiers, types raise here, as for the file index
-        mask = self.allowed_rows(options, scope)
-        if not self.chunks or (mask is not None and not mask.any()):
-            return []
-        n = max(self.settings.candidates, k)
-        qvec = self._encode_query(query)
-        filters, fparams = self._filters(options, scope)
-        terms, counts = query_terms(query, self.english_terms(query))
-        base = {"v": self.version, "q": qvec, "terms": terms, "counts": counts, "N": self.n_docs,
-                "avgdl": self.avgdl, "k1": BM25_K1, "b": BM25_B, **fparams}
-        with self.store.connection() as conn:
-            if mode == Mode.DENSE:
-                ranked = [(r, None) for r, _ in conn.execute(_DENSE_SQL.format(filters=filters), {**base, "n": k})]
-            elif mode == Mode.BM25:
-                ranked = [(r, None) for r, _ in conn.execute(_fts_sql(filters), {**base, "n": k})]
-            else:
-                dense = [r for r, _ in conn.execute(_DENSE_SQL.format(filters=filters), {**base, "n": n})]
-                fts = [r for r, _ in conn.execute(_fts_sql(filters), {**base, "n": n})]
-                fused = fuse_hybrid([self._ids[r] for r in dense], [self._ids[r] for r in fts],
-                                    lambda cid: self.chunks[self._row[cid]].kind, self.settings.rrf_k)
-                ranked = [(self._row[cid], score) for cid, score in fused[:k]]
-            rows = [r for r, _ in ranked]
-            scores = {r: (cos, rank) for r, cos, rank in conn.execute(_SCORES_SQL, {**base, "rows": rows})} \
-                if rows else {}
-        if rows and not scores:
+
+def _filters(where: Where) -> tuple[str, dict[str, Any]]:
+    """The WHERE clauses of a search: the scope's letters (letter, dossier
+    and type filters resolved by Retriever.scope) and the dates."""
+    sql, params = "", {}
+    if where.scope.letters is not None:
+        sql += " AND c.letter_id = ANY(%(letters)s)"
+        params["letters"] = sorted(where.scope.letters)
+    if where.options.dated:
+        lo, hi = where.options.date_range()
+        in_range = "c.date <> '' AND c.date >= %(lo)s AND c.date <= %(hi)s"
+        sql += f" AND ({in_range} OR c.date = '')" if where.options.keep_undated else f" AND {in_range}"
+        params.update(lo=lo, hi=hi)
+    return sql, params
+
+
+class _PgRanking:
+    def __init__(self, rankers: PgRankers, question: Question, conn):
+        self.conn = conn
+        self.version = rankers.version
+        self.filters, params = _filters(question.where)
+        counts = question.terms.counts()
+        self.base = {"v": rankers.version, "q": question.vector, "terms": list(counts),
+                     "counts": [float(c) for c in counts.values()], "N": rankers.n_docs,
+                     "avgdl": rankers.avgdl, "k1": BM25_K1, "b": BM25_B, **params}
+
+    def dense(self, n: int) -> list[int]:
+        return [r for r, _ in self.conn.execute(_DENSE_SQL.format(filters=self.filters), {**self.base, "n": n})]
+
+    def lexical(self, n: int) -> list[int]:
+        return [r for r, _ in self.conn.execute(_fts_sql(self.filters), {**self.base, "n": n})]
+
+    def scores(self, rows: Sequence[int]) -> tuple[list[float], list[float]]:
+        rows = list(rows)
+        if not rows:
+            return [], []
+        found = {r: (cos, bm25) for r, cos, bm25 in self.conn.execute(_SCORES_SQL, {**self.base, "rows": rows})}
+        if not found:
             raise IndexStateError(
                 f"Versie {self.version} van de Postgres-store is intussen vervangen door een nieuwere.",
                 "Laad de index opnieuw (herstart de app of het commando).")
-        passages = []
-        for rank, (row, fused_score) in enumerate(ranked, 1):
-            cos, bm25 = scores[row]
-            score = {Mode.HYBRID: fused_score, Mode.DENSE: cos, Mode.BM25: bm25}[mode]
-            passages.append(Passage(chunk=self.chunks[row], rank=rank, score=float(score),
-                                    dense_score=float(cos), bm25_score=float(bm25)))
-        return passages
+        return [float(found[r][0]) for r in rows], [float(found[r][1]) for r in rows]
 
 
-
-__all__ = ["PgIndex", "PgRetriever", "PgStore", "build", "is_postgres_uri", "load_index"]
+__all__ = ["PgIndex", "PgRankers", "PgStore", "build", "is_postgres_uri", "load_index"]

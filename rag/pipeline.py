@@ -34,6 +34,7 @@ from .fileutil import text_hash
 from .index import LoadedIndex
 from .question import check_question, is_english
 from .records import Answer, Letter, OnDelta, Passage, Status
+from .retrieve import Retriever
 from .stores import store_for
 
 log = logging.getLogger(__name__)
@@ -127,14 +128,14 @@ class Pipeline:
         embedder = embedder if isinstance(embedder, _QueryMemo) else _QueryMemo(embedder)
         self.settings = settings
         # A Postgres store's version holds its own letters (also those
-        # another process added) and makes its own retriever (rag.pgstore).
+        # another process added); the store ranks, the retriever is one.
         self.letters = index.letters_of(letters)
         self.index = index
         self.store = store_for(settings)
         self._chain = None
         self.embedder = embedder
         # The letters' records go with it: the dossier and type filters.
-        self.retriever = index.retriever(embedder, settings, self.letters)
+        self.retriever = Retriever(index, embedder, settings, self.letters)
         self.sentences = SentenceVectors(embedder, index.sentence_vectors)
         self.tokenize = tokenize
         self.page_starts = {lid: x.page_offsets() for lid, x in index.letters.items()}

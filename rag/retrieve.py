@@ -4,14 +4,15 @@ Pieces, each testable alone:
   tokenize()        pure: text -> BM25 tokens (rag.textnl)
   expand()          pure: an English question -> weighted Dutch BM25 tokens (rag.english)
   rrf()             pure: rankings -> fused scores
-  Retriever         holds the in-memory state built once per index load
+  Retriever         one for every store: filters, fusion and Passages over the
+                    store's rankings (rag.rankers), set up once per index load
   LetterRetriever   LangChain BaseRetriever over a Retriever
 
 Filters (letters, dossiers, document types, dates) restrict the candidate
 set *before* ranking, so a filtered search returns the best k passages of the
 allowed letters, not what survives of an unfiltered top k. Dossier and type
 filters are resolved into letter ids (`Retriever.scope`, rag.filters), which
-the letter filter applies; the Postgres store's retriever inherits that. Chunks
+the letter filter applies, the same for every store. Chunks
 with an empty date are excluded as soon as a date filter is set (an unknown
 date can't be shown to be in range) unless the options keep them
 (`keep_undated`); `scope` counts the letters left out that way.
@@ -20,9 +21,8 @@ from __future__ import annotations
 
 import copy
 import functools
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
-import faiss
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -34,8 +34,8 @@ from rag import texts as T
 from rag.config import Mode, SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
 from rag.filters import Facets, Scope
-from rag.index import LoadedIndex, is_ann
-from rag.lexical import build_bm25, chunk_tokens, idf_table
+from rag.index import LoadedIndex
+from rag.rankers import Question, Terms, Where
 from rag.records import Chunk, Letter, Passage
 from rag.question import check_question, is_english
 from rag.textnl import tokenize
@@ -71,13 +71,6 @@ def fuse_hybrid(dense: Sequence[str], lexical: Sequence[str], kind: Callable[[st
     fused = rrf([dense, lexical], rrf_k)
     return sorted(((cid, score * (FOOTNOTE_WEIGHT if kind(cid) == "footnote" else 1.0)) for cid, score in fused),
                   key=lambda x: -x[1])
-# On an approximate (IVF) index a filter leaving fewer rows than this (or
-# than this share of all rows) is searched exactly: scoring 20k rows costs
-# ~2 ms, and the nearest cells may hold few or none of the allowed rows.
-EXACT_FILTER_ROWS = 20_000
-EXACT_FILTER_SHARE = 0.1
-
-
 class Retriever:
     """Searches one loaded index. Build once, search many times.
 
@@ -100,8 +93,8 @@ class Retriever:
         self.chunks: list[Chunk] = list(index.chunks)
         self._ids = [c.chunk_id for c in self.chunks]
         self._row = {cid: i for i, cid in enumerate(self._ids)}
-        self._vectors = np.ascontiguousarray(index.vectors, dtype=np.float32)
-        self._faiss = index.faiss_index
+        # The store's own rankings (rag.rankers); everything else is here.
+        self.rankers = index.rankers()
         # Rows per letter, not a mask per letter: masks take letters x chunks
         # bytes, 1 GB at 5,000 letters (bench/bench_scale.py).
         rows: dict[str, list[int]] = {}
@@ -112,13 +105,8 @@ class Retriever:
         # Every chunk carries its letter's date, so a letter is undated when its chunks are.
         self._undated = frozenset(c.letter_id for c in self.chunks if not c.date)
         self.facets = Facets.of(letters)
-        # BM25 and the idf the answerer weighs question words by come built
-        # with the index; only an index held in memory has them made here.
-        if index.idf is None:
-            tokens = chunk_tokens(self.chunks)
-            self._bm25, self.idf = build_bm25(tokens), idf_table(tokens)
-        else:
-            self._bm25, self.idf = index.bm25, index.idf
+        # The idf the answerer weighs question words by comes with the index.
+        self.idf = index.idf
 
     @functools.cached_property
     def vocabulary(self) -> english.Vocabulary:
@@ -192,118 +180,54 @@ class Retriever:
             mask = dated if mask is None else mask & dated
         return mask
 
-    # ------------------------------------------------------------------ rankers
-
-    def _dense(self, qvec: np.ndarray, n: int, mask: np.ndarray | None) -> list[int]:
-        """Rows of the n nearest chunks (inner product), best first, among the
-        rows the mask allows. On an IVF index (large corpora, rag.index) the
-        search is approximate; a filter that leaves few rows, or a filtered
-        search that finds fewer than asked, is answered exactly."""
-        approximate = is_ann(self._faiss)
-        allowed = None if mask is None else np.flatnonzero(mask).astype(np.int64)
-        want = min(n, self._faiss.ntotal if allowed is None else len(allowed))
-        # A selective filter leaves too few rows in the scanned cells: exact.
-        if approximate and allowed is not None and len(allowed) < max(EXACT_FILTER_ROWS,
-                                                                      EXACT_FILTER_SHARE * len(mask)):
-            return self._exact(qvec, want, allowed)
-        sel = None if allowed is None else faiss.IDSelectorBatch(allowed)
-        params = (faiss.SearchParametersIVF(sel=sel, nprobe=self._faiss.nprobe) if approximate
-                  else faiss.SearchParameters(sel=sel) if sel is not None else None)
-        _, idx = self._faiss.search(qvec[None, :], want, params=params)
-        rows = [int(i) for i in idx[0] if i >= 0]
-        if approximate and len(rows) < want:
-            return self._exact(qvec, want, allowed)
-        return rows
-
-    def _exact(self, qvec: np.ndarray, n: int, rows: np.ndarray | None) -> list[int]:
-        """Exact top n by inner product over `rows` (None: all), best first,
-        ties by row."""
-        if rows is None:
-            rows = np.arange(len(self._vectors), dtype=np.int64)
-        scores = self._vectors[rows] @ qvec if len(rows) <= EXACT_FILTER_ROWS else (self._vectors @ qvec)[rows]
-        top = np.argpartition(-scores, n - 1)[:n] if 0 < n < len(rows) else np.arange(len(rows))
-        order = top[np.lexsort((rows[top], -scores[top]))]
-        return [int(rows[i]) for i in order[:n]]
-
-    def _bm25_scores(self, query: str) -> np.ndarray:
-        weights = self.english_terms(query)
-        tokens = tokenize(query) if weights is None else [t for t in weights if t in self._bm25_vocab]
-        if self._bm25 is None or not tokens:
-            return np.zeros(len(self.chunks), dtype=np.float32)
-        if weights is None:
-            return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
-        # BM25 of a weighted query: each token's scores times its weight
-        # (bm25s scores a list of tokens, so one token at a time).
-        scores = np.zeros(len(self.chunks), dtype=np.float32)
-        for t in tokens:
-            scores += np.float32(weights[t]) * np.asarray(self._bm25.get_scores([t]), dtype=np.float32)
-        return scores
-
-    @functools.cached_property
-    def _bm25_vocab(self) -> Mapping[str, int]:
-        return self._bm25.vocab_dict if self._bm25 is not None else {}
-
-    @staticmethod
-    def _bm25_rank(scores: np.ndarray, n: int, mask: np.ndarray | None) -> list[int]:
-        """Rows with a positive score, best first; a chunk sharing no term with
-        the query is not a BM25 candidate at all."""
-        s = scores if mask is None else np.where(mask, scores, 0.0)
-        rows = np.flatnonzero(s > 0)
-        order = rows[np.lexsort((rows, -s[rows]))]
-        return [int(i) for i in order[:n]]
-
     # ------------------------------------------------------------------ search
+
+    def terms(self, query: str) -> Terms:
+        """The question's lexical query (rag.rankers.Terms)."""
+        weights = self.english_terms(query)
+        return Terms(tuple(tokenize(query)) if weights is None else tuple(weights), weights)
 
     def search(self, query: str, options: SearchOptions | None = None, **changes: Any) -> list[Passage]:
         """Top-k passages for the options (default: the settings' k and mode;
         `changes` adjust single fields, e.g. `search(q, k=3)`). score is the
         fused RRF score (hybrid), the cosine (dense) or the BM25 score (bm25);
         dense_score and bm25_score are always filled, so callers can judge
-        evidence strength in any mode."""
+        evidence strength in any mode. The store ranks (rag.rankers); the
+        filters, the fusion and the Passages are the same for every store."""
         options = (options or self.settings.search_options()).replace(**changes)
         query = check_question(query, self.settings.max_question_chars)
         k, mode = options.k, options.mode
-
-        mask = self.allowed_rows(options)
+        scope = self.scope(options)  # unknown letters, dossiers, types raise here
+        mask = self.allowed_rows(options, scope)
         if not self.chunks or (mask is not None and not mask.any()):
             return []
 
         n = max(self.settings.candidates, k)
-        qvec = self._encode_query(query)
-        bm25 = self._bm25_scores(query)
-
-        if mode == Mode.DENSE:
-            ranked = [(r, None) for r in self._dense(qvec, k, mask)]
-        elif mode == Mode.BM25:
-            ranked = [(r, None) for r in self._bm25_rank(bm25, k, mask)]
-        else:
-            fused = fuse_hybrid([self._ids[r] for r in self._dense(qvec, n, mask)],
-                                [self._ids[r] for r in self._bm25_rank(bm25, n, mask)],
-                                lambda cid: self.chunks[self._row[cid]].kind, self.settings.rrf_k)
-            ranked = [(self._row[cid], score) for cid, score in fused[:k]]
-
-        rows = [r for r, _ in ranked]
-        cosines = self._vectors[rows] @ qvec if rows else np.zeros(0, np.float32)
+        question = Question(self._encode_query(query), self.terms(query), Where(mask, scope, options))
+        with self.rankers.open(question) as ranking:
+            if mode == Mode.DENSE:
+                ranked = [(r, None) for r in ranking.dense(k)]
+            elif mode == Mode.BM25:
+                ranked = [(r, None) for r in ranking.lexical(k)]
+            else:
+                fused = fuse_hybrid([self._ids[r] for r in ranking.dense(n)],
+                                    [self._ids[r] for r in ranking.lexical(n)],
+                                    lambda cid: self.chunks[self._row[cid]].kind, self.settings.rrf_k)
+                ranked = [(self._row[cid], score) for cid, score in fused[:k]]
+            cosines, bm25 = ranking.scores([r for r, _ in ranked])
         passages = []
-        for rank, ((row, fused_score), cos) in enumerate(zip(ranked, cosines), 1):
-            score = {Mode.HYBRID: fused_score, Mode.DENSE: float(cos), Mode.BM25: float(bm25[row])}[mode]
-            passages.append(
-                Passage(
-                    chunk=self.chunks[row],
-                    rank=rank,
-                    score=float(score),
-                    dense_score=float(cos),
-                    bm25_score=float(bm25[row]),
-                )
-            )
+        for rank, ((row, fused_score), cos, lex) in enumerate(zip(ranked, cosines, bm25), 1):
+            score = {Mode.HYBRID: fused_score, Mode.DENSE: cos, Mode.BM25: lex}[mode]
+            passages.append(Passage(chunk=self.chunks[row], rank=rank, score=float(score),
+                                    dense_score=float(cos), bm25_score=float(lex)))
         return passages
 
     def _encode_query(self, query: str) -> np.ndarray:
         vec = np.asarray(self.embedder.encode_queries([query]), dtype=np.float32).reshape(-1)
-        if vec.shape[0] != self._vectors.shape[1]:
+        if vec.shape[0] != self.index.manifest.dimension:
             raise IndexStateError(
                 f"The embedder returned {vec.shape[0]}-dimensional query vectors; "
-                f"the index has {self._vectors.shape[1]}.",
+                f"the index has {self.index.manifest.dimension}.",
                 T.REBUILD_INDEX,
             )
         norm = float(np.linalg.norm(vec))

@@ -13,15 +13,25 @@ import pytest
 import faiss
 
 from rag import index as index_mod
-from rag import retrieve as retrieve_mod
+from rag import rankers as rankers_mod
 from rag.config import Settings
-from rag.index import build_index, is_ann, load_index
+from rag.config import SearchOptions
+from rag.filters import Scope
+from rag.index import build_index, load_index
+from rag.rankers import Question, Terms, Where, is_ann
 from rag.records import Chunk
 from rag.retrieve import Retriever
 
 DIM = 384
 N = 10_000
 LETTERS = ("a", "b", "c", "d")
+
+
+def dense(index, q: np.ndarray, n: int, mask: np.ndarray | None) -> list[int]:
+    """The file index's dense ranking of one query vector among the rows `mask` allows."""
+    question = Question(q, Terms(()), Where(mask, Scope(), SearchOptions()))
+    with index.rankers().open(question) as ranking:
+        return ranking.dense(n)
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -98,7 +108,7 @@ def test_above_threshold_ivf_is_written_and_loaded(ann):
 def test_recall_at_10_against_exact(ann):
     loaded, emb, vectors, queries, r = ann
     exact = np.argsort(-(queries @ vectors.T), axis=1, kind="stable")[:, :10]
-    recall = np.mean([len(set(r._dense(q, 10, None)) & set(e.tolist())) / 10 for q, e in zip(queries, exact)])
+    recall = np.mean([len(set(dense(loaded, q, 10, None)) & set(e.tolist())) / 10 for q, e in zip(queries, exact)])
     assert recall >= 0.95, recall
 
 
@@ -106,13 +116,13 @@ def test_recall_at_10_against_exact(ann):
 def test_filtered_search_returns_only_allowed_rows(ann, monkeypatch, approximate):
     loaded, emb, vectors, queries, r = ann
     if approximate:  # force the filtered IVF search instead of the exact fallback
-        monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_ROWS", 0)
-        monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_SHARE", 0.0)
+        monkeypatch.setattr(rankers_mod, "EXACT_FILTER_ROWS", 0)
+        monkeypatch.setattr(rankers_mod, "EXACT_FILTER_SHARE", 0.0)
     mask = np.array([c.letter_id in ("b", "c") for c in loaded.chunks])
     allowed = np.flatnonzero(mask)
     hits = 0
     for q in queries[:50]:
-        rows = r._dense(q, 10, mask)
+        rows = dense(loaded, q, 10, mask)
         assert len(rows) == 10 and all(mask[i] for i in rows)
         hits += len(set(rows) & set(exact_top(vectors, q, 10, allowed)))
     assert hits / 500 >= 0.95
@@ -120,12 +130,12 @@ def test_filtered_search_returns_only_allowed_rows(ann, monkeypatch, approximate
 
 def test_filter_leaving_few_rows_falls_back_to_exact(ann, monkeypatch):
     loaded, emb, vectors, queries, r = ann
-    monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_ROWS", 0)
-    monkeypatch.setattr(retrieve_mod, "EXACT_FILTER_SHARE", 0.0)
+    monkeypatch.setattr(rankers_mod, "EXACT_FILTER_ROWS", 0)
+    monkeypatch.setattr(rankers_mod, "EXACT_FILTER_SHARE", 0.0)
     mask = np.zeros(N, dtype=bool)
     mask[[5, 77, 901, 4000, 9_999]] = True
     q = queries[0]
-    assert r._dense(q, 10, mask) == exact_top(vectors, q, 5, np.flatnonzero(mask))
+    assert dense(loaded, q, 10, mask) == exact_top(vectors, q, 5, np.flatnonzero(mask))
 
 
 def test_near_duplicate_passages_keep_recall(tmp_path):
@@ -138,13 +148,12 @@ def test_near_duplicate_passages_keep_recall(tmp_path):
     vectors = unit(np.repeat(base, 60, axis=0) + 0.002 * rng.standard_normal((12_000, DIM), dtype=np.float32))
     loaded, _ = build(tmp_path, vectors)
     assert is_ann(loaded.faiss_index)
-    r = Retriever(loaded, TableEmbedder(vectors), Settings())
     queries = unit(base[rng.integers(0, 200, 100)]
                    + 0.6 * rng.standard_normal((100, DIM), dtype=np.float32) / np.sqrt(DIM))
     found = []
     for q in queries:
         tenth = np.sort(vectors @ q)[-10]
-        found.append(np.mean([vectors[i] @ q >= tenth - 1e-6 for i in r._dense(q, 10, None)]))
+        found.append(np.mean([vectors[i] @ q >= tenth - 1e-6 for i in dense(loaded, q, 10, None)]))
     assert np.mean(found) >= 0.95, np.mean(found)
 
 

@@ -158,7 +158,7 @@ def test_with_settings_leaves_the_shared_pipeline_alone(pipeline):
     assert pipeline.settings.llm_base_url != p.settings.llm_base_url
     assert p.chain is not pipeline.chain
     # The loaded index and BM25 are shared, not rebuilt.
-    assert p.retriever.index is pipeline.retriever.index and p.retriever._bm25 is pipeline.retriever._bm25
+    assert p.retriever.index is pipeline.retriever.index and p.retriever.rankers is pipeline.retriever.rankers
 
 
 @pytest.mark.model

@@ -169,15 +169,27 @@ def test_weighted_bm25_is_each_tokens_score_times_its_weight(retriever):
     question = "Which new psychoactive substances are banned?"
     weights = r.english_terms(question)
     assert weights[tokenize("stoffen")[0]] == weights[tokenize("middelen")[0]] == pytest.approx(0.5)
-    want = sum(w * np.asarray(r._bm25.get_scores([t])) for t, w in weights.items() if t in r._bm25.vocab_dict)
-    assert np.allclose(r._bm25_scores(question), want, atol=1e-6)
+    bm25 = r.index.bm25
+    want = sum(w * np.asarray(bm25.get_scores([t])) for t, w in weights.items() if t in bm25.vocab_dict)
+    assert np.allclose(lexical_scores(r, question), want, atol=1e-6)
 
 
 def test_dutch_questions_are_searched_as_before(retriever):
     r = retriever()
     q = "Wanneer gaat het verbod op designerdrugs in?"
     assert r.english_terms(q) is None
-    assert np.array_equal(r._bm25_scores(q), np.asarray(r._bm25.get_scores(tokenize(q)), dtype=np.float32))
+    assert np.array_equal(lexical_scores(r, q), np.asarray(r.index.bm25.get_scores(tokenize(q)), dtype=np.float32))
+
+
+def lexical_scores(r, question: str) -> np.ndarray:
+    """The BM25 score of every chunk for `question`, as the file index's rankers give them."""
+    from rag.config import SearchOptions
+    from rag.filters import Scope
+    from rag.rankers import Question, Where
+
+    q = Question(np.zeros(r.index.manifest.dimension, np.float32), r.terms(question), Where(None, Scope(), SearchOptions()))
+    with r.rankers.open(q) as ranking:
+        return np.asarray(ranking.scores(range(len(r.chunks)))[1], dtype=np.float32)
 
 
 def test_weighted_coverage():

@@ -127,7 +127,8 @@ def test_a_server_that_goes_down_is_a_store_error_not_a_driver_error(tmp_path, l
 
 def test_build_loads_what_the_file_index_holds(both):
     file_pipe, pg_pipe = both
-    assert pg_pipe.retriever.__class__.__name__ == "PgRetriever"
+    assert type(pg_pipe.retriever) is type(file_pipe.retriever)  # one retriever; the store ranks
+    assert type(pg_pipe.retriever.rankers).__name__ == "PgRankers"
     assert pg_pipe.index.chunks == file_pipe.index.chunks
     assert pg_pipe.index.letters == file_pipe.index.letters
     assert set(pg_pipe.index.sentence_vectors) == set(file_pipe.index.sentence_vectors)
@@ -376,14 +377,14 @@ def test_another_embedder_never_reads_the_first_ones_vectors(server, tmp_path, l
 
 
 def test_the_answerers_idf_comes_from_the_store_not_from_tokenising_at_load(both, embedder, monkeypatch):
-    from rag import retrieve
+    from rag import lexical
 
     file_pipe, pg_pipe = both
 
     def retokenised(*args):
         raise AssertionError("the load tokenised every chunk again")
 
-    monkeypatch.setattr(retrieve, "chunk_tokens", retokenised)
+    monkeypatch.setattr(lexical, "chunk_tokens", retokenised)
     loaded = pgstore.load_index(pg_pipe.settings, embedder)
     again = Pipeline(pg_pipe.settings, [], embedder, loaded)
     assert again.retriever.idf.keys() == file_pipe.retriever.idf.keys()

@@ -114,3 +114,70 @@ def test_no_import_cycles_in_the_package():
             visit(name, [name])
     assert cycles == []
     assert "pipeline" not in graph["answerers"]  # factories get an AnswerContext, not the Pipeline
+
+
+def test_a_store_supplies_only_its_rankings_and_the_one_retriever_does_the_rest():
+    """A third store is its version record and a Rankers: the filters,
+    the fusion and the Passages are the retriever's (rag.retrieve)."""
+    from contextlib import contextmanager
+    from dataclasses import dataclass
+
+    import numpy as np
+
+    from rag.config import Settings
+    from rag.index import LoadedIndex, Manifest
+    from rag.records import Chunk
+    from rag.retrieve import Retriever, rrf
+
+    chunks = [Chunk(chunk_id=f"m:{i}", letter_id="m" if i < 3 else "n", title="T", pages=(1,),
+                    kamerstuk="", date="", section="", text=f"tekst {i}", start=0, end=7) for i in range(5)]
+    seen = []
+
+    class ListRanking:
+        def __init__(self, question):
+            seen.append(question)
+
+        def dense(self, n):
+            return [4, 2, 0][:n]
+
+        def lexical(self, n):
+            return [2, 1][:n]
+
+        def scores(self, rows):
+            return [0.5 for _ in rows], [1.0 for _ in rows]
+
+    class ListRankers:
+        @contextmanager
+        def open(self, question):
+            yield ListRanking(question)
+
+    @dataclass(kw_only=True)
+    class MemoryIndex(LoadedIndex):
+        def version_name(self):
+            return "memory"
+
+        def letters_of(self, corpus_letters):
+            return list(corpus_letters)
+
+        def rankers(self):
+            return ListRankers()
+
+    manifest = Manifest(format_version=1, embedder_id="e", dimension=2, chunker_version="c", corpus_hashes={},
+                        chunk_count=5, created_at="")
+
+    class Embedder:
+        model_id, dimension = "e", 2
+
+        def encode_queries(self, texts):
+            return np.ones((len(texts), 2), np.float32)
+
+    r = Retriever(MemoryIndex(manifest=manifest, chunks=chunks), Embedder(), Settings(k=3, candidates=3, rrf_k=60))
+    got = r.search("welke tekst", mode="hybrid")
+    want = [cid for cid, _ in rrf([["m:4", "m:2", "m:0"], ["m:2", "m:1"]], 60)][:3]
+    assert [p.chunk.chunk_id for p in got] == want and [p.rank for p in got] == [1, 2, 3]
+    assert all(p.dense_score == 0.5 and p.bm25_score == 1.0 for p in got)
+    # The filters reach the store as a mask and as the scope's letters.
+    r.search("welke tekst", letters=["n"])
+    assert seen[-1].where.scope.letters == frozenset({"n"})
+    assert seen[-1].where.mask.tolist() == [False, False, False, True, True]
+    assert seen[-1].terms.tokens and np.allclose(np.linalg.norm(seen[-1].vector), 1.0)
