@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import corpus
 from .chunk import chunk_letter
@@ -83,12 +83,13 @@ def quotable_sentences(chunks: Sequence[Chunk]) -> list[str]:
 PROGRESS_EVERY_S = 1.0
 
 
-def chunk_letters(settings: Settings, letters: Sequence[Letter],
-                  progress: Progress = quiet) -> tuple[list[Chunk], list[LetterPages]]:
+def chunk_letters(settings: Settings, letters: Sequence[Letter], progress: Progress = quiet,
+                  texts: Mapping[str, str] | None = None) -> tuple[list[Chunk], list[LetterPages]]:
     """Each letter cleaned once, then chunked; with what later stages need
-    of the cleaned letter. Progress per letter: reading, typing every
-    sentence's spans and chunking take seconds per letter, before any
-    embedding starts."""
+    of the cleaned letter. `texts`: the letters' text by letter id, where a
+    store holds it (default: read from the corpus folder). Progress per
+    letter: reading, typing every sentence's spans and chunking take seconds
+    per letter, before any embedding starts."""
     chunks: list[Chunk] = []
     pages: list[LetterPages] = []
     said = float("-inf")
@@ -96,7 +97,8 @@ def chunk_letters(settings: Settings, letters: Sequence[Letter],
         if time.monotonic() - said >= PROGRESS_EVERY_S:  # a line per second at most, in a log too
             progress(f"Brieven lezen en in passages delen {i}/{len(letters)}", i / max(len(letters), 1))
             said = time.monotonic()
-        cleaned = corpus.clean(letter, settings)
+        raw = texts[letter.letter_id] if texts is not None else corpus.read_text(letter, settings)
+        cleaned = corpus.clean(raw)
         chunks += chunk_letter(letter, cleaned, max_tokens=settings.chunk_tokens,
                                overlap_sentences=settings.chunk_overlap_sentences, count=count_tokens)
         pages.append(LetterPages(letter.letter_id, cleaned.text, tuple(cleaned.page_starts),

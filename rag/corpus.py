@@ -83,9 +83,8 @@ def read_text(letter: Letter, settings: Settings) -> str:
     return (settings.corpus_dir / letter.file).read_text(encoding="utf-8")
 
 
-def clean(letter: Letter, settings: Settings) -> CleanText:
-    """The letter's text cleaned, its furniture read by its layout (rag.layout)."""
-    raw = read_text(letter, settings)
+def clean(raw: str) -> CleanText:
+    """A letter's text cleaned, its furniture read by its layout (rag.layout)."""
     return clean_letter(raw, layout.parse(raw).furniture_lines())
 
 

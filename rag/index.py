@@ -153,6 +153,59 @@ class Manifest:
         )
 
 
+def new_version_name() -> str:
+    """A new version's name, for every store: sortable by time, unique
+    across processes building at once."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{_VERSION_PREFIX}{stamp}-{secrets.token_hex(3)}"
+
+
+def new_manifest(embedder: "Embedder", *, chunker_version: str, corpus_hashes: dict[str, str], chunk_count: int,
+                 files: dict[str, str]) -> Manifest:
+    """What a new version of any store is built from."""
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        embedder_id=embedder.model_id,
+        dimension=int(embedder.dimension),
+        chunker_version=chunker_version,
+        corpus_hashes=dict(sorted(corpus_hashes.items())),
+        chunk_count=chunk_count,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        files=files,
+    )
+
+
+def check_fit(loaded: "LoadedIndex", *, embedder_id: str, dimension: int, chunker_version: str | None = None,
+              corpus_hashes: dict[str, str] | None = None, others_letters_kept: bool = False,
+              reasons: Sequence[str] = ()) -> None:
+    """The one check of a loaded version against its caller, for every store.
+
+    IndexStateError when it was built with another embedder or dimension (a
+    rebuild must be asked for); StaleIndex when only the chunker version or
+    the letters differ, or the store gives `reasons` of its own (safe to
+    rebuild automatically). chunker_version / corpus_hashes None skip that
+    check. `others_letters_kept`: letters the version holds that
+    `corpus_hashes` lacks are part of a shared store (another process added
+    them), no reason to rebuild."""
+    m = loaded.manifest
+    if m.embedder_id != embedder_id or m.dimension != int(dimension):
+        raise IndexStateError(
+            f"De index is gebouwd met embedder {m.embedder_id!r} ({m.dimension} dimensies), "
+            f"maar ingesteld is {embedder_id!r} ({dimension} dimensies).",
+            f"{T.REBUILD_INDEX} Of stel RAG_EMBEDDER={m.embedder_id} weer in.",
+        )
+    why: list[str] = []
+    if chunker_version is not None and m.chunker_version != chunker_version:
+        why.append(f"chunker version {m.chunker_version!r} -> {chunker_version!r}")
+    why += reasons
+    if corpus_hashes is not None:
+        built = {k: v for k, v in m.corpus_hashes.items() if k in corpus_hashes} if others_letters_kept \
+            else m.corpus_hashes
+        why += diff_corpus(built, corpus_hashes)
+    if why:
+        raise StaleIndex("De index is verouderd: " + "; ".join(why) + ".", T.REBUILD_INDEX, reasons=why, index=loaded)
+
+
 @dataclass(frozen=True)
 class IndexStats:
     chunks: int
@@ -691,7 +744,6 @@ def build_index(
     _check_chunks(chunks)
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    dimension = int(embedder.dimension)
 
     with _build_lock(index_dir):
         cache = VectorCache.of_index(index_dir, embedder)
@@ -702,8 +754,7 @@ def build_index(
 
         vectors = cache.vectors_of(texts)
 
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        name = f"{_VERSION_PREFIX}{stamp}-{secrets.token_hex(3)}"
+        name = new_version_name()
         tmp = index_dir / f"{TMP_PREFIX}{name}"
         tmp.mkdir()
         try:
@@ -714,17 +765,10 @@ def build_index(
             by_key = dict(sorted((text_hash(t), t) for t in sentences))
             _write_sentences(tmp / SENTENCES_FILE, list(by_key), cache.vectors_of(list(by_key.values())))
             lexical_files = lexical.write(tmp, chunks)
-            manifest = Manifest(
-                format_version=FORMAT_VERSION,
-                embedder_id=embedder.model_id,
-                dimension=dimension,
-                chunker_version=chunker_version,
-                corpus_hashes=dict(sorted(corpus_hashes.items())),
-                chunk_count=len(chunks),
-                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            manifest = new_manifest(
+                embedder, chunker_version=chunker_version, corpus_hashes=corpus_hashes, chunk_count=len(chunks),
                 files={f: sha256_file(tmp / f)
-                       for f in (CHUNKS_FILE, FAISS_FILE, LETTERS_FILE, SENTENCES_FILE, *lexical_files)},
-            )
+                       for f in (CHUNKS_FILE, FAISS_FILE, LETTERS_FILE, SENTENCES_FILE, *lexical_files)})
             _write_manifest(tmp / MANIFEST_FILE, manifest, key)
             _fsync_dir(tmp)
             os.rename(tmp, index_dir / name)
@@ -967,26 +1011,8 @@ def load_index(
     else:  # pragma: no cover - three concurrent rebuilds in a row
         raise IndexStateError(f"The index in {index_dir} kept changing while loading.", "Try again.")
 
-    m = loaded.manifest
-    if m.embedder_id != embedder_id or m.dimension != dimension:
-        raise IndexStateError(
-            f"De index is gebouwd met embedder {m.embedder_id!r} ({m.dimension} dimensies), "
-            f"maar ingesteld is {embedder_id!r} ({dimension} dimensies).",
-            f"{T.REBUILD_INDEX} Of stel RAG_EMBEDDER={m.embedder_id} weer in.",
-        )
-
-    reasons: list[str] = []
-    if chunker_version is not None and m.chunker_version != chunker_version:
-        reasons.append(f"chunker version {m.chunker_version!r} -> {chunker_version!r}")
-    if corpus_hashes is not None:
-        reasons.extend(diff_corpus(m.corpus_hashes, corpus_hashes))
-    if reasons:
-        raise StaleIndex(
-            "De index is verouderd: " + "; ".join(reasons) + ".",
-            T.REBUILD_INDEX,
-            reasons=reasons,
-            index=loaded,
-        )
+    check_fit(loaded, embedder_id=embedder_id, dimension=dimension, chunker_version=chunker_version,
+              corpus_hashes=corpus_hashes)
     return loaded
 
 

@@ -59,14 +59,10 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-import secrets
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -79,7 +75,7 @@ from .config import POSTGRES_CONNECT_TIMEOUT_S, Settings, is_postgres_uri, psyco
 from .errors import IndexStateError, StoreError
 from .fileutil import text_hash
 from .lexical import chunk_tokens, idf_from_df
-from .index import FORMAT_VERSION, LoadedIndex, Manifest, MissingIndex, StaleIndex, VectorCache, diff_corpus
+from .index import LoadedIndex, Manifest, MissingIndex, VectorCache, check_fit, new_manifest, new_version_name
 from .records import Chunk, Letter, LetterPages
 from .rankers import Question, Where
 
@@ -415,24 +411,11 @@ def load_index(settings: Settings, embedder, letters: Sequence[Letter] | None = 
     local corpus lacks (added by another process or machine) are no reason
     to rebuild: they are part of the store."""
     loaded = _read_version(PgStore.of(settings.store))
-    m = loaded.manifest
-    if m.embedder_id != embedder.model_id or m.dimension != int(embedder.dimension):
-        raise IndexStateError(
-            f"De index is gebouwd met embedder {m.embedder_id!r} ({m.dimension} dimensies), "
-            f"maar ingesteld is {embedder.model_id!r} ({embedder.dimension} dimensies).",
-            f"{T.REBUILD_INDEX} Of stel RAG_EMBEDDER={m.embedder_id} weer in.")
-    reasons: list[str] = []
-    if m.chunker_version != corpus.chunker_version(settings):
-        reasons.append(f"chunker version {m.chunker_version!r} -> {corpus.chunker_version(settings)!r}")
-    if loaded.n_docs is None:
-        reasons.append("no BM25 index in the store (built before it kept one)")
-    if letters is not None:
-        wanted = corpus.corpus_hashes(list(letters))
-        built = {k: v for k, v in m.corpus_hashes.items() if k in wanted}
-        reasons += diff_corpus(built, wanted)
-    if reasons:
-        raise StaleIndex("De index is verouderd: " + "; ".join(reasons) + ".", T.REBUILD_INDEX,
-                         reasons=reasons, index=loaded)
+    check_fit(loaded, embedder_id=embedder.model_id, dimension=embedder.dimension,
+              chunker_version=corpus.chunker_version(settings),
+              corpus_hashes=None if letters is None else corpus.corpus_hashes(list(letters)),
+              others_letters_kept=True,
+              reasons=["no BM25 index in the store (built before it kept one)"] if loaded.n_docs is None else [])
     return loaded
 
 
@@ -472,19 +455,10 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
                 (Letter(**meta), text) for meta, text in raw.execute(
                     "SELECT l.meta, l.raw FROM rag_letters l JOIN rag_live v USING (version) ORDER BY l.letter_id")
                 if meta["letter_id"] not in local]
-            chunks, pages = chunk_letters(settings, letters, progress)
-            if kept:
-                with tempfile.TemporaryDirectory(prefix="rag-pg-") as tmp:
-                    for letter, text in kept:
-                        path = Path(tmp) / letter.file
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        path.write_text(text, encoding="utf-8")
-                    more, more_pages = chunk_letters(settings.replace(corpus_dir=Path(tmp)), [x for x, _ in kept])
-                chunks += more
-                pages += more_pages
             all_letters = [*letters, *(x for x, _ in kept)]
             raws = {x.letter_id: corpus.read_text(x, settings) for x in letters}
             raws.update({x.letter_id: t for x, t in kept})
+            chunks, pages = chunk_letters(settings, all_letters, progress, texts=raws)
             progress(f"{len(chunks)} passages uit {len(all_letters)} brieven", None)
 
             # Vectors: the local cache, seeded with what the store already has.
@@ -505,14 +479,10 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
             cache.embed([*texts, *sentences], 32, embed_progress(progress))
             _maybe_fail(_fail_after, "embed")
 
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-            version = f"v-{stamp}-{secrets.token_hex(3)}"
-            manifest = Manifest(
-                format_version=FORMAT_VERSION, embedder_id=embedder.model_id, dimension=int(embedder.dimension),
-                chunker_version=corpus.chunker_version(settings),
-                corpus_hashes=dict(sorted(corpus.corpus_hashes(all_letters).items())),
-                chunk_count=len(chunks), created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                files={"collection": collection_name(embedder)})
+            version = new_version_name()
+            manifest = new_manifest(embedder, chunker_version=corpus.chunker_version(settings),
+                                    corpus_hashes=corpus.corpus_hashes(all_letters), chunk_count=len(chunks),
+                                    files={"collection": collection_name(embedder)})
             sentence_keys = sorted({text_hash(s) for s in sentences})
             raw.execute("INSERT INTO rag_versions (version, manifest, sentence_keys) VALUES (%s, %s, %s)",
                         (version, json.dumps(manifest.to_dict(), ensure_ascii=False), sentence_keys))

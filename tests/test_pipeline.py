@@ -36,11 +36,11 @@ def test_no_chunk_exceeds_the_limits(chunks, pipeline, settings):
 
 @pytest.mark.model
 def test_no_body_sentence_is_lost(chunks, settings, pipeline):
-    from rag.corpus import clean
+    from rag.corpus import clean, read_text
 
     for letter in load_letters(settings):
         text = pipeline.index.letters[letter.letter_id].text
-        furniture = clean(letter, settings).furniture  # a run of header lines alone is no passage
+        furniture = clean(read_text(letter, settings)).furniture  # a run of header lines alone is no passage
         covered = " ".join(c.text for c in chunks if c.letter_id == letter.letter_id)
         for a, b in sentence_spans(text):
             if any(x <= a and b <= y for x, y, _ in furniture):
