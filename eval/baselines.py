@@ -57,10 +57,10 @@ class LangChainBaseline:
 
 def _cached_passage_vectors(texts: list[str], embedder, settings) -> list[list[float]]:
     """Baseline passage vectors, kept by content in .cache/eval/ (the
-    index's VectorCache) so repeated --compare runs do not re-embed the same
+    rag.vectorcache's VectorCache) so repeated --compare runs do not re-embed the same
     1000-character splits."""
     from rag.fileutil import slug
-    from rag.index import VectorCache
+    from rag.vectorcache import VectorCache
 
     cache = VectorCache(Path(settings.cache_dir) / "eval" / f"baseline-{slug(embedder.model_id, 'embedder')}.npz", embedder)
     cache.embed(texts)

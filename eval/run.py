@@ -130,7 +130,7 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
     first, so nothing is embedded again (chunk vectors are keyed by content).
     """
     from rag.build import build
-    from rag.index import CACHE_DIR, cache_file_name
+    from rag.vectorcache import CACHE_DIR, cache_file_name
     from rag.pipeline import Pipeline
 
     settings = pipeline.settings.replace(index_dir=tmp)

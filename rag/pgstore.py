@@ -75,7 +75,8 @@ from .config import POSTGRES_CONNECT_TIMEOUT_S, Settings, is_postgres_uri, psyco
 from .errors import IndexStateError, StoreError
 from .fileutil import text_hash
 from .lexical import chunk_tokens, idf_from_df
-from .index import LoadedIndex, Manifest, MissingIndex, VectorCache, check_fit, new_manifest, new_version_name
+from .index import LoadedIndex, Manifest, MissingIndex, check_fit, new_manifest, new_version_name
+from .vectorcache import VectorCache
 from .records import Chunk, Letter, LetterPages
 from .rankers import Question, Where
 

@@ -16,7 +16,7 @@ from rag import cli, corpus
 from rag.config import load_settings
 from rag.corpus import expand_paths, extract_metadata
 from rag.fileutil import text_hash
-from rag.index import CACHE_DIR, VectorCache
+from rag.vectorcache import CACHE_DIR, VectorCache
 from test_index import CountingEmbedder
 
 SIGNED = "\n\nDe Minister van Justitie en Veiligheid,\n\nD.M. van Weel\n"
@@ -249,7 +249,7 @@ def test_the_cache_reads_vectors_one_segment_at_a_time(tmp_path, monkeypatch):
     """Memory stays bounded at any corpus size: opening the cache reads keys
     only, a finished run leaves segments of at most `segment_rows` vectors,
     and asking for vectors reads only the segments that hold them."""
-    from rag import index as index_mod
+    from rag import vectorcache
 
     monkeypatch.setattr(VectorCache, "flush_texts", 4)
     monkeypatch.setattr(VectorCache, "segment_rows", 10)
@@ -261,8 +261,8 @@ def test_the_cache_reads_vectors_one_segment_at_a_time(tmp_path, monkeypatch):
     assert sum(sizes) == 25 and max(sizes) <= 10 and len(files) == 3 and path in files
 
     read: list[Path] = []
-    real = index_mod._segment_vectors
-    monkeypatch.setattr(index_mod, "_segment_vectors", lambda p, *a: read.append(p) or real(p, *a))
+    real = vectorcache._segment_vectors
+    monkeypatch.setattr(vectorcache, "_segment_vectors", lambda p, *a: read.append(p) or real(p, *a))
     cache = VectorCache(path, CountingEmbedder())
     assert read == [] and len(cache) == 25  # keys only
     expected = CountingEmbedder().encode_passages(texts)

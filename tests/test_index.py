@@ -22,9 +22,9 @@ from rag.index import (
     StaleIndex,
     build_index,
     diff_corpus,
-    l2_normalise,
     load_index,
 )
+from rag.vectorcache import l2_normalise
 from rag.chunk import embedding_text
 from rag.fileutil import text_hash
 from rag.records import Chunk, LetterPages
