@@ -87,9 +87,8 @@ def run_pipeline(
         quotes = gold_quotes(item, exclude_letters=exclude)
         row["has_evidence"] = bool(quotes)
         turns = history.setdefault(item["conversation"], []) if item.get("conversation") else None
-        # ask first: its timings then include encoding the question, which
-        # the top-10 retrieval below reuses (the pipeline remembers the last
-        # query vector).
+        # ask first: its timings include encoding the question; the top-10
+        # retrieval below, for the retrieval metrics, encodes it again.
         answer = pipeline.ask(item["question"], options, generator=generator, qid=item["id"],
                               history=list(turns) if turns else None)
         searched = answer.standalone_question or item["question"]

@@ -34,7 +34,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -46,6 +46,9 @@ from .citations import citation_from
 from .config import Calibration
 from .records import Answer, Chunk, OnDelta, Passage, Status
 from .textnl import fold
+
+if TYPE_CHECKING:
+    from .answerers import Retrieved
 
 # A question that repeats a Kamervraag this closely (stemmed word overlap,
 # both ways) is answered from the minister's answer to it.
@@ -746,10 +749,17 @@ class ExtractiveAnswerer:
         return T.join_terms([w for w in names if not any(w != o and w in o for o in names)], "en")
 
     # ------------------------------------------------------------ answer
+    def respond(self, retrieved: Retrieved) -> Answer:
+        """The answer (rag.answerers.Answerer), decided on the vector the
+        search already made; not streamed, so on_delta gets the whole text once."""
+        answer = self._compose(retrieved.standalone, retrieved.passages, retrieved.answer, retrieved.vector)
+        if retrieved.query.on_delta:
+            retrieved.query.on_delta(answer.answer)
+        return answer
+
     def answer(self, question: str, passages: Sequence[Passage], on_delta: OnDelta | None = None) -> Answer:
-        """The answer (rag.answerers.Answerer); not streamed, so on_delta
-        gets the whole text once."""
-        answer = self._compose(question, passages)
+        """The answer outside a chain (the question encoded here)."""
+        answer = self._compose(question, passages, functools.partial(Answer, question=question, generator=self.name))
         if on_delta:
             on_delta(answer.answer)
         return answer
@@ -766,12 +776,13 @@ class ExtractiveAnswerer:
         other.rare_count, other.rare_idf = _rare(calibration, len(self.documents))
         return other
 
-    def _compose(self, question: str, passages: Sequence[Passage]) -> Answer:
-        d = self.decide(question, passages)
+    def _compose(self, question: str, passages: Sequence[Passage], make: Callable[..., Answer],
+                 qvec: np.ndarray | None = None) -> Answer:
+        """The answer, built by `make` (Retrieved.answer in the chain)."""
+        d = self.decide(question, passages, qvec)
         english = d.english
         if d.status == Status.NOT_FOUND or not d.chosen:
-            return Answer(question=question, answer=T.refusal(english), status=Status.NOT_FOUND, passages=list(passages),
-                          generator=self.name)
+            return make(answer=T.refusal(english), status=Status.NOT_FOUND, passages=list(passages))
         ordered = reading_order(d.chosen)
         # A list read on past the retrieved passages cites the passages it
         # was read from: they join the answer's passages, after the retrieved.
@@ -785,8 +796,7 @@ class ExtractiveAnswerer:
             text = T.partial_sentence(d.subject, d.missing_kind, d.missing_terms, english, d.replaced)
         else:
             text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
-        return Answer(question=question, answer=text, status=d.status, citations=citations, passages=passages,
-                      generator=self.name)
+        return make(answer=text, status=d.status, citations=citations, passages=passages)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -6,24 +6,89 @@
 Each is registered with what the CLI, the app and the eval need to know of it
 (its label, whether it needs a server, whether it streams), so no caller
 tests an answerer's name. A new answerer is one `register` call.
+
+The hand-off between the stages is typed here: the chain's input `Query`,
+the search step's `Retrieved` (the question checked once, what was
+searched, its vector, the passages, what the filters left out), and the
+answer step's `Answer`, which the answerer builds complete through
+`Retrieved.answer`.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
+import numpy as np
+
+from .config import SearchOptions
 from .errors import InputError
-from .records import Answer, OnDelta, Passage
+from .filters import Scope, scope_warnings
+from .records import Answer, Citation, OnDelta, Passage, Status
+
+
+@dataclass(frozen=True)
+class Query:
+    """What `Pipeline.ask` was asked: the chain's input."""
+
+    question: str
+    options: SearchOptions
+    generator: str
+    qid: Any = None
+    on_delta: OnDelta | None = None
+    history: list[tuple[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """The search step's output: what was asked and searched, what was
+    found, and what the answerer needs of the search (the vector of what
+    was searched, so nothing encodes it twice)."""
+
+    query: Query
+    question: str  # checked once (whitespace folded)
+    standalone: str  # what was searched: the question, or a follow-up made standalone
+    passages: tuple[Passage, ...]
+    answerer: "Answerer"
+    vector: np.ndarray  # the searched text's vector as the embedder gave it
+    filtered_out: bool  # the filters left no letter to search
+    search_ms: float
+    # What the filters left and left out (letters without a date, by dossier/type).
+    scope: Scope = Scope()
+    # When the search ended: the answer's time is counted from here.
+    searched_at: float = field(default_factory=time.perf_counter)
+
+    def answer(self, *, answer: str, status: Status, citations: Sequence[Citation] = (),
+               passages: Sequence[Passage] = (), warnings: Sequence[str] = ()) -> Answer:
+        """The one complete Answer to this question: what the answerer
+        says (`passages`: the retrieved ones when empty; an answerer may add
+        those it read on into), with the question, its id, the answerer,
+        what was searched, the filters' warnings and the timings."""
+        answer_ms = (time.perf_counter() - self.searched_at) * 1000
+        return Answer(
+            question=self.question, answer=answer, status=status, citations=list(citations),
+            passages=list(passages or self.passages), id=self.query.qid, generator=self.query.generator,
+            standalone_question=self.standalone if self.standalone != self.question else None,
+            # The answer says which letters its filters kept it from seeing.
+            warnings=[*warnings, *scope_warnings(self.scope)],
+            timings_ms={"retrieve": self.search_ms, "answer": answer_ms, "total": self.search_ms + answer_ms})
+
 
 class Answerer(Protocol):
     """Answers one question from its retrieved passages."""
 
     name: str
 
+    def respond(self, retrieved: Retrieved) -> Answer:
+        """The complete answer (built by `retrieved.answer`); a streaming
+        answerer passes its text to the query's on_delta as it comes, any
+        other passes the whole answer once."""
+        ...
+
     def answer(self, question: str, passages: Sequence[Passage], on_delta: OnDelta | None = None) -> Answer:
-        """The answer; a streaming answerer passes its text to on_delta as it
-        comes, any other passes the whole answer once."""
+        """The same answer outside a chain (tests, scripts): only what the
+        answerer itself says, without the search's fields."""
         ...
 
     def condense(self, history: list[tuple[str, str]], question: str) -> str:

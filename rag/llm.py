@@ -17,6 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from rag.config import Settings
 from rag.errors import LLMError
 from rag.question import is_english
 from rag.records import Answer, Passage, Status
+
+if TYPE_CHECKING:
+    from rag.answerers import Retrieved
 
 
 SYSTEM_PROMPT = "answer_system.nl.md"
@@ -321,13 +325,27 @@ class OpenAIGenerator:
             if chunk.text:
                 yield chunk.text
 
+    def respond(self, retrieved: Retrieved) -> Answer:
+        """The answer (rag.answerers.Answerer), streamed to the query's on_delta."""
+        return self._answer(retrieved.standalone, retrieved.passages, retrieved.query.on_delta, retrieved.answer)
+
     def answer(
         self,
         question: str,
         passages: Sequence[Passage],
         on_delta: Callable[[str], None] | None = None,
     ) -> Answer:
+        """The answer outside a chain."""
         t0 = time.perf_counter()
+
+        def make(**fields) -> Answer:
+            return Answer(question=question, generator=self.name,
+                          timings_ms={"answer": (time.perf_counter() - t0) * 1000}, **fields)
+
+        return self._answer(question, passages, on_delta, make)
+
+    def _answer(self, question: str, passages: Sequence[Passage], on_delta: Callable[[str], None] | None,
+                make: Callable[..., Answer]) -> Answer:
         passages = list(passages)
         parts: list[str] = []
         finish_reason: str | None = None
@@ -353,16 +371,7 @@ class OpenAIGenerator:
             warnings.append("Antwoord afgebroken: het model bereikte zijn maximale lengte")
         elif passages and finish_reason is None:
             warnings.append("Antwoord mogelijk onvolledig: de server sloot de stream zonder einde-signaal")
-        return Answer(
-            question=question,
-            answer=text,
-            status=status,
-            citations=citations,
-            passages=passages,
-            timings_ms={"answer": (time.perf_counter() - t0) * 1000},
-            generator=self.name,
-            warnings=warnings,
-        )
+        return make(answer=text, status=status, citations=citations, passages=passages, warnings=warnings)
 
     def condense(self, history: list[tuple[str, str]], question: str) -> str:
         """A standalone Dutch version of a follow-up question, for retrieval."""

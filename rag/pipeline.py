@@ -12,24 +12,21 @@ The CLI, the eval harness and the Streamlit app all go through this class.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import logging
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
 from . import answerers, corpus
+from .answerers import Query, Retrieved
 from . import texts as T
 from .answer import ExtractiveAnswerer
 from .build import Progress, load_background, quiet
 from .chunk import embedding_text
 from .config import SearchOptions, Settings, load_settings
 from .errors import InputError
-from .filters import Scope, scope_warnings
 from .fileutil import text_hash
 from .index import LoadedIndex
 from .question import check_question, is_english
@@ -59,28 +56,6 @@ class SentenceVectors:
         return np.stack([self.vectors[text_hash(s)] for s in sentences])
 
 
-class _QueryMemo:
-    """The embedder, remembering its last query vector: retrieval and the
-    extractive answerer both need it, and encoding is most of the latency."""
-
-    def __init__(self, embedder):
-        self._embedder = embedder
-        # Per thread: the app serves several sessions from one pipeline.
-        self._local = threading.local()
-
-    def encode_queries(self, texts: list[str], *args, **kw) -> np.ndarray:
-        last = getattr(self._local, "last", None)
-        if len(texts) == 1 and last and last[0] == texts[0]:
-            return last[1]
-        vecs = self._embedder.encode_queries(texts, *args, **kw)
-        if len(texts) == 1:
-            self._local.last = (texts[0], vecs)
-        return vecs
-
-    def __getattr__(self, name: str):
-        return getattr(self._embedder, name)
-
-
 # Short and long, Dutch and English, with a number, a year and a name: the
 # shapes the question path prepares for on first use (Pipeline.warm_up).
 WARM_UP_QUESTIONS = (
@@ -93,39 +68,11 @@ WARM_UP_QUESTIONS = (
 )
 
 
-@dataclass(frozen=True)
-class Query:
-    """What `Pipeline.ask` was asked: the chain's input."""
-
-    question: str
-    options: SearchOptions
-    generator: str
-    qid: Any = None
-    on_delta: OnDelta | None = None
-    history: list[tuple[str, str]] | None = None
-
-
-@dataclass(frozen=True)
-class Retrieved:
-    """The search step's output: what was searched, what was found, and who answers."""
-
-    query: Query
-    question: str  # checked (whitespace folded)
-    standalone: str  # what was searched: the question, or a follow-up made standalone
-    passages: tuple[Passage, ...]
-    answerer: answerers.Answerer
-    filtered_out: bool  # the filters left no letter to search
-    search_ms: float
-    # What the filters left and left out (letters without a date, by dossier/type).
-    scope: Scope = Scope()
-
-
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index: LoadedIndex):
         """Only loads: everything it needs was built into `index` (rag.build)."""
         from .textnl import tokenize
 
-        embedder = embedder if isinstance(embedder, _QueryMemo) else _QueryMemo(embedder)
         self.settings = settings
         # A Postgres store's version holds its own letters (also those
         # another process added); the store ranks, the retriever is one.
@@ -266,35 +213,26 @@ class Pipeline:
         answerer = answerers.spec(query.generator).make(
             answerers.AnswerContext(self.settings, self.extractive, self.page_starts))
         standalone = answerer.condense(query.history, question) if query.history else question
-        passages = self.retriever.search(standalone, query.options)
+        if standalone != question:  # a rewritten follow-up is checked like a question
+            standalone = self._check_question(standalone)
+        # Encoded once: the search ranks with it, the answerer weighs sentences with it.
+        vector = self.retriever.encode(standalone)
+        passages = self.retriever.find(standalone, query.options, vector)
         scope = self.retriever.scope(query.options)
         # A filter that leaves no letter is the reason nothing is found: said
         # so. (Only an empty result needs the filter looked at again.)
         mask = None if passages else self.retriever.allowed_rows(query.options, scope)
         filtered_out = mask is not None and not mask.any()
-        return Retrieved(query, question, standalone, tuple(passages), answerer, filtered_out,
+        return Retrieved(query, question, standalone, tuple(passages), answerer, vector, filtered_out,
                          (time.perf_counter() - t0) * 1000, scope)
 
     def _answer_step(self, r: Retrieved) -> Answer:
-        t0 = time.perf_counter()
-        on_delta = r.query.on_delta
         if r.filtered_out:
             message = T.filter_message(is_english(r.question))
-            answer = Answer(question=r.question, answer=message, status=Status.NOT_FOUND, warnings=[message])
-            if on_delta:
-                on_delta(message)
-        else:
-            answer = r.answerer.answer(r.standalone, list(r.passages), on_delta=on_delta)
-        answer_ms = (time.perf_counter() - t0) * 1000
-        return dataclasses.replace(
-            answer, question=r.question, id=r.query.qid, generator=r.query.generator,
-            # The answer says which letters its filters kept it from seeing.
-            warnings=[*answer.warnings, *scope_warnings(r.scope)],
-            # The answerer may add the passages a list was read on into.
-            passages=answer.passages or list(r.passages),
-            standalone_question=r.standalone if r.standalone != r.question else None,
-            timings_ms={"retrieve": r.search_ms, "answer": answer_ms, "total": r.search_ms + answer_ms},
-        )
+            if r.query.on_delta:
+                r.query.on_delta(message)
+            return r.answer(answer=message, status=Status.NOT_FOUND, warnings=[message])
+        return r.answerer.respond(r)
 
     def with_settings(self, **changes: Any) -> "Pipeline":
         """The same loaded pipeline (embedder, index) with other settings,

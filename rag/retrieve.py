@@ -195,7 +195,16 @@ class Retriever:
         evidence strength in any mode. The store ranks (rag.rankers); the
         filters, the fusion and the Passages are the same for every store."""
         options = (options or self.settings.search_options()).replace(**changes)
-        query = check_question(query, self.settings.max_question_chars)
+        return self.find(check_question(query, self.settings.max_question_chars), options)
+
+    def encode(self, query: str) -> np.ndarray:
+        """The question's vector as the embedder gives it (the pipeline
+        hands it on to the answerer, so it is encoded once)."""
+        return np.asarray(self.embedder.encode_queries([query]), dtype=np.float32).reshape(-1)
+
+    def find(self, query: str, options: SearchOptions, vector: np.ndarray | None = None) -> list[Passage]:
+        """`search` for a question already checked, with its vector (`encode`)
+        when the caller has made it."""
         k, mode = options.k, options.mode
         scope = self.scope(options)  # unknown letters, dossiers, types raise here
         mask = self.allowed_rows(options, scope)
@@ -203,7 +212,8 @@ class Retriever:
             return []
 
         n = max(self.settings.candidates, k)
-        question = Question(self._encode_query(query), self.terms(query), Where(mask, scope, options))
+        qvec = self._unit(self.encode(query) if vector is None else vector)
+        question = Question(qvec, self.terms(query), Where(mask, scope, options))
         with self.rankers.open(question) as ranking:
             if mode == Mode.DENSE:
                 ranked = [(r, None) for r in ranking.dense(k)]
@@ -222,8 +232,8 @@ class Retriever:
                                     dense_score=float(cos), bm25_score=float(lex)))
         return passages
 
-    def _encode_query(self, query: str) -> np.ndarray:
-        vec = np.asarray(self.embedder.encode_queries([query]), dtype=np.float32).reshape(-1)
+    def _unit(self, vec: np.ndarray) -> np.ndarray:
+        vec = np.asarray(vec, dtype=np.float32).reshape(-1)
         if vec.shape[0] != self.index.manifest.dimension:
             raise IndexStateError(
                 f"The embedder returned {vec.shape[0]}-dimensional query vectors; "

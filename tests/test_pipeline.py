@@ -160,6 +160,47 @@ def test_pipeline_is_a_langchain_runnable_chain(pipeline):
 
 
 @pytest.mark.model
+def test_the_search_hands_its_vector_on_and_the_answerer_builds_the_whole_answer(pipeline, monkeypatch):
+    """The typed hand-off (rag.answerers): the answerer gets the question
+    as checked, the vector the search ranked with, the passages and the
+    filters' scope, and returns the complete Answer (Retrieved.answer), so
+    nothing encodes twice and nothing patches the answer afterwards."""
+    import numpy as np
+
+    from rag import answerers
+    from rag.records import Status
+
+    seen = []
+
+    class Echo:
+        name = "echo"
+
+        def respond(self, r):
+            seen.append(r)
+            return r.answer(answer=f"{len(r.passages)} passages", status=Status.PARTIAL)
+
+        def condense(self, history, question):
+            return question
+
+    monkeypatch.setattr(answerers, "_REGISTRY", dict(answerers._REGISTRY))
+    answerers.register(answerers.AnswererSpec("echo", "Echo", needs_server=False, streams=False,
+                                              make=lambda context: Echo()))
+    calls = []
+    encode = pipeline.embedder.encode_queries
+    monkeypatch.setattr(pipeline.embedder, "encode_queries", lambda texts, *a, **kw: calls.append(texts) or encode(texts, *a, **kw))
+    a = pipeline.ask("  Wat is   het project Fortius? ", generator="echo", qid="q-1", k=3, date_from="2022")
+    assert len(calls) == 1  # encoded once, for search and answer together
+    r = seen[0]
+    assert r.question == r.standalone == "Wat is het project Fortius?"
+    assert np.array_equal(r.vector, np.asarray(encode(["Wat is het project Fortius?"]), np.float32).reshape(-1))
+    assert a.answer == f"{len(r.passages)} passages" and a.status == Status.PARTIAL and a.abstained
+    assert a.id == "q-1" and a.generator == "echo" and a.question == r.question
+    assert [p.chunk.chunk_id for p in a.passages] == [p.chunk.chunk_id for p in r.passages]
+    assert set(a.timings_ms) == {"retrieve", "answer", "total"}
+    assert r.scope.undated and any("datum" in w for w in a.warnings)  # the date filter's undated letters, said
+
+
+@pytest.mark.model
 def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
     """The index `python -m eval run --exclude-source` evaluates against."""
     from eval.run import pipeline_without
