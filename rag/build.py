@@ -11,6 +11,10 @@ re-cleans a letter file.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import logging
 import re
 import time
 from pathlib import Path
@@ -20,9 +24,12 @@ from . import corpus
 from .chunk import chunk_letter
 from .clean import CleanText
 from .config import Settings
+from .fileutil import atomic_write_text, text_hash
 from .index import FileIndex, build_index, load_index
 from .records import Chunk, Letter, LetterPages
 from .tokens import count_tokens
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float | None], None]
 
@@ -81,6 +88,38 @@ def quotable_sentences(chunks: Sequence[Chunk]) -> list[str]:
 
 # How often chunk_letters reports (seconds).
 PROGRESS_EVERY_S = 1.0
+# Each letter's chunks and pages, kept between builds (under the index
+# folder): adding one letter to hundreds chunks that one, not all of them
+# again (cleaning, layout and typed spans take about a second per letter).
+CHUNK_CACHE_DIR = Path("cache") / "chunks"
+
+
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """What chunking depends on besides the settings: the package's code and
+    data and the pinned requirements, so any change to them chunks again."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*"), root.parent / "requirements.txt"]):
+        if path.is_file():
+            h.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _chunk_key(settings: Settings, letter: Letter, raw: str) -> str:
+    meta = json.dumps(letter.to_dict(), sort_keys=True, ensure_ascii=False)
+    return text_hash("\0".join((_code_stamp(), corpus.chunker_version(settings), meta, raw)))
+
+
+def _cached_chunks(path: Path) -> tuple[list[Chunk], LetterPages] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Chunk.from_dict(c) for c in data["chunks"]], LetterPages.from_dict(data["pages"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: chunked again, never trusted
+        log.warning("Chunk cache %s is unreadable (%s); the letter is chunked again.", path.name, exc)
+        return None
 
 
 def chunk_letters(settings: Settings, letters: Sequence[Letter], progress: Progress = quiet,
@@ -92,18 +131,43 @@ def chunk_letters(settings: Settings, letters: Sequence[Letter], progress: Progr
     per letter, before any embedding starts."""
     chunks: list[Chunk] = []
     pages: list[LetterPages] = []
+    cache = settings.index_dir / CHUNK_CACHE_DIR
+    used: set[str] = set()
     said = float("-inf")
     for i, letter in enumerate(letters):
         if time.monotonic() - said >= PROGRESS_EVERY_S:  # a line per second at most, in a log too
             progress(f"Brieven lezen en in passages delen {i}/{len(letters)}", i / max(len(letters), 1))
             said = time.monotonic()
         raw = texts[letter.letter_id] if texts is not None else corpus.read_text(letter, settings)
-        cleaned = corpus.clean(raw)
-        chunks += chunk_letter(letter, cleaned, max_tokens=settings.chunk_tokens,
-                               overlap_sentences=settings.chunk_overlap_sentences, count=count_tokens)
-        pages.append(LetterPages(letter.letter_id, cleaned.text, tuple(cleaned.page_starts),
-                                 letter_context(letter, cleaned)))
+        key = _chunk_key(settings, letter, raw)
+        used.add(key)
+        cached = _cached_chunks(cache / f"{key}.json")
+        if cached is None:
+            cleaned = corpus.clean(raw)
+            cached = (chunk_letter(letter, cleaned, max_tokens=settings.chunk_tokens,
+                                   overlap_sentences=settings.chunk_overlap_sentences, count=count_tokens),
+                      LetterPages(letter.letter_id, cleaned.text, tuple(cleaned.page_starts),
+                                  letter_context(letter, cleaned)))
+            _save_chunks(cache / f"{key}.json", *cached)
+        chunks += cached[0]
+        pages.append(cached[1])
+    # What no letter of this build uses any more goes (a replaced or removed letter).
+    try:
+        for path in cache.glob("*.json") if cache.is_dir() else ():
+            if path.stem not in used:
+                path.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only index folder: kept as it is
+        log.warning("Chunk cache not pruned (%s).", exc)
     return chunks, pages
+
+
+def _save_chunks(path: Path, chunks: list[Chunk], pages: LetterPages) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps({"chunks": [c.to_dict() for c in chunks], "pages": pages.to_dict()},
+                                           ensure_ascii=False))
+    except OSError as exc:  # a read-only index folder only costs time
+        log.warning("Chunk cache %s not written (%s).", path.name, exc)
 
 
 def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = None,

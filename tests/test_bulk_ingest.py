@@ -280,3 +280,30 @@ def test_the_cache_reads_vectors_one_segment_at_a_time(tmp_path, monkeypatch):
     cache.embedder = again
     np.testing.assert_allclose(cache.vectors_of(texts), expected, atol=1e-6)
     assert {text_hash(t) for t in again.embedded} == held
+
+
+def test_a_build_chunks_only_the_letters_it_has_not_chunked_before(tmp_path, monkeypatch):
+    """Adding one letter to many cleans and chunks that one (rag.build's
+    chunk cache); a changed, damaged or removed letter's entry is not reused."""
+    from rag import build as build_mod
+
+    settings = load_settings().replace(index_dir=tmp_path / "index")
+    letters = corpus.load_letters(settings)[:2]
+    chunked = []
+    real = build_mod.chunk_letter
+    monkeypatch.setattr(build_mod, "chunk_letter", lambda letter, *a, **kw: chunked.append(letter.letter_id)
+                        or real(letter, *a, **kw))
+    first = build_mod.chunk_letters(settings, letters)
+    assert chunked == [x.letter_id for x in letters]
+    assert build_mod.chunk_letters(settings, letters) == first and len(chunked) == 2  # nothing chunked again
+
+    texts = {x.letter_id: corpus.read_text(x, settings) for x in letters}
+    texts[letters[1].letter_id] += "\n\nEen nieuwe alinea over de haven van Vlissingen."
+    chunks, _ = build_mod.chunk_letters(settings, letters, texts=texts)
+    assert chunked[2:] == [letters[1].letter_id] and "Vlissingen" in " ".join(c.text for c in chunks)
+
+    cache = settings.index_dir / build_mod.CHUNK_CACHE_DIR
+    assert len(list(cache.glob("*.json"))) == 2  # the old version of the changed letter is gone
+    for path in cache.glob("*.json"):
+        path.write_text("{kapot", encoding="utf-8")
+    assert build_mod.chunk_letters(settings, letters) == first and chunked[3:] == [x.letter_id for x in letters]
