@@ -29,12 +29,17 @@ ingest: $(VENV)/.installed
 app: $(VENV)/.installed
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.fileWatcherType none --browser.gatherUsageStats false
 
+# Two workers (pytest-xdist), one per core of the CI machine; a test file
+# stays on one worker, so its fixtures (a Postgres server, an app) start once.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 # The unit tier only (no model, no subprocess, no browser, no gate): about 1½ minutes on 2 cores.
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -m unit
+	$(PYTEST) -m unit
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_pipeline.py

@@ -87,15 +87,16 @@ def run_pipeline(
         quotes = gold_quotes(item, exclude_letters=exclude)
         row["has_evidence"] = bool(quotes)
         turns = history.setdefault(item["conversation"], []) if item.get("conversation") else None
-        # ask first: its timings include encoding the question; the top-10
-        # retrieval below, for the retrieval metrics, encodes it again.
-        answer = pipeline.ask(item["question"], options, generator=generator, qid=item["id"],
-                              history=list(turns) if turns else None)
-        searched = answer.standalone_question or item["question"]
+        # The chain's two steps one by one: the answer as `ask` gives it, and
+        # the top-10 for the retrieval metrics searched with the same vector.
+        retrieved = pipeline.chain.first.invoke(pipeline.query(
+            item["question"], options, generator=generator, qid=item["id"], history=list(turns) if turns else None))
+        answer = pipeline.chain.last.invoke(retrieved)
+        searched = retrieved.standalone
         row["standalone"] = answer.standalone_question
         if turns is not None:
             turns.append((searched, "" if answer.abstained else answer.answer))
-        passages = pipeline.retrieve(searched, options, k=RETRIEVAL_K)
+        passages = pipeline.retriever.find(searched, options.replace(k=RETRIEVAL_K), retrieved.vector)
         row["retrieved"] = [p.chunk.chunk_id for p in passages]
         if item["answerable"] and quotes:
             row.update(retrieval_row([p.chunk.text for p in passages], quotes, count_relevant(collection, quotes)))

@@ -31,7 +31,7 @@ MODEL_FIXTURES = frozenset({
     "embedder", "engine", "c_tokenize",  # test_embed.py
     "real",  # test_retrieve.py
     "chat",  # test_app.py
-    "gate_rows",  # test_eval_gate.py
+    "gate_rows",  # tests/gate.py (test_eval_gate.py, test_eval_gate_new.py)
 })
 
 
@@ -50,6 +50,11 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.unit)
     if problems:
         raise pytest.UsageError("test tiers (see pytest.ini):\n  " + "\n  ".join(problems))
+    # Heaviest tiers first: with two workers (`make test`, pytest-xdist
+    # --dist loadfile) the long files start at once instead of leaving one
+    # worker alone with them at the end. Within a tier the order is kept.
+    rank = {tier: i for i, tier in enumerate(("gate", "browser", "subprocess", "model", "unit"))}
+    items.sort(key=lambda item: min(rank[m.name] for m in item.iter_markers() if m.name in rank))
 
 
 @pytest.fixture(scope="session")

@@ -191,7 +191,7 @@ def test_chat_citations_note_docx(app_url):
 
             # -- the letters view
             page.get_by_role("radio", name="Brieven", exact=True).click()
-            expect(page.get_by_text("Brieven in het corpus")).to_be_visible()
+            expect(page.get_by_text("Brieven in het corpus (5)", exact=True)).to_be_visible()
             expect(page.get_by_test_id("stTable")).to_contain_text("Kamerstuk")
             expect(page.get_by_test_id("stTable")).to_contain_text("29 911, nr. 355")
             page.get_by_text("Pagina 1", exact=True).click()
