@@ -37,7 +37,7 @@ from rag import index as index_mod  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.errors import IndexStateError, LLMError  # noqa: E402
 from rag.llm import OpenAIGenerator  # noqa: E402
-from rag.pipeline import Pipeline  # noqa: E402
+from rag.library import Library  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
 from tests.fake_openai_server import FakeOpenAIServer  # noqa: E402
 
@@ -139,7 +139,7 @@ def main() -> None:
 
     settings = load_settings()
     stamped_model(settings)
-    pipeline = Pipeline.load(settings)
+    pipeline = Library.load(settings).pipeline
     warm_search(pipeline.retriever, args.repeat)
     passages = pipeline.retriever.search(QUESTION, k=3)
     llm_server_down(settings, passages)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval.data import questions as eval_questions  # noqa: E402
 from rag.config import load_settings  # noqa: E402
+from rag.library import Library  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
 # The eval's headline aggregates (eval/scoring.py), all shares in [0, 1].
@@ -82,9 +83,9 @@ def main() -> None:
             store = server.get_uri()
             print(f"postgres server start: {time.perf_counter() - t:.1f} s")
         base = load_settings()
-        file_pipe = Pipeline.load(base.replace(store=""))
+        file_pipe = Library.load(base.replace(store="")).pipeline
         t = time.perf_counter()
-        pg_pipe = Pipeline.load(base.replace(store=store))
+        pg_pipe = Library.load(base.replace(store=store)).pipeline
         print(f"store load/build: {time.perf_counter() - t:.1f} s, {len(pg_pipe.index.chunks)} passages, "
               f"version {pg_pipe.index.version}")
         questions = _questions(args.questions)

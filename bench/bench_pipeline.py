@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval.data import questions as eval_questions  # noqa: E402
 from rag.config import load_settings  # noqa: E402
+from rag.library import Library  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def main() -> None:
     raw = len(texts) / (time.perf_counter() - t)
     print(f"raw encoder rate on chunks: {raw:.1f} passages/s")
 
-    pipeline = Pipeline.load(base)
+    pipeline = Library.load(base).pipeline
     qs = _questions(args.questions)
     pipeline.ask(qs[0])  # warm-up
     totals, retrieve, answer = [], [], []

@@ -4,7 +4,7 @@
 
 Works on a copy of the corpus and index in a temporary folder. One thread
 ingests a generated letter of --kb kilobytes the way the app does
-(`Pipeline.ingested`, outside the question lock); meanwhile another thread
+(`Library.ingested`, outside the question lock); meanwhile another thread
 asks questions in a loop through the app's own lock. Prints the answer
 times during the ingest (the issue: other sessions waited 69-70 s before).
 """
@@ -25,7 +25,7 @@ from bench.bench_ingest_scaling import letter_of_size  # noqa: E402
 from rag.app_helpers import PipelineGuard  # noqa: E402
 from bench.scratch import scratch_settings  # noqa: E402
 from rag.config import load_settings  # noqa: E402
-from rag.pipeline import Pipeline  # noqa: E402
+from rag.library import Library  # noqa: E402
 
 QUESTIONS = ["Welke landen produceren cocaïne?", "Wat is het project Fortius?",
              "Wat doet Preventie met Gezag?", "Hoe werkt de aanpak van criminele geldstromen?"]
@@ -40,7 +40,7 @@ def main() -> None:
         tmp = Path(tmp)
         settings = scratch_settings(base, tmp)
         guard = PipelineGuard()
-        guard.pipeline = Pipeline.load(settings)
+        guard.library = Library.load(settings)
         for q in QUESTIONS:
             guard.pipeline.ask(q)  # warm
         letter = tmp / "groot.txt"
@@ -49,7 +49,7 @@ def main() -> None:
 
         def upload() -> None:
             t0 = time.perf_counter()
-            new, _ = guard.pipeline.ingested([letter], title="Grote testbrief")
+            new, _ = guard.library.ingested([letter], title="Grote testbrief")
             with guard.lock:
                 guard.pipeline = new
             print(f"ingest of {kb} kB: {time.perf_counter() - t0:.1f} s", flush=True)

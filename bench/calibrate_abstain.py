@@ -32,6 +32,7 @@ from eval.data import load_items  # noqa: E402
 from rag import texts as T  # noqa: E402
 from rag.records import Status
 from rag.answer import Decision, classify  # noqa: E402
+from rag.library import Library  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
 MAX_FALSE_REFUSALS = 0.05
@@ -60,7 +61,7 @@ def features(pipeline: Pipeline) -> list[tuple[dict, Decision]]:
 
 
 def main() -> None:
-    pipeline = Pipeline.load()
+    pipeline = Library.load().pipeline
     rows = features(pipeline)
     base = pipeline.settings.calibration
     kinds = np.array([it["kind"] for it, _ in rows])

@@ -6,7 +6,7 @@ assembled into the report dict (eval/README.md).
                        [--generator extractive|openai] [--k N] [--out FILE.json]
                        [--compare] [--exclude-source] [--judge]
 
-Models load once (one in-process `Pipeline.load`); every configuration of a
+Models load once (one in-process `Library.load`); every configuration of a
 run (the modes of --compare, the LangChain baseline, the index without the
 Kamervragen letter) reuses that embedder. This module only produces the
 inputs (ranked passage texts, answers); eval/scoring.py turns them into
@@ -200,7 +200,7 @@ def git_info(root: Path = ROOT) -> dict[str, Any]:
 def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
     """The whole run: returns the report dict (see eval/README.md)."""
     from rag.config import load_settings
-    from rag.pipeline import Pipeline
+    from rag.library import Library
 
     t_start = time.perf_counter()
     settings = settings or (pipeline.settings if pipeline else load_settings())
@@ -213,7 +213,7 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
             print(f"· {message}", file=sys.stderr, flush=True)
 
     if pipeline is None:
-        pipeline = Pipeline.load(settings, progress=say)
+        pipeline = Library.load(settings, progress=say).pipeline
     judge = make_judge(settings) if opts.judge else None
 
     configs: dict[str, dict[str, Any]] = {}

@@ -5,7 +5,7 @@ what is neither rendering (rag/app_render.py) nor the briefing note
 - conversation history for follow-up questions;
 - a session's own LLM settings on the shared pipeline;
 - what the user sees for an error (never a traceback);
-- the one Pipeline of the server and the lock shared by all sessions.
+- the one Library (and its Pipeline) of the server and the lock shared by all sessions.
 """
 from __future__ import annotations
 
@@ -54,38 +54,43 @@ def error_message(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------ lock
 class PipelineGuard:
-    """Holds the one Pipeline of the server.
+    """Holds the one Library of the server (rag.library) and the Pipeline it answers with.
 
     Loading happens once (the first session loads, others wait on `lock`).
     Questions take no lock: retrieval and the extractive answerer only read
     the loaded index, so sessions answer side by side (an LLM's long answer
-    blocks nobody). An upload builds a new Pipeline while sessions keep
+    blocks nobody). An upload builds a new Library while sessions keep
     answering from the current one and then swaps it in: each question uses
     the pipeline it started with, so none sees a half-built index."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()  # loading and swapping, never a question
-        self.pipeline = None
+        self.library = None
         self.load_seconds: float | None = None
         self._checked = time.monotonic()
 
+    @property
+    def pipeline(self):
+        """The pipeline to answer with (None before the first load)."""
+        return self.library.pipeline if self.library is not None else None
+
     def load(self, settings, progress=None) -> None:
-        """Load the pipeline once (a second caller finds it loaded) and warm it."""
+        """Load the library once (a second caller finds it loaded) and warm its pipeline."""
         from .embed import size_threads_for_serving
-        from .pipeline import Pipeline
+        from .library import Library
 
         with self.lock:
-            if self.pipeline is None:
+            if self.library is None:
                 size_threads_for_serving(settings.serve_threads)  # before torch loads
                 t0 = time.perf_counter()
-                pipeline = Pipeline.load(settings, **({"progress": progress} if progress else {}))
-                pipeline.warm_up()
-                self.pipeline = pipeline
+                library = Library.load(settings, **({"progress": progress} if progress else {}))
+                library.pipeline.warm_up()
+                self.library = library
                 self.load_seconds = time.perf_counter() - t0
 
-    def swap(self, pipeline) -> None:
+    def swap(self, library) -> None:
         with self.lock:
-            self.pipeline = pipeline
+            self.library = library
 
     def current(self):
         """The pipeline to answer with. At most every `refresh_seconds` it
@@ -93,22 +98,22 @@ class PipelineGuard:
         or replica ingested letters) and then loads that version and swaps it
         in. One session does the look and the load; the others meanwhile
         answer from the pipeline they have (the lock is only tried)."""
-        pipeline = self.pipeline
-        if pipeline is None or time.monotonic() - self._checked < pipeline.settings.refresh_seconds:
-            return pipeline
+        library = self.library
+        if library is None or time.monotonic() - self._checked < library.settings.refresh_seconds:
+            return self.pipeline
         if not self.lock.acquire(blocking=False):
-            return pipeline
+            return self.pipeline
         try:
             self._checked = time.monotonic()
-            if self.pipeline is pipeline:
+            if self.library is library:
                 try:
-                    newer = pipeline.following_live()
+                    newer = library.following_live()
                 except Exception:  # noqa: BLE001 - the loaded pipeline keeps answering; the next look retries
                     log.warning("Nieuwe indexversie niet geladen; de huidige blijft in gebruik.", exc_info=True)
                     newer = None
                 if newer is not None:
-                    log.info("Indexversie %s geladen (was %s).", newer.version, pipeline.version)
-                    self.pipeline = newer
+                    log.info("Indexversie %s geladen (was %s).", newer.version, library.version)
+                    self.library = newer
             return self.pipeline
         finally:
             self.lock.release()

@@ -298,7 +298,7 @@ def letter_page(letters: Sequence[Letter], search: str = "", sort: str = "nieuws
     """The Brieven view over hundreds of letters: every search word must
     occur (diacritics and case ignored) in the title, id, Kamerstuk,
     dossier, type, sender, date or note, or the letter is one of `in_text`
-    (the ids whose text holds the words, Pipeline.letters_with_text); then
+    (the ids whose text holds the words, Library.letters_with_text); then
     sorted and one page cut out. `pinned` letters (just added) come first
     whatever the search."""
     words = fold(search).split()

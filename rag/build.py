@@ -3,7 +3,7 @@
     letters -> clean (once each) -> chunk -> embed chunks and quotable sentences
             -> one atomic index version (rag.index) -> loaded
 
-`Pipeline`, the CLI (through `Pipeline.ingest`, with its rollback), the eval
+`Library`, the CLI (through `Library.ingest`, with its rollback), the eval
 harness, the benches and the tests all call `build`, so what the later stages
 need (page starts, page texts, letter context, sentence vectors) is made in
 one place and stored in the version; after a build nothing re-reads or

@@ -300,10 +300,10 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     """Without paths: bring the index up to date (built only when missing or
     stale, or with --rebuild; only new texts are embedded). With paths: read
     and sort every file first (nothing written), then the one ingest path of
-    CLI and app (Pipeline.ingest), which takes the letters out again when the
+    CLI and app (Library.ingest), which takes the letters out again when the
     index cannot be built, so corpus and index stay in step."""
     from . import corpus
-    from .pipeline import Pipeline
+    from .library import Library
     from .stores import store_for
 
     if args.title and len(args.paths) != 1:
@@ -322,15 +322,15 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     before = store.live_manifest()
     indexed_before = set(before.corpus_hashes) if before else set()
     try:
-        pipeline = Pipeline.load(settings, progress=bars, rebuild=args.rebuild)
-        added = pipeline.ingest(sorted_.new, progress=bars, title=args.title, kind=args.kind, date=args.date,
+        library = Library.load(settings, progress=bars, rebuild=args.rebuild)
+        added = library.ingest(sorted_.new, progress=bars, title=args.title, kind=args.kind, date=args.date,
                                 kamerstuk=args.kamerstuk) if sorted_.new else []
     finally:
         bars.close()
     ids = {str(path): letter.letter_id for path, letter in zip(sorted_.new, added)}
     # A letter an interrupted earlier ingest copied into the corpus but never
     # indexed is found as "already there" by the triage; this run indexed it.
-    now = {letter.letter_id for letter in pipeline.letters}
+    now = {letter.letter_id for letter in library.letters}
     resumed = [(p, lid) for p, lid in sorted_.duplicates if lid in now and lid not in indexed_before]
     skipped = [d for d in sorted_.duplicates if d not in resumed]
     for letter in added:
@@ -350,14 +350,14 @@ def _ingest(args: argparse.Namespace, settings) -> int:
               + f", {len(skipped)} overgeslagen (al aanwezig{_names(p for p, _ in skipped)}), "
               f"{len(sorted_.refused)} geweigerd"
               + (f", {len(sorted_.ignored)} genegeerd (ander bestandstype)" if sorted_.ignored else ""))
-    state = "al actueel, niet opnieuw gebouwd" if pipeline.version == live else "gebouwd"
-    print(f"index ({state}): {len(pipeline.retriever.index)} passages uit {len(pipeline.letters)} brieven "
+    state = "al actueel, niet opnieuw gebouwd" if library.version == live else "gebouwd"
+    print(f"index ({state}): {len(library.pipeline.retriever.index)} passages uit {len(library.letters)} brieven "
           f"in {settings.index_dir}")
     return EXIT_SOME_FILES_REFUSED if sorted_.refused else 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .pipeline import Pipeline
+    from .library import Library
 
     settings = load_settings()
     if args.command == "letters":
@@ -382,7 +382,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.history:
             history = _read_history(args.history, settings.max_question_chars)
     options = _search_options(args, settings)
-    pipeline = Pipeline.load(settings, progress=_progress)
+    pipeline = Library.load(settings, progress=_progress).pipeline
     if args.batch:
         return _batch(pipeline, args.batch, options, args.generator, args.json)
     answer = pipeline.ask(args.question, options, generator=args.generator, history=history or None)

@@ -386,7 +386,7 @@ def live_manifest(uri: str) -> Manifest | None:
     try:
         with PgStore.of(uri).connection() as conn:
             row = conn.execute("SELECT v.manifest FROM rag_live l JOIN rag_versions v USING (version)").fetchone()
-    except Exception:  # noqa: BLE001 - only a look ahead; Pipeline.load reports the real problem
+    except Exception:  # noqa: BLE001 - only a look ahead; Library.load reports the real problem
         return None
     return Manifest.from_dict(row[0]) if row else None
 

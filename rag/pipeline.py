@@ -3,36 +3,33 @@
     corpus (ingest) -> clean -> chunk -> embed/index       rag.build, once per change
     Query -> search -> Retrieved -> answer -> Answer      Pipeline.ask, per question
 
-`Pipeline.load` prepares the embedder, checks the index against the corpus
-(rebuilding a stale one, refusing a mismatched one with a message) and only
-loads: everything the question path needs is in the index, so `ask` costs one
-query encoding plus arithmetic.
-The CLI, the eval harness and the Streamlit app all go through this class.
+A Pipeline answers questions and nothing else: it only loads what the
+index holds (everything the question path needs is built into it), so `ask`
+costs one query encoding plus arithmetic. Loading the store, adding letters,
+following the live version and the letter views are rag.library.Library's,
+which holds the Pipeline the CLI, the eval harness and the app ask.
 """
 from __future__ import annotations
 
 import copy
 import logging
 import time
-from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from . import answerers, corpus
+from . import answerers
 from .answerers import Query, Retrieved
 from . import texts as T
 from .answer import ExtractiveAnswerer
-from .build import Progress, load_background, quiet
+from .build import load_background
 from .chunk import embedding_text
-from .config import SearchOptions, Settings, load_settings
-from .errors import InputError
+from .config import SearchOptions, Settings
 from .fileutil import text_hash
 from .index import LoadedIndex
 from .question import check_question, is_english
 from .records import Answer, Letter, OnDelta, Passage, Status
 from .retrieve import Retriever
-from .stores import store_for
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +75,6 @@ class Pipeline:
         # another process added); the store ranks, the retriever is one.
         self.letters = index.letters_of(letters)
         self.index = index
-        self.store = store_for(settings)
         self._chain = None
         self.embedder = embedder
         # The letters' records go with it: the dossier and type filters.
@@ -100,68 +96,10 @@ class Pipeline:
             english_terms=self.retriever.english_terms,
         )
 
-    # ------------------------------------------------------------------ load
-    @classmethod
-    def load(cls, settings: Settings | None = None, *, progress: Progress = quiet, rebuild: bool = False) -> "Pipeline":
-        """Ready to answer. A missing or stale index is built; with rebuild=True
-        it is (re)built in any case (only new chunks are embedded)."""
-        from .embed import get_embedder
-
-        settings = settings or load_settings()
-        letters = corpus.load_letters(settings)
-        store = store_for(settings)
-        store.connect()
-        progress(f"Embedder laden ({settings.embedder})", None)
-        embedder = get_embedder(settings)
-        if rebuild:
-            index = store.build(embedder, letters, progress)
-        else:
-            index = store.load_or_build(embedder, letters, progress)
-        return cls(settings, letters, embedder, index)
-
     @property
     def version(self) -> str:
         """The index version this pipeline answers from."""
         return self.index.version_name()
-
-    def following_live(self) -> "Pipeline | None":
-        """A Pipeline over the store's live version when that is no longer
-        this one's (another process or replica ingested), else None. It
-        loads what that version was built from and never builds: a letter
-        another process has put in the corpus but not yet indexed is not
-        this process's to index."""
-        live = self.store.live_version()
-        if live is None or live == self.version:
-            return None
-        index, letters = self.store.load_live(self.embedder)
-        return Pipeline(self.settings, letters, self.embedder, index)
-
-    # ---------------------------------------------------------------- ingest
-    def ingested(self, paths: Sequence[Path], progress: Progress = quiet, **meta: Any) -> tuple["Pipeline", list[Letter]]:
-        """A new Pipeline with these letters added and the index brought up to
-        date; this one is left as it was, so it can keep answering while the
-        new index is built (the app swaps the new one in when it is done). On
-        any failure the letters this call added leave the corpus again and the
-        previous index stays live (index writes are atomic)."""
-        before = {x.letter_id for x in corpus.load_letters(self.settings)}
-        added: list[Letter] = []
-        try:
-            added = [corpus.add_letter(Path(p), self.settings, **meta) for p in paths]
-            letters = corpus.load_letters(self.settings)
-            index = self.store.build(self.embedder, letters, progress)
-        except BaseException:
-            # Corpus and index stay in step: letters this call added go again.
-            for letter in added:
-                if letter.letter_id not in before:
-                    corpus.remove_letter(letter, self.settings)
-            raise
-        return Pipeline(self.settings, letters, self.embedder, index), added
-
-    def ingest(self, paths: Sequence[Path], progress: Progress = quiet, **meta: Any) -> list[Letter]:
-        """`ingested`, then this Pipeline takes over the new state (CLI, tests)."""
-        new, added = self.ingested(paths, progress, **meta)
-        self.__dict__.update(new.__dict__)
-        return added
 
     # ------------------------------------------------------------------ query
     def _check_question(self, question: str) -> str:
@@ -241,7 +179,6 @@ class Pipeline:
         original is not changed."""
         p = copy.copy(self)
         p.settings = self.settings.replace(**changes)
-        p.store = store_for(p.settings)
         p.retriever = self.retriever.with_settings(p.settings)
         p.extractive = self.extractive.with_calibration(p.settings.calibration)
         p.extractive.english_terms = p.retriever.english_terms  # the expansion as these settings have it
@@ -266,36 +203,5 @@ class Pipeline:
         from .llm import OpenAIGenerator
 
         OpenAIGenerator(settings or self.settings).check()
-
-    # ---------------------------------------------------------------- views
-    def letter(self, letter_id: str) -> Letter:
-        for letter in self.letters:
-            if letter.letter_id == letter_id:
-                return letter
-        raise InputError(f"Onbekende brief {letter_id!r}.", f"Bekend: {', '.join(x.letter_id for x in self.letters)}.")
-
-    def letter_text(self, letter_id: str) -> list[tuple[int, str]]:
-        """(page number, cleaned text of that page) for reading a letter."""
-        self.letter(letter_id)
-        return self.index.letters[letter_id].pages()
-
-    def letters_with_text(self, words: str) -> list[str]:
-        """Ids of the letters with a passage holding every one of `words`
-        (diacritics and case ignored, words stemmed), best BM25 match first:
-        the letters view's search over the text, through the index's own
-        full-text ranking, so it costs the same at any corpus size. It looks
-        at the best MAX_K passages: the letters that use the words most."""
-        from .config import MAX_K, Mode
-        from .textnl import tokenize
-
-        wanted = set(tokenize(words))  # folded and stemmed, as the index's terms
-        if not wanted or not self.letters:
-            return []
-        out: list[str] = []
-        for p in self.retriever.search(words, mode=Mode.BM25, k=MAX_K):
-            if p.chunk.letter_id not in out and wanted <= set(tokenize(p.chunk.text)):
-                out.append(p.chunk.letter_id)
-        return out
-
 
 __all__ = ["Pipeline", "Query", "Retrieved"]

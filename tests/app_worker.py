@@ -34,7 +34,7 @@ def main() -> None:
             out = {"status": answer.status, "cited": sorted({c.letter_id for c in answer.citations}),
                    "top": answer.passages[0].chunk.letter_id if answer.passages else None}
         elif cmd["cmd"] == "ingest":  # as the app's upload: build beside, then swap in
-            new, added = pipeline.ingested([Path(cmd["path"])], title=cmd.get("title") or None)
+            new, added = guard.library.ingested([Path(cmd["path"])], title=cmd.get("title") or None)
             guard.swap(new)
             out = {"added": [x.letter_id for x in added]}
         else:

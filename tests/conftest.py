@@ -64,6 +64,6 @@ def settings():
 
 @pytest.fixture(scope="session")
 def pipeline(settings):
-    from rag.pipeline import Pipeline
+    from rag.library import Library
 
-    return Pipeline.load(settings)
+    return Library.load(settings).pipeline

@@ -366,7 +366,7 @@ def test_cli_generative_path_over_http_and_server_down(pipeline, monkeypatch, ca
 
 @pytest.mark.model
 def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypatch, capsys, pipeline, settings):
-    """The CLI goes through Pipeline.ingest: a failed build takes the new
+    """The CLI goes through Library.ingest: a failed build takes the new
     letter out of the corpus again and says why, with exit 2."""
     from rag import build as build_mod
 

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from rag.app_helpers import PipelineGuard, with_llm_settings
+from rag.library import Library
 
 from tests.fake_openai_server import FakeOpenAIServer
 
@@ -24,7 +25,7 @@ QUESTIONS = [
 @pytest.fixture(scope="module")
 def guard(pipeline):
     g = PipelineGuard()
-    g.swap(pipeline)
+    g.swap(Library(pipeline))
     return g
 
 
@@ -66,19 +67,20 @@ def test_a_slow_llm_answer_blocks_no_other_session(guard):
 def test_a_swapped_in_pipeline_serves_the_next_question(guard, pipeline):
     other = pipeline.with_settings(k=2)
     g = PipelineGuard()
-    g.swap(pipeline)
+    g.swap(Library(pipeline))
     assert len(g.ask(QUESTIONS[1]).passages) >= pipeline.settings.k
-    g.swap(other)
+    g.swap(Library(other))
     assert len(g.ask(QUESTIONS[1]).passages) == 2
 
 
 class _Pipe:
-    """Stands in for a Pipeline: a version, and what following_live finds."""
+    """Stands in for a Library and its Pipeline: a version, and what following_live finds."""
 
     def __init__(self, version: str, newer=None, refresh: float = 0.0):
         from rag.config import load_settings
 
         self.version, self.newer, self.looks = version, newer, 0
+        self.pipeline = self
         self.settings = load_settings().replace(refresh_seconds=refresh)
 
     def following_live(self):

@@ -111,32 +111,34 @@ def test_bad_files_are_refused_and_nothing_is_written(tmp_path, corpus_settings,
 
 @pytest.mark.model
 def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, corpus_settings, pipeline):
+    from rag.library import Library
     from rag.pipeline import Pipeline
 
     # Start from the built index's embedding cache: only the new letter's chunks are embedded.
     shutil.copytree(pipeline.retriever.index.path.parent / "cache", corpus_settings.index_dir / "cache")
-    p = Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index)
+    lib = Library(Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index))
     f = tmp_path / "zeehaven.txt"
     f.write_text(LETTER, encoding="utf-8")
-    added = p.ingest([f], title="Zeehavenveiligheid Vlissingen")
+    added = lib.ingest([f], title="Zeehavenveiligheid Vlissingen")
     assert [x.letter_id for x in added] == ["zeehavenveiligheid-vlissingen"]
-    a = p.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?")
+    a = lib.pipeline.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?")
     assert not a.abstained and "1 maart 2026" in a.answer
     assert a.citations[0].letter_id == "zeehavenveiligheid-vlissingen"
     # A failing ingest leaves the index as it was.
     bad = tmp_path / "kapot.pdf"
     bad.write_bytes(b"%PDF-1.4 kapot")
     with pytest.raises(InputError):
-        p.ingest([bad])
-    assert p.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?").citations
+        lib.ingest([bad])
+    assert lib.pipeline.ask("Wanneer start het programma Zeehavenveiligheid Vlissingen?").citations
 
 
 @pytest.mark.model
 def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, pipeline, monkeypatch):
     from rag import stores
+    from rag.library import Library
     from rag.pipeline import Pipeline
 
-    p = Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index)
+    lib = Library(Pipeline(corpus_settings, pipeline.letters, pipeline.embedder, pipeline.retriever.index))
     before = sorted(x.name for x in corpus_settings.corpus_dir.iterdir())
 
     def boom(*a, **kw):
@@ -146,9 +148,9 @@ def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, 
     f = tmp_path / "zeehaven.txt"
     f.write_text(LETTER, encoding="utf-8")
     with pytest.raises(RuntimeError):
-        p.ingest([f])
+        lib.ingest([f])
     assert sorted(x.name for x in corpus_settings.corpus_dir.iterdir()) == before
-    assert p.ask("Wat is het project Fortius?").citations  # still answering from the old index
+    assert lib.pipeline.ask("Wat is het project Fortius?").citations  # still answering from the old index
 
 
 @pytest.mark.model

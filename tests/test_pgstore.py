@@ -20,6 +20,7 @@ from rag import corpus, pgstore  # noqa: E402
 from rag.build import build as file_build  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.errors import InputError, StoreError  # noqa: E402
+from rag.library import Library  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 from rag.stores import PostgresStore  # noqa: E402
 from test_index import CountingEmbedder  # noqa: E402
@@ -104,7 +105,7 @@ def test_a_store_that_is_down_is_said_before_the_model_loads(tmp_path, monkeypat
     settings = load_settings(index_dir=tmp_path, store=f"postgresql://rag:geheim@127.0.0.1:{port}/kamerbrieven")
     monkeypatch.setattr(embed, "get_embedder", lambda *a: pytest.fail("model loaded before the store was reached"))
     with pytest.raises(StoreError) as err:
-        Pipeline.load(settings)
+        Library.load(settings)
     assert f"127.0.0.1:{port}" in err.value.message and "geheim" not in str(err.value)
     assert "RAG_STORE" in err.value.hint
 
@@ -120,7 +121,7 @@ def test_a_server_that_goes_down_is_a_store_error_not_a_driver_error(tmp_path, l
         with pytest.raises(StoreError, match="niet bereikbaar"):
             pipe.retrieve(QUESTIONS[0])
         with pytest.raises(StoreError, match="niet bereikbaar"):
-            pipe.store.live_version()
+            PostgresStore(settings).live_version()
     finally:
         pgstore._STORES.pop(pgstore.psycopg_uri(settings.store)).close()
 
@@ -295,7 +296,8 @@ def test_a_failed_ingest_commits_nothing(server, tmp_path, embedder, monkeypatch
 
     settings = load_settings(index_dir=tmp_path / "index", corpus_dir=_copy_corpus(tmp_path),
                              store=_fresh_db(server, "failed"))
-    pipe = Pipeline(settings, corpus.load_letters(settings), embedder, pgstore.build(settings, embedder))
+    lib = Library(Pipeline(settings, corpus.load_letters(settings), embedder, pgstore.build(settings, embedder)))
+    pipe = lib.pipeline
     before = pgstore.PgStore.of(settings.store).live_version()
 
     def counts():
@@ -310,16 +312,16 @@ def test_a_failed_ingest_commits_nothing(server, tmp_path, embedder, monkeypatch
     for step in ("chunks", "vectors", "switch"):
         monkeypatch.setattr(pgstore, "build", lambda *a, _step=step, **kw: real_build(*a, _fail_after=_step, **kw))
         with pytest.raises(RuntimeError, match=f"after {step}"):
-            pipe.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
+            lib.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
         assert counts() == state
         assert pgstore.PgStore.of(settings.store).live_version() == before
         # The corpus is rolled back too, and the pipeline still answers from before.
         assert {x.letter_id for x in corpus.load_letters(settings)} == ids
         assert pipe.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3) == []
     monkeypatch.setattr(pgstore, "build", real_build)
-    added = pipe.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
-    assert added and pipe.index.version != before
-    assert pipe.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3)[0].chunk.letter_id == added[0].letter_id
+    added = lib.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
+    assert added and lib.pipeline.index.version != before
+    assert lib.pipeline.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3)[0].chunk.letter_id == added[0].letter_id
 
 
 def test_a_second_process_sees_the_others_ingest(server, tmp_path, embedder):
@@ -338,24 +340,26 @@ def test_a_second_process_sees_the_others_ingest(server, tmp_path, embedder):
 
     # b on a connection (and pool) of its own: a separate "process".
     pgstore._STORES.pop(pgstore.psycopg_uri(uri))
-    b.retriever.store = pgstore.PgStore(uri)
+    b.retriever.rankers.store = pgstore.PgStore(uri)
 
-    added = a.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
+    a_library = Library(a)
+    added = a_library.ingest([_letter_file(tmp_path, "zeppelin.txt", LETTER)], title="Zeppelinsmokkel")
     new_id = added[0].letter_id
     # b still answers, from its own version.
     assert b.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3) == []
     assert b.retrieve(QUESTIONS[0], k=3)
     # After reloading (its corpus folder lacks the letter) b sees it.
     b2 = Pipeline(b_settings, b_letters, embedder, PostgresStore(b_settings).load_or_build(embedder, b_letters))
-    assert b2.index.version == a.index.version
+    assert b2.index.version == a_library.version
     assert new_id in {x.letter_id for x in b2.letters}
     assert b2.retrieve("zeppelinsmokkel zeppelins", mode="bm25", k=3)[0].chunk.letter_id == new_id
-    assert "zeppelins" in b2.letter_text(new_id)[0][1]
+    assert "zeppelins" in Library(b2).letter_text(new_id)[0][1]
     # b ingesting next keeps a's letter (builds read the store's letters).
-    b2.ingest([_letter_file(tmp_path, "tweede.txt", LETTER.replace("zeppelin", "luchtschip"))], title="Tweede")
+    b_library = Library(b2)
+    b_library.ingest([_letter_file(tmp_path, "tweede.txt", LETTER.replace("zeppelin", "luchtschip"))], title="Tweede")
     a2 = Pipeline(a_settings, corpus.load_letters(a_settings), embedder,
                   PostgresStore(a_settings).load_or_build(embedder, corpus.load_letters(a_settings)))
-    assert a2.index.version == b2.index.version  # a's corpus is no newer: loaded, not rebuilt
+    assert a2.index.version == b_library.version  # a's corpus is no newer: loaded, not rebuilt
     assert {x.letter_id for x in a2.letters} == {x.letter_id for x in b_letters} | {new_id, "tweede"}
 
 

@@ -181,3 +181,17 @@ def test_a_store_supplies_only_its_rankings_and_the_one_retriever_does_the_rest(
     assert seen[-1].where.scope.letters == frozenset({"n"})
     assert seen[-1].where.mask.tolist() == [False, False, False, True, True]
     assert seen[-1].terms.tokens and np.allclose(np.linalg.norm(seen[-1].vector), 1.0)
+
+
+def test_the_pipeline_only_answers_and_the_library_owns_the_rest():
+    """Loading the store, adding letters, following the live version and the
+    letter views are the Library's (rag.library); the Pipeline answers."""
+    from rag.library import Library
+    from rag.pipeline import Pipeline
+
+    for name in ("load", "ingest", "ingested", "following_live", "letter", "letter_text", "letters_with_text"):
+        assert hasattr(Library, name) and not hasattr(Pipeline, name), name
+    for name in ("ask", "query", "chain", "retrieve", "with_settings", "warm_up"):
+        assert hasattr(Pipeline, name), name
+    text = (ROOT / "rag" / "pipeline.py").read_text(encoding="utf-8")
+    assert "store_for" not in text and "corpus." not in text
