@@ -644,7 +644,7 @@ def view_letters(guard: H.PipelineGuard) -> None:
     in_text: list[str] = []
     if search.strip():
         try:
-            in_text = pipeline.letters_with_text(search)
+            in_text = guard.library.letters_with_text(search)
         except RagError:  # e.g. only stopwords: the metadata search still runs
             in_text = []
     # A letter just added stays in view (first) whatever the search says.
@@ -661,16 +661,16 @@ def view_letters(guard: H.PipelineGuard) -> None:
         ss.read_letter = ss.pop("open_letter")
     wanted = ss.get("read_letter")
     if wanted and wanted not in titles and any(x.letter_id == wanted for x in pipeline.letters):
-        titles = {wanted: R.letter_label(pipeline.letter(wanted)), **titles}  # opened from a source card
+        titles = {wanted: R.letter_label(guard.library.letter(wanted)), **titles}  # opened from a source card
     if ss.get("read_letter") not in titles:
         ss.read_letter = next(iter(titles), None)
     chosen = st.selectbox("Brief lezen", list(titles), format_func=lambda lid: titles.get(lid, lid),
                           key="read_letter", placeholder="Geen brief gevonden")
     if chosen:
-        letter = pipeline.letter(chosen)
+        letter = guard.library.letter(chosen)
         st.markdown(R.meta_line_html(letter.title, letter.kamerstuk, letter.date, None), unsafe_allow_html=True)
         try:
-            pages = pipeline.letter_text(chosen)
+            pages = guard.library.letter_text(chosen)
         except Exception as exc:  # noqa: BLE001
             show_error(exc)
             pages = []
@@ -715,9 +715,9 @@ def ingest(guard: H.PipelineGuard, upload, meta: dict) -> None:
         path.write_bytes(upload.getvalue())
         # Built outside the question lock: other sessions keep answering from
         # the current index and get the new one once it is swapped in.
-        new_pipeline, added = pipeline.ingested([path], progress, **{k: v for k, v in meta.items() if v})
-        new_pipeline.warm_up()
-        guard.swap(new_pipeline)
+        new_library, added = guard.library.ingested([path], progress, **{k: v for k, v in meta.items() if v})
+        new_library.pipeline.warm_up()
+        guard.swap(new_library)
     except Exception as exc:  # noqa: BLE001 - the index in use stays as it was
         bar.empty()
         show_error(exc)
