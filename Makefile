@@ -37,7 +37,7 @@ PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 test: $(VENV)/.installed
 	$(PYTEST)
 
-# The unit tier only (no model, no subprocess, no browser, no gate): about 1½ minutes on 2 cores.
+# The unit tier only (no model, no subprocess, no browser, no gate).
 test-fast: $(VENV)/.installed
 	$(PYTEST) -m unit
 

@@ -23,6 +23,18 @@ def pytest_configure(config):
     # browser tests) inherit it.
     if "RAG_NOTEBOOKS" not in os.environ:
         os.environ["RAG_NOTEBOOKS"] = os.path.join(tempfile.mkdtemp(prefix="rag-test-notebooks-"), "nb.sqlite3")
+    workers = getattr(config.option, "numprocesses", None) or 0
+    if workers > 1 and not hasattr(config, "workerinput"):  # the controller of `make test`'s workers
+        if config.option.markexpr != "unit":
+            # A fresh clone has no index yet: built here once, on every core,
+            # instead of by the first worker while the other waits for it.
+            from rag.library import Library
+
+            Library.load(load_settings())
+        # One thread per worker (and per process a test starts): two workers
+        # on two cores, each with a thread per core, spent a third more CPU
+        # on the same work.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 TIERS = ("unit", "model", "subprocess", "browser", "gate")
 # Fixtures that load the real embedder, pipeline or index (where they live).
