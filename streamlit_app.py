@@ -262,10 +262,9 @@ def save_edit(i: int, shown: dict[int, int]) -> None:
 
 
 # ----------------------------------------------------------------- sidebar
-def sidebar(pipeline) -> dict:
+def sidebar(pipeline) -> H.ChatOptions:
     s = pipeline.settings
     titles = {letter.letter_id: letter.title for letter in pipeline.letters}
-    opts: dict = {}
     date_from = date_to = None
     with st.sidebar:
         st.header("Zoeken")
@@ -313,27 +312,26 @@ def sidebar(pipeline) -> dict:
             k = st.slider("Aantal passages als bewijs", 1, 15, min(max(s.k, 1), 15), key="f_k",
                           help="Zoveel passages uit de brieven krijgt het antwoord als bewijs.")
             st.caption(f"Taalmodel voor het zoeken: {s.embedder}")
-        opts["search"] = s.search_options(k=k, mode=mode, letters=letters, dossiers=dossiers, kinds=kinds,
+        search = s.search_options(k=k, mode=mode, letters=letters, dossiers=dossiers, kinds=kinds,
                                           date_from=date_from, date_to=date_to, keep_undated=keep_undated)
 
         st.header("Antwoord")
         names = answerers.names()
-        opts["generator"] = st.radio("Antwoordvorm", names,
-                                     index=names.index(s.generator) if s.generator in names else 0,
-                                     format_func=lambda name: answerers.spec(name).label, key="f_gen")
-        opts["llm"] = None
-        if answerers.spec(opts["generator"]).needs_server:
+        generator = st.radio("Antwoordvorm", names, index=names.index(s.generator) if s.generator in names else 0,
+                             format_func=lambda name: answerers.spec(name).label, key="f_gen")
+        llm = None
+        if answerers.spec(generator).needs_server:
             base = st.text_input("Basis-URL", value=s.llm_base_url, placeholder="http://localhost:11434/v1",
                                  key="f_base_url")
             model = st.text_input("Model", value=s.llm_model, placeholder="bijv. qwen2.5:7b-instruct",
                                   key="f_model")
             api_key = st.text_input("API-sleutel", value=s.llm_api_key, type="password", key="f_api_key",
                                     help="Leeg laten als de server geen sleutel vraagt.")
-            opts["llm"] = (base.strip(), model.strip(), api_key.strip())
+            llm = H.LLMServer(base.strip(), model.strip(), api_key.strip())
             if st.button("Verbinding controleren", key="f_check"):
-                check_llm(pipeline, opts["llm"], force=True)
+                check_llm(pipeline, llm, force=True)
             checked = st.session_state.llm_checked
-            if checked and checked[0] == opts["llm"]:
+            if checked and checked[0] == llm:
                 if checked[1] is None:
                     st.success("Server bereikbaar.")
                 else:
@@ -342,7 +340,7 @@ def sidebar(pipeline) -> dict:
         st.button("Nieuw gesprek", key="new_chat", on_click=new_conversation, icon=":material/add_comment:",
                   width="stretch", help="Het gesprek begint opnieuw; de notitie blijft.")
         st.caption(f"{len(pipeline.letters)} brieven in het corpus")
-    return opts
+    return H.ChatOptions(search, generator, llm)
 
 
 def notebooks_panel() -> None:
@@ -376,19 +374,18 @@ def notebooks_panel() -> None:
                    "(bladwijzer): daarmee vindt u uw notities terug; wie het adres niet heeft, ziet ze niet.")
 
 
-def check_llm(pipeline, llm: tuple[str, str, str], force: bool = False) -> bool:
+def check_llm(pipeline, llm: H.LLMServer, force: bool = False) -> bool:
     """check_llm once per server configuration (or on request); remembers the result."""
     checked = st.session_state.llm_checked
     if not force and checked and checked[0] == llm:
         return checked[1] is None
-    base, model, api_key = llm
     error = None
-    if not base or not model:
+    if not llm.base_url or not llm.model:
         error = "Vul de basis-URL en het model van de OpenAI-compatibele server in (in de zijbalk)."
     else:
         try:
             with st.spinner("Verbinding met de taalmodelserver controleren …"):
-                pipeline.check_llm(pipeline.settings.replace(llm_base_url=base, llm_model=model, llm_api_key=api_key))
+                pipeline.check_llm(pipeline.settings.replace(**llm.changes()))
         except Exception as exc:  # noqa: BLE001
             if not isinstance(exc, RagError):
                 log.error("Controle taalmodelserver mislukt", exc_info=exc)
@@ -474,7 +471,7 @@ def render_assistant(msg: dict) -> None:
             st.code(N.answer_markdown(N.NoteItem.from_answer(ans, mid)), language="markdown", wrap_lines=True)
 
 
-def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
+def ask(guard: H.PipelineGuard, question: str, opts: H.ChatOptions) -> None:
     """Show the question, stream the answer, then render it in full."""
     started = time.perf_counter()
     messages = st.session_state.messages
@@ -487,16 +484,16 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
     with st.chat_message("assistant"):
         placeholder = st.empty()
         pipeline = guard.pipeline
-        generator = opts["generator"]
+        generator = opts.generator
         spec = answerers.spec(generator)
         if spec.needs_server:
-            if not check_llm(pipeline, opts["llm"]):
+            if not check_llm(pipeline, opts.llm):
                 text = st.session_state.llm_checked[1]
                 placeholder.error(text)
                 messages.append({"id": mid, "role": "assistant", "error": text})
                 save_message(messages[-1])
                 return
-            pipeline = H.with_llm_settings(pipeline, *opts["llm"])
+            pipeline = H.with_llm_settings(pipeline, opts.llm)
         streamed: list[str] = []
 
         def on_delta(delta: str) -> None:
@@ -505,7 +502,7 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
 
         try:
             with st.spinner("Zoeken in de brieven …"):
-                answer = guard.ask(question, opts["search"], pipeline=pipeline, generator=generator,
+                answer = guard.ask(question, opts.search, pipeline=pipeline, generator=generator,
                                    on_delta=on_delta if spec.streams else None, history=history or None)
         except Exception as exc:  # noqa: BLE001 - RagError: message + hint; others: short text + log
             text = show_error(exc, placeholder)
@@ -524,7 +521,7 @@ def ask(guard: H.PipelineGuard, question: str, opts: dict) -> None:
             render_assistant(msg)
 
 
-def view_chat(guard: H.PipelineGuard, opts: dict) -> None:
+def view_chat(guard: H.PipelineGuard, opts: H.ChatOptions) -> None:
     messages = st.session_state.messages
     asked = st.session_state.pop("asked", None)  # an example clicked: asked below, so no examples above it
     if not messages and asked is None:

@@ -81,11 +81,11 @@ def run_llm(guard: PipelineGuard, qs: list[str], sessions: int, delay_s: float) 
     """`sessions` sessions at once, each asking one question of a fake
     OpenAI-compatible server that takes delay_s to answer: with no
     server-wide lock they all finish in about delay_s, not sessions x delay_s."""
-    from rag.app_helpers import with_llm_settings
+    from rag.app_helpers import LLMServer, with_llm_settings
     from tests.fake_openai_server import FakeOpenAIServer
 
     with FakeOpenAIServer(reply="Antwoord [1].", delay_s=delay_s) as server:
-        session_pipeline = with_llm_settings(guard.pipeline, server.base_url, "fake-model", "")
+        session_pipeline = with_llm_settings(guard.pipeline, LLMServer(server.base_url, "fake-model"))
         finished: list[float] = []
         errors: list[str] = []
         t0 = time.perf_counter()

@@ -13,7 +13,9 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from .config import SearchOptions
 from .errors import RagError
 from .records import Answer
 
@@ -34,11 +36,34 @@ def history_pairs(messages: Sequence[dict]) -> list[tuple[str, str]]:
     return pairs
 
 
-def with_llm_settings(pipeline, base_url: str, model: str, api_key: str):
+@dataclass(frozen=True)
+class LLMServer:
+    """The OpenAI-compatible server a session asks (the sidebar's fields)."""
+
+    base_url: str = ""
+    model: str = ""
+    api_key: str = ""
+
+    def changes(self) -> dict[str, str]:
+        """The settings fields (rag.config.Settings) that name this server."""
+        return {"llm_base_url": self.base_url.strip(), "llm_model": self.model.strip(),
+                "llm_api_key": self.api_key.strip()}
+
+
+@dataclass(frozen=True)
+class ChatOptions:
+    """What the sidebar chose for the next question: the search's options,
+    the answerer (rag.answerers) and, for one that needs it, the server."""
+
+    search: SearchOptions
+    generator: str
+    llm: LLMServer | None = None
+
+
+def with_llm_settings(pipeline, server: LLMServer):
     """A shallow copy of the (shared) pipeline whose settings carry this
     session's LLM server, so sessions never change each other's settings."""
-    return pipeline.with_settings(llm_base_url=base_url.strip(), llm_model=model.strip(),
-                                  llm_api_key=api_key.strip())
+    return pipeline.with_settings(**server.changes())
 
 
 # ---------------------------------------------------------------- errors

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rag.app_helpers import PipelineGuard, with_llm_settings
+from rag.app_helpers import LLMServer, PipelineGuard, with_llm_settings
 from rag.library import Library
 
 from tests.fake_openai_server import FakeOpenAIServer
@@ -43,7 +43,7 @@ def test_a_slow_llm_answer_blocks_no_other_session(guard):
     """One session waits on a slow LLM server; another session's extractive
     question is answered meanwhile (no server-wide lock on the question path)."""
     with FakeOpenAIServer(reply="Colombia [1].", delay_s=5.0) as server:
-        slow_pipeline = with_llm_settings(guard.pipeline, server.base_url, "fake-model", "")
+        slow_pipeline = with_llm_settings(guard.pipeline, LLMServer(server.base_url, "fake-model"))
         started = threading.Event()
         done: dict[str, float] = {}
 
