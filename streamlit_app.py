@@ -5,9 +5,9 @@
 Three views: Gesprek (chat with cited answers and source cards), Notitie (the
 collected answers, exported to Markdown or Word) and Brieven (the corpus, read
 page by page, and uploading a new letter). One Pipeline per server process
-(st.cache_resource). The logic that needs no Streamlit: rag/app_render.py (how an
-answer and its sources look), rag/app_note.py (the briefing note and its export)
-and rag/app_helpers.py (history, errors, the shared pipeline and its lock).
+(st.cache_resource). The logic that needs no Streamlit: rag/app/render.py (how an
+answer and its sources look), rag/app/note.py (the briefing note and its export)
+and rag/app/session.py (history, errors, the shared pipeline and its lock).
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from rag import answerers
-from rag import app_helpers as H  # session glue: history, errors, PipelineGuard
-from rag import app_note as N  # the briefing note
-from rag import app_render as R  # answers, source cards, metadata
+from rag.app import session as H  # session glue: history, errors, PipelineGuard
+from rag.app import note as N  # the briefing note
+from rag.app import render as R  # answers, source cards, metadata
 from rag import formats as F  # the accepted letter files
 from rag import notebooks as NB  # conversations and notes kept between visits
 from rag import texts as T
@@ -246,7 +246,7 @@ def remove_note_item(i: int) -> None:
 
 
 def save_edit(i: int, shown: dict[int, int]) -> None:
-    """The edited answer text of note item i (rag.app_note.edit_item)."""
+    """The edited answer text of note item i (rag.app.note.edit_item)."""
     ss = st.session_state
     try:
         item, unknown = N.edit_item(ss.note[i], ss[f"edit-{i}"], shown)

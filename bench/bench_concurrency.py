@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag.app_helpers import PipelineGuard  # noqa: E402
+from rag.app.session import PipelineGuard  # noqa: E402
 from eval.data import questions as eval_questions  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 
@@ -81,7 +81,7 @@ def run_llm(guard: PipelineGuard, qs: list[str], sessions: int, delay_s: float) 
     """`sessions` sessions at once, each asking one question of a fake
     OpenAI-compatible server that takes delay_s to answer: with no
     server-wide lock they all finish in about delay_s, not sessions x delay_s."""
-    from rag.app_helpers import LLMServer, with_llm_settings
+    from rag.app.session import LLMServer, with_llm_settings
     from tests.fake_openai_server import FakeOpenAIServer
 
     with FakeOpenAIServer(reply="Antwoord [1].", delay_s=delay_s) as server:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_ingest_scaling import letter_of_size  # noqa: E402
-from rag.app_helpers import PipelineGuard  # noqa: E402
+from rag.app.session import PipelineGuard  # noqa: E402
 from bench.scratch import scratch_settings  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.library import Library  # noqa: E402

@@ -17,7 +17,7 @@ both; only the connection and the parameter style differ.
 
 What is stored is plain JSON: messages as the app keeps them (an Answer as
 `answer_record`, with the passages its source cards show) and note items as
-the note's own records (rag.app_note.NoteItem.to_record).
+the note's own records (rag.app.note.NoteItem.to_record).
 """
 from __future__ import annotations
 

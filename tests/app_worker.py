@@ -1,5 +1,5 @@
 """One app process for tests/test_two_apps.py: the Streamlit app's own
-session code (rag.app_helpers.PipelineGuard) without the browser, driven by
+session code (rag.app.session.PipelineGuard) without the browser, driven by
 JSON lines on stdin, one JSON line answered on stdout per command:
 
     {"cmd": "letters"}                       -> {"version": ..., "letters": [...]}
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rag.app_helpers import PipelineGuard  # noqa: E402
+from rag.app.session import PipelineGuard  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 
 

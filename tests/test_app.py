@@ -1,5 +1,5 @@
 """The Streamlit app (streamlit_app.py) through Streamlit's AppTest, and the
-pure helpers behind it (rag/app_render.py, rag/app_note.py, rag/app_helpers.py).
+pure helpers behind it (rag/app/render.py, rag/app/note.py, rag/app/session.py).
 
 AppTest runs the script in this process: the Pipeline is loaded once per
 corpus/index configuration (st.cache_resource) and shared by the tests.
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag import app_helpers as H
-from rag import app_note as N
-from rag import app_render as R
+from rag.app import session as H
+from rag.app import note as N
+from rag.app import render as R
 from rag import notebooks as NB
 from rag import texts as T
 from rag.errors import InputError, LLMError

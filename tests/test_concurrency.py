@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rag.app_helpers import LLMServer, PipelineGuard, with_llm_settings
+from rag.app.session import LLMServer, PipelineGuard, with_llm_settings
 from rag.library import Library
 
 from tests.fake_openai_server import FakeOpenAIServer

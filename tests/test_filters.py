@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag import app_note as N
-from rag import app_render as R
+from rag.app import note as N
+from rag.app import render as R
 from rag.config import SearchOptions, load_settings
 from rag.errors import InputError
 from rag.filters import Facets, Scope, dossier_key, dossier_of, scope_warnings, sender_of

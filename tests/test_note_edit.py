@@ -1,5 +1,5 @@
-"""The briefing note as an advisor edits and exports it (rag.app_note,
-rag.app_render): editing keeps markers and references valid, references
+"""The briefing note as an advisor edits and exports it (rag.app.note,
+rag.app.render): editing keeps markers and references valid, references
 leave out what a letter does not state, one source card per passage, and a
 Word file fit for a ministry (read back with python-docx)."""
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from rag import app_note as N
-from rag import app_render as R
+from rag.app import note as N
+from rag.app import render as R
 from rag import texts as T
 from rag.errors import InputError
 from rag.records import Citation, Letter, Status

@@ -16,7 +16,7 @@ import sqlite3
 import pytest
 
 from rag import notebooks as NB
-from rag.app_note import NoteItem
+from rag.app.note import NoteItem
 from rag.errors import InputError, StoreError
 from rag.records import Answer, Chunk, Citation, Passage
 

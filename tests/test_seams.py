@@ -75,29 +75,37 @@ def test_a_new_store_is_one_registration(monkeypatch):
         raise AssertionError("an unknown scheme must be refused")
 
 
-def _module_imports(path: Path, modules: set[str]) -> set[str]:
-    """The rag modules a module imports when it is imported (module level;
-    an `if TYPE_CHECKING:` block and imports inside functions excluded)."""
+def _module_imports(name: str, path: Path, modules: set[str]) -> set[str]:
+    """The rag modules (dotted, below rag) a module imports when it is
+    imported (module level; an `if TYPE_CHECKING:` block and imports inside
+    functions excluded)."""
+    package = name.split(".")[:-1]
     deps: set[str] = set()
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             continue
         for n in ast.walk(node) if isinstance(node, (ast.If, ast.Try)) else [node]:
             if isinstance(n, ast.ImportFrom):
-                if n.level == 1:
-                    deps |= {n.module.split(".")[0]} if n.module else {a.name for a in n.names}
-                elif n.module and n.module.startswith("rag."):
-                    deps.add(n.module.split(".")[1])
-                elif n.module == "rag":
-                    deps |= {a.name for a in n.names}
+                if n.level:
+                    base = package[:len(package) - (n.level - 1)]
+                elif n.module and (n.module == "rag" or n.module.startswith("rag.")):
+                    base = []
+                    n = ast.ImportFrom(module=n.module.removeprefix("rag").lstrip(".") or None, names=n.names, level=0)
+                else:
+                    continue
+                target = base + (n.module.split(".") if n.module else [])
+                deps.add(".".join(target))
+                deps |= {".".join(target + [a.name]) for a in n.names}
             elif isinstance(n, ast.Import):
-                deps |= {a.name.split(".")[1] for a in n.names if a.name.startswith("rag.")}
-    return (deps & modules) - {path.stem}
+                deps |= {a.name.removeprefix("rag.") for a in n.names if a.name.startswith("rag.")}
+    return (deps & modules) - {name}
 
 
 def test_no_import_cycles_in_the_package():
-    paths = {p.stem: p for p in (ROOT / "rag").glob("*.py")}
-    graph = {name: _module_imports(p, set(paths)) for name, p in paths.items()}
+    paths = {".".join(p.relative_to(ROOT / "rag").with_suffix("").parts): p
+             for p in (ROOT / "rag").rglob("*.py") if p.name != "__init__.py"}
+    graph = {name: _module_imports(name, p, set(paths)) for name, p in paths.items()}
+    assert "app.session" in graph and "config" in graph["app.session"]  # subpackages are read too
     cycles = []
 
     def visit(name: str, trail: list[str]) -> None:

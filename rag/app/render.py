@@ -17,10 +17,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as _date
 
-from .citations import WRITTEN_MARKER
-from .filters import dossier_of, sender_of
-from .records import Answer, Citation, Letter, Passage
-from .textnl import MONTHS_NL, fold
+from ..citations import WRITTEN_MARKER
+from ..filters import dossier_of, sender_of
+from ..records import Answer, Citation, Letter, Passage
+from ..textnl import MONTHS_NL, fold
 
 # About this many characters of the passage either side of a card's quotes,
 # cut at a word with "…".

@@ -1,6 +1,6 @@
 """Session glue behind the Streamlit app (streamlit_app.py), testable without it:
-what is neither rendering (rag/app_render.py) nor the briefing note
-(rag/app_note.py).
+what is neither rendering (rag/app/render.py) nor the briefing note
+(rag/app/note.py).
 
 - conversation history for follow-up questions;
 - a session's own LLM settings on the shared pipeline;
@@ -15,9 +15,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .config import SearchOptions
-from .errors import RagError
-from .records import Answer
+from ..config import SearchOptions
+from ..errors import RagError
+from ..records import Answer
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,8 @@ class PipelineGuard:
 
     def load(self, settings, progress=None) -> None:
         """Load the library once (a second caller finds it loaded) and warm its pipeline."""
-        from .embed import size_threads_for_serving
-        from .library import Library
+        from ..embed import size_threads_for_serving
+        from ..library import Library
 
         with self.lock:
             if self.library is None:

@@ -1,7 +1,7 @@
 """The briefing note: collected Q&As, note-wide renumbered references, export
 to Markdown and DOCX, and the export's file name.
 
-How a reference, a source or a partial answer reads comes from rag.app_render,
+How a reference, a source or a partial answer reads comes from rag.app.render,
 the marker grammar from rag.citations and the refusal text from rag.texts.
 """
 from __future__ import annotations
@@ -12,16 +12,16 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 
-from . import texts as T
-from .app_render import (
+from .. import texts as T
+from .render import (
     md_escape,
     reference_text,
     shown_standalone,
     source_text,
 )
-from .citations import WRITTEN_MARKER, close_gaps
-from .errors import InputError
-from .records import Answer, Citation, Status
+from ..citations import WRITTEN_MARKER, close_gaps
+from ..errors import InputError
+from ..records import Answer, Citation, Status
 
 # An edited answer is a paragraph or a few, not a document.
 MAX_EDIT_CHARS = 20_000
