@@ -203,3 +203,12 @@ def test_the_pipeline_only_answers_and_the_library_owns_the_rest():
         assert hasattr(Pipeline, name), name
     text = (ROOT / "rag" / "pipeline.py").read_text(encoding="utf-8")
     assert "store_for" not in text and "corpus." not in text
+
+
+def test_every_subpackage_is_installed():
+    """pyproject.toml lists its packages: one left out installs without it."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "rag").rglob("*.py")}
+    assert found <= listed, sorted(found - listed)
