@@ -11,8 +11,6 @@ re-cleans a letter file.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import logging
 import re
@@ -94,21 +92,12 @@ PROGRESS_EVERY_S = 1.0
 CHUNK_CACHE_DIR = Path("cache") / "chunks"
 
 
-@functools.lru_cache(maxsize=1)
-def _code_stamp() -> str:
-    """What chunking depends on besides the settings: the package's code and
-    data and the pinned requirements, so any change to them chunks again."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*"), root.parent / "requirements.txt"]):
-        if path.is_file():
-            h.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def _chunk_key(settings: Settings, letter: Letter, raw: str) -> str:
+    """A letter's chunks are reused exactly while an index of them would not
+    be stale: the same text and metadata, the same chunker version (its code
+    digest and size settings, rag.chunk.CHUNKER_VERSION)."""
     meta = json.dumps(letter.to_dict(), sort_keys=True, ensure_ascii=False)
-    return text_hash("\0".join((_code_stamp(), corpus.chunker_version(settings), meta, raw)))
+    return text_hash("\0".join((corpus.chunker_version(settings), meta, raw)))
 
 
 def _cached_chunks(path: Path) -> tuple[list[Chunk], LetterPages] | None:

@@ -31,8 +31,9 @@ def _source_digest(*modules: str) -> str:
     return h.hexdigest()[:10]
 
 
-# (build.py: the letter context stored beside the chunks)
-CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py', 'spans.py', 'gazetteer.py', 'build.py')}"
+# (textnl.py: the folding spans and layout read with; tokens.py: the chunk sizes;
+# build.py: the letter context stored beside the chunks)
+CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py', 'spans.py', 'gazetteer.py', 'textnl.py', 'tokens.py', 'build.py')}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
