@@ -96,7 +96,8 @@ def run_pipeline(
         row["standalone"] = answer.standalone_question
         if turns is not None:
             turns.append((searched, "" if answer.abstained else answer.answer))
-        passages = pipeline.retriever.find(searched, options.replace(k=RETRIEVAL_K), retrieved.vector)
+        passages = pipeline.retriever.find(searched, pipeline.retriever.where(options.replace(k=RETRIEVAL_K)),
+                                           retrieved.vector)
         row["retrieved"] = [p.chunk.chunk_id for p in passages]
         if item["answerable"] and quotes:
             row.update(retrieval_row([p.chunk.text for p in passages], quotes, count_relevant(collection, quotes)))

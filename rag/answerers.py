@@ -51,7 +51,7 @@ class Retrieved:
     standalone: str  # what was searched: the question, or a follow-up made standalone
     passages: tuple[Passage, ...]
     answerer: "Answerer"
-    vector: np.ndarray  # the searched text's vector as the embedder gave it
+    vector: np.ndarray | None  # the searched text's vector as the embedder gave it; None when filtered out
     filtered_out: bool  # the filters left no letter to search
     search_ms: float
     # What the filters left and left out (letters without a date, by dossier/type).

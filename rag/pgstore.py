@@ -653,7 +653,7 @@ class _PgRanking:
         self.filters, params = _filters(question.where)
         counts = question.terms.counts()
         self.base = {"v": rankers.version, "q": question.vector, "terms": list(counts),
-                     "counts": [float(c) for c in counts.values()], "N": rankers.n_docs,
+                     "counts": list(counts.values()), "N": rankers.n_docs,
                      "avgdl": rankers.avgdl, "k1": BM25_K1, "b": BM25_B, **params}
 
     def dense(self, n: int) -> list[int]:

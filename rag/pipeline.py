@@ -106,7 +106,7 @@ class Pipeline:
         return check_question(question, self.settings.max_question_chars)
 
     def retrieve(self, question: str, options: SearchOptions | None = None, **changes: Any) -> list[Passage]:
-        return self.retriever.search(self._check_question(question), options, **changes)
+        return self.retriever.search(question, options, **changes)  # which checks the question
 
     def ask(
         self,
@@ -153,16 +153,14 @@ class Pipeline:
         standalone = answerer.condense(query.history, question) if query.history else question
         if standalone != question:  # a rewritten follow-up is checked like a question
             standalone = self._check_question(standalone)
-        # Encoded once: the search ranks with it, the answerer weighs sentences with it.
-        vector = self.retriever.encode(standalone)
-        passages = self.retriever.find(standalone, query.options, vector)
-        scope = self.retriever.scope(query.options)
+        where = self.retriever.where(query.options)
         # A filter that leaves no letter is the reason nothing is found: said
-        # so. (Only an empty result needs the filter looked at again.)
-        mask = None if passages else self.retriever.allowed_rows(query.options, scope)
-        filtered_out = mask is not None and not mask.any()
-        return Retrieved(query, question, standalone, tuple(passages), answerer, vector, filtered_out,
-                         (time.perf_counter() - t0) * 1000, scope)
+        # so, with nothing encoded or searched. Otherwise the question is
+        # encoded once: the search ranks with it, the answerer weighs sentences with it.
+        vector = None if where.filtered_out else self.retriever.encode(standalone)
+        passages = [] if where.filtered_out else self.retriever.find(standalone, where, vector)
+        return Retrieved(query, question, standalone, tuple(passages), answerer, vector, where.filtered_out,
+                         (time.perf_counter() - t0) * 1000, where.scope)
 
     def _answer_step(self, r: Retrieved) -> Answer:
         if r.filtered_out:

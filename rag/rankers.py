@@ -34,6 +34,11 @@ class Where:
     scope: Scope
     options: SearchOptions
 
+    @property
+    def filtered_out(self) -> bool:
+        """The filters leave no row to search."""
+        return self.mask is not None and not self.mask.any()
+
 
 @dataclass(frozen=True)
 class Terms:

@@ -195,25 +195,29 @@ class Retriever:
         evidence strength in any mode. The store ranks (rag.rankers); the
         filters, the fusion and the Passages are the same for every store."""
         options = (options or self.settings.search_options()).replace(**changes)
-        return self.find(check_question(query, self.settings.max_question_chars), options)
+        return self.find(check_question(query, self.settings.max_question_chars), self.where(options))
+
+    def where(self, options: SearchOptions) -> Where:
+        """The rows the options' filters allow, as the rankers take them
+        (unknown letters, dossiers or types raise here)."""
+        scope = self.scope(options)
+        return Where(self.allowed_rows(options, scope), scope, options)
 
     def encode(self, query: str) -> np.ndarray:
         """The question's vector as the embedder gives it (the pipeline
         hands it on to the answerer, so it is encoded once)."""
         return np.asarray(self.embedder.encode_queries([query]), dtype=np.float32).reshape(-1)
 
-    def find(self, query: str, options: SearchOptions, vector: np.ndarray | None = None) -> list[Passage]:
-        """`search` for a question already checked, with its vector (`encode`)
-        when the caller has made it."""
-        k, mode = options.k, options.mode
-        scope = self.scope(options)  # unknown letters, dossiers, types raise here
-        mask = self.allowed_rows(options, scope)
-        if not self.chunks or (mask is not None and not mask.any()):
+    def find(self, query: str, where: Where, vector: np.ndarray | None = None) -> list[Passage]:
+        """`search` for a question already checked, within `where` (`where()`
+        of the options), with its vector (`encode`) when the caller has made it."""
+        k, mode = where.options.k, where.options.mode
+        if not self.chunks or where.filtered_out:
             return []
 
         n = max(self.settings.candidates, k)
         qvec = self._unit(self.encode(query) if vector is None else vector)
-        question = Question(qvec, self.terms(query), Where(mask, scope, options))
+        question = Question(qvec, self.terms(query), where)
         with self.rankers.open(question) as ranking:
             if mode == Mode.DENSE:
                 ranked = [(r, None) for r in ranking.dense(k)]
