@@ -313,7 +313,7 @@ def sidebar(pipeline) -> H.ChatOptions:
                           help="Zoveel passages uit de brieven krijgt het antwoord als bewijs.")
             st.caption(f"Taalmodel voor het zoeken: {s.embedder}")
         search = s.search_options(k=k, mode=mode, letters=letters, dossiers=dossiers, kinds=kinds,
-                                          date_from=date_from, date_to=date_to, keep_undated=keep_undated)
+                                  date_from=date_from, date_to=date_to, keep_undated=keep_undated)
 
         st.header("Antwoord")
         names = answerers.names()
@@ -327,7 +327,7 @@ def sidebar(pipeline) -> H.ChatOptions:
                                   key="f_model")
             api_key = st.text_input("API-sleutel", value=s.llm_api_key, type="password", key="f_api_key",
                                     help="Leeg laten als de server geen sleutel vraagt.")
-            llm = H.LLMServer(base.strip(), model.strip(), api_key.strip())
+            llm = H.LLMServer(base, model, api_key)
             if st.button("Verbinding controleren", key="f_check"):
                 check_llm(pipeline, llm, force=True)
             checked = st.session_state.llm_checked

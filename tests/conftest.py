@@ -36,6 +36,7 @@ def pytest_configure(config):
         # on the same work.
         os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+
 TIERS = ("unit", "model", "subprocess", "browser", "gate")
 # Fixtures that load the real embedder, pipeline or index (where they live).
 MODEL_FIXTURES = frozenset({

@@ -276,6 +276,12 @@ def test_an_old_note_whose_letter_left_the_corpus_still_opens_with_that_referenc
 
 
 @pytest.mark.model
+def test_a_sessions_llm_server_is_read_without_the_spaces_around_its_fields():
+    server = H.LLMServer("  http://127.0.0.1:9/v1 ", " model-x\n", " ")
+    assert server == H.LLMServer("http://127.0.0.1:9/v1", "model-x", "")  # one server, checked once
+    assert server.changes() == {"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "model-x", "llm_api_key": ""}
+
+
 def test_unreachable_llm_server_is_reported():
     import socket
 

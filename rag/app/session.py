@@ -44,10 +44,14 @@ class LLMServer:
     model: str = ""
     api_key: str = ""
 
+    def __post_init__(self) -> None:
+        # As typed in the sidebar: surrounding spaces are no part of a URL, name or key.
+        for name in ("base_url", "model", "api_key"):
+            object.__setattr__(self, name, getattr(self, name).strip())
+
     def changes(self) -> dict[str, str]:
         """The settings fields (rag.config.Settings) that name this server."""
-        return {"llm_base_url": self.base_url.strip(), "llm_model": self.model.strip(),
-                "llm_api_key": self.api_key.strip()}
+        return {"llm_base_url": self.base_url, "llm_model": self.model, "llm_api_key": self.api_key}
 
 
 @dataclass(frozen=True)
