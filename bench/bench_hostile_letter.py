@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eval.data import load_items  # noqa: E402
-from rag.chunk import INJECTION  # noqa: E402
+from rag.ingest.chunk import INJECTION  # noqa: E402
 from bench.scratch import scratch_settings  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.library import Library  # noqa: E402

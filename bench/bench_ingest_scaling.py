@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag.chunk import chunk_letter  # noqa: E402
-from rag.clean import clean_letter  # noqa: E402
+from rag.ingest.chunk import chunk_letter  # noqa: E402
+from rag.ingest.clean import clean_letter  # noqa: E402
 from rag.records import Letter  # noqa: E402
 from rag.tokens import count_tokens  # noqa: E402
 

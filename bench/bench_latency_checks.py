@@ -32,13 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag import e5convert  # noqa: E402
-from rag import index as index_mod  # noqa: E402
+from rag.embed import e5convert  # noqa: E402
+from rag.store import index as index_mod  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.errors import IndexStateError, LLMError  # noqa: E402
-from rag.llm import OpenAIGenerator  # noqa: E402
+from rag.answer.llm import OpenAIGenerator  # noqa: E402
 from rag.library import Library  # noqa: E402
-from rag.retrieve import Retriever  # noqa: E402
+from rag.search.retrieve import Retriever  # noqa: E402
 from tests.fake_openai_server import FakeOpenAIServer  # noqa: E402
 
 QUESTION = "Wanneer gaat het verbod op designerdrugs in?"

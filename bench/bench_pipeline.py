@@ -41,7 +41,7 @@ def main() -> None:
     args = ap.parse_args()
 
     base = load_settings()
-    from rag.embed import get_embedder
+    from rag.embed.model import get_embedder
 
     t = time.perf_counter()
     embedder = get_embedder(base)
@@ -80,8 +80,8 @@ def main() -> None:
 
 
 def _build(settings, embedder):
-    from rag import corpus
-    from rag.build import build
+    from rag.ingest import corpus
+    from rag.store.build import build
 
     letters = corpus.load_letters(settings)
     return letters, embedder, build(settings, embedder, letters)

@@ -31,7 +31,7 @@ Each size runs in its own subprocess (peak RSS per size); after its build a
 further fresh process only loads the index and answers, as an app replica
 does, and reports its resident set (the part the loaded index takes, and the
 quotable-sentence vectors' share of it). Above
-Settings.ann_min_vectors the dense index is IVF-Flat (rag.index.dense_index);
+Settings.ann_min_vectors the dense index is IVF-Flat (rag.store.index.dense_index);
 recall@10 against exact search is printed (also counting exact ties). The
 stand-in's vectors are not the encoder's (bench/bench_ann_recall.py checks
 recall on real e5 vectors). --vectors measures retrieval alone on N
@@ -59,7 +59,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag import corpus  # noqa: E402
+from rag.ingest import corpus  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.textnl import tokenize  # noqa: E402
 
@@ -157,7 +157,7 @@ def serve_only(folder: Path) -> dict:
     the build's peak and the bench's exact comparison index are not in it."""
     import psutil
 
-    from rag.index import load_index
+    from rag.store.index import load_index
     from rag.pipeline import Pipeline
 
     def rss() -> float:
@@ -181,9 +181,9 @@ def run_one(n: int) -> dict:
     """One corpus size, in this process (run as a subprocess by main)."""
     import faiss
 
-    from rag.build import build
-    from rag.index import current_version, load_index
-    from rag.rankers import is_ann
+    from rag.store.build import build
+    from rag.store.index import current_version, load_index
+    from rag.store.rankers import is_ann
     from rag.pipeline import Pipeline
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-"))
@@ -253,9 +253,9 @@ def run_one(n: int) -> dict:
 def real_rate(sample: int) -> float | None:
     """Passages/s of the configured (real) embedder on real passages."""
     try:
-        from rag.build import chunk_letters
-        from rag.chunk import embedding_text
-        from rag.embed import get_embedder
+        from rag.store.build import chunk_letters
+        from rag.ingest.chunk import embedding_text
+        from rag.embed.model import get_embedder
 
         settings = load_settings()
         chunks, _ = chunk_letters(settings, corpus.load_letters(settings))
@@ -275,10 +275,10 @@ NPROBE_SWEEP = (8, 16, 32, 64, 128)
 
 def run_vectors(n: int, queries: int = 200, keep: Path | None = None) -> dict:
     """Retrieval alone on n clustered synthetic unit vectors, with the
-    approximate index exactly as rag.index writes it (dense_index)."""
+    approximate index exactly as rag.store.index writes it (dense_index)."""
     import faiss
 
-    from rag import index as ix
+    from rag.store import index as ix
 
     d, rng = 384, np.random.default_rng(0)
     topics = max(100, n // 100)
@@ -429,7 +429,7 @@ def main() -> None:
         svg_plot(rows, vec, a.plot)
         print(f"\nplot: {a.plot}")
         return
-    from rag import index as ix
+    from rag.store import index as ix
 
     settings = load_settings()
     print(f"ANN threshold (Settings.ann_min_vectors): {settings.ann_min_vectors} vectors; "

@@ -6,7 +6,7 @@ For every dev question (eval/kamervragen, letters, dev_extra; never the test
 files) it runs retrieval and `ExtractiveAnswerer.decide` once, keeps the
 evidence features (strength, top passage cosine, out-of-corpus share,
 language, whether the evidence lacks the asked fact), then replays
-`rag.answer.classify` over a grid of `Calibration` values. It picks, with answerable questions refused at most MAX_FALSE_REFUSALS:
+`rag.answer.extractive.classify` over a grid of `Calibration` values. It picks, with answerable questions refused at most MAX_FALSE_REFUSALS:
   1. the most unanswerable questions refused (not_found or partial),
   2. then the most off-topic ones among them,
   3. then the fewest answerable ones refused;
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from eval.data import load_items  # noqa: E402
 from rag import texts as T  # noqa: E402
 from rag.records import Status
-from rag.answer import Decision, classify  # noqa: E402
+from rag.answer.extractive import Decision, classify  # noqa: E402
 from rag.library import Library  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 

@@ -13,7 +13,7 @@ from .run import ROOT, RunOptions, evaluate
 
 
 def _parser() -> argparse.ArgumentParser:
-    from rag import answerers
+    from rag.answer import answerers
     from rag.config import MODES
 
     p = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the RAG pipeline on the eval sets.")

@@ -31,7 +31,7 @@ class LangChainBaseline:
             from langchain_community.vectorstores import FAISS
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from rag.embed import LangChainEmbeddings
+        from rag.embed.model import LangChainEmbeddings
 
         letter_of = {}
         for manifest in sorted(Path(settings.corpus_dir).glob("*.json")):
@@ -57,10 +57,10 @@ class LangChainBaseline:
 
 def _cached_passage_vectors(texts: list[str], embedder, settings) -> list[list[float]]:
     """Baseline passage vectors, kept by content in .cache/eval/ (the
-    rag.vectorcache's VectorCache) so repeated --compare runs do not re-embed the same
+    rag.embed.vectorcache's VectorCache) so repeated --compare runs do not re-embed the same
     1000-character splits."""
     from rag.fileutil import slug
-    from rag.vectorcache import VectorCache
+    from rag.embed.vectorcache import VectorCache
 
     cache = VectorCache(Path(settings.cache_dir) / "eval" / f"baseline-{slug(embedder.model_id, 'embedder')}.npz", embedder)
     cache.embed(texts)

@@ -22,7 +22,7 @@ import numpy as np
 
 # One definition each for the product and the eval: the marker grammar, and
 # the overlap behind the product's unsupported-claim warning.
-from rag.citations import MARKER_RUN, parse_markers, strip_markers, token_overlap  # noqa: F401
+from rag.answer.citations import MARKER_RUN, parse_markers, strip_markers, token_overlap  # noqa: F401
 
 # --------------------------------------------------------------------------- text
 

@@ -30,7 +30,7 @@ from .data import EVAL_DIR, NEW_LETTERS, NEW_LETTERS_DIR, gold_quotes, group_of,
 from .judge import make_judge
 from .scoring import (RETRIEVAL_K, aggregate_by_set, answer_row, count_relevant, exclude_source_rows, failures,
                       retrieval_row, scores_answer, summarise_exclusion)
-from rag import answerers
+from rag.answer import answerers
 
 ROOT = EVAL_DIR.parent
 EXCLUDED_LETTER = "kamervragen-2022"
@@ -130,8 +130,8 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
     The chunk vectors of the live index's embedding cache are copied in
     first, so nothing is embedded again (chunk vectors are keyed by content).
     """
-    from rag.build import build
-    from rag.vectorcache import CACHE_DIR, cache_file_name
+    from rag.store.build import build
+    from rag.embed.vectorcache import CACHE_DIR, cache_file_name
     from rag.pipeline import Pipeline
 
     settings = pipeline.settings.replace(index_dir=tmp)
@@ -152,8 +152,8 @@ def new_letters_pipeline(pipeline, folder: Path = NEW_LETTERS_DIR, *, progress=N
     layout), letter ids the file names. The corpus is made anew each run (the
     documents' metadata is what the current parser reads); the index and its
     vector cache stay in the cache folder, so only changed texts are embedded."""
-    from rag import corpus
-    from rag.build import build
+    from rag.ingest import corpus
+    from rag.store.build import build
     from rag.pipeline import Pipeline
 
     files = sorted((folder / "letters").glob("*.txt"))

@@ -4,7 +4,7 @@
 README); `ask --batch FILE.jsonl --json` loads the models once and prints one
 such object per input line. A line's "history" (or `--history FILE.json` for
 one question) is the conversation so far in the chat convention
-(rag.conversation).
+(rag.search.conversation).
 """
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ import traceback
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import answerers, formats
-from .config import MAX_K, MODES, SearchOptions, load_settings
-from .conversation import EXAMPLE as HISTORY_EXAMPLE, chat_history
-from .errors import InputError, RagError
-from .filters import dossier_of, sender_of
-from .layout import KINDS
-from .records import Answer, Letter
-from .texts import first_of
+from rag.answer import answerers
+from rag.ingest import formats
+from rag.config import MAX_K, MODES, SearchOptions, load_settings
+from rag.search.conversation import EXAMPLE as HISTORY_EXAMPLE, chat_history
+from rag.errors import InputError, RagError
+from rag.filters import dossier_of, sender_of
+from rag.ingest.layout import KINDS
+from rag.records import Answer, Letter
+from rag.texts import first_of
 
 
 def _progress(message: str, fraction: float | None = None) -> None:
@@ -32,7 +33,7 @@ def _progress(message: str, fraction: float | None = None) -> None:
 
 class _Bars:
     """Progress of `ingest` on stderr: messages as lines, embedding as a tqdm
-    bar with rate and ETA (rag.build hands `counts(done, total)` to an object
+    bar with rate and ETA (rag.store.build hands `counts(done, total)` to an object
     that has it), and a bar over the files being read."""
 
     def __init__(self) -> None:
@@ -302,9 +303,9 @@ def _ingest(args: argparse.Namespace, settings) -> int:
     and sort every file first (nothing written), then the one ingest path of
     CLI and app (Library.ingest), which takes the letters out again when the
     index cannot be built, so corpus and index stay in step."""
-    from . import corpus
-    from .library import Library
-    from .stores import store_for
+    from rag.ingest import corpus
+    from rag.library import Library
+    from rag.store.stores import store_for
 
     if args.title and len(args.paths) != 1:
         raise InputError("--title gaat over één brief: geef precies één PATH.")
@@ -357,11 +358,11 @@ def _ingest(args: argparse.Namespace, settings) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .library import Library
+    from rag.library import Library
 
     settings = load_settings()
     if args.command == "letters":
-        from .corpus import load_letters
+        from rag.ingest.corpus import load_letters
 
         for letter in load_letters(settings):
             print(f"{letter.letter_id}\t{letter.title} ({letter_meta(letter)})")
@@ -376,7 +377,7 @@ def _run(args: argparse.Namespace) -> int:
                          'Geef bij --batch de eerdere beurten per regel mee: {"id": ..., "question": ..., "history": [...]}.')
     history: list[tuple[str, str]] = []
     if args.question is not None:
-        from .question import check_question
+        from rag.search.question import check_question
 
         check_question(args.question, settings.max_question_chars)  # before any model loads
         if args.history:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from .errors import InputError
+from rag.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,8 +36,8 @@ class Mode(StrEnum):
 
 MODES = tuple(m.value for m in Mode)
 
-# RAG_STORE values that name a Postgres database (rag.pgstore keeps the
-# index there, rag.notebooks the notes); anything else is the file index.
+# RAG_STORE values that name a Postgres database (rag.store.pgstore keeps the
+# index there, rag.app.notebooks the notes); anything else is the file index.
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg://")
 # A host that drops packets would otherwise hold a session for the OS's TCP
 # timeout (minutes); a refused connection fails at once either way.
@@ -95,9 +95,9 @@ def _values(name: str, values) -> tuple[str, ...] | None:
 
 
 def _kind(value: str) -> str:
-    """A document type as rag.layout.KINDS spells it; InputError naming them."""
-    from .filters import kind_key
-    from .layout import KINDS
+    """A document type as rag.ingest.layout.KINDS spells it; InputError naming them."""
+    from rag.filters import kind_key
+    from rag.ingest.layout import KINDS
 
     for kind in KINDS:
         if kind_key(kind) == kind_key(value):
@@ -117,7 +117,7 @@ class SearchOptions:
     date_from: str | None = None
     date_to: str | None = None
     # Letters by what they state about themselves (rag.filters): a dossier
-    # number ("29 911") and a document type (rag.layout.KINDS). None: all.
+    # number ("29 911") and a document type (rag.ingest.layout.KINDS). None: all.
     dossiers: tuple[str, ...] | None = None
     kinds: tuple[str, ...] | None = None
     # With a date filter, letters that state no date are left out (an unknown
@@ -162,7 +162,7 @@ class SearchOptions:
 
 @dataclass(frozen=True)
 class Calibration:
-    """The extractive answerer's numbers (rag.answer), fitted on the dev sets
+    """The extractive answerer's numbers (rag.answer.extractive), fitted on the dev sets
     only by bench/calibrate_abstain.py; how: eval/thresholds.md."""
 
     # Evidence strength (0.5 * top passage cosine + 0.5 * best sentence score):
@@ -202,7 +202,7 @@ class Calibration:
     w_dense: float = 0.6
     w_lexical: float = 0.4
     # An English question's lexical part: this share is the word coverage of
-    # its Dutch translations (rag.english), the rest its dense similarity.
+    # its Dutch translations (rag.search.english), the rest its dense similarity.
     # On dev's 39 answerable English questions, w_translated 0 (dense only)
     # / 0.5 / 1 gave key-fact recall 64.1 / 66.0 / 56.4 % and 4 / 2 / 7
     # refused or partial (without FreeDict; with it 67.9 / 68.6 / 59.6 %
@@ -233,7 +233,7 @@ class Settings:
     # model, exported once into the cache and checked against torch at every
     # load, in ONNX Runtime, which needs no Python (and no GIL) per layer: one
     # question 18 instead of 37 ms, and sessions side by side use both cores
-    # (rag/onnxquery.py, bench/bench_concurrency.py). "torch" skips it;
+    # (rag/embed/onnxquery.py, bench/bench_concurrency.py). "torch" skips it;
     # an export or check that fails falls back to torch with a warning.
     query_runtime: str = "onnx"
 
@@ -253,7 +253,7 @@ class Settings:
     ann_min_vectors: int = 10_000
     rrf_k: int = 60
     # An English question's BM25 query is its words' Dutch translations
-    # (rag.english): names from CLDR (Babel), cognates among the index's
+    # (rag.search.english): names from CLDR (Babel), cognates among the index's
     # words, and, where Debian's dict-freedict-eng-nld / dict-freedict-nld-eng
     # are installed in freedict_dir, FreeDict's dictionaries (RAG_FREEDICT_DIR;
     # "" leaves them out). expand_english=False (RAG_EXPAND_ENGLISH=0) searches
@@ -273,14 +273,14 @@ class Settings:
 
     # Where the index lives: "" is the embedded file index in index_dir (one
     # machine, no server); a postgres:// or postgresql:// URI (RAG_STORE) is
-    # the shared Postgres store (rag.pgstore), for several app processes.
+    # the shared Postgres store (rag.store.pgstore), for several app processes.
     store: str = ""
     # How often (seconds) a running app looks whether the store's live index
     # version moved on because another process or replica ingested letters
     # (one small read: CURRENT, or rag_live); it then loads that version.
     refresh_seconds: float = 5.0
     # Where conversations and briefing notes are kept between visits
-    # (rag.notebooks): this SQLite file (RAG_NOTEBOOKS), or, when `store` is
+    # (rag.app.notebooks): this SQLite file (RAG_NOTEBOOKS), or, when `store` is
     # a Postgres URI, that database. Outside index_dir, so rebuilding or
     # cleaning the index never touches a user's notes.
     notebooks_path: Path = ROOT / "var" / "notebooks.sqlite3"

@@ -2,7 +2,7 @@
 document type (rag.records.Letter), and what a filter left out.
 
 A chunk knows only its letter; a letter's dossier and kind are in its
-manifest. So the retriever (rag.retrieve, which the Postgres store's
+manifest. So the retriever (rag.search.retrieve, which the Postgres store's
 retriever inherits) resolves these filters into a set of letter ids once per
 search, and the letter filter it already has applies that set before
 ranking: one implementation for both stores.
@@ -18,14 +18,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from . import texts as T
-from .errors import InputError
-from .records import Letter
+from rag import texts as T
+from rag.errors import InputError
+from rag.records import Letter
 
 LETTERS_HINT = "zie `.venv/bin/python -m rag letters`"
 
 # "29 911, nr. 355" / "36 800 X, nr. 12" / "21 501-08, B": a Kamerstuk made
-# of a dossier number and the document's number in it (rag.layout.kamerstuk_of).
+# of a dossier number and the document's number in it (rag.ingest.layout.kamerstuk_of).
 _KAMERSTUK_DOSSIER = re.compile(r"^(\d{2}\s?\d{3}(?:[ -](?:[IVXLC]{1,6}|\d{2}|[A-Z]))?),\s*\S")
 
 

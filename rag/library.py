@@ -15,14 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import corpus
-from .build import Progress, quiet
-from .config import MAX_K, Mode, Settings, load_settings
-from .errors import InputError
-from .pipeline import Pipeline
-from .records import Letter
-from .stores import store_for
-from .textnl import tokenize
+from rag.ingest import corpus
+from rag.store.build import Progress, quiet
+from rag.config import MAX_K, Mode, Settings, load_settings
+from rag.errors import InputError
+from rag.pipeline import Pipeline
+from rag.records import Letter
+from rag.store.stores import store_for
+from rag.textnl import tokenize
 
 
 class Library:
@@ -35,7 +35,7 @@ class Library:
         it is (re)built in any case (only new chunks are embedded). The store
         is reached before the embedder loads: a server that is down is said
         in a second."""
-        from .embed import get_embedder
+        from rag.embed.model import get_embedder
 
         settings = settings or load_settings()
         letters = corpus.load_letters(settings)

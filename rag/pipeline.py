@@ -1,6 +1,6 @@
 """The visible pipeline, wired once:
 
-    corpus (ingest) -> clean -> chunk -> embed/index       rag.build, once per change
+    corpus (ingest) -> clean -> chunk -> embed/index       rag.store.build, once per change
     Query -> search -> Retrieved -> answer -> Answer      Pipeline.ask, per question
 
 A Pipeline answers questions and nothing else: it only loads what the
@@ -18,18 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from . import answerers
-from .answerers import Query, Retrieved
-from . import texts as T
-from .answer import ExtractiveAnswerer
-from .build import load_background
-from .chunk import embedding_text
-from .config import SearchOptions, Settings
-from .fileutil import text_hash
-from .index import LoadedIndex
-from .question import check_question, is_english
-from .records import Answer, Letter, OnDelta, Passage, Status
-from .retrieve import Retriever
+from rag.answer import answerers
+from rag.answer.answerers import Query, Retrieved
+from rag import texts as T
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.store.build import load_background
+from rag.ingest.chunk import embedding_text
+from rag.config import SearchOptions, Settings
+from rag.fileutil import text_hash
+from rag.store.index import LoadedIndex
+from rag.search.question import check_question, is_english
+from rag.records import Answer, Letter, OnDelta, Passage, Status
+from rag.search.retrieve import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,8 @@ WARM_UP_QUESTIONS = (
 
 class Pipeline:
     def __init__(self, settings: Settings, letters: list[Letter], embedder, index: LoadedIndex):
-        """Only loads: everything it needs was built into `index` (rag.build)."""
-        from .textnl import tokenize
+        """Only loads: everything it needs was built into `index` (rag.store.build)."""
+        from rag.textnl import tokenize
 
         self.settings = settings
         # A Postgres store's version holds its own letters (also those
@@ -192,13 +192,13 @@ class Pipeline:
         generative answerer's client stack (openai, httpx, langchain-openai)
         is imported here too: ~0.7 s that the first sessions asking an LLM
         at once would otherwise wait for together."""
-        from . import llm  # noqa: F401
+        from rag.answer import llm  # noqa: F401
 
         for question in WARM_UP_QUESTIONS:
             self.ask(question)
 
     def check_llm(self, settings: Settings | None = None) -> None:
-        from .llm import OpenAIGenerator
+        from rag.answer.llm import OpenAIGenerator
 
         OpenAIGenerator(settings or self.settings).check()
 

@@ -1,6 +1,6 @@
 """Typed records passed between the pipeline stages.
 
-ingest -> Letter, clean -> CleanText (rag.clean), chunk -> Chunk,
+ingest -> Letter, clean -> CleanText (rag.ingest.clean), chunk -> Chunk,
 retrieve -> Passage, compose -> Answer with Citations.
 
 They are plain frozen dataclasses so every stage can be tested alone and the
@@ -69,7 +69,7 @@ class Letter:
 
     letter_id: str
     title: str
-    kind: str  # rag.layout.KINDS: "kamerbrief", "beantwoording kamervragen", "motie", ...
+    kind: str  # rag.ingest.layout.KINDS: "kamerbrief", "beantwoording kamervragen", "motie", ...
     file: str  # path relative to the corpus folder
     sha256: str
     date: str = ""  # ISO yyyy-mm-dd
@@ -157,7 +157,7 @@ class Chunk:
     # answer: decided at chunk time, so letterheads, signatures, headings,
     # captions and the Kamervraag itself never become answer text.
     answer_spans: tuple[tuple[int, int], ...] = ()
-    # The typed spans of those sentences (rag.spans: kind, start, end, value,
+    # The typed spans of those sentences (rag.ingest.spans: kind, start, end, value,
     # extra; chunk-text offsets), computed at build time so the question
     # path only compares them with the question's typed request.
     typed: tuple[tuple[str, int, int, str, str], ...] = ()

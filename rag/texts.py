@@ -36,48 +36,6 @@ def filter_message(english: bool) -> str:
     return f"{NO_LETTER_MATCHES} (brieven, dossiers, soorten, datums): er is niets doorzocht."
 
 
-def _label(asked: str, english: bool) -> str:
-    """How a partial answer names the kind of fact that is missing."""
-    from .question import NUMBER
-    from .request import COUNT, LABEL_EN, LABEL_NL
-
-    # The coarse question reader says "number" where the request says "count".
-    table = LABEL_EN if english else LABEL_NL
-    return table.get(asked) or table.get(COUNT if asked == NUMBER else "", asked)
-
-
-def partial_sentence(subject: str, asked: str, missing_terms: list[str], english: bool,
-                     replaced: list[tuple[str, str]] | None = None) -> str:
-    """One sentence: what the letters do discuss and what they do not give.
-
-    `asked`: the kind of fact missing (rag.request types) or ""; `replaced`:
-    (the question's anchor, what the letters name instead) when they give
-    the fact for another year, place or country; else `missing_terms`, terms
-    of the question the letters do not mention."""
-    from .request import NAMED
-
-    replaced = replaced or []
-    if english:
-        head = f"{PARTIAL_OPENING_EN} {subject}" if subject else PARTIAL_OPENING_EN + " related matters"
-        if replaced:
-            asked_for, found = replaced[0]
-            return f"{head} for {found}, but not for {asked_for}."
-        if asked == NAMED:
-            return f"{head}, but do not say which."
-        if asked:
-            return f"{head}, but give no {_label(asked, True)}."
-        return f"{head}, but say nothing about {join_terms(missing_terms, 'or')}."
-    head = f"{PARTIAL_OPENING} {subject}" if subject else f"{PARTIAL_OPENING} verwante zaken"
-    if replaced:
-        asked_for, found = replaced[0]
-        return f"{head} voor {found}, maar niet voor {asked_for}."
-    if asked == NAMED:
-        return f"{head}, maar zeggen niet welke."
-    if asked:
-        return f"{head}, maar geven geen {_label(asked, False)}."
-    return f"{head}, maar zeggen niets over {join_terms(missing_terms, 'of')}."
-
-
 def first_of(names: list[str], shown: int = 5) -> str:
     """"a, b, c en 12 meer": a message naming items stays one line at any
     corpus size (hundreds of letters)."""

@@ -18,7 +18,7 @@ from rag.config import load_settings
 
 
 def pytest_configure(config):
-    # The app's notebooks (rag.notebooks) go to a file of the test run, never
+    # The app's notebooks (rag.app.notebooks) go to a file of the test run, never
     # to the user's var/notebooks.sqlite3; subprocesses (the app in the
     # browser tests) inherit it.
     if "RAG_NOTEBOOKS" not in os.environ:

@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 import faiss
 
-from rag import index as index_mod
-from rag import rankers as rankers_mod
+from rag.store import index as index_mod
+from rag.store import rankers as rankers_mod
 from rag.config import Settings
 from rag.config import SearchOptions
 from rag.filters import Scope
-from rag.index import build_index, load_index
-from rag.rankers import Question, Terms, Where, is_ann
+from rag.store.index import build_index, load_index
+from rag.store.rankers import Question, Terms, Where, is_ann
 from rag.records import Chunk
-from rag.retrieve import Retriever
+from rag.search.retrieve import Retriever
 
 DIM = 384
 N = 10_000

@@ -11,15 +11,15 @@ import zlib
 import numpy as np
 import pytest
 
-from rag import question as Q
+from rag.search import question as Q
 from rag import texts as T
-from rag.answer import Decision, ExtractiveAnswerer, candidates, classify, reading_order
-from rag.chunk import answer_spans
-from rag.clean import furniture_spans
+from rag.answer.extractive import Decision, ExtractiveAnswerer, candidates, classify, reading_order
+from rag.ingest.chunk import answer_spans
+from rag.ingest.clean import furniture_spans
 from rag.config import Calibration
 
 from rag.records import Chunk, Passage, Status
-from rag.lexical import idf_table
+from rag.store.lexical import idf_table
 from rag.textnl import tokenize
 
 DIM = 512
@@ -290,7 +290,7 @@ def test_a_year_the_evidence_does_not_mention_makes_it_partial():
                                              ("vergaderjaar 2030–2031", Status.ANSWERED), ("2029-06-01", Status.PARTIAL)])
 def test_a_date_without_a_year_is_in_the_year_of_its_letter(context, status):
     a = answerer(CORPUS)
-    a.letter_context = {"brief-a": context}  # what the index holds of the letter (rag.build.letter_context)
+    a.letter_context = {"brief-a": context}  # what the index holds of the letter (rag.store.build.letter_context)
     question = "Wanneer wordt het nieuwe patrouilleschip in 2031 in gebruik genomen?"
     ans = a.answer(question, passages(KUSTWACHT, question=question))
     assert ans.status == status, ans.answer

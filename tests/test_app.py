@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from rag.app import session as H
 from rag.app import note as N
 from rag.app import render as R
-from rag import notebooks as NB
+from rag.app import notebooks as NB
 from rag import texts as T
 from rag.errors import InputError, LLMError
 from rag.records import Answer, Chunk, Citation, Passage, Status

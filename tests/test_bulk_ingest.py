@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag import cli, corpus
+from rag import cli
+from rag.ingest import corpus
 from rag.config import load_settings
-from rag.corpus import expand_paths, extract_metadata
+from rag.ingest.corpus import expand_paths, extract_metadata
 from rag.fileutil import text_hash
-from rag.vectorcache import CACHE_DIR, VectorCache
+from rag.embed.vectorcache import CACHE_DIR, VectorCache
 from test_index import CountingEmbedder
 
 SIGNED = "\n\nDe Minister van Justitie en Veiligheid,\n\nD.M. van Weel\n"
@@ -74,7 +75,7 @@ def test_paths_folders_and_globs_expand_to_files(tmp_path):
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     """The shipped corpus and an index of it built with the fake embedder, once."""
-    from rag.build import build
+    from rag.store.build import build
 
     root = tmp_path_factory.mktemp("base")
     settings = load_settings()
@@ -87,7 +88,7 @@ def base(tmp_path_factory):
 def env(tmp_path, base, monkeypatch):
     """A copy of `base` as RAG_CORPUS_DIR / RAG_INDEX_DIR; `env.embedder` is
     what the CLI embeds with (swap it to make it fail)."""
-    from rag import embed
+    from rag.embed import model as embed
 
     shutil.copytree(base / "corpus", tmp_path / "corpus")
     shutil.copytree(base / "index", tmp_path / "index")
@@ -249,7 +250,7 @@ def test_the_cache_reads_vectors_one_segment_at_a_time(tmp_path, monkeypatch):
     """Memory stays bounded at any corpus size: opening the cache reads keys
     only, a finished run leaves segments of at most `segment_rows` vectors,
     and asking for vectors reads only the segments that hold them."""
-    from rag import vectorcache
+    from rag.embed import vectorcache
 
     monkeypatch.setattr(VectorCache, "flush_texts", 4)
     monkeypatch.setattr(VectorCache, "segment_rows", 10)
@@ -283,9 +284,9 @@ def test_the_cache_reads_vectors_one_segment_at_a_time(tmp_path, monkeypatch):
 
 
 def test_a_build_chunks_only_the_letters_it_has_not_chunked_before(tmp_path, monkeypatch):
-    """Adding one letter to many cleans and chunks that one (rag.build's
+    """Adding one letter to many cleans and chunks that one (rag.store.build's
     chunk cache); a changed, damaged or removed letter's entry is not reused."""
-    from rag import build as build_mod
+    from rag.store import build as build_mod
 
     settings = load_settings().replace(index_dir=tmp_path / "index")
     letters = corpus.load_letters(settings)[:2]

@@ -1,4 +1,4 @@
-"""The chunker (rag/chunk.py) on small hand-made letters: verbatim slices of
+"""The chunker (rag/ingest/chunk.py) on small hand-made letters: verbatim slices of
 the cleaned text, the token limit, sentence-aligned overlap, what may be
 quoted, the content hash, and one unit per Kamervraag.
 
@@ -12,10 +12,10 @@ import textwrap
 
 import pytest
 
-from rag.chunk import chunk_letter
-from rag.clean import CleanText, clean_letter
+from rag.ingest.chunk import chunk_letter
+from rag.ingest.clean import CleanText, clean_letter
 from rag.records import Chunk, Letter
-from rag.sentences import sentence_spans
+from rag.ingest.sentences import sentence_spans
 from rag.tokens import count_tokens
 
 HEADING = "Wat we doen aan de smokkel in de kleine havens van het noorden"  # 13 words, no full stop

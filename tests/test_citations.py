@@ -1,7 +1,7 @@
 """Citations: marker grammar, verbatim quotes and the pages a quote is on."""
 from __future__ import annotations
 
-from rag.citations import MARKER_RUN, citation_from, parse_markers, strip_markers
+from rag.answer.citations import MARKER_RUN, citation_from, parse_markers, strip_markers
 from rag.records import Chunk, Passage
 
 TEXT = "Dit staat op pagina een. Deze zin begint op pagina een en loopt door op pagina twee. Dit staat op twee."

@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from rag.clean import clean_letter
+from rag.ingest.clean import clean_letter
 from rag.config import load_settings
-from rag.corpus import load_letters, read_text
+from rag.ingest.corpus import load_letters, read_text
 
 SETTINGS = load_settings()
 LETTERS = {x.letter_id: x for x in load_letters(SETTINGS)}
@@ -118,7 +118,7 @@ def test_headings_become_sections():
 
 
 def test_a_number_closing_a_bracketed_code_is_no_footnote_marker():
-    from rag.clean import clean_letter
+    from rag.ingest.clean import clean_letter
 
     raw = (" De coalitie van zeven landen (C1). Zij overlegt met de\n partners.1 Dat gebeurt jaarlijks.\n\n"
            "1 Zie de verklaring van de partners.\n vervolg op pagina twee.\n")

@@ -103,7 +103,7 @@ def test_k_out_of_range_is_refused(capsys):
     ["ask", "Wat is Fortius?", "--type", "brief"],  # not a document type
 ])
 def test_bad_invocations_exit_2_with_a_message_before_any_model_loads(argv, capsys, monkeypatch):
-    from rag import embed
+    from rag.embed import model as embed
 
     def no_model(*a, **kw):
         raise AssertionError("a model was loaded for a refused invocation")
@@ -122,7 +122,7 @@ def test_bad_invocations_exit_2_with_a_message_before_any_model_loads(argv, caps
     (b'\xff\xfe[]', "is geen UTF-8"),
 ])
 def test_a_malformed_history_file_exits_2_before_any_model_loads(content, says, tmp_path, capsys, monkeypatch):
-    from rag import embed
+    from rag.embed import model as embed
 
     def no_model(*a, **kw):
         raise AssertionError("a model was loaded for a refused history")
@@ -137,7 +137,7 @@ def test_a_malformed_history_file_exits_2_before_any_model_loads(content, says, 
 
 
 def test_letters_lists_every_corpus_letter_with_its_id(capsys, settings):
-    from rag.corpus import load_letters
+    from rag.ingest.corpus import load_letters
 
     assert cli.main(["letters"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -368,7 +368,7 @@ def test_cli_generative_path_over_http_and_server_down(pipeline, monkeypatch, ca
 def test_cli_ingest_rolls_back_when_the_index_cannot_be_built(tmp_path, monkeypatch, capsys, pipeline, settings):
     """The CLI goes through Library.ingest: a failed build takes the new
     letter out of the corpus again and says why, with exit 2."""
-    from rag import build as build_mod
+    from rag.store import build as build_mod
 
     corpus_dir, index_dir = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(settings.corpus_dir, corpus_dir)

@@ -135,7 +135,7 @@ def test_an_app_process_sizes_torch_threads_before_torch_loads(monkeypatch):
     import os
     import sys
 
-    from rag.embed import size_threads_for_serving
+    from rag.embed.model import size_threads_for_serving
 
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.delitem(sys.modules, "torch", raising=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.conversation import MAX_ANSWER_CHARS, MAX_MESSAGES, chat_history
+from rag.search.conversation import MAX_ANSWER_CHARS, MAX_MESSAGES, chat_history
 from rag.errors import InputError
 from rag.records import Answer
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from rag.corpus import add_letter, extract_text, load_letters
+from rag.ingest.corpus import add_letter, extract_text, load_letters
 from rag.errors import InputError
 
 LETTER = (
@@ -134,7 +134,7 @@ def test_ingest_makes_a_new_letter_searchable_and_reuses_embeddings(tmp_path, co
 
 @pytest.mark.model
 def test_failed_index_build_removes_the_added_letter(tmp_path, corpus_settings, pipeline, monkeypatch):
-    from rag import stores
+    from rag.store import stores
     from rag.library import Library
     from rag.pipeline import Pipeline
 

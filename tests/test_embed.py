@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag import e5convert
+from rag.embed import e5convert
 from rag.config import DEFAULT_EMBEDDER, ROOT, Settings
-from rag.embed import Embedder, LangChainEmbeddings, get_embedder, resolve_precision
+from rag.embed.model import Embedder, LangChainEmbeddings, get_embedder, resolve_precision
 from rag.errors import ModelError
 
 LETTERS = ROOT / "corpus"  # the letters as plain text, inside the repository
@@ -416,7 +416,7 @@ def test_onnx_questions_from_many_threads(embedder):
 
 @pytest.mark.model
 def test_damaged_or_foreign_onnx_file_is_exported_again(embedder, tmp_path, capfd):
-    from rag import onnxquery
+    from rag.embed import onnxquery
 
     torch_path = _torch_only(embedder)
 
@@ -452,7 +452,7 @@ def _ids(embedder: Embedder, text: str):
 
 @pytest.mark.model
 def test_without_onnx_questions_stay_on_torch(embedder, monkeypatch, caplog):
-    from rag import embed, onnxquery
+    from rag.embed import model as embed, onnxquery
 
     def unavailable(*args, **kwargs):
         raise onnxquery.OnnxUnavailable("onnxruntime is not installed")
@@ -471,7 +471,7 @@ def test_without_onnx_questions_stay_on_torch(embedder, monkeypatch, caplog):
 
 
 def test_query_runtime_setting_is_checked_before_any_model_loads(monkeypatch):
-    from rag import embed
+    from rag.embed import model as embed
     from rag.config import load_settings
 
     monkeypatch.setenv("RAG_QUERY_RUNTIME", "torch")

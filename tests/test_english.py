@@ -1,4 +1,4 @@
-"""English questions over Dutch letters (rag.english): the pure expansion on
+"""English questions over Dutch letters (rag.search.english): the pure expansion on
 a hand-made lexicon and vocabulary, the word-list readers (CLDR from Babel's
 wheel, a FreeDict dictionary in dictd format written here), and the
 retriever and answerer using it."""
@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag import english
-from rag.answer import lexical_coverage, weighted_coverage
-from rag.english import Vocabulary, build_lexicon, expand, terms
-from rag.question import is_english
+from rag.search import english
+from rag.answer.extractive import lexical_coverage, weighted_coverage
+from rag.search.english import Vocabulary, build_lexicon, expand, terms
+from rag.search.question import is_english
 from rag.textnl import tokenize
 
 # A vocabulary as an index has it: Dutch stems and their idf (low: common).
@@ -185,7 +185,7 @@ def lexical_scores(r, question: str) -> np.ndarray:
     """The BM25 score of every chunk for `question`, as the file index's rankers give them."""
     from rag.config import SearchOptions
     from rag.filters import Scope
-    from rag.rankers import Question, Where
+    from rag.store.rankers import Question, Where
 
     q = Question(np.zeros(r.index.manifest.dimension, np.float32), r.terms(question), Where(None, Scope(), SearchOptions()))
     with r.rankers.open(q) as ranking:

@@ -11,11 +11,11 @@ from rag.app import render as R
 from rag.config import SearchOptions, load_settings
 from rag.errors import InputError
 from rag.filters import Facets, Scope, dossier_key, dossier_of, scope_warnings, sender_of
-from rag.index import load_index
-from rag.layout import KINDS
+from rag.store.index import load_index
+from rag.ingest.layout import KINDS
 from rag.pipeline import Pipeline
 from rag.records import Answer, Letter
-from rag.retrieve import Retriever
+from rag.search.retrieve import Retriever
 from test_retrieve import BagOfWordsEmbedder, fake_index_dir
 
 # The letters of the fake index (alpha and beta dated, gamma not), with what

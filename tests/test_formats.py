@@ -1,4 +1,4 @@
-"""Letter formats (rag/formats.py): one registry from suffix to reader, the
+"""Letter formats (rag/ingest/formats.py): one registry from suffix to reader, the
 web page and Word readers on pages laid out as the official sites publish
 them, bad files refused with their reason, and every place that names the
 accepted files (folder walk, CLI help, upload widget, README) asking the
@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from rag import cli, corpus, formats
-from rag.corpus import expand_paths, extract_metadata, extract_text
+from rag import cli
+from rag.ingest import corpus, formats
+from rag.ingest.corpus import expand_paths, extract_metadata, extract_text
 from rag.errors import InputError
 from test_corpus import _pdf
 

@@ -9,13 +9,13 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag import question as Q
-from rag.chunk import answer_spans
-from rag.clean import clean_letter
+from rag.search import question as Q
+from rag.ingest.chunk import answer_spans
+from rag.ingest.clean import clean_letter
 from rag.cli import _batch_item
 from rag.errors import InputError
-from rag.question import check_question
-from rag.sentences import sentence_spans
+from rag.search.question import check_question
+from rag.ingest.sentences import sentence_spans
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Letters, digits, Dutch punctuation, whitespace of every kind, and the odd control character.

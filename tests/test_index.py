@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag import index as index_mod
+from rag.store import index as index_mod
 from rag.errors import IndexStateError
-from rag import lexical
-from rag.index import (
+from rag.store import lexical
+from rag.store.index import (
     CURRENT_FILE,
     MissingIndex,
     StaleIndex,
@@ -24,8 +24,8 @@ from rag.index import (
     diff_corpus,
     load_index,
 )
-from rag.vectorcache import l2_normalise
-from rag.chunk import embedding_text
+from rag.embed.vectorcache import l2_normalise
+from rag.ingest.chunk import embedding_text
 from rag.fileutil import text_hash
 from rag.records import Chunk, LetterPages
 
@@ -128,7 +128,8 @@ def test_what_later_stages_need_is_built_into_the_version(tmp_path):
 
 
 def test_bm25_and_idf_are_built_into_the_version_and_not_recomputed_at_load(tmp_path, monkeypatch):
-    from rag import lexical, retrieve
+    from rag.store import lexical
+    from rag.search import retrieve
     from rag.config import load_settings
 
     build(CHUNKS, tmp_path)
@@ -509,8 +510,8 @@ def test_wrong_shape_from_embedder_is_rejected(tmp_path):
 
 
 def test_the_letter_context_holds_the_reports_its_first_page_names():
-    from rag.build import letter_context
-    from rag.clean import CleanText
+    from rag.store.build import letter_context
+    from rag.ingest.clean import CleanText
     from rag.records import Letter
 
     page1 = "Hierbij bied ik u de reactie aan op het rapport “Koersvast. Over de lessen van tien jaar handhaving”.\n"

@@ -12,7 +12,7 @@ import pytest
 
 from bench.fault_cases import edit_first_chunk
 from rag import fileutil
-from rag import index as index_mod
+from rag.store import index as index_mod
 from rag.errors import IndexStateError
 
 try:

@@ -1,4 +1,4 @@
-"""Reading documents by their layout (rag/layout.py).
+"""Reading documents by their layout (rag/ingest/layout.py).
 
 Two tiers:
   - own fixtures: documents in the official layouts made of invented
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from rag import layout
-from rag.clean import clean_letter
-from rag.layout import display_title, parse
+from rag.ingest import layout
+from rag.ingest.clean import clean_letter
+from rag.ingest.layout import display_title, parse
 
 REPO = Path(__file__).resolve().parents[1]
 EXTRA = REPO.parent / "shared" / "letters-extra"

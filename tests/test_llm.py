@@ -9,11 +9,11 @@ import socket
 
 import pytest
 
-from rag.citations import NO_VALID_CITATION, citation_from, finalize_generated, parse_markers, quote_for
+from rag.answer.citations import NO_VALID_CITATION, citation_from, finalize_generated, parse_markers, quote_for
 from rag.config import Settings
 from rag.errors import LLMError
 from rag import texts as T
-from rag.llm import OpenAIGenerator, render
+from rag.answer.llm import OpenAIGenerator, render
 from rag.records import Chunk, Passage
 
 try:
@@ -389,7 +389,7 @@ def test_sessions_asking_a_new_server_at_once_build_one_client(monkeypatch):
     import threading
     import time
 
-    from rag import llm
+    from rag.answer import llm
 
     built = []
 
@@ -412,7 +412,7 @@ def test_sessions_asking_a_new_server_at_once_build_one_client(monkeypatch):
 
 
 def test_prompts_are_read_once_per_process_and_a_missing_one_is_retried(tmp_path):
-    from rag.llm import load_prompt
+    from rag.answer.llm import load_prompt
 
     with pytest.raises(LLMError):
         load_prompt(tmp_path, "systeem.txt")

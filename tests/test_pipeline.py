@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from rag.build import chunk_letters
-from rag.corpus import load_letters
+from rag.store.build import chunk_letters
+from rag.ingest.corpus import load_letters
 from rag.errors import InputError
-from rag.sentences import sentence_spans
+from rag.ingest.sentences import sentence_spans
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_kamervragen_letter_yields_17_question_answer_units(chunks):
 
 @pytest.mark.model
 def test_no_chunk_exceeds_the_limits(chunks, pipeline, settings):
-    from rag.chunk import embedding_text
+    from rag.ingest.chunk import embedding_text
     from rag.tokens import count_tokens
 
     for c in chunks:
@@ -36,7 +36,7 @@ def test_no_chunk_exceeds_the_limits(chunks, pipeline, settings):
 
 @pytest.mark.model
 def test_no_body_sentence_is_lost(chunks, settings, pipeline):
-    from rag.corpus import clean, read_text
+    from rag.ingest.corpus import clean, read_text
 
     for letter in load_letters(settings):
         text = pipeline.index.letters[letter.letter_id].text
@@ -161,13 +161,13 @@ def test_pipeline_is_a_langchain_runnable_chain(pipeline):
 
 @pytest.mark.model
 def test_the_search_hands_its_vector_on_and_the_answerer_builds_the_whole_answer(pipeline, monkeypatch):
-    """The typed hand-off (rag.answerers): the answerer gets the question
+    """The typed hand-off (rag.answer.answerers): the answerer gets the question
     as checked, the vector the search ranked with, the passages and the
     filters' scope, and returns the complete Answer (Retrieved.answer), so
     nothing encodes twice and nothing patches the answer afterwards."""
     import numpy as np
 
-    from rag import answerers
+    from rag.answer import answerers
     from rag.records import Status
 
     seen = []

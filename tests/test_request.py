@@ -1,11 +1,11 @@
-"""rag.request: the question's typed request met by one sentence. Examples are
+"""rag.search.request: the question's typed request met by one sentence. Examples are
 invented; none comes from the letters or the eval questions."""
 from __future__ import annotations
 
 import pytest
 
-from rag import request as R
-from rag import spans as S
+from rag.search import request as R
+from rag.ingest import spans as S
 from rag.textnl import tokenize
 
 
@@ -151,9 +151,9 @@ def test_a_count_followed_by_its_list_names_the_members():
 
 
 def test_the_partial_answer_says_the_letters_do_not_say_which():
-    from rag import texts as T
-    assert T.partial_sentence("de bureaus", R.NAMED, [], False) == "De brieven noemen de bureaus, maar zeggen niet welke."
-    assert T.partial_sentence("the offices", R.NAMED, [], True) == "The letters mention the offices, but do not say which."
+    from rag.answer.extractive import partial_sentence
+    assert partial_sentence("de bureaus", R.NAMED, [], False) == "De brieven noemen de bureaus, maar zeggen niet welke."
+    assert partial_sentence("the offices", R.NAMED, [], True) == "The letters mention the offices, but do not say which."
 
 
 def test_another_branch_of_the_body_asked_is_another_anchor():

@@ -16,9 +16,9 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from rag.config import SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
-from rag.index import build_index, load_index
+from rag.store.index import build_index, load_index
 from rag.records import Chunk
-from rag.retrieve import LetterRetriever, Retriever, rrf
+from rag.search.retrieve import LetterRetriever, Retriever, rrf
 from rag.textnl import tokenize
 
 # --------------------------------------------------------------------------- fusion
@@ -378,7 +378,7 @@ def test_real_search_is_fast_once_warm(real, monkeypatch):
     else. How many ms that takes is printed by bench/bench_latency_checks.py."""
     import bm25s
 
-    from rag import retrieve as retrieve_mod
+    from rag.search import retrieve as retrieve_mod
 
     q = "Wanneer gaat het verbod op designerdrugs in?"
     qvec = real.embedder.encode_queries([q])

@@ -53,7 +53,7 @@ def test_the_pipeline_never_asks_which_kind_of_index_it_holds():
 
 
 def test_a_new_store_is_one_registration(monkeypatch):
-    from rag import stores
+    from rag.store import stores
     from rag.config import load_settings
     from rag.errors import InputError
 
@@ -121,21 +121,21 @@ def test_no_import_cycles_in_the_package():
         if name not in done:
             visit(name, [name])
     assert cycles == []
-    assert "pipeline" not in graph["answerers"]  # factories get an AnswerContext, not the Pipeline
+    assert "pipeline" not in graph["answer.answerers"]  # factories get an AnswerContext, not the Pipeline
 
 
 def test_a_store_supplies_only_its_rankings_and_the_one_retriever_does_the_rest():
     """A third store is its version record and a Rankers: the filters,
-    the fusion and the Passages are the retriever's (rag.retrieve)."""
+    the fusion and the Passages are the retriever's (rag.search.retrieve)."""
     from contextlib import contextmanager
     from dataclasses import dataclass
 
     import numpy as np
 
     from rag.config import Settings
-    from rag.index import LoadedIndex, Manifest
+    from rag.store.index import LoadedIndex, Manifest
     from rag.records import Chunk
-    from rag.retrieve import Retriever, rrf
+    from rag.search.retrieve import Retriever, rrf
 
     chunks = [Chunk(chunk_id=f"m:{i}", letter_id="m" if i < 3 else "n", title="T", pages=(1,),
                     kamerstuk="", date="", section="", text=f"tekst {i}", start=0, end=7) for i in range(5)]
@@ -212,3 +212,33 @@ def test_every_subpackage_is_installed():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "rag").rglob("*.py")}
     assert found <= listed, sorted(found - listed)
+
+
+# The stages in pipeline order; rag's top-level modules are either shared
+# vocabulary (records, config, errors, texts, ...) that every stage may use,
+# or the orchestration (pipeline, library, cli) that uses the stages.
+STAGES = ("ingest", "embed", "store", "search", "answer", "app")
+ORCHESTRATION = {"pipeline", "library", "cli", "__main__"}
+
+
+def test_a_stage_imports_only_shared_modules_and_earlier_stages():
+    """The layout by stage is a direction, not only folders: a module of a
+    stage imports (at module level) the shared top-level modules and the
+    stages before its own, never a later stage or the orchestration; the
+    shared modules import no stage at all."""
+    paths = {".".join(p.relative_to(ROOT / "rag").with_suffix("").parts): p
+             for p in (ROOT / "rag").rglob("*.py") if p.name != "__init__.py"}
+    assert {name.split(".")[0] for name in paths if "." in name} == set(STAGES)
+    wrong = []
+    for name, path in paths.items():
+        stage = name.split(".")[0] if "." in name else None
+        if stage is None and name in ORCHESTRATION:
+            continue
+        allowed = set(STAGES[:STAGES.index(stage) + 1]) if stage else set()
+        if stage == "app":
+            allowed |= {"library"}  # the app holds the one Library
+        for dep in _module_imports(name, path, set(paths)):
+            top = dep.split(".")[0]
+            if "." in dep and top not in allowed or "." not in dep and dep in ORCHESTRATION - allowed:
+                wrong.append(f"{name} -> {dep}")
+    assert wrong == []

@@ -1,4 +1,4 @@
-"""Dutch sentence boundaries (rag/sentences.py) on this file's own made-up
+"""Dutch sentence boundaries (rag/ingest/sentences.py) on this file's own made-up
 sentences: abbreviations and initials, paragraph breaks, list numbers, and
 spans that are trimmed slices of the input. (That spans stay inside any text
 and come in order is fuzzed in tests/test_fuzz.py.)"""
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.sentences import sentence_spans, split_sentences
+from rag.ingest.sentences import sentence_spans, split_sentences
 
 
 # --------------------------------------------------------- what does not end one
@@ -124,7 +124,7 @@ def test_a_long_text_of_candidate_ends_is_split_in_one_pass(unit):
 
 
 def test_dd_before_a_date_does_not_end_the_sentence():
-    from rag.sentences import sentence_spans
+    from rag.ingest.sentences import sentence_spans
     text = "Zie de brief van de minister d.d. 4 mei 2021 over de havens. Daarna volgt meer."
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "Zie de brief van de minister d.d. 4 mei 2021 over de havens.", "Daarna volgt meer."]

@@ -1,4 +1,4 @@
-"""rag.spans: the typed spans stored with each chunk at build time. Examples
+"""rag.ingest.spans: the typed spans stored with each chunk at build time. Examples
 are invented; none comes from the letters or the eval questions."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import question as Q
-from rag import spans as S
+from rag.search import question as Q
+from rag.ingest import spans as S
 from rag.textnl import numberised
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ def test_number_words_become_digits_and_references_go():
 # Spans tied on position and kind (an acronym and its folded twin) are built
 # into the index: their order must not follow the hash seed of the process.
 _TIES = "Samenwerking in INTERPOL-verband en met de OVSE-partners; de Wet Kansspelen II."
-_DUMP = f"from rag.spans import extract; print(repr(extract({_TIES!r})))"
+_DUMP = f"from rag.ingest.spans import extract; print(repr(extract({_TIES!r})))"
 
 
 @pytest.mark.subprocess

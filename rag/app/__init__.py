@@ -4,4 +4,5 @@
              error a user sees, the server's one Library and its lock
     render   how an answer, its source cards and a letter's metadata look
     note     the briefing note: items, references, editing, Word export
+    notebooks conversations and notes kept per user (SQLite)
 """

@@ -2,7 +2,7 @@
 to Markdown and DOCX, and the export's file name.
 
 How a reference, a source or a partial answer reads comes from rag.app.render,
-the marker grammar from rag.citations and the refusal text from rag.texts.
+the marker grammar from rag.answer.citations and the refusal text from rag.texts.
 """
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 
-from .. import texts as T
-from .render import (
+from rag import texts as T
+from rag.app.render import (
     md_escape,
     reference_text,
     shown_standalone,
     source_text,
 )
-from ..citations import WRITTEN_MARKER, close_gaps
-from ..errors import InputError
-from ..records import Answer, Citation, Status
+from rag.answer.citations import WRITTEN_MARKER, close_gaps
+from rag.errors import InputError
+from rag.records import Answer, Citation, Status
 
 # An edited answer is a paragraph or a few, not a document.
 MAX_EDIT_CHARS = 20_000
@@ -51,7 +51,7 @@ class NoteItem:
         return self.status.abstained
 
     def to_record(self) -> dict:
-        """As stored JSON (rag.notebooks)."""
+        """As stored JSON (rag.app.notebooks)."""
         d = asdict(self)
         d["citations"] = [c.to_dict() for c in self.citations]
         return d

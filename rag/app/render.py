@@ -1,7 +1,7 @@
 """What a chat answer and its sources look like in the Streamlit app.
 
 - a letter's metadata in Dutch (date, Kamerstuk, reference and source lines);
-- answer text with [n] markers (rag.citations.WRITTEN_MARKER) as anchor links
+- answer text with [n] markers (rag.answer.citations.WRITTEN_MARKER) as anchor links
   to source cards, the cards with the quoted sentence marked, passage cards
   after a refusal, a letter page;
 - escaping for HTML and Markdown, the partial-answer label, the rewritten
@@ -17,10 +17,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as _date
 
-from ..citations import WRITTEN_MARKER
-from ..filters import dossier_of, sender_of
-from ..records import Answer, Citation, Letter, Passage
-from ..textnl import MONTHS_NL, fold
+from rag.answer.citations import WRITTEN_MARKER
+from rag.filters import dossier_of, sender_of
+from rag.records import Answer, Citation, Letter, Passage
+from rag.textnl import MONTHS_NL, fold
 
 # About this many characters of the passage either side of a card's quotes,
 # cut at a word with "…".

@@ -15,9 +15,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..config import SearchOptions
-from ..errors import RagError
-from ..records import Answer
+from rag.config import SearchOptions
+from rag.errors import RagError
+from rag.records import Answer
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class LLMServer:
 @dataclass(frozen=True)
 class ChatOptions:
     """What the sidebar chose for the next question: the search's options,
-    the answerer (rag.answerers) and, for one that needs it, the server."""
+    the answerer (rag.answer.answerers) and, for one that needs it, the server."""
 
     search: SearchOptions
     generator: str
@@ -105,8 +105,8 @@ class PipelineGuard:
 
     def load(self, settings, progress=None) -> None:
         """Load the library once (a second caller finds it loaded) and warm its pipeline."""
-        from ..embed import size_threads_for_serving
-        from ..library import Library
+        from rag.embed.model import size_threads_for_serving
+        from rag.library import Library
 
         with self.lock:
             if self.library is None:

@@ -5,7 +5,7 @@ the OpenAI chat convention, oldest first:
 
     [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}, ...]
 
-`Pipeline.ask(history=...)` takes (question, answer) pairs (rag.question.condense
+`Pipeline.ask(history=...)` takes (question, answer) pairs (rag.search.question.condense
 reads the last one). `chat_history` checks such a list and turns it into pairs,
 or raises an InputError that says what is wrong with which message.
 """
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import InputError
+from rag.errors import InputError
 
 # Only the last turn is read by the extractive answerer and the last three by
-# the LLM's rewrite (rag.llm); a longer list is accepted up to a bound that
+# the LLM's rewrite (rag.answer.llm); a longer list is accepted up to a bound that
 # keeps one batch line from holding megabytes of chat.
 MAX_MESSAGES = 200
 # An earlier answer may be a long LLM reply; a question is bounded by

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError
-from .fileutil import atomic_file, atomic_write_text, file_lock, slug
+from rag.errors import ModelError
+from rag.fileutil import atomic_file, atomic_write_text, file_lock, slug
 
 log = logging.getLogger(__name__)
 

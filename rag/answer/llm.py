@@ -4,7 +4,7 @@ Ollama, vLLM, llama.cpp server and OpenAI all speak the same
 /v1/chat/completions protocol, so one client (langchain_openai.ChatOpenAI)
 configured by base_url, model and api_key covers them. The model only writes
 prose with [n] markers; which passages those markers may name and what is
-quoted for them is decided afterwards by rag.citations, never by the model.
+quoted for them is decided afterwards by rag.answer.citations, never by the model.
 
 Every failure of the server (down, wrong key, unknown model, dropped stream)
 surfaces as an LLMError with a message and a hint, because the CLI and app
@@ -26,14 +26,14 @@ from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, S
 from langchain_openai import ChatOpenAI
 
 from rag import texts as T
-from rag.citations import NO_VALID_CITATION, UNSUPPORTED, finalize_generated
+from rag.answer.citations import NO_VALID_CITATION, UNSUPPORTED, finalize_generated
 from rag.config import Settings
 from rag.errors import LLMError
-from rag.question import is_english
+from rag.search.question import is_english
 from rag.records import Answer, Passage, Status
 
 if TYPE_CHECKING:
-    from rag.answerers import Retrieved
+    from rag.answer.answerers import Retrieved
 
 
 SYSTEM_PROMPT = "answer_system.nl.md"
@@ -109,7 +109,7 @@ def format_passages(passages: Sequence[Passage]) -> str:
     """Numbered passages, each inside <passage id="n"> ... </passage>.
 
     Numbering follows list position (1-based), the same numbering
-    rag.citations validates markers against.
+    rag.answer.citations validates markers against.
     """
     blocks = []
     for n, p in enumerate(passages, start=1):
@@ -326,7 +326,7 @@ class OpenAIGenerator:
                 yield chunk.text
 
     def respond(self, retrieved: Retrieved) -> Answer:
-        """The answer (rag.answerers.Answerer), streamed to the query's on_delta."""
+        """The answer (rag.answer.answerers.Answerer), streamed to the query's on_delta."""
         return self._answer(retrieved.standalone, retrieved.passages, retrieved.query.on_delta, retrieved.answer)
 
     def answer(

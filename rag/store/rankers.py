@@ -1,4 +1,4 @@
-"""What a store supplies to the one retriever (rag.retrieve): its two
+"""What a store supplies to the one retriever (rag.search.retrieve): its two
 rankings of the chunks of one version and the scores of chosen rows.
 
     Rankers.open(question) -> Ranking:   dense(n), lexical(n), scores(rows)
@@ -6,7 +6,7 @@ rankings of the chunks of one version and the scores of chosen rows.
 Filters, fusion and Passages are the retriever's, the same for every store;
 a store only ranks rows (row i is the version's chunk i), inside what the
 filters allow (`Where`). The file index ranks in memory (`FileRankers`:
-FAISS and bm25s); the Postgres store in SQL (rag.pgstore.PgRankers). A new
+FAISS and bm25s); the Postgres store in SQL (rag.store.pgstore.PgRankers). A new
 store writes one class with `open`.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any, Protocol
 import faiss
 import numpy as np
 
-from .config import SearchOptions
-from .filters import Scope
+from rag.config import SearchOptions
+from rag.filters import Scope
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The lexical side of the index: BM25 over the chunks and the idf table the
 answerer weighs question words by, both from the same tokens
-(rag.textnl.tokenize of rag.chunk.embedding_text, what the embedder saw).
+(rag.textnl.tokenize of rag.ingest.chunk.embedding_text, what the embedder saw).
 
 Made once by the build and stored in the index version (bm25s's own save
 format, flat files named BM25_FILES, plus IDF_FILE), so a load reads arrays
@@ -17,7 +17,7 @@ from typing import Mapping, Sequence
 
 import bm25s
 
-from rag.chunk import embedding_text
+from rag.ingest.chunk import embedding_text
 from rag.records import Chunk
 from rag.textnl import tokenize
 

@@ -2,7 +2,7 @@
 
 pypdf can take minutes on a large or malformed file, or blow up on a
 compression bomb; an upload must not stall or kill the app. The parent runs
-`python -m rag.pdftext FILE` with a time limit; the child caps its own
+`python -m rag.ingest.pdftext FILE` with a time limit; the child caps its own
 memory and page count and prints JSON: {"pages": [...]} or {"error": "..."}.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ class PdfError(Exception):
 def extract_pages(path: Path) -> list[str]:
     """Page texts of the PDF, or PdfError with the reason."""
     try:
-        proc = subprocess.run([sys.executable, "-m", "rag.pdftext", str(path)], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, "-m", "rag.ingest.pdftext", str(path)], capture_output=True, text=True,
                               timeout=MAX_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise PdfError(f"tekst uitlezen duurde langer dan {MAX_SECONDS} s") from None

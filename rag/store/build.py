@@ -1,7 +1,7 @@
 """Building the index: the one way it is done.
 
     letters -> clean (once each) -> chunk -> embed chunks and quotable sentences
-            -> one atomic index version (rag.index) -> loaded
+            -> one atomic index version (rag.store.index) -> loaded
 
 `Library`, the CLI (through `Library.ingest`, with its rollback), the eval
 harness, the benches and the tests all call `build`, so what the later stages
@@ -18,20 +18,20 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from . import corpus
-from .chunk import chunk_letter
-from .clean import CleanText
-from .config import Settings
-from .fileutil import atomic_write_text, text_hash
-from .index import FileIndex, build_index, load_index
-from .records import Chunk, Letter, LetterPages
-from .tokens import count_tokens
+from rag.ingest import corpus
+from rag.ingest.chunk import chunk_letter
+from rag.ingest.clean import CleanText
+from rag.config import Settings
+from rag.fileutil import atomic_write_text, text_hash
+from rag.store.index import FileIndex, build_index, load_index
+from rag.records import Chunk, Letter, LetterPages
+from rag.tokens import count_tokens
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float | None], None]
 
-BACKGROUND = Path(__file__).resolve().parent / "data" / "background.txt"
+BACKGROUND = Path(__file__).resolve().parent.parent / "data" / "background.txt"
 
 
 def quiet(message: str, fraction: float | None = None) -> None:
@@ -95,7 +95,7 @@ CHUNK_CACHE_DIR = Path("cache") / "chunks"
 def _chunk_key(settings: Settings, letter: Letter, raw: str) -> str:
     """A letter's chunks are reused exactly while an index of them would not
     be stale: the same text and metadata, the same chunker version (its code
-    digest and size settings, rag.chunk.CHUNKER_VERSION)."""
+    digest and size settings, rag.ingest.chunk.CHUNKER_VERSION)."""
     meta = json.dumps(letter.to_dict(), sort_keys=True, ensure_ascii=False)
     return text_hash("\0".join((corpus.chunker_version(settings), meta, raw)))
 

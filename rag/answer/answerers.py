@@ -1,7 +1,7 @@
 """The answerers, by name: what turns a question and its passages into an Answer.
 
-    extractive  quotes the letters' own sentences (rag.answer; offline, default)
-    openai      any OpenAI-compatible chat server (rag.llm)
+    extractive  quotes the letters' own sentences (rag.answer.extractive; offline, default)
+    openai      any OpenAI-compatible chat server (rag.answer.llm)
 
 Each is registered with what the CLI, the app and the eval need to know of it
 (its label, whether it needs a server, whether it streams), so no caller
@@ -22,10 +22,10 @@ from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
-from .config import SearchOptions
-from .errors import InputError
-from .filters import Scope, scope_warnings
-from .records import Answer, Citation, OnDelta, Passage, Status
+from rag.config import SearchOptions
+from rag.errors import InputError
+from rag.filters import Scope, scope_warnings
+from rag.records import Answer, Citation, OnDelta, Passage, Status
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _extractive(context: AnswerContext) -> Answerer:
 
 
 def _openai(context: AnswerContext) -> Answerer:
-    from .llm import OpenAIGenerator
+    from rag.answer.llm import OpenAIGenerator
 
     return OpenAIGenerator(context.settings, page_starts=context.page_starts)
 

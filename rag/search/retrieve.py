@@ -2,10 +2,10 @@
 
 Pieces, each testable alone:
   tokenize()        pure: text -> BM25 tokens (rag.textnl)
-  expand()          pure: an English question -> weighted Dutch BM25 tokens (rag.english)
+  expand()          pure: an English question -> weighted Dutch BM25 tokens (rag.search.english)
   rrf()             pure: rankings -> fused scores
   Retriever         one for every store: filters, fusion and Passages over the
-                    store's rankings (rag.rankers), set up once per index load
+                    store's rankings (rag.store.rankers), set up once per index load
   LetterRetriever   LangChain BaseRetriever over a Retriever
 
 Filters (letters, dossiers, document types, dates) restrict the candidate
@@ -29,15 +29,15 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from rag import english
+from rag.search import english
 from rag import texts as T
 from rag.config import Mode, SearchOptions, Settings
 from rag.errors import IndexStateError, InputError
 from rag.filters import Facets, Scope
-from rag.index import LoadedIndex
-from rag.rankers import Question, Terms, Where
+from rag.store.index import LoadedIndex
+from rag.store.rankers import Question, Terms, Where
 from rag.records import Chunk, Letter, Passage
-from rag.question import check_question, is_english
+from rag.search.question import check_question, is_english
 from rag.textnl import tokenize
 
 def rrf(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
@@ -93,7 +93,7 @@ class Retriever:
         self.chunks: list[Chunk] = list(index.chunks)
         self._ids = [c.chunk_id for c in self.chunks]
         self._row = {cid: i for i, cid in enumerate(self._ids)}
-        # The store's own rankings (rag.rankers); everything else is here.
+        # The store's own rankings (rag.store.rankers); everything else is here.
         self.rankers = index.rankers()
         # Rows per letter, not a mask per letter: masks take letters x chunks
         # bytes, 1 GB at 5,000 letters (bench/bench_scale.py).
@@ -115,7 +115,7 @@ class Retriever:
 
     def english_terms(self, query: str) -> dict[str, float] | None:
         """An English question's BM25 query, {Dutch token: weight}
-        (rag.english.expand); None for a Dutch one, which is searched by its
+        (rag.search.english.expand); None for a Dutch one, which is searched by its
         own tokens as it always was, or when the expansion is off."""
         if not self.settings.expand_english or not is_english(query):
             return None
@@ -183,7 +183,7 @@ class Retriever:
     # ------------------------------------------------------------------ search
 
     def terms(self, query: str) -> Terms:
-        """The question's lexical query (rag.rankers.Terms)."""
+        """The question's lexical query (rag.store.rankers.Terms)."""
         weights = self.english_terms(query)
         return Terms(tuple(tokenize(query)) if weights is None else tuple(weights), weights)
 
@@ -192,7 +192,7 @@ class Retriever:
         `changes` adjust single fields, e.g. `search(q, k=3)`). score is the
         fused RRF score (hybrid), the cosine (dense) or the BM25 score (bm25);
         dense_score and bm25_score are always filled, so callers can judge
-        evidence strength in any mode. The store ranks (rag.rankers); the
+        evidence strength in any mode. The store ranks (rag.store.rankers); the
         filters, the fusion and the Passages are the same for every store."""
         options = (options or self.settings.search_options()).replace(**changes)
         return self.find(check_question(query, self.settings.max_question_chars), self.where(options))

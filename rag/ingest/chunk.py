@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .clean import CLEANER_VERSION, CleanText
-from .layout import ANTWOORDEN, KAMERVRAGEN
-from . import spans
-from .fileutil import text_hash
-from .records import Chunk, Letter
-from .sentences import sentence_spans
+from rag.ingest.clean import CLEANER_VERSION, CleanText
+from rag.ingest.layout import ANTWOORDEN, KAMERVRAGEN
+from rag.ingest import spans
+from rag.fileutil import text_hash
+from rag.records import Chunk, Letter
+from rag.ingest.sentences import sentence_spans
 
 def _source_digest(*modules: str) -> str:
     """A short hash of the modules that decide what a chunk is: an edit to any
@@ -24,16 +24,16 @@ def _source_digest(*modules: str) -> str:
     import hashlib
     from pathlib import Path
 
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for name in modules:
-        h.update((here / name).read_bytes())
+        h.update((package / name).read_bytes())
     return h.hexdigest()[:10]
 
 
 # (textnl.py: the folding spans and layout read with; tokens.py: the chunk sizes;
 # build.py: the letter context stored beside the chunks)
-CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('chunk.py', 'clean.py', 'layout.py', 'sentences.py', 'spans.py', 'gazetteer.py', 'textnl.py', 'tokens.py', 'build.py')}"
+CHUNKER_VERSION = f"chunk-8/{CLEANER_VERSION}/{_source_digest('ingest/chunk.py', 'ingest/clean.py', 'ingest/layout.py', 'ingest/sentences.py', 'ingest/spans.py', 'ingest/gazetteer.py', 'textnl.py', 'tokens.py', 'store/build.py')}"
 
 # "3. Hoe kijkt u aan tegen ...?" at the start of a paragraph.
 _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)

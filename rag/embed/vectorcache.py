@@ -26,7 +26,7 @@ CACHE_DIR = "cache"
 
 
 class Embedder(Protocol):
-    """The part of rag.embed.Embedder the index needs (keeps this module testable
+    """The part of rag.embed.model.Embedder the index needs (keeps this module testable
     with a fake and free of torch imports)."""
 
     model_id: str

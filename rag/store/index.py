@@ -16,9 +16,9 @@ Layout under `index_dir` (see index/README.md for the full description):
         sentences.npz        vectors of every quotable sentence (and of the
                              answerer's everyday subjects), keyed by text_hash
         bm25.*, idf.json     the BM25 index over the chunks (bm25s's save
-                             format) and the answerer's idf (rag.lexical)
+                             format) and the answerer's idf (rag.store.lexical)
     cache/<embedder>.npz     embedding cache: content key -> vector, per embedder
-                             (rag.vectorcache)
+                             (rag.embed.vectorcache)
     .lock                    held (flock) while a build runs
 
 Why versions + a pointer: a build writes a complete new version next to the
@@ -56,13 +56,13 @@ from typing import Any, Callable, Sequence
 import faiss
 import numpy as np
 
-from rag.chunk import embedding_text
+from rag.ingest.chunk import embedding_text
 from rag.config import Settings
-from rag import lexical
+from rag.store import lexical
 from rag import texts as T
 from rag.errors import IndexStateError
-from rag.rankers import FileRankers, Rankers
-from rag.vectorcache import CACHE_DIR, Embedder, VectorCache
+from rag.store.rankers import FileRankers, Rankers
+from rag.embed.vectorcache import CACHE_DIR, Embedder, VectorCache
 from rag.fileutil import TMP_PREFIX, atomic_write_text, file_lock, sha256_file, text_hash
 from rag.records import Chunk, Letter, LetterPages
 
@@ -211,7 +211,7 @@ class LoadedIndex:
     """One version of an index, read into memory as far as its store keeps
     it there: what the retriever and the answerer need of any store. A
     store's version subclasses this with where its vectors are
-    (`FileIndex` here, rag.pgstore.PgIndex), so the pipeline never asks
+    (`FileIndex` here, rag.store.pgstore.PgIndex), so the pipeline never asks
     which kind it holds."""
 
     manifest: Manifest
@@ -219,7 +219,7 @@ class LoadedIndex:
     letters: dict[str, LetterPages] = field(default_factory=dict)
     # text_hash(sentence) -> vector, for the extractive answerer
     sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    # The idf of the chunks' tokens (rag.lexical), which the answerer weighs
+    # The idf of the chunks' tokens (rag.store.lexical), which the answerer weighs
     # question words by; every store builds it with the version.
     idf: dict[str, float] = field(default_factory=dict)
 
@@ -235,7 +235,7 @@ class LoadedIndex:
         raise NotImplementedError
 
     def rankers(self) -> Rankers:
-        """The store's rankings of this version's chunks (rag.rankers)."""
+        """The store's rankings of this version's chunks (rag.store.rankers)."""
         raise NotImplementedError
 
 
@@ -247,7 +247,7 @@ class FileIndex(LoadedIndex):
     path: Path
     faiss_index: faiss.Index
     vectors: np.ndarray  # (n, dimension) float32, L2-normalised
-    bm25: Any = None  # bm25s over the chunks (rag.lexical); None for no chunks
+    bm25: Any = None  # bm25s over the chunks (rag.store.lexical); None for no chunks
 
     def version_name(self) -> str:
         """The name of this version (its folder)."""

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .records import Footnote
+from rag.records import Footnote
 
 CLEANER_VERSION = "clean-5"
 
@@ -282,7 +282,7 @@ def _strip_markers(lines: list[_Line], numbers: list[str]) -> list[tuple[_Line, 
 
 def clean_letter(raw: str, furniture_lines: Mapping[int, str] | None = None) -> CleanText:
     """`furniture_lines`: raw offset of the first character of each line the
-    document's layout marks as furniture (rag.layout) -> its kind. Such a
+    document's layout marks as furniture (rag.ingest.layout) -> its kind. Such a
     line stays visible as a paragraph of its own and is never joined to a
     sentence, a heading or a quote."""
     furn = dict(furniture_lines or {})

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 from typing import Any, Callable
 
-from .textnl import MONTHS_NL, fold
+from rag.textnl import MONTHS_NL, fold
 
 # --------------------------------------------------------------------------- records
 

@@ -1,7 +1,7 @@
 """A shared store in Postgres, for deployments that outgrow one machine.
 
 Chosen by configuration: `RAG_STORE=postgresql://…` (Settings.store). The
-default stays the embedded file index (rag.index); nothing here is imported
+default stays the embedded file index (rag.store.index); nothing here is imported
 without a store URI.
 
 What lives where (one database, several app processes side by side):
@@ -17,7 +17,7 @@ What lives where (one database, several app processes side by side):
     rag_terms      per version: the full-text index, one row per (term, chunk)
                    with the term's count in the chunk and the chunk's length
                    in tokens; the tokens are the file index's
-                   (rag.textnl.tokenize of rag.chunk.embedding_text)
+                   (rag.textnl.tokenize of rag.ingest.chunk.embedding_text)
     rag_term_df    per version: each term's document frequency
     rag_bm25       per version: the chunk count and mean chunk length
     rag_sentences  vectors of the quotable sentences, keyed by embedder
@@ -36,12 +36,12 @@ side by side both end up in the store. A loaded Pipeline keeps answering
 from its version (queries filter on it); the two versions before the live
 one are kept for processes that have not reloaded yet.
 
-Ranking (`PgRankers`, for the one retriever of rag.retrieve): a dense
+Ranking (`PgRankers`, for the one retriever of rag.search.retrieve): a dense
 ranking (cosine, pgvector's `<=>`) and a BM25 ranking computed in SQL over
 rag_terms with bm25s's defaults (the "lucene" variant, k1=1.5, b=0.75,
 idf = ln(1 + (N - df + 0.5) / (df + 0.5))), the question tokenized in Python
 by rag.textnl.tokenize as for the file index, so both rank the same; fused
-with rag.retrieve.rrf; letter and date filters are WHERE clauses, applied
+with rag.search.retrieve.rrf; letter and date filters are WHERE clauses, applied
 before ranking (dossier and type filters are resolved into the letter filter
 by Retriever.scope). (Postgres's own `ts_rank_cd` was tried first: it has no idf,
 so common words outranked rare ones, 9 points of hit@1 below the file index.)
@@ -67,18 +67,18 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import corpus
-from . import texts as T
-from .build import Progress, chunk_letters, embed_progress, load_background, quiet, quotable_sentences
-from .chunk import embedding_text
-from .config import POSTGRES_CONNECT_TIMEOUT_S, Settings, is_postgres_uri, psycopg_uri
-from .errors import IndexStateError, StoreError
-from .fileutil import text_hash
-from .lexical import chunk_tokens, idf_from_df
-from .index import LoadedIndex, Manifest, MissingIndex, check_fit, new_manifest, new_version_name
-from .vectorcache import VectorCache
-from .records import Chunk, Letter, LetterPages
-from .rankers import Question, Where
+from rag.ingest import corpus
+from rag import texts as T
+from rag.store.build import Progress, chunk_letters, embed_progress, load_background, quiet, quotable_sentences
+from rag.ingest.chunk import embedding_text
+from rag.config import POSTGRES_CONNECT_TIMEOUT_S, Settings, is_postgres_uri, psycopg_uri
+from rag.errors import IndexStateError, StoreError
+from rag.fileutil import text_hash
+from rag.store.lexical import chunk_tokens, idf_from_df
+from rag.store.index import LoadedIndex, Manifest, MissingIndex, check_fit, new_manifest, new_version_name
+from rag.embed.vectorcache import VectorCache
+from rag.records import Chunk, Letter, LetterPages
+from rag.store.rankers import Question, Where
 
 log = logging.getLogger(__name__)
 
@@ -405,7 +405,7 @@ def _redact(uri: str) -> str:
 
 
 def load_index(settings: Settings, embedder, letters: Sequence[Letter] | None = None) -> PgIndex:
-    """The live version, checked like rag.index.load_index: MissingIndex when
+    """The live version, checked like rag.store.index.load_index: MissingIndex when
     nothing is built, IndexStateError for another embedder, StaleIndex when
     the chunker changed or `letters` (the local corpus) holds letters that
     are new or changed against the store. Letters in the store that the
@@ -429,7 +429,7 @@ def _vec_literal(v: np.ndarray) -> list[float]:
 
 def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = None,
           progress: Progress = quiet, *, _fail_after: str | None = None) -> PgIndex:
-    """rag.build.build for the Postgres store: a new version of `letters`
+    """rag.store.build.build for the Postgres store: a new version of `letters`
     (default: the corpus) plus the letters already in the store that these
     do not replace, in one transaction; embedding only what neither the
     local vector cache nor the store holds. Returns the new version loaded.
@@ -528,7 +528,7 @@ def build(settings: Settings, embedder: Any, letters: Sequence[Letter] | None = 
 
 def _write_terms(cur, version: str, token_lists: Sequence[Sequence[str]]) -> None:
     """The BM25 index of one version: the file index's tokens of each
-    chunk (rag.lexical.chunk_tokens), their counts per chunk,
+    chunk (rag.store.lexical.chunk_tokens), their counts per chunk,
     document frequencies, chunk count and mean length. A chunk without tokens
     counts as one token long, as in the file index (bm25s gets a placeholder)."""
     from collections import Counter
@@ -615,8 +615,8 @@ def _fts_sql(filters: str) -> str:
 
 class PgRankers:
     """The store's rankings of one version, in SQL: the same rows, filters
-    and scores as the file index's (rag.rankers.FileRankers), so the one
-    retriever (rag.retrieve) fuses and builds the Passages. The letter and
+    and scores as the file index's (rag.store.rankers.FileRankers), so the one
+    retriever (rag.search.retrieve) fuses and builds the Passages. The letter and
     date filters are WHERE clauses, applied before ranking."""
 
     def __init__(self, index: PgIndex):

@@ -2,7 +2,7 @@
 
 `corpus/<name>.txt` holds the letter text exactly as extracted; `<name>.json`
 holds its metadata (rag.records.Letter). New letters, in any format of the
-registry in rag/formats.py, are added with `add_letter`, which converts the
+registry in rag/ingest/formats.py, are added with `add_letter`, which converts the
 file to text in the same page convention as the shipped letters: a new page
 starts with a line beginning with a space.
 """
@@ -19,14 +19,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from . import formats
-from .chunk import CHUNKER_VERSION
-from . import layout
-from .clean import CleanText, clean_letter
-from .config import Settings
-from .errors import InputError
-from .fileutil import atomic_write_text, sha256_file, slug
-from .records import Letter
+from rag.ingest import formats
+from rag.ingest.chunk import CHUNKER_VERSION
+from rag.ingest import layout
+from rag.ingest.clean import CleanText, clean_letter
+from rag.config import Settings
+from rag.errors import InputError
+from rag.fileutil import atomic_write_text, sha256_file, slug
+from rag.records import Letter
 
 KINDS = layout.KINDS
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -84,7 +84,7 @@ def read_text(letter: Letter, settings: Settings) -> str:
 
 
 def clean(raw: str) -> CleanText:
-    """A letter's text cleaned, its furniture read by its layout (rag.layout)."""
+    """A letter's text cleaned, its furniture read by its layout (rag.ingest.layout)."""
     return clean_letter(raw, layout.parse(raw).furniture_lines())
 
 
@@ -100,7 +100,7 @@ def chunker_version(settings: Settings) -> str:
 
 def extract_text(path: Path) -> str:
     """Text of a letter file in the corpus page convention, read by the reader
-    its suffix is registered with (rag/formats.py)."""
+    its suffix is registered with (rag/ingest/formats.py)."""
     if not path.is_file():
         raise InputError(f"Bestand {path} bestaat niet.")
     fmt = formats.for_path(path)
@@ -240,7 +240,7 @@ def _dossier(number: str, nr: str) -> str:
 
 def stated_header(text: str) -> layout.DocHeader:
     """What the document states about itself: its layout's header
-    (rag.layout), with the letter form's own statements (a "Kamerstuk:" line,
+    (rag.ingest.layout), with the letter form's own statements (a "Kamerstuk:" line,
     the PDF footer, the signature, the "Onderwerp" line) where the layout
     read none."""
     header = layout.parse(text).header

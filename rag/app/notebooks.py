@@ -32,10 +32,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import texts as T
-from .config import POSTGRES_CONNECT_TIMEOUT_S, is_postgres_uri, psycopg_uri
-from .errors import InputError, StoreError
-from .records import Answer, Chunk, Citation, Passage
+from rag import texts as T
+from rag.config import POSTGRES_CONNECT_TIMEOUT_S, is_postgres_uri, psycopg_uri
+from rag.errors import InputError, StoreError
+from rag.records import Answer, Chunk, Citation, Passage
 
 ID_BYTES = 16  # 128 bits: not guessable, so a URL is the only way in
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")

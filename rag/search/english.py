@@ -35,7 +35,7 @@ import Stemmer
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from .textnl import fold, raw_tokens, tokenize
+from rag.textnl import fold, raw_tokens, tokenize
 
 # Dutch candidates kept per English word: the commonest in the letters. A
 # word with many translations ("customs": douane, gewoonte, klant, ...) then

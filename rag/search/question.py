@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from .errors import InputError
-from .textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_ENGLISH, STOPWORDS_NL, fold, numberised
-from .textnl import tokenize as _tokenize
+from rag.errors import InputError
+from rag.textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_ENGLISH, STOPWORDS_NL, fold, numberised
+from rag.textnl import tokenize as _tokenize
 
 # -- language ----------------------------------------------------------------
 

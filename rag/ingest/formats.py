@@ -7,7 +7,7 @@ the CLI's help and messages, the app's upload widget. A new format is one
 `register(...)` (or `@reader(...)`) call; nothing else lists suffixes.
 
 A reader returns the text in the corpus page convention the cleaner reads
-(rag/clean.py): a page starts with a line beginning with a space, and no
+(rag/ingest/clean.py): a page starts with a line beginning with a space, and no
 other line begins with one. PDF pages come from the PDF; a web page or Word
 document has no pages of its own and is one page. Blocks (paragraphs,
 headings, list items, table rows) are one line each with a blank line
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import InputError
+from rag.errors import InputError
 
 Reader = Callable[[Path], str]
 
@@ -137,8 +137,8 @@ def read_plain(path: Path) -> str:
 
 @reader("PDF", ".pdf", empty_hint="Is het een gescande PDF zonder tekstlaag?")
 def read_pdf(path: Path) -> str:
-    """Page by page through pypdf in a bounded child process (rag/pdftext.py)."""
-    from .pdftext import PdfError, extract_pages
+    """Page by page through pypdf in a bounded child process (rag/ingest/pdftext.py)."""
+    from rag.ingest.pdftext import PdfError, extract_pages
 
     try:
         pages = [p.strip("\n") for p in extract_pages(path)]

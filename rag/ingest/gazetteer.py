@@ -13,7 +13,7 @@
 
 A place is looked up by its exact spelling (case kept: a city's name is a
 capitalised word, "Best" the town, not "best"). Nothing here knows the
-letters: the corpus's own names come from the text (rag.spans).
+letters: the corpus's own names come from the text (rag.ingest.spans).
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from rag import textnl
 from rag.records import Citation, Passage
-from rag.sentences import sentence_spans
+from rag.ingest.sentences import sentence_spans
 from rag.textnl import content_words
 
 NO_VALID_CITATION = "Antwoord zonder geldige bronverwijzing"

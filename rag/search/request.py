@@ -5,13 +5,13 @@ at the granularity that decides an answer, and its anchors.
              organisation | law_programme | amount | count | percentage | date |
              year | duration | penalty | outcome | yes_no | list | why_how | ""
     anchors  what the answer must be about: the question's years, countries,
-             cities, regions, ports (rag.gazetteer, either language) and its
+             cities, regions, ports (rag.ingest.gazetteer, either language) and its
              acronyms — a sentence that gives the fact for ANOTHER of these
              (another year, another country) does not answer it
     counted  what a "hoeveel X" counts
 
 `fit(request, spans, text)` judges one sentence with its immediate
-neighbours (their typed spans, rag.spans, built into the index): does it
+neighbours (their typed spans, rag.ingest.spans, built into the index): does it
 hold a fact of the asked type, and is any anchor of the question replaced by
 another of the same kind? Nothing here knows the letters or any eval
 question: these are the grammar of questions and the types of facts.
@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from . import question as Q
-from . import spans as S
-from .textnl import STOPWORDS_NL, fold, numberised
+from rag.search import question as Q
+from rag.ingest import spans as S
+from rag.textnl import STOPWORDS_NL, fold, numberised
 
 CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place"
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
@@ -35,7 +35,7 @@ OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
 # the letters only count ("vier stoffen", "een van de gemeenten").
 NAMED = "named"
 
-# The span kinds that hold a fact of each asked type (rag.spans).
+# The span kinds that hold a fact of each asked type (rag.ingest.spans).
 HOLDERS: dict[str, tuple[str, ...]] = {
     CITY: (S.CITY, S.PORT), PORT: (S.PORT, S.CITY), REGION: (S.REGION, S.CITY, S.AREA), COUNTRY: (S.COUNTRY, S.AREA),
     PLACE: (S.CITY, S.PORT, S.REGION, S.COUNTRY, S.AREA), PERSON: (S.PERSON,),
@@ -170,7 +170,7 @@ def asking_words(question: str) -> str:
 
 @dataclass(frozen=True)
 class Anchor:
-    kind: str  # a span kind of rag.spans: year, country, city, region, port, ordinal
+    kind: str  # a span kind of rag.ingest.spans: year, country, city, region, port, ordinal
     value: str  # what spans are compared by (the year, the ISO code, the folded name)
     surface: str  # as the question writes it
     extra: str = ""  # an ordinal's noun

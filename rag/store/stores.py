@@ -1,5 +1,5 @@
-"""Where the index lives: the embedded file index (rag.build, rag.index; the
-default, one machine) or the shared Postgres store (rag.pgstore, RAG_STORE).
+"""Where the index lives: the embedded file index (rag.store.build, rag.store.index; the
+default, one machine) or the shared Postgres store (rag.store.pgstore, RAG_STORE).
 
 The pipeline talks to one `Store` and never asks which kind it has: both
 build a version, load the live one (building it when missing or stale), say
@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from . import corpus
-from .build import Progress, build, quiet
-from .config import POSTGRES_SCHEMES, Settings
-from .errors import InputError
-from .index import LoadedIndex, Manifest, MissingIndex, OldFormatIndex, StaleIndex, current_version, load_index
-from .index import live_manifest as file_manifest
+from rag.ingest import corpus
+from rag.store.build import Progress, build, quiet
+from rag.config import POSTGRES_SCHEMES, Settings
+from rag.errors import InputError
+from rag.store.index import LoadedIndex, Manifest, MissingIndex, OldFormatIndex, StaleIndex, current_version, load_index
+from rag.store.index import live_manifest as file_manifest
 
 if TYPE_CHECKING:
-    from .records import Letter
+    from rag.records import Letter
 
 
 class Store(Protocol):
@@ -68,7 +68,7 @@ class _LoadOrBuild:
 
 
 class FileStore(_LoadOrBuild):
-    """Versioned folders under settings.index_dir (rag/index.py)."""
+    """Versioned folders under settings.index_dir (rag/store/index.py)."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -101,38 +101,38 @@ class FileStore(_LoadOrBuild):
 
 
 class PostgresStore(_LoadOrBuild):
-    """One Postgres database shared by app processes (rag/pgstore.py)."""
+    """One Postgres database shared by app processes (rag/store/pgstore.py)."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
 
     def connect(self) -> None:
-        from .pgstore import PgStore
+        from rag.store.pgstore import PgStore
 
         PgStore.of(self.settings.store)
 
     def build(self, embedder, letters, progress: Progress = quiet) -> LoadedIndex:
-        from .pgstore import build as build_store
+        from rag.store.pgstore import build as build_store
 
         return build_store(self.settings, embedder, letters, progress)
 
     def _load_checked(self, embedder, letters) -> LoadedIndex:
-        from .pgstore import load_index as load_store
+        from rag.store.pgstore import load_index as load_store
 
         return load_store(self.settings, embedder, letters)
 
     def live_version(self) -> str | None:
-        from .pgstore import PgStore
+        from rag.store.pgstore import PgStore
 
         return PgStore.of(self.settings.store).live_version()
 
     def live_manifest(self) -> Manifest | None:
-        from .pgstore import live_manifest
+        from rag.store.pgstore import live_manifest
 
         return live_manifest(self.settings.store)
 
     def load_live(self, embedder):
-        from .pgstore import load_index as load_store
+        from rag.store.pgstore import load_index as load_store
 
         # The store's version holds its own letters (Pipeline reads them from it).
         return load_store(self.settings, embedder), []
