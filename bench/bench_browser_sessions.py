@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_browser_sessions.py [--sessions 1 4 8] [--questions 5] [--port N]
 
-Starts `streamlit run streamlit_app.py` once, headless, as tests/test_app_e2e.py
+Starts `streamlit run streamlit_app.py` once, headless, as tests/system/test_app_e2e.py
 does (same command line and chromium flags, copied here: that module is a
 pytest module and not importable as a package; free_port, healthy, CHROMIUM
 and the warm-up QUESTION are imported from bench/bench_app_start.py). Then it
@@ -20,7 +20,7 @@ Measured per question: from pressing Enter until the answer is fully rendered
 -- the new assistant message shows its "Toevoegen aan notitie" button (the
 last thing ask() draws, for answers and refusals alike), has its answer body
 (.rag-card / .rag-refusal / .rag-partial) and no spinner is left in the page;
-the same signals tests/test_app_e2e.py waits for. An error box (st.error,
+the same signals tests/system/test_app_e2e.py waits for. An error box (st.error,
 data-testid stAlertContentError) or an uncaught exception in the page, or a
 timeout, counts as an error.
 
@@ -57,7 +57,7 @@ from eval.data import questions as eval_questions  # noqa: E402
 from bench.bench_app_start import CHROMIUM, free_port, healthy
 from bench.bench_app_start import QUESTION as WARMUP_QUESTION
 
-# Copied from tests/test_app_e2e.py (a pytest module, not importable as a package).
+# Copied from tests/system/test_app_e2e.py (a pytest module, not importable as a package).
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run", "--disable-quic", "--disable-sync",

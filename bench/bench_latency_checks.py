@@ -6,15 +6,15 @@ Prints numbers; asserts nothing. The tests now check the property behind each
 old time limit without a clock, and this prints how long the path takes here:
 
 - warm search per mode, query encoding excluded (old test limit: median < 10 ms;
-  tests/test_retrieve.py now refuses any per-index work during a search)
+  tests/search/test_retrieve.py now refuses any per-index work during a search)
 - ensure_default_model on a stamped folder (old limit: < 2 s;
-  tests/test_embed.py now refuses a rebuild)
+  tests/embed/test_embed.py now refuses a rebuild)
 - LLM server down: check() and answer() (old limit: < 5 s together;
-  tests/test_llm.py now counts connection attempts)
+  tests/answer/test_llm.py now counts connection attempts)
 - LLM server slower than llm_timeout_s = 0.5 s (old limit: < 3 s;
-  tests/test_llm.py now counts attempts and the client's hang-ups)
+  tests/answer/test_llm.py now counts attempts and the client's hang-ups)
 - a held index build lock with wait_s = 0.5 s (old limit: < 5 s;
-  tests/test_index_faults.py now waits it out on a fake clock)
+  tests/store/test_index_faults.py now waits it out on a fake clock)
 
 Uses the built index (`make ingest`) and the default embedder.
 """

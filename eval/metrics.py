@@ -1,7 +1,7 @@
 """Pure metric functions: text in, numbers out. No models, no I/O.
 
 Each function is small enough to check against a hand-computed value
-(tests/test_eval_harness.py does). eval/scoring.py only applies them to
+(tests/eval/test_eval_harness.py does). eval/scoring.py only applies them to
 pipeline output (eval/run.py produces it).
 
 Conventions

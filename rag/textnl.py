@@ -36,7 +36,7 @@ def fold(text: str) -> str:
 # "dutch_porter" over Snowball "dutch": measured on plural/singular pairs common
 # in these letters, Snowball "dutch" fails maatregelen/maatregel,
 # verboden/verbod and criminelen/crimineel (and turns gemeente into "meen");
-# Porter fails fewer words that matter here (see tests/test_retrieve.py).
+# Porter fails fewer words that matter here (see tests/search/test_retrieve.py).
 STEMMER_ALGORITHM = "dutch_porter"
 
 # bm25s's Dutch stopwords, plus question words (queries are questions and

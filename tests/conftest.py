@@ -41,10 +41,11 @@ TIERS = ("unit", "model", "subprocess", "browser", "gate")
 # Fixtures that load the real embedder, pipeline or index (where they live).
 MODEL_FIXTURES = frozenset({
     "pipeline",  # here
-    "embedder", "engine", "c_tokenize",  # test_embed.py
-    "real",  # test_retrieve.py
-    "chat",  # test_app.py
-    "gate_rows",  # tests/gate.py (test_eval_gate.py, test_eval_gate_new.py)
+    "embedder",  # support/e5.py (a store test's own fake `embedder` overrides it, and is no model)
+    "engine", "c_tokenize",  # comparison/test_embedder_vs_reference.py
+    "real",  # search/test_retrieve.py
+    "chat",  # app/test_app.py
+    "gate_rows",  # support/gate.py (system/test_eval_gate.py, system/test_eval_gate_new.py)
 })
 
 

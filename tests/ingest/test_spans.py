@@ -1,0 +1,80 @@
+"""rag.ingest.spans: the typed spans stored with each chunk at build time. Examples
+are invented; none comes from the letters or the eval questions."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.search import question as Q
+from rag.ingest import spans as S
+from rag.textnl import numberised
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def kinds(text: str, kind: str) -> list[tuple[str, str, str]]:
+    return [(text[s.start:s.end], s.value, s.extra) for s in S.extract(text) if s.kind == kind]
+
+
+def test_a_number_counts_the_noun_after_its_filler_words():
+    assert ("vier", "4", "meldpunten") in kinds("Er komen vier nieuwe meldpunten bij.", S.COUNT)
+    assert ("40", "40", "scanners") in kinds("Er komen 40 extra scanners bij.", S.COUNT)
+
+
+def test_numbers_that_refer_count_nothing():
+    assert kinds("Zie artikel 12 en Kamerstuk 31 415, nr. 9.", S.COUNT) == []
+
+
+def test_a_port_by_name_and_by_adjective_is_one_port():
+    a = {v for _, v, _ in kinds("De haven van Amsterdam groeit.", S.PORT)}
+    b = {v for _, v, _ in kinds("De Amsterdamse haven groeit.", S.PORT)}
+    assert a & b
+
+
+def test_number_words_become_digits_and_references_go():
+    assert numberised("drie weken") == "3 weken"
+    assert Q._numberised("zie artikel 12 over dertig zaken").split() == ["zie", "over", "30", "zaken"]
+
+
+# Spans tied on position and kind (an acronym and its folded twin) are built
+# into the index: their order must not follow the hash seed of the process.
+_TIES = "Samenwerking in INTERPOL-verband en met de OVSE-partners; de Wet Kansspelen II."
+_DUMP = f"from rag.ingest.spans import extract; print(repr(extract({_TIES!r})))"
+
+
+@pytest.mark.subprocess
+def test_extract_is_the_same_in_every_process():
+    outs = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        r = subprocess.run([sys.executable, "-c", _DUMP], cwd=ROOT, env=env, capture_output=True, text=True,
+                           check=True)
+        outs.add(r.stdout)
+    assert len(outs) == 1, outs
+
+
+def test_a_place_named_with_its_country_in_brackets_is_a_city():
+    assert [t for t, _, _ in kinds("Het schip kwam uit Sines (Portugal) binnen.", S.CITY)] == ["Sines"]
+
+
+@pytest.mark.parametrize("adjective, city", [("Rotterdamse", "Rotterdam"), ("Antwerpse", "Antwerpen")])
+def test_a_port_adjective_takes_the_citys_identity(adjective, city):
+    by_name = {v for _, v, _ in kinds(f"De haven van {city} groeit.", S.PORT)}
+    by_adjective = {v for _, v, _ in kinds(f"De {adjective} haven groeit.", S.PORT)}
+    assert by_name == by_adjective and not next(iter(by_adjective)).startswith("name:")
+
+
+@pytest.mark.parametrize("text, count", [
+    ("Er zijn twee bilaterale verdragen gesloten.", ("twee", "2", "verdragen")),
+    ("Het RIVM meet op twintig representatieve locaties.", ("twintig", "20", "locaties")),
+])
+def test_two_counts_and_an_inflected_adjective_is_skipped(text, count):
+    assert count in kinds(text, S.COUNT)
+
+
+def test_een_stays_the_article():
+    assert kinds("Er komt een aantal nieuwe teams.", S.COUNT) == []

@@ -1,0 +1,16 @@
+"""Quality gate, the published documents: the new letters' dev and test
+questions (../shared/letters-extra) through a Pipeline over those documents,
+added to an empty corpus as `rag ingest DIR` adds them, with the default
+configuration. The checks: tests/support/gate.py; thresholds: eval/thresholds.toml.
+"""
+from __future__ import annotations
+
+import pytest
+
+from eval.run import new_letters_pipeline
+from tests.support.gate import gate_tests
+
+pytestmark = pytest.mark.gate
+
+(gate_rows, test_floor, test_ceiling, test_every_citation_quotes_its_passage, test_gate_failures_are_listed,
+ test_no_partial_answer_says_dit_onderwerp) = gate_tests("new", new_letters_pipeline)
