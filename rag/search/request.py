@@ -67,7 +67,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # asks for an outcome.
     (OUTCOME, r"^(?:is|zijn|was|waren|heeft|hebben|had|werd|werden|has|have|did|was|were)\b.*\b(?:uiteindelijk|"
               r"gestemd|aangenomen|verworpen|ingestemd|goedgekeurd|veroordeeld|verboden verklaard|toegekend|afgewezen|"
-              r"eventually|voted|adopted|rejected|approved|convicted|banned)\b"),
+              r"toegewezen|ingewilligd|aanvaard|akkoord gegaan|"
+              r"eventually|voted|adopted|rejected|approved|convicted|banned|grant|granted|agree|agreed|accept|accepted)\b"),
     # A question that opens with a finite verb asks yes or no, whatever it is about.
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|are|were|has|have|will|can|could|should)\b"),
@@ -80,9 +81,11 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur)|voor hoelang|how long|"
                r"how many (?:years|months|weeks|days|hours)|welke (?:termijn|periode|looptijd))\b"),
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),
-    (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|"
+    (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|op welke dag|"
+           r"on (?:what|which) day|"
            r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
     (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
+             r"hoeveel\b[^?]{0,60}\bwaard\b|(?:tot )?welke waarde|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
              r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did) .{1,60} cost|"
@@ -99,8 +102,10 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"provinces?)\b"),
     (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
               r"(?:[\w-]+\s+)?(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
-    (PERSON, r"\b(?:welke|which) (?:\w+ )?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
-             r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|person|people|researcher|professor)s?\b|"
+    # (one adjective before the role, or two joined: "which Danish and Swedish officials")
+    (PERSON, r"\b(?:welke|which) (?:[\w-]+ (?:(?:and|en) [\w-]+ )?)?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
+             r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|functionaris|functionarissen|ambtsgenoot|"
+             r"ambtsgenoten|person|people|researcher|professor|official|counterpart)s?\b|"
              r"\bwie (?:is|was|zijn|waren) (?:de|het) (?:minister|staatssecretaris|voorzitter|burgemeester|hoogleraar|"
              r"hoofd|directeur|leider|commandant|vertrouwenspersoon|coördinator|voorzitter|baas|onderzoekers?|auteurs?|"
              r"schrijvers?|opstellers?)\b|"
@@ -127,6 +132,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
               r"overeengekomen|wat staat er in|adviseerde|adviseert|concludeerde|oordeelde|bleek|blijkt uit|"
               r"vastgesteld|produce[ds]?|yield(?:ed)?|"
               r"show(?:ed|s)?|recommended|agreed|found)\b|"
+              r"\b(?:akkoord|overeenstemming|agreements?)\b[^?]*\b(?:bereikt|reach(?:ed)?)\b|"
               r"\b(?:welk|welke|wat (?:is|was|zijn|waren) (?:de|het))\s+(?:\w+\s+)?(?:advies|adviezen|aanbeveling|"
               r"aanbevelingen|oordeel)\b|\bwhat (?:advice|recommendations?)\b|\b(?:"
               r"conclusie|conclusies|concludeer\w*|uitspraak|afloop|besluit|beslissing|beslist|besloten|oordeel|"
@@ -176,6 +182,10 @@ class Anchor:
     extra: str = ""  # an ordinal's noun
 
 
+# A calendar day asked ("op welke datum"): a month, a season or a year does not answer it.
+_DAY = re.compile(r"\b(?:op welke (?:datum|dag)|welke datum|exacte datum|(?:on )?(?:what|which) (?:exact )?(?:date|day)|"
+                  r"exact date)\b", re.I)
+_DAY_VALUE = re.compile(r"\d{1,2}\s")
 # An exact number asked: a vague quantity ("tientallen", "een halvering") is no answer.
 _EXACT = re.compile(r"\b(?:precies|exact|exacte|in totaal|totaal|totale|precisely|exactly|in total|total)\b", re.I)
 # A change in number asked ("hoeveel meer", "how much has it grown"): then "een
@@ -213,6 +223,7 @@ class Request:
     # a person asked by role ("welke criminoloog", "the name of the minister"):
     # the words that must stand before the name ("criminoloog Jansen")
     role: tuple[str, ...] = ()
+    day: bool = False  # a calendar day is asked: only a date with its day answers
 
     @property
     def english(self) -> bool:
@@ -290,7 +301,7 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))),
-                   role=_role(kind, asking_words(first)))
+                   role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)))
 
 
 # A role asked and the titles that name a person in it in the letters (Dutch,
@@ -511,6 +522,8 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
         found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
     if req.type == PERSON:
         found = [s for s in found if _in_role(req, s, text)]
+    if req.day:
+        found = [s for s in found if s.kind == S.DATE and _DAY_VALUE.match(s.value)]
     if req.type == COUNT and req.exact:
         found = [s for s in found if s.value.isdigit()]
     if req.type == COUNT and not req.change:

@@ -120,6 +120,21 @@ def test_a_sentence_that_reports_no_outcome_does_not_answer_an_outcome_question(
     ("How high is the fine for fly-posting?", R.AMOUNT),
     ("Hoe hoog was het ziekteverzuim?", ""),
     ("Hoe werkt het nieuwe meldpunt?", R.WHY_HOW),
+    # a yes/no question about how a request or a plan ended asks an outcome
+    ("Heeft de rechter het verzoek van de gemeente toegewezen?", R.OUTCOME),
+    ("Did the court grant the city's request to close the venue?", R.OUTCOME),
+    ("Did the two provinces agree to extend the ferry pilot?", R.OUTCOME),
+    ("What agreement did the provinces reach on the new ferry?", R.OUTCOME),
+    # a value asked is a sum of money, not a count
+    ("Hoeveel mag een geschonken fiets hooguit waard zijn?", R.AMOUNT),
+    ("Tot welke waarde mogen ambtenaren geschenken aannemen?", R.AMOUNT),
+    ("How much may a donated bicycle be worth at most?", R.AMOUNT),
+    # officials named by more than one adjective
+    ("Which Danish and Swedish officials attended the ferry summit?", R.PERSON),
+    ("Welke Deense functionarissen waren bij de top?", R.PERSON),
+    # a role after a verb is not the asked thing ("welke plannen heeft de minister")
+    ("Welke plannen heeft de minister voor de veerdienst?", R.LIST),
+    ("Op welke dag heeft de minister het rapport gestuurd?", R.DATE),
 ])
 def test_the_asked_type(question, kind):
     assert R.read(question).type == kind
@@ -182,3 +197,21 @@ def test_the_authors_asked_by_who_are_persons():
     assert R.read("Wie waren de onderzoekers die het rapport schreven?").type == R.PERSON
     assert not answers("Wie waren de onderzoekers die het rapport schreven?",
                        "Het rapport werd in december aan de Kamer aangeboden door het instituut.")
+
+
+def test_a_request_filed_does_not_answer_whether_it_was_granted():
+    q = "Did the court grant the city's request to close the venue?"
+    assert not answers(q, "De gemeente heeft in mei een verzoek ingediend om de zaal te sluiten.")
+    assert answers(q, "De rechter heeft het verzoek van de gemeente in mei toegewezen.")
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("Op welke datum is het convenant getekend?", "In het voorjaar is het convenant getekend.", False),
+    ("Op welke datum is het convenant getekend?", "In april 2024 is het convenant getekend.", False),
+    ("On what date was the covenant signed?", "Het convenant is in 2024 getekend.", False),
+    ("Op welke datum is het convenant getekend?", "Op 3 april 2024 is het convenant getekend.", True),
+    # "wanneer" asks a time at any precision
+    ("Wanneer is het convenant getekend?", "In het voorjaar van 2024 is het convenant getekend.", True),
+])
+def test_a_day_asked_is_answered_only_by_a_date_with_its_day(question, sentence, expected):
+    assert answers(question, sentence) == expected
