@@ -157,10 +157,13 @@ class Pipeline:
         # A filter that leaves no letter is the reason nothing is found: said
         # so, with nothing encoded or searched. Otherwise the question is
         # encoded once: the search ranks with it, the answerer weighs sentences with it.
+        # encoded once and tokenised once: the search ranks with both, the
+        # answerer weighs sentences with both.
         vector = None if where.filtered_out else self.retriever.encode(standalone)
-        passages = [] if where.filtered_out else self.retriever.find(standalone, where, vector)
+        tokens = self.retriever.tokens(standalone)
+        passages = [] if where.filtered_out else self.retriever.find(standalone, where, vector, tokens)
         return Retrieved(query, question, standalone, tuple(passages), answerer, vector, where.filtered_out,
-                         (time.perf_counter() - t0) * 1000, where.scope)
+                         (time.perf_counter() - t0) * 1000, where.scope, tokens)
 
     def _answer_step(self, r: Retrieved) -> Answer:
         if r.filtered_out:

@@ -56,6 +56,9 @@ class Retrieved:
     search_ms: float
     # What the filters left and left out (letters without a date, by dossier/type).
     scope: Scope = Scope()
+    # The searched text's tokens (rag.textnl.tokenize), made once: the lexical
+    # ranking and the answerer's word coverage both read them.
+    tokens: tuple[str, ...] = ()
     # When the search ended: the answer's time is counted from here.
     searched_at: float = field(default_factory=time.perf_counter)
 

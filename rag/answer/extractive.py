@@ -245,14 +245,14 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------ scoring
     def score(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None,
-              english: bool | None = None) -> list[Candidate]:
+              english: bool | None = None, tokens: Sequence[str] | None = None) -> list[Candidate]:
         cands = candidates(passages)
         if not cands:
             return []
         qvec = self.encode_query(question) if qvec is None else qvec
         svecs = self.sentence_vectors([c.text for c in cands])
         dense = svecs @ qvec.reshape(-1)
-        q_terms = self.tokenize(question)
+        q_terms = list(self.tokenize(question) if tokens is None else tokens)
         english = Q.is_english(question) if english is None else english
         translated = self.english_terms(question) if english and self.english_terms is not None else None
         out = []
@@ -271,10 +271,11 @@ class ExtractiveAnswerer:
                                            score=self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
 
-    def kamervraag_asked(self, question: str, passages: Sequence[Passage]) -> Passage | None:
+    def kamervraag_asked(self, question: str, passages: Sequence[Passage],
+                         tokens: Sequence[str] | None = None) -> Passage | None:
         """The retrieved Kamervraag the question repeats (word overlap both
         ways >= KAMERVRAAG_MATCH), if any."""
-        q = set(self.tokenize(question))
+        q = set(self.tokenize(question) if tokens is None else tokens)
         for p in passages[:3]:
             if p.chunk.kind != "qa" or not q:
                 continue
@@ -315,13 +316,13 @@ class ExtractiveAnswerer:
             self._phrase_df[key] = sum(key in d for d in self.documents)
         return self._phrase_df[key]
 
-    def out_of_corpus(self, asked: Q.Asked) -> float:
+    def out_of_corpus(self, asked: Q.Asked, tokens: Sequence[str] | None = None) -> float:
         """Share of the question's content (idf mass; unknown words weigh as
         the rarest known ones) that no letter uses. English questions: 0,
         their words cannot be looked up in Dutch letters."""
         if asked.english:
             return 0.0
-        terms = set(self.tokenize(asked.text))
+        terms = set(self.tokenize(asked.text) if tokens is None else tokens)
         if not terms:
             return 0.0
         top = max(self.idf.values(), default=1.0)
@@ -329,20 +330,24 @@ class ExtractiveAnswerer:
         return sum(w for t, w in weight.items() if t not in self.idf) / sum(weight.values())
 
     # ------------------------------------------------------------ decide
-    def decide(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None) -> Decision:
+    def decide(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None,
+               tokens: Sequence[str] | None = None) -> Decision:
+        """`qvec`, `tokens`: the question's vector and tokens when the search
+        made them (Retrieved), else made here."""
         asked = Q.read(question)
         qvec = self.encode_query(question) if qvec is None else qvec
-        scored = self.score(question, passages, qvec, english=asked.english)
+        tokens = list(self.tokenize(question) if tokens is None else tokens)
+        scored = self.score(question, passages, qvec, english=asked.english, tokens=tokens)
         if not scored:
             return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         best = max(scored, key=lambda c: c.score)
         top_dense = max((p.dense_score or 0.0) for p in passages)
         strength = 0.5 * top_dense + 0.5 * best.score
-        oov = self.out_of_corpus(asked)
+        oov = self.out_of_corpus(asked, tokens)
         terms = self.distinguishing(asked)
         everyday = float((self.background @ qvec.reshape(-1)).max()) if self.background is not None else 0.0
 
-        repeated = self.kamervraag_asked(question, passages)
+        repeated = self.kamervraag_asked(question, passages, tokens)
         if repeated is not None:
             # The user asks a Kamervraag itself: the minister's answer to it is
             # the answer, whatever kind of fact the question's words suggest.
@@ -789,7 +794,8 @@ class ExtractiveAnswerer:
     def respond(self, retrieved: Retrieved) -> Answer:
         """The answer (rag.answer.answerers.Answerer), decided on the vector the
         search already made; not streamed, so on_delta gets the whole text once."""
-        answer = self._compose(retrieved.standalone, retrieved.passages, retrieved.answer, retrieved.vector)
+        answer = self._compose(retrieved.standalone, retrieved.passages, retrieved.answer, retrieved.vector,
+                               retrieved.tokens or None)
         if retrieved.query.on_delta:
             retrieved.query.on_delta(answer.answer)
         return answer
@@ -814,9 +820,9 @@ class ExtractiveAnswerer:
         return other
 
     def _compose(self, question: str, passages: Sequence[Passage], make: Callable[..., Answer],
-                 qvec: np.ndarray | None = None) -> Answer:
+                 qvec: np.ndarray | None = None, tokens: Sequence[str] | None = None) -> Answer:
         """The answer, built by `make` (Retrieved.answer in the chain)."""
-        d = self.decide(question, passages, qvec)
+        d = self.decide(question, passages, qvec, tokens)
         english = d.english
         if d.status == Status.NOT_FOUND or not d.chosen:
             return make(answer=T.refusal(english), status=Status.NOT_FOUND, passages=list(passages))

@@ -182,10 +182,18 @@ class Retriever:
 
     # ------------------------------------------------------------------ search
 
-    def terms(self, query: str) -> Terms:
-        """The question's lexical query (rag.store.rankers.Terms)."""
+    @staticmethod
+    def tokens(query: str) -> tuple[str, ...]:
+        """The question's tokens, as the index's BM25 side has its chunks'."""
+        return tuple(tokenize(query))
+
+    def terms(self, query: str, tokens: tuple[str, ...] | None = None) -> Terms:
+        """The question's lexical query (rag.store.rankers.Terms); `tokens`:
+        its tokens when the caller has made them (`tokens`)."""
         weights = self.english_terms(query)
-        return Terms(tuple(tokenize(query)) if weights is None else tuple(weights), weights)
+        if weights is not None:
+            return Terms(tuple(weights), weights)
+        return Terms(self.tokens(query) if tokens is None else tokens)
 
     def search(self, query: str, options: SearchOptions | None = None, **changes: Any) -> list[Passage]:
         """Top-k passages for the options (default: the settings' k and mode;
@@ -208,16 +216,18 @@ class Retriever:
         hands it on to the answerer, so it is encoded once)."""
         return np.asarray(self.embedder.encode_queries([query]), dtype=np.float32).reshape(-1)
 
-    def find(self, query: str, where: Where, vector: np.ndarray | None = None) -> list[Passage]:
+    def find(self, query: str, where: Where, vector: np.ndarray | None = None,
+             tokens: tuple[str, ...] | None = None) -> list[Passage]:
         """`search` for a question already checked, within `where` (`where()`
-        of the options), with its vector (`encode`) when the caller has made it."""
+        of the options), with its vector (`encode`) and its tokens (`tokens`)
+        when the caller has made them."""
         k, mode = where.options.k, where.options.mode
         if not self.chunks or where.filtered_out:
             return []
 
         n = max(self.settings.candidates, k)
         qvec = self._unit(self.encode(query) if vector is None else vector)
-        question = Question(qvec, self.terms(query), where)
+        question = Question(qvec, self.terms(query, tokens), where)
         with self.rankers.open(question) as ranking:
             if mode == Mode.DENSE:
                 ranked = [(r, None) for r in ranking.dense(k)]

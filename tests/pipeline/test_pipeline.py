@@ -201,6 +201,26 @@ def test_the_search_hands_its_vector_on_and_the_answerer_builds_the_whole_answer
 
 
 @pytest.mark.model
+def test_the_question_is_tokenised_once_for_the_search_and_the_extractive_answer(pipeline, monkeypatch):
+    """The search's tokens travel in Retrieved: BM25 and the answerer's word
+    coverage, Kamervraag match and out-of-corpus share read them."""
+    from rag.search import retrieve
+    from rag.textnl import tokenize
+
+    question = "Hoeveel geld gaat er naar het project Fortius?"
+    calls = []
+
+    def counting(text, *a, **kw):
+        if text == question:
+            calls.append(text)
+        return tokenize(text, *a, **kw)
+
+    monkeypatch.setattr(retrieve, "tokenize", counting)
+    monkeypatch.setattr(pipeline.extractive, "tokenize", counting)
+    a = pipeline.ask(question)
+    assert a.passages and len(calls) == 1
+
+@pytest.mark.model
 def test_eval_pipeline_without_a_letter(pipeline, tmp_path):
     """The index `python -m eval run --exclude-source` evaluates against."""
     from eval.run import pipeline_without
