@@ -464,7 +464,7 @@ class ExtractiveAnswerer:
             ordered = sorted(near, key=lambda c: -c.score)
             best_near = [fit_of(c) for c in ordered]
             if req.type and not any(f.holds_type for f in best_near):
-                missing_kind = req.type
+                missing_kind = req.event or req.type
             elif req.type == R.OUTCOME and all(f.announced for f in best_near if f.holds_type):
                 missing_kind = R.OUTCOME
             elif unnamed:

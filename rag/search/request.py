@@ -31,6 +31,8 @@ PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", 
 AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
+# The event of an outcome asked (what was agreed, decided, concluded).
+AGREEMENT, DECISION, FINDING = "agreement", "decision", "finding"
 # Not an asked type but what a partial answer lacks: the members of a category
 # the letters only count ("vier stoffen", "een van de gemeenten").
 NAMED = "named"
@@ -52,6 +54,7 @@ LABEL_NL = {
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
     OUTCOME: "uitkomst (die wordt alleen aangekondigd)",
+    AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie",
 }
 LABEL_EN = {
     CITY: "city or municipality", PORT: "port", REGION: "region", COUNTRY: "country", PLACE: "place",
@@ -59,6 +62,7 @@ LABEL_EN = {
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
     OUTCOME: "outcome (it is only announced)",
+    AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion",
 }
 
 # In order of precedence: the most specific wording wins.
@@ -182,6 +186,30 @@ class Anchor:
     extra: str = ""  # an ordinal's noun
 
 
+# An outcome asked by its event: (event, the question's words for it, the
+# words a sentence reports that event in, Dutch as the letters write it). A
+# sentence that only discusses the subject ("X speelt al jaren een rol")
+# reports no agreement, decision or conclusion.
+_EVENTS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
+    (event, re.compile(asked, re.I), re.compile(reported, re.I)) for event, asked, reported in (
+        (AGREEMENT, r"\b(?:afgesproken|afspra(?:ak|ken)|overeengekomen|overeenstemming|akkoord|agree(?:d|ments?)?)\b",
+         r"\b(?:afgesproken|afspra(?:ak|ken)|overeengekomen|overeenstemming|akkoord|ingestemd|instemming|toegezegd|"
+         r"convenant|ondertekend|getekend|besloten)\b"),
+        (DECISION, r"\b(?:besloten|besluit|beslist|beslissing|toegewezen|afgewezen|uitspraak|decided|decisions?|"
+                   r"grant(?:ed)?|ruled|ruling|verdict)\b",
+         r"\b(?:besloten|besluit|beslist|beslissing|toegewezen|afgewezen|uitspraak|geoordeeld|oordeel|verboden|"
+         r"goedgekeurd|aangenomen|verworpen|ingestemd|veroordeeld|vrijgesproken)\b"),
+        (FINDING, r"\b(?:concludeer\w*|conclusies?|bevindingen?|gevonden|uitgewezen|conclude[ds]?|conclusions?|"
+                  r"findings?|found)\b",
+         r"\b(?:concludeer\w*|concluderen|conclusies?|bevinding\w*|blijkt|bleek|gevonden|toont|tonen|laat zien|"
+         r"laten zien|wijst uit|wezen uit|uitgewezen|vastgesteld|constateer\w*|geconstateerd)\b"),
+    ))
+
+
+def _event(kind: str, first: str) -> str:
+    return next((event for event, asked, _ in _EVENTS if asked.search(first)), "") if kind == OUTCOME else ""
+
+
 # A calendar day asked ("op welke datum"): a month, a season or a year does not answer it.
 _DAY = re.compile(r"\b(?:op welke (?:datum|dag)|welke datum|exacte datum|(?:on )?(?:what|which) (?:exact )?(?:date|day)|"
                   r"exact date)\b", re.I)
@@ -224,6 +252,7 @@ class Request:
     # the words that must stand before the name ("criminoloog Jansen")
     role: tuple[str, ...] = ()
     day: bool = False  # a calendar day is asked: only a date with its day answers
+    event: str = ""  # the event of an outcome asked (AGREEMENT, DECISION, FINDING)
 
     @property
     def english(self) -> bool:
@@ -301,7 +330,8 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))),
-                   role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)))
+                   role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)),
+                   event=_event(kind, first))
 
 
 # A role asked and the titles that name a person in it in the letters (Dutch,
@@ -512,6 +542,8 @@ _GIVEN_KINDS = (S.MONEY, S.COUNT, S.PERCENT, S.DATE)
 
 def _holds(req: Request, spans: Sequence[S.Span], text: str,
            counted_stems: Callable[[str], list[str]] | None) -> bool:
+    if req.event:
+        return bool(next(reported for event, _, reported in _EVENTS if event == req.event).search(text))
     holders = HOLDERS.get(req.type)
     if not holders:
         return True

@@ -215,3 +215,29 @@ def test_a_request_filed_does_not_answer_whether_it_was_granted():
 ])
 def test_a_day_asked_is_answered_only_by_a_date_with_its_day(question, sentence, expected):
     assert answers(question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, discusses, reports", [
+    ("Wat is er met de provincies afgesproken over de veerdienst?",
+     "De veerdienst speelt al jaren een belangrijke rol voor de provincies.",
+     "Met de provincies is afgesproken dat de veerdienst tot 2030 blijft varen."),
+    ("What was agreed with the provinces about the ferry?",
+     "De veerdienst speelt al jaren een belangrijke rol voor de provincies.",
+     "De provincies en het rijk zijn overeengekomen dat de veerdienst blijft varen."),
+    ("Wat concludeerden de onderzoekers over de veerdienst?",
+     "De onderzoekers bezochten de veerdienst drie keer.",
+     "De onderzoekers concluderen dat de veerdienst te duur is."),
+    ("Heeft de rechter het verzoek van de gemeente toegewezen?",
+     "De gemeente en de rechter spreken regelmatig over de zaal.",
+     "De rechter heeft het verzoek van de gemeente toegewezen."),
+])
+def test_an_outcome_asked_by_its_event_needs_a_sentence_reporting_that_event(question, discusses, reports):
+    assert R.read(question).event
+    assert not answers(question, discusses)
+    assert answers(question, reports)
+
+
+def test_the_partial_answer_names_the_event_the_letters_do_not_report():
+    from rag.answer.extractive import partial_sentence
+    assert partial_sentence("de veerdienst", R.AGREEMENT, [], False) == "De brieven noemen de veerdienst, maar geven geen afspraak."
+    assert partial_sentence("the ferry", R.FINDING, [], True) == "The letters mention the ferry, but give no conclusion."
