@@ -80,7 +80,6 @@ class Pipeline:
         # The letters' records go with it: the dossier and type filters.
         self.retriever = Retriever(index, embedder, settings, self.letters)
         self.sentences = SentenceVectors(embedder, index.sentence_vectors)
-        self.tokenize = tokenize
         self.page_starts = {lid: x.page_offsets() for lid, x in index.letters.items()}
         self.extractive = ExtractiveAnswerer(
             encode_query=lambda q: embedder.encode_queries([q])[0],
@@ -156,11 +155,10 @@ class Pipeline:
         where = self.retriever.where(query.options)
         # A filter that leaves no letter is the reason nothing is found: said
         # so, with nothing encoded or searched. Otherwise the question is
-        # encoded once: the search ranks with it, the answerer weighs sentences with it.
-        # encoded once and tokenised once: the search ranks with both, the
+        # encoded and tokenised once: the search ranks with both, the
         # answerer weighs sentences with both.
         vector = None if where.filtered_out else self.retriever.encode(standalone)
-        tokens = self.retriever.tokens(standalone)
+        tokens = () if where.filtered_out else self.retriever.tokens(standalone)
         passages = [] if where.filtered_out else self.retriever.find(standalone, where, vector, tokens)
         return Retrieved(query, question, standalone, tuple(passages), answerer, vector, where.filtered_out,
                          (time.perf_counter() - t0) * 1000, where.scope, tokens)
@@ -204,5 +202,6 @@ class Pipeline:
         from rag.answer.llm import OpenAIGenerator
 
         OpenAIGenerator(settings or self.settings).check()
+
 
 __all__ = ["Pipeline", "Query", "Retrieved"]

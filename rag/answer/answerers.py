@@ -9,7 +9,7 @@ tests an answerer's name. A new answerer is one `register` call.
 
 The hand-off between the stages is typed here: the chain's input `Query`,
 the search step's `Retrieved` (the question checked once, what was
-searched, its vector, the passages, what the filters left out), and the
+searched, its vector and tokens, the passages, what the filters left out), and the
 answer step's `Answer`, which the answerer builds complete through
 `Retrieved.answer`.
 """
@@ -43,8 +43,8 @@ class Query:
 @dataclass(frozen=True)
 class Retrieved:
     """The search step's output: what was asked and searched, what was
-    found, and what the answerer needs of the search (the vector of what
-    was searched, so nothing encodes it twice)."""
+    found, and what the answerer needs of the search (the vector and the
+    tokens of what was searched, so nothing encodes or tokenises it twice)."""
 
     query: Query
     question: str  # checked once (whitespace folded)

@@ -191,6 +191,15 @@ def is_multiple(span: Span) -> bool:
     return span.kind == COUNT and bool(_MULTIPLE.fullmatch(span.value))
 
 
+# A date's value that starts with its day, as _DATE reads "3 april 2024".
+_DAY_FIRST = re.compile(r"\d{1,2}\s")
+
+
+def has_day(span: Span) -> bool:
+    """A date span that names its day, not only a month, a season or part of a year."""
+    return span.kind == DATE and bool(_DAY_FIRST.match(span.value))
+
+
 def _count_at(text: str, a: int, b: int, value: str) -> Span | None:
     """The count at text[a:b] and the noun it counts (after any adjectives)."""
     if _YEAR.fullmatch(text[a:b]) or re.match(r"\s*(?:%|‰)", text[b:]):

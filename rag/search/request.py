@@ -186,12 +186,12 @@ class Anchor:
     extra: str = ""  # an ordinal's noun
 
 
-# An outcome asked by its event: (event, the question's words for it, the
+# An outcome asked by its event: event -> (the question's words for it, the
 # words a sentence reports that event in, Dutch as the letters write it). A
 # sentence that only discusses the subject ("X speelt al jaren een rol")
 # reports no agreement, decision or conclusion.
-_EVENTS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
-    (event, re.compile(asked, re.I), re.compile(reported, re.I)) for event, asked, reported in (
+_EVENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    event: (re.compile(asked, re.I), re.compile(reported, re.I)) for event, asked, reported in (
         (AGREEMENT, r"\b(?:afgesproken|afspra(?:ak|ken)|overeengekomen|overeenstemming|akkoord|agree(?:d|ments?)?)\b",
          r"\b(?:afgesproken|afspra(?:ak|ken)|overeengekomen|overeenstemming|akkoord|ingestemd|instemming|toegezegd|"
          r"convenant|ondertekend|getekend|besloten)\b"),
@@ -203,17 +203,16 @@ _EVENTS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
                   r"findings?|found)\b",
          r"\b(?:concludeer\w*|concluderen|conclusies?|bevinding\w*|blijkt|bleek|gevonden|toont|tonen|laat zien|"
          r"laten zien|wijst uit|wezen uit|uitgewezen|vastgesteld|constateer\w*|geconstateerd)\b"),
-    ))
+    )}
 
 
 def _event(kind: str, first: str) -> str:
-    return next((event for event, asked, _ in _EVENTS if asked.search(first)), "") if kind == OUTCOME else ""
+    return next((event for event, (asked, _) in _EVENTS.items() if asked.search(first)), "") if kind == OUTCOME else ""
 
 
 # A calendar day asked ("op welke datum"): a month, a season or a year does not answer it.
 _DAY = re.compile(r"\b(?:op welke (?:datum|dag)|welke datum|exacte datum|(?:on )?(?:what|which) (?:exact )?(?:date|day)|"
                   r"exact date)\b", re.I)
-_DAY_VALUE = re.compile(r"\d{1,2}\s")
 # An exact number asked: a vague quantity ("tientallen", "een halvering") is no answer.
 _EXACT = re.compile(r"\b(?:precies|exact|exacte|in totaal|totaal|totale|precisely|exactly|in total|total)\b", re.I)
 # A change in number asked ("hoeveel meer", "how much has it grown"): then "een
@@ -543,7 +542,7 @@ _GIVEN_KINDS = (S.MONEY, S.COUNT, S.PERCENT, S.DATE)
 def _holds(req: Request, spans: Sequence[S.Span], text: str,
            counted_stems: Callable[[str], list[str]] | None) -> bool:
     if req.event:
-        return bool(next(reported for event, _, reported in _EVENTS if event == req.event).search(text))
+        return bool(_EVENTS[req.event][1].search(text))
     holders = HOLDERS.get(req.type)
     if not holders:
         return True
@@ -555,7 +554,7 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
     if req.type == PERSON:
         found = [s for s in found if _in_role(req, s, text)]
     if req.day:
-        found = [s for s in found if s.kind == S.DATE and _DAY_VALUE.match(s.value)]
+        found = [s for s in found if S.has_day(s)]
     if req.type == COUNT and req.exact:
         found = [s for s in found if s.value.isdigit()]
     if req.type == COUNT and not req.change:

@@ -40,6 +40,7 @@ from rag.records import Chunk, Letter, Passage
 from rag.search.question import check_question, is_english
 from rag.textnl import tokenize
 
+
 def rrf(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
     """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank).
 
@@ -71,6 +72,8 @@ def fuse_hybrid(dense: Sequence[str], lexical: Sequence[str], kind: Callable[[st
     fused = rrf([dense, lexical], rrf_k)
     return sorted(((cid, score * (FOOTNOTE_WEIGHT if kind(cid) == "footnote" else 1.0)) for cid, score in fused),
                   key=lambda x: -x[1])
+
+
 class Retriever:
     """Searches one loaded index. Build once, search many times.
 

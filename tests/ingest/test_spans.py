@@ -78,3 +78,11 @@ def test_two_counts_and_an_inflected_adjective_is_skipped(text, count):
 
 def test_een_stays_the_article():
     assert kinds("Er komt een aantal nieuwe teams.", S.COUNT) == []
+
+
+def test_a_date_with_its_day_is_told_from_a_month_or_a_season():
+    days = {t: [S.has_day(s) for s in S.extract(t) if s.kind == S.DATE]
+            for t in ("Op 3 april 2024 opent de veerdienst.", "In april 2024 opent de veerdienst.",
+                      "In het voorjaar opent de veerdienst.")}
+    assert days == {"Op 3 april 2024 opent de veerdienst.": [True], "In april 2024 opent de veerdienst.": [False],
+                    "In het voorjaar opent de veerdienst.": [False]}
