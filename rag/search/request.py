@@ -89,7 +89,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
            r"on (?:what|which) day|"
            r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
     (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
-             r"hoeveel\b[^?]{0,60}\bwaard\b|(?:tot )?welke waarde|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
+             r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
              r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did) .{1,60} cost|"
