@@ -121,8 +121,8 @@ def test_a_sentence_that_reports_no_outcome_does_not_answer_an_outcome_question(
     ("Hoe hoog was het ziekteverzuim?", ""),
     ("Hoe werkt het nieuwe meldpunt?", R.WHY_HOW),
     # a yes/no question about how a request or a plan ended asks an outcome
-    ("Heeft de rechter het verzoek van de gemeente toegewezen?", R.OUTCOME),
-    ("Did the court grant the city's request to close the venue?", R.OUTCOME),
+    ("Is de aanvraag voor de nieuwe veerdienst inmiddels toegewezen?", R.OUTCOME),
+    ("Was the ferry operator's permit granted in the end?", R.OUTCOME),
     ("Did the two provinces agree to extend the ferry pilot?", R.OUTCOME),
     ("What agreement did the provinces reach on the new ferry?", R.OUTCOME),
     # a value asked is a sum of money, not a count
@@ -198,10 +198,10 @@ def test_the_authors_asked_by_who_are_persons():
                        "Het rapport werd in december aan de Kamer aangeboden door het instituut.")
 
 
-def test_a_request_filed_does_not_answer_whether_it_was_granted():
-    q = "Did the court grant the city's request to close the venue?"
-    assert not answers(q, "De gemeente heeft in mei een verzoek ingediend om de zaal te sluiten.")
-    assert answers(q, "De rechter heeft het verzoek van de gemeente in mei toegewezen.")
+def test_an_application_filed_does_not_answer_whether_it_was_granted():
+    q = "Was the ferry operator's permit granted in the end?"
+    assert not answers(q, "De vervoerder heeft in mei een aanvraag voor de vergunning ingediend.")
+    assert answers(q, "De provincie heeft de vergunning van de vervoerder in mei toegewezen.")
 
 
 @pytest.mark.parametrize("question, sentence, expected", [
@@ -226,9 +226,9 @@ def test_a_day_asked_is_answered_only_by_a_date_with_its_day(question, sentence,
     ("Wat concludeerden de onderzoekers over de veerdienst?",
      "De onderzoekers bezochten de veerdienst drie keer.",
      "De onderzoekers concluderen dat de veerdienst te duur is."),
-    ("Heeft de rechter het verzoek van de gemeente toegewezen?",
-     "De gemeente en de rechter spreken regelmatig over de zaal.",
-     "De rechter heeft het verzoek van de gemeente toegewezen."),
+    ("Is de aanvraag voor de nieuwe veerdienst inmiddels toegewezen?",
+     "De provincie en de vervoerder spreken regelmatig over de nieuwe veerdienst.",
+     "De provincie heeft de aanvraag voor de nieuwe veerdienst toegewezen."),
 ])
 def test_an_outcome_asked_by_its_event_needs_a_sentence_reporting_that_event(question, discusses, reports):
     assert R.read(question).event
