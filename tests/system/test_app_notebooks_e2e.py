@@ -90,6 +90,13 @@ def _ready(page, timeout: float = 300_000):
     return chat
 
 
+def _idle(page, timeout: float = 60_000) -> None:
+    """Wait until no script run is in progress: a rerun re-mounts widgets and drops what was put in them."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=timeout)
+
+
 def _after(page, selector: str) -> str:
     """The CSS generated content (::after) of the first element matching selector."""
     return page.evaluate("([s]) => getComputedStyle(document.querySelector(s), '::after').content", [selector])
@@ -202,9 +209,12 @@ def test_a_note_survives_reload_and_restart_and_no_one_else_sees_it(app, tmp_pat
             assert "sleep" in _after(page, size_span)
             upload = tmp_path / "fietsparkeren.txt"
             upload.write_text(UPLOAD, encoding="utf-8")
+            # The search's rerun can still be going on after its result shows; a file chosen during it
+            # is dropped when the uploader re-mounts (a CI run failed that way), so choose it after.
+            _idle(page)
             page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
             # The file reaches the server on its own request: submit only once it is listed.
-            expect(page.get_by_test_id("stFileUploader")).to_contain_text("fietsparkeren.txt")
+            expect(page.get_by_test_id("stFileUploader")).to_contain_text("fietsparkeren.txt", timeout=30_000)
             page.get_by_role("button", name="Toevoegen en indexeren").click()
             done = page.get_by_test_id("stAlertContentSuccess")
             expect(done).to_contain_text("Toegevoegd", timeout=180_000)
