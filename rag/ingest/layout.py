@@ -98,7 +98,11 @@ _NR_LINE = re.compile(r"^(?:Nr\.|nr\.)\s*(\d+)?\s*(.*)$")
 _EK_LINE = re.compile(r"^([A-Z]{1,2})(?:\d{1,2})?\s+((?:HERDRUK\d*\s+)?[A-Z][A-ZÀ-Ý ,.'’()\-–]{8,}\d{0,2})$")
 _TYPE_WORDS = (r"BRIEF|MOTIE|AMENDEMENT|VERSLAG|VOORLOPIG VERSLAG|EINDVERSLAG|NOTA|MEMORIE|LIJST|"
                r"VERSLAG VAN EEN|GEWIJZIGDE MOTIE|ADVIES|VOORSTEL|KONINKLIJKE BOODSCHAP|BRIEF VAN")
-_TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.'’()\-–]*$")
+_TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.'’()/\-–]*$")
+# The opening lines of a letter quoted whole inside another document (a
+# verslag van een schriftelijk overleg holds the committee's letter and the
+# minister's reply): the addressee, which here may be anyone, and the place and date.
+_INNER_OPENING = re.compile(rf"^(?:Aan (?:de|het) [A-Z][^.]{{0,150}}|(?:Den Haag|'s-Gravenhage|’s-Gravenhage),?\s*{DATE_NL}\.?)$")
 _ADDRESSEE = re.compile(r"^Aan de (?:Voorzitter|voorzitter|leden) van de (?:Tweede|Eerste) Kamer", re.I)
 _PLACE_DATE = re.compile(rf"^(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Den Haag,)\s*,?\s*{DATE_NL}\.?$", re.I)
 _DATUM_LINE = re.compile(rf"^(?:Datum|Datum van publicatie)\s*:?\s*{DATE_NL}\s*$", re.I)
@@ -397,6 +401,18 @@ def parse(raw: str) -> Layout:
                 i -= 1
                 continue
         if body_started:
+            if t == t.upper() and _TYPE_LINE.match(t) and len(t.split()) >= 3:
+                # A letter quoted whole in the body ("BRIEF VAN DE VOORZITTER ...",
+                # "Aan de Staatssecretaris ...", "Den Haag, <date>"): its heading
+                # and opening lines are furniture like the document's own.
+                mark(ln, "document header")
+                _, i = _type_continuation(lines, i, t, mark)
+                while i < len(lines) and (not lines[i].text or _INNER_OPENING.match(lines[i].text)
+                                          or _SALUTATION.match(lines[i].text)):
+                    if lines[i].text:
+                        mark(lines[i], "letterhead")
+                    i += 1
+                continue
             if _SIGNATORY.match(t) or _OFFICIAL_ROLE.match(t) or _CLOSING.match(t) or _MOTION_FORMULA.match(t):
                 mark(ln, "signature")
                 if _SIGNATORY.match(t):

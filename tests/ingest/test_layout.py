@@ -403,3 +403,21 @@ def test_a_minutes_item_saved_on_its_own_is_titled_without_its_number():
     assert header.title == "Stemmingen moties Havenwet" and header.kind == layout.HANDELINGEN
     # a numbered first line without the minutes' formula is left alone
     assert parse("12 Maatregelen voor de havens\n\nDe minister neemt maatregelen.\n").header.kind != layout.HANDELINGEN
+
+
+def test_a_letter_quoted_whole_in_a_report_has_its_heading_and_opening_marked():
+    # A verslag van een schriftelijk overleg holds the committee's letter: its
+    # capitals heading (a "/" in a committee's name included), addressee and
+    # place-and-date are furniture like the document's own header, its text is not.
+    text = ("36 996 Fietsbeleid\n\nB VERSLAG VAN EEN SCHRIFTELIJK OVERLEG\n\nVastgesteld 3 mei 2024\n\n"
+            "De leden van de commissie hebben kennisgenomen van de fietsnota.\n\n"
+            "BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR VERKEER/WATERSTAAT\n\n"
+            "Aan de Minister van Infrastructuur en Waterstaat\n\nDen Haag, 2 april 2024\n\n"
+            "De leden vragen de minister hoeveel fietspaden er in 2023 zijn aangelegd.\n")
+    lay = parse(text)
+    marked = {text[a:b]: kind for a, b, kind in lay.furniture}
+    assert marked.get("BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR VERKEER/WATERSTAAT") == "document header"
+    assert marked.get("Aan de Minister van Infrastructuur en Waterstaat") == "letterhead"
+    assert marked.get("Den Haag, 2 april 2024") == "letterhead"
+    assert not any("fietspaden" in m or "kennisgenomen" in m for m in marked)
+    assert lay.header.kamerstuk == "36 996, B" and lay.header.date == "2024-05-03"
