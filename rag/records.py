@@ -150,7 +150,7 @@ class Chunk:
     start: int
     end: int
     text: str
-    kind: str = "body"  # "body" | "qa" | "footnote"
+    kind: str = "body"  # "body" | "qa" (a Kamervraag with its answer) | "question" (one nobody answered) | "footnote"
     question_no: int | None = None
     content_hash: str = ""
     # (start, end) offsets in `text` of the sentences that may be quoted as an

@@ -62,11 +62,23 @@ INJECTION = re.compile(
     re.I | re.S)
 
 
-def answer_spans(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+# A written question that reports something: the formulas that put a claim or
+# a report to the minister ("Klopt het dat ...", "Kent u het bericht «...»?",
+# "Deelt u de mening dat ..."), a quoted title, what a report shows or a source says.
+_REPORTING_QUESTION = re.compile(
+    r"^\W*(?:Klopt het|Is het (?:waar|juist|correct)|Kent u|Bent u (?:bekend|op de hoogte)|Heeft u kennis ?genomen|"
+    r"Herkent u|Deelt u|Erkent u|Onderschrijft u|Bevestigt u|Kunt u bevestigen)\b|«[^»]{8,}»|"
+    r"\bwaaruit blijkt\b|\b(?:zegt|zeggen|stelt|stellen|meldt|melden|schrijft|schrijven) dat\b")
+
+
+def answer_spans(text: str, excluded: list[tuple[int, int]], *, questions: bool = False) -> tuple[tuple[int, int], ...]:
     """Sentences of `text` that can be quoted as an answer: not overlapping an
     excluded span (furniture, headings, the question asked), at least five
     words, not a question, not a caption, and ending like a sentence unless
-    long (a heading has no full stop)."""
+    long (a heading has no full stop). With `questions` (a Kamervraag nobody
+    answered) a question that reports something is quoted too: the claim or
+    report it puts to the minister is what the document says on its subject;
+    one that only asks ("Wat is uw visie op ...?") says nothing."""
     out = []
     for a, b in sentence_spans(text):
         # A salutation glued to the first sentence ("Geachte ..., In antwoord
@@ -78,9 +90,11 @@ def answer_spans(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[int,
                     a += 1
         s = text[a:b]
         words = s.split()
-        if len(words) < 5 or s.rstrip().endswith("?") or _CAPTION.match(s) or INJECTION.search(s):
+        asks = s.rstrip().endswith("?")
+        if len(words) < 5 or (asks and not (questions and _REPORTING_QUESTION.search(s))) or _CAPTION.match(s) \
+                or INJECTION.search(s):
             continue
-        if not re.search(r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:
+        if not re.search(r"[.!:;)’”?]$" if questions else r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:
             continue
         if any(a < y and x < b for x, y in excluded):
             continue
@@ -178,8 +192,10 @@ def chunk_letter(
     not_answers += [(o, o + len(h)) for o, h in clean.headings]
 
     def add(start: int, end: int, *, kind: str, section: str, body: str | None = None, qno: int | None = None,
-            asked: tuple[int, int] | None = None) -> None:
-        """`asked`: the Kamervraag's span, in chunk-text offsets."""
+            asked: tuple[int, int] | None = None, questions: bool = False) -> None:
+        """`asked`: the Kamervraag's span, in chunk-text offsets, never quoted
+        (its answer is); `questions`: the unit is a question without an answer,
+        whose sentences, questions included, may be quoted."""
         if body is None:
             body = text[start:end]
             excluded = [(a - start, b - start) for a, b in not_answers if a < end and start < b]
@@ -204,7 +220,7 @@ def chunk_letter(
             text=body,
             kind=kind,
             question_no=qno,
-            answer_spans=answer_spans(body, excluded),
+            answer_spans=answer_spans(body, excluded, questions=questions),
         )
         chunks.append(_with_hash(c))
 
@@ -255,6 +271,14 @@ def chunk_letter(
         question = text[q_start:q_end]
         asked = re.sub(r"^(?:\d+\.|[•·▪*-]?\s*Vraag\s+[\d ,en/tm-]+:?)\s*", "", " ".join(question.split()))
         section = f"Vraag {qno}: {asked}"
+        if k == len(paras) - 1:
+            # Nothing answers it (a page of written questions, answers still to
+            # come): the question itself is what the document says on its
+            # subject ("Klopt het dat 1 op de 10 werknemers ziek thuis zat?"),
+            # quotable as the member's question.
+            for s, e in _pack(clean, paras, max_tokens, overlap_sentences, count):
+                add(s, e, kind="question", section=section, qno=qno, questions=True)
+            continue
         if count(text[q_start : paras[-1][1]]) <= max_tokens:
             add(q_start, paras[-1][1], kind="qa", section=section, qno=qno, asked=(0, q_end - q_start))
             continue

@@ -13,6 +13,7 @@ import textwrap
 import pytest
 
 from rag.ingest.chunk import chunk_letter
+from rag.ingest.layout import parse
 from rag.ingest.clean import CleanText, clean_letter
 from rag.records import Chunk, Letter
 from rag.ingest.sentences import sentence_spans
@@ -275,6 +276,30 @@ def test_the_question_is_never_quotable_but_its_answer_is():
     assert {"Ja, ik ben bekend met dat bericht over de dorpen.", "1. Meer toezicht op de vakantieparken in de regio.",
             *PILOT} <= quoted
     assert not any(q.endswith("?") for q in quoted)
+
+
+QUESTIONS_ONLY = ("Vragen van het lid Jansen (XYZ) aan de Minister van Infrastructuur over het bericht over de "
+                  "fietspaden (ingezonden 3 mei 2024).\n\n"
+                  "Vraag 1\n\nKent u het bericht «Gemeente legt veertig kilometer fietspad aan»?\n\n"
+                  "Vraag 2\n\nKlopt het dat een op de vijf fietspaden in de provincie te smal is? Wat doet u daaraan?\n\n"
+                  "Vraag 3\n\nWat is uw visie op de nieuwe fietspaden in de provincie?\n")
+
+
+def test_the_questions_of_a_page_nobody_answered_are_quotable_as_questions():
+    # Written questions before their answers: what the members' questions
+    # report is all the document says, so those are quoted (as questions), in
+    # units of their own kind; a question that only asks is not.
+    clean = clean_letter(QUESTIONS_ONLY, parse(QUESTIONS_ONLY).furniture_lines())  # the "Vraag N" labels
+    chunks = chunk_letter(_letter("kamervragen", "Fietspaden"), clean, max_tokens=80, overlap_sentences=1,
+                          count=count_tokens)
+    units = {c.question_no: c for c in chunks if c.question_no}
+    assert sorted(units) == [1, 2, 3] and {c.kind for c in units.values()} == {"question"}
+    quoted = {c.text[a:b] for c in chunks for a, b in c.answer_spans}
+    assert "Klopt het dat een op de vijf fietspaden in de provincie te smal is?" in quoted
+    assert "Kent u het bericht «Gemeente legt veertig kilometer fietspad aan»?" in quoted
+    assert "Wat doet u daaraan?" not in quoted  # too short to say anything
+    assert "Wat is uw visie op de nieuwe fietspaden in de provincie?" not in quoted  # only asks
+    assert not any(q.startswith("Vraag") for q in quoted)
 
 
 def test_a_numbered_list_in_an_answer_does_not_start_a_question():
