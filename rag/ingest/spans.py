@@ -69,7 +69,9 @@ _DURATION = re.compile(rf"\b\d+(?:,\d+)?\s+(?:{_UNITS})\b|\b(?:een|twee|drie|vie
                        rf"(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b", re.I)
 _MONEY = re.compile(r"(?:€|EUR|euro)\s*\d[\d.,]*(?:\s*(?:mln|mld|mrd|miljoen|miljard|duizend|k)\b\.?)?|"
                     r"\b\d[\d.,]*\s*(?:(?:mln|mld|mrd|miljoen|miljard|duizend)\.?\s+)?(?:euro|EUR)\b|"
-                    r"\b\d[\d.,]*\s*(?:mln|mld|mrd)\.?(?=\s|$)", re.I)
+                    r"\b\d[\d.,]*\s*(?:mln|mld|mrd)\.?(?=\s|$)|"
+                    # ("een" before "miljoen" is the number, not the article)
+                    r"\b(?:een|één)\s+(?:miljoen|miljard)\s+(?:euro|EUR)\b", re.I)
 _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|procent\b|percent\b|procentpunt\w*)|\bde helft\b|\bhalf of\b|"
                       r"\b(?:een|één) (?:derde|kwart)\b", re.I)
 # A number: digits (thousands "96.676", decimals "1,5") not part of a date,
@@ -267,10 +269,12 @@ def extract(text: str) -> list[Span]:
         spans.append(Span(YEAR, m.start(), m.end(), m.group(0)))
     for m in _DATE.finditer(text):
         spans.append(Span(DATE, m.start(), m.end(), fold(m.group(0))))
-    for m in _DURATION.finditer(numberised_same_length(text)):
+    digits = numberised_same_length(text)
+    for m in _DURATION.finditer(digits):
         spans.append(Span(DURATION, m.start(), m.end(), fold(text[m.start():m.end()])))
-    for m in _MONEY.finditer(text):
-        spans.append(Span(MONEY, m.start(), m.end(), fold(m.group(0))))
+    # (an amount in words is an amount: "vijf miljard euro")
+    for m in _MONEY.finditer(digits):
+        spans.append(Span(MONEY, m.start(), m.end(), fold(text[m.start():m.end()])))
     for m in _PERCENT.finditer(text):
         spans.append(Span(PERCENT, m.start(), m.end(), fold(m.group(0))))
     spans += _counts(text, masked)

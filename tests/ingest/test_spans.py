@@ -40,6 +40,16 @@ def test_number_words_become_digits_and_references_go():
     assert Q._numberised("zie artikel 12 over dertig zaken").split() == ["zie", "over", "30", "zaken"]
 
 
+@pytest.mark.parametrize("text, amount", [
+    ("De gemeente trekt drie miljoen euro uit voor fietspaden.", "drie miljoen euro"),
+    ("Het plan kost twintig miljard euro.", "twintig miljard euro"),
+    ("Er is een miljoen euro beschikbaar.", "een miljoen euro"),
+    ("Er is 4 miljoen euro beschikbaar.", "4 miljoen euro"),
+])
+def test_an_amount_in_words_is_an_amount(text, amount):
+    assert [a for a, _, _ in kinds(text, S.MONEY)] == [amount]
+
+
 # Spans tied on position and kind (an acronym and its folded twin) are built
 # into the index: their order must not follow the hash seed of the process.
 _TIES = "Samenwerking in INTERPOL-verband en met de OVSE-partners; de Wet Kansspelen II."
