@@ -19,7 +19,11 @@ _ABBREVIATIONS = {
 
 # A candidate end: . ! ? or ; is not an end. Followed by optional closing quote
 # or bracket, then whitespace, then something that can start a sentence.
-_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜĲ•–-])")
+# A question or exclamation may carry its footnote number after the mark
+# ("... het bericht «...»?1 Wat is uw reactie?"); a full stop's number comes
+# before it ("aangeboden1."), and digits after a dot are a decimal or a section.
+_END = re.compile(r"(?:[.…][\"'”’)\]]*|[!?][\"'”’)\]]*(?:\d{1,2}(?:\s\d{1,2})?)?)"
+                  r"(?=\s+[\"'“‘(\[]?[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜĲ•–-])")
 _WORD_BEFORE = re.compile(r"([\w./]+)$")
 
 

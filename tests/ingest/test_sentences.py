@@ -38,6 +38,15 @@ def test_a_closing_quote_or_bracket_stays_with_its_sentence():
     assert split_sentences(text) == ['Hij zei: "Dat is zo."', "Daarna ging hij weg (zie bijlage.)", "En toen?"]
 
 
+def test_a_footnote_number_after_a_question_mark_ends_the_question():
+    # Written questions put the note after the mark: "... «titel»?1 Wat vindt u ...?"
+    text = "Kent u het bericht «Meer fietspaden in de stad»?1 Wat vindt u daarvan? Is het 3.5 keer zo veel?"
+    assert split_sentences(text) == ["Kent u het bericht «Meer fietspaden in de stad»?1", "Wat vindt u daarvan?",
+                                     "Is het 3.5 keer zo veel?"]
+    # a number after a full stop is a decimal or a section, never a note
+    assert split_sentences("Zie paragraaf 3.1 Het plan volgt.") == ["Zie paragraaf 3.1 Het plan volgt."]
+
+
 def test_a_lowercase_word_after_a_full_stop_continues_the_sentence():
     text = "Het programma loopt tot 2027. en wordt daarna verlengd. Dan volgt de evaluatie."
     assert split_sentences(text) == ["Het programma loopt tot 2027. en wordt daarna verlengd.",
