@@ -331,10 +331,12 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------ decide
     def decide(self, question: str, passages: Sequence[Passage], qvec: np.ndarray | None = None,
-               tokens: Sequence[str] | None = None) -> Decision:
+               tokens: Sequence[str] | None = None, asking: str | None = None) -> Decision:
         """`qvec`, `tokens`: the question's vector and tokens when the search
-        made them (Retrieved), else made here."""
-        asked = Q.read(question)
+        made them (Retrieved), else made here; `asking`: the user's own
+        question when `question` is a follow-up made standalone (what it asks
+        is read from it, rag.search.question.read)."""
+        asked = Q.read(question, asking)
         qvec = self.encode_query(question) if qvec is None else qvec
         tokens = list(self.tokenize(question) if tokens is None else tokens)
         scored = self.score(question, passages, qvec, english=asked.english, tokens=tokens)
@@ -560,7 +562,7 @@ class ExtractiveAnswerer:
         for w in re.findall(r"[\w’'-]+", sentence):
             for t in self.tokenize(w):
                 by_stem.setdefault(t, w)
-        asking = set(self.tokenize(R.asking_words(asked.text)))
+        asking = set(self.tokenize(R.asking_words(asked.own)))
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
                   if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t]) and t not in asking]
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))
@@ -795,7 +797,7 @@ class ExtractiveAnswerer:
         """The answer (rag.answer.answerers.Answerer), decided on the vector the
         search already made; not streamed, so on_delta gets the whole text once."""
         answer = self._compose(retrieved.standalone, retrieved.passages, retrieved.answer, retrieved.vector,
-                               retrieved.tokens or None)
+                               retrieved.tokens or None, asking=retrieved.question)
         if retrieved.query.on_delta:
             retrieved.query.on_delta(answer.answer)
         return answer
@@ -820,9 +822,10 @@ class ExtractiveAnswerer:
         return other
 
     def _compose(self, question: str, passages: Sequence[Passage], make: Callable[..., Answer],
-                 qvec: np.ndarray | None = None, tokens: Sequence[str] | None = None) -> Answer:
+                 qvec: np.ndarray | None = None, tokens: Sequence[str] | None = None,
+                 asking: str | None = None) -> Answer:
         """The answer, built by `make` (Retrieved.answer in the chain)."""
-        d = self.decide(question, passages, qvec, tokens)
+        d = self.decide(question, passages, qvec, tokens, asking if asking != question else None)
         english = d.english
         if d.status == Status.NOT_FOUND or not d.chosen:
             return make(answer=T.refusal(english), status=Status.NOT_FOUND, passages=list(passages))

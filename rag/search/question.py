@@ -424,18 +424,32 @@ class Asked:
     counted: str = ""  # what a Dutch "hoeveel X" counts
     parts: tuple[str, ...] = ()  # sub-questions after the first, if joined on with "en wat ..."
     follow: int = 0  # sentences after the opening one the answer needs (follow_on)
+    # The words that ask: the user's own question, where `text` is a follow-up
+    # searched together with the turn it leans on (condense).
+    asking: str = ""
+
+    @property
+    def own(self) -> str:
+        """The question the user asked now (`text` unless it was condensed)."""
+        return self.asking or self.text
 
 
-def read(question: str) -> Asked:
+def read(question: str, asking: str | None = None) -> Asked:
+    """`question`: what was searched; `asking`: the user's own question when
+    that is a follow-up searched together with the previous turn. The kind of
+    fact, the joined-on parts and what is counted are read from the user's own
+    question (a follow-up asks its own thing: "Hoeveel teams zijn er? En waar
+    zitten ze?" asks a place); names and years from all of it."""
     q = " ".join(question.split())
+    own = " ".join(asking.split()) if asking else q
     english = is_english(q)
-    split = parts(q)
+    split = parts(own)
     # The kind of fact asked for is the first question's; a joined-on second
     # question is answered on its own (ExtractiveAnswerer.select).
-    return Asked(text=q, english=english, kind=asked_type(split[0] if split else q), years=tuple(YEAR.findall(q)),
+    return Asked(text=q, english=english, kind=asked_type(split[0] if split else own), years=tuple(YEAR.findall(q)),
                  names=tuple(dict.fromkeys(names(q))), phrases=tuple(dict.fromkeys(name_phrases(q))),
-                 counted="" if english else counted_word(q), parts=tuple(split[1:]),
-                 follow=follow_on(split[0] if split else q))
+                 counted="" if english else counted_word(own), parts=tuple(split[1:]),
+                 follow=follow_on(split[0] if split else own), asking=own if own != q else "")
 
 
 def condense(history: list[tuple[str, str]], question: str, tokenize: Callable[[str], list[str]]) -> str:

@@ -289,8 +289,9 @@ _COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A
 def read(question: str, asked: Q.Asked | None = None) -> Request:
     asked = asked or Q.read(question)
     q = asked.text
-    split = Q.parts(q)
-    first = split[0] if split else q
+    # What is asked, from the user's own question; anchors from all that was searched.
+    split = Q.parts(asked.own)
+    first = split[0] if split else asked.own
     kind = asked_type(first)
     spans = S.extract(q)
     anchors: list[Anchor] = []

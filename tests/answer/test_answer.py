@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from rag.search import question as Q
+from rag.search import request as R
 from rag import texts as T
 from rag.answer.extractive import Decision, ExtractiveAnswerer, candidates, classify, reading_order
 from rag.ingest.chunk import answer_spans
@@ -172,6 +173,24 @@ def test_a_question_that_opens_with_its_own_subject_is_searched_as_itself(histor
 ])
 def test_a_follow_up_that_opens_with_what_was_just_discussed_is_still_merged(history, question):
     assert Q.condense(history, question, tokenize).startswith(history[0][0])
+
+
+@pytest.mark.parametrize("previous, follow_up, asked", [
+    ("Hoeveel teams controleren de fietsenstallingen?", "En waar zitten die teams?", R.PLACE),
+    ("In welke steden staan de nieuwe fietsenstallingen?", "Wanneer gaan ze open?", R.DATE),
+    ("Wanneer opent de nieuwe fietsenstalling?", "Hoeveel plekken krijgt die?", R.COUNT),
+    ("Welke gemeenten doen mee aan de proef?", "Waarom juist die gemeenten?", R.WHY_HOW),
+    ("How many teams check the bicycle sheds?", "And who leads them?", R.PERSON),
+])
+def test_a_follow_up_is_typed_by_its_own_question_and_anchored_by_both(previous, follow_up, asked):
+    # Searched together with the previous question, a follow-up still asks its
+    # own thing: the previous question's type and joined-on parts are not asked again.
+    merged = Q.condense([(previous, "")], follow_up, tokenize)
+    assert merged.startswith(previous)
+    own = Q.read(merged, follow_up)
+    assert own.kind == Q.read(follow_up).kind and own.parts == () and own.own == follow_up
+    assert R.read(merged, own).type == asked
+    assert set(Q.read(previous).names) <= set(own.names)  # what it refers to still counts
 
 
 def test_the_opening_noun_phrase_is_read_by_its_grammar():
