@@ -98,6 +98,25 @@ _KINDS = ((_DURATION_Q, NUMBER), (_AMOUNT_Q, AMOUNT), (_DATE_Q, DATE), (_NUMBER_
           (_PLACE_Q, PLACE), (_OUTCOME_Q, OUTCOME))
 
 
+# "when"/"wanneer" asks a date where it opens the question, or after a verb
+# that asks ("kunt u aangeven wanneer ...", "do you know when ..."); elsewhere
+# it joins a clause ("Which minister was in office when the coins came?").
+_ASKS_BEFORE = re.compile(r"\b(?:aangeven|aan te geven|weet|weten|vertellen|zeggen|melden|toelichten|know|tell|say|"
+                          r"indicate|explain)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def joining_when(question: str, m: re.Match) -> bool:
+    """Is the match a bare "when"/"wanneer" that joins a clause rather than asks?"""
+    before = question[:m.start()]
+    return (m.group(0).lower() in ("when", "wanneer") and re.sub(r"^\W*(?:en|and)\s+", "", before, flags=re.I).strip() != ""
+            and not _ASKS_BEFORE.search(before))
+
+
+def asking_match(pattern: re.Pattern, question: str) -> re.Match | None:
+    """The first match of an asked-type pattern that asks (not a joining "when")."""
+    return next((m for m in pattern.finditer(question) if not joining_when(question, m)), None)
+
+
 def asked_type(question: str) -> str:
     """The kind of fact the question asks for, or "" (why/how, yes/no, ...).
 
@@ -105,7 +124,7 @@ def asked_type(question: str) -> str:
     welk jaar" a date; an outcome is asked for by what ("welke resultaten")
     rather than by a question word."""
     q = " ".join(question.split())
-    return next((kind for pattern, kind in _KINDS if pattern.search(q)), "")
+    return next((kind for pattern, kind in _KINDS if asking_match(pattern, q)), "")
 
 
 # -- what evidence must hold for each kind -----------------------------------

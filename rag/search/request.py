@@ -162,7 +162,7 @@ def _first_rule(question: str) -> tuple[str, str]:
     for kind, pattern in _RULES:
         if kind == COUNT and _NOT_A_COUNT.search(q):
             continue
-        m = pattern.search(q)
+        m = Q.asking_match(pattern, q)
         if m:
             return kind, m.group(0)
     return "", ""

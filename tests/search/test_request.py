@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.search import question as Q
 from rag.search import request as R
 from rag.ingest import spans as S
 from rag.textnl import tokenize
@@ -134,6 +135,14 @@ def test_a_sentence_that_reports_no_outcome_does_not_answer_an_outcome_question(
     # a role after a verb is not the asked thing ("welke plannen heeft de minister")
     ("Welke plannen heeft de minister voor de veerdienst?", R.LIST),
     ("Op welke dag heeft de minister het rapport gestuurd?", R.DATE),
+    # "when" inside the question joins a clause; it asks a date where it opens
+    # the question or follows a verb that asks
+    ("Which official was in charge when the ferry was privatised?", R.PERSON),
+    ("Which agreement does the MP mean when asking about the ferry?", R.LIST),
+    ("What happens to the ferry when the subsidy ends?", ""),
+    ("When does the new ferry start?", R.DATE),
+    ("En wanneer start de nieuwe veerdienst?", R.DATE),
+    ("Kunt u aangeven wanneer de veerdienst start?", R.DATE),
 ])
 def test_the_asked_type(question, kind):
     assert R.read(question).type == kind
@@ -240,3 +249,15 @@ def test_the_partial_answer_names_the_event_the_letters_do_not_report():
     from rag.answer.extractive import partial_sentence
     assert partial_sentence("de veerdienst", R.AGREEMENT, [], False) == "De brieven noemen de veerdienst, maar geven geen afspraak."
     assert partial_sentence("the ferry", R.FINDING, [], True) == "The letters mention the ferry, but give no conclusion."
+
+
+@pytest.mark.parametrize("question, date", [
+    ("Which agreement does the MP mean when asking about the ferry?", False),
+    ("What happens to the ferry when the subsidy ends?", False),
+    ("Wanneer start de nieuwe veerdienst?", True),
+    ("Kunt u aangeven wanneer de veerdienst start?", True),
+])
+def test_the_coarse_kind_reads_a_joining_when_the_same_way(question, date):
+    # The answerer's coarse kind (which sentence opens) and the typed request agree.
+    assert (Q.asked_type(question) == Q.DATE) is date
+    assert (R.asked_type(question) == R.DATE) is date
