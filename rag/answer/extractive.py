@@ -271,6 +271,17 @@ class ExtractiveAnswerer:
                                            score=self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
 
+    @staticmethod
+    def without_questions_asked_back(scored: list[Candidate], asked: Q.Asked) -> list[Candidate]:
+        """A member's question nobody answered (a chunk of kind "question")
+        says what the member reports or claims ("Klopt het dat 95% ...?"),
+        and what a report it cites found; it never settles whether that is
+        so. For a yes/no question, which asks exactly that, it is no answer,
+        and quoting it back to a user who repeats it would look like one."""
+        if R.asked_type(asked.own) != R.YES_NO:
+            return scored
+        return [c for c in scored if c.passage.chunk.kind != "question"]
+
     def kamervraag_asked(self, question: str, passages: Sequence[Passage],
                          tokens: Sequence[str] | None = None) -> Passage | None:
         """The retrieved Kamervraag the question repeats (word overlap both
@@ -339,7 +350,8 @@ class ExtractiveAnswerer:
         asked = Q.read(question, asking)
         qvec = self.encode_query(question) if qvec is None else qvec
         tokens = list(self.tokenize(question) if tokens is None else tokens)
-        scored = self.score(question, passages, qvec, english=asked.english, tokens=tokens)
+        scored = self.without_questions_asked_back(
+            self.score(question, passages, qvec, english=asked.english, tokens=tokens), asked)
         if not scored:
             return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         best = max(scored, key=lambda c: c.score)

@@ -418,3 +418,24 @@ def test_the_next_sentence_may_sit_only_in_the_overlapping_chunk():
     other = chunk("e:1", "Veel organisaties werken samen in de havens.", letter="brief-e")
     ans = answerer([*CORPUS, first, second, other]).answer(q, passages(first, second, question=q))
     assert ans.status == Status.ANSWERED and "Douane" in ans.answer, ans.answer
+
+
+# ----------------------------------------------------- a Kamervraag nobody answered
+def _asked_only(text: str) -> Chunk:
+    from dataclasses import replace
+    c = chunk("vragen:001", text, letter="vragen-fietspaden", title="Vragen over fietspaden")
+    return replace(c, kind="question", answer_spans=answer_spans(text, [], questions=True))
+
+
+def test_an_unanswered_question_reports_but_never_settles_whether():
+    text = "Klopt het dat een op de vijf fietspaden in de provincie Utrecht te smal is voor bakfietsen?"
+    asked = _asked_only(text)
+    ans = answerer([asked, *CORPUS])
+    # What the member reports is quoted for a question about it ...
+    q = "Welk deel van de fietspaden in Utrecht is volgens de Kamervragen te smal voor bakfietsen?"
+    got = ans.answer(q, passages(asked, question=q))
+    assert got.status == Status.ANSWERED and got.citations[0].quote == text
+    # ... but asked whether it is so, the member's question is no answer.
+    q = "Klopt het dat een op de vijf fietspaden in de provincie Utrecht te smal is voor bakfietsen?"
+    got = ans.answer(q, passages(asked, question=q))
+    assert got.status == Status.NOT_FOUND and not got.citations
