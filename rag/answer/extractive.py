@@ -63,6 +63,8 @@ FOLLOWING = 3
 # of its words (idf-weighted), a holding the kind of fact asked counting 0.25.
 PART_FIT = 0.5
 # The question is about a letter itself ("volgens de brief van 2023").
+# A name the question quotes: 'Koers bepalen', «Drugshaven», "Vreemd of verdacht".
+_QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“«]([^'‘’\"“”«»]{3,80})['’\"”»](?=\W|$)")
 _ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage|report)\b", re.I)
 # How many sentences follow a sentence that announces a list; a numbered or
 # bulleted list gives at most MAX_ITEMS item openings, read on into at most
@@ -564,7 +566,8 @@ class ExtractiveAnswerer:
         it mentions, else its rarest content words that the opening sentence
         shares (two at most), else the passage's section or letter title —
         never a placeholder."""
-        named = self._subject(asked, [w for w, stems in terms if self._mentions(self._context(chosen), w, stems)])
+        context = self._context(chosen)
+        named = self._subject(asked, [w for w, stems in terms if self._mentions(context, w, stems)], context)
         if named:
             return named
         if not chosen:
@@ -798,10 +801,18 @@ class ExtractiveAnswerer:
             re.search(rf"\b{re.escape(fold(head))}\b", folded) is not None
 
     @staticmethod
-    def _subject(asked: Q.Asked, covered: list[str]) -> str:
+    def _subject(asked: Q.Asked, covered: list[str], context: str = "") -> str:
         """What of the question the evidence does discuss, for a partial
-        answer: its names and multi-word names that the evidence mentions."""
-        names = [w for w in covered if not Q.YEAR.fullmatch(w)]
+        answer: its names and multi-word names that the evidence mentions,
+        each as the whole name the question writes ('Koers bepalen', not
+        "Koers") where the evidence (`context`, folded) mentions it whole."""
+        wholes = [m.group(1) for m in _QUOTED.finditer(asked.text)] + Q.name_phrases(asked.text)
+
+        def whole(w: str) -> str:
+            return max((p for p in wholes if fold(p) in context and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", p)),
+                       key=len, default=w)
+
+        names = list(dict.fromkeys(whole(w) for w in covered if not Q.YEAR.fullmatch(w)))
         return T.join_terms([w for w in names if not any(w != o and w in o for o in names)], "en")
 
     # ------------------------------------------------------------ answer

@@ -439,3 +439,11 @@ def test_an_unanswered_question_reports_but_never_settles_whether():
     q = "Klopt het dat een op de vijf fietspaden in de provincie Utrecht te smal is voor bakfietsen?"
     got = ans.answer(q, passages(asked, question=q))
     assert got.status == Status.NOT_FOUND and not got.citations
+
+
+def test_a_partial_answer_names_the_whole_name_the_question_quotes():
+    # "De brieven noemen Koers, ..." names a fragment; the question quotes the
+    # whole title, and the letters mention it whole.
+    c = chunk("c:001", "Het eindrapport ‘Wegen kiezen’ doet aanbevelingen over de aanpak van fietsdiefstal.")
+    got = ask("Hoeveel aanbevelingen doet het rapport 'Wegen kiezen' over fietsdiefstal?", c)
+    assert got.status == Status.PARTIAL and got.answer.startswith("De brieven noemen Wegen kiezen"), got.answer
