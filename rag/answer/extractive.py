@@ -62,9 +62,9 @@ FOLLOWING = 3
 # A sentence answers a joined-on second question when it covers this much
 # of its words (idf-weighted), a holding the kind of fact asked counting 0.25.
 PART_FIT = 0.5
-# The question is about a letter itself ("volgens de brief van 2023").
 # A name the question quotes: 'Koers bepalen', «Drugshaven», "Vreemd of verdacht".
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“«]([^'‘’\"“”«»]{3,80})['’\"”»](?=\W|$)")
+# The question is about a letter itself ("volgens de brief van 2023").
 _ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage|report)\b", re.I)
 # How many sentences follow a sentence that announces a list; a numbered or
 # bulleted list gives at most MAX_ITEMS item openings, read on into at most
@@ -563,15 +563,22 @@ class ExtractiveAnswerer:
     def subject_words(self, asked: Q.Asked, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> str:
         """What of the question the evidence does discuss, in the evidence's
         own words, for a partial answer: the question's distinguishing names
-        it mentions, else its rarest content words that the opening sentence
-        shares (two at most), else the passage's section or letter title —
-        never a placeholder."""
+        it mentions, else the question's multi-word or quoted names it
+        mentions whole ("Openbaar Ministerie", not "Openbaar en afgelopen"),
+        else its rarest content words that the opening sentence shares (two
+        at most), else the passage's section or letter title — never a
+        placeholder."""
         context = self._context(chosen)
         named = self._subject(asked, [w for w, stems in terms if self._mentions(context, w, stems)], context)
         if named:
             return named
         if not chosen:
             return ""
+        wholes = _whole_names(asked.text)
+        mentioned = [p for p in wholes if fold(p) in context]
+        if mentioned:
+            return T.join_terms([p for p in dict.fromkeys(mentioned) if not any(p != o and p in o for o in mentioned)],
+                                "and" if asked.english else "en")
         sentence = chosen[0].text
         by_stem: dict[str, str] = {}
         for w in re.findall(r"[\w’'-]+", sentence):
@@ -806,7 +813,7 @@ class ExtractiveAnswerer:
         answer: its names and multi-word names that the evidence mentions,
         each as the whole name the question writes ('Koers bepalen', not
         "Koers") where the evidence (`context`, folded) mentions it whole."""
-        wholes = [m.group(1) for m in _QUOTED.finditer(asked.text)] + Q.name_phrases(asked.text)
+        wholes = _whole_names(asked.text)
 
         def whole(w: str) -> str:
             return max((p for p in wholes if fold(p) in context and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", p)),
@@ -891,6 +898,11 @@ def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[
     """Typed spans of a chunk that was made without them (a chunk built by
     hand, or by an older version): what the index would hold (rag.ingest.spans)."""
     return S.of_chunk(text, answer_spans)
+
+
+def _whole_names(question: str) -> list[str]:
+    """The names a question writes whole: what it quotes, and runs of capitalised words."""
+    return [m.group(1) for m in _QUOTED.finditer(question)] + Q.name_phrases(question)
 
 
 def classify(d: Decision, cal: Calibration) -> str:

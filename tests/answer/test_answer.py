@@ -447,3 +447,14 @@ def test_a_partial_answer_names_the_whole_name_the_question_quotes():
     c = chunk("c:001", "Het eindrapport ‘Wegen kiezen’ doet aanbevelingen over de aanpak van fietsdiefstal.")
     got = ask("Hoeveel aanbevelingen doet het rapport 'Wegen kiezen' over fietsdiefstal?", c)
     assert got.status == Status.PARTIAL and got.answer.startswith("De brieven noemen Wegen kiezen"), got.answer
+
+
+def test_a_partial_answer_names_a_multi_word_name_whole():
+    # Not "De brieven noemen Openbaar en afgelopen": the name the question writes, as the letter does.
+    # (in most passages, so the name is no rare, distinguishing one)
+    c = chunk("c:001", "Het Openbaar Ministerie heeft de aanpak van fietsdiefstal in de afgelopen jaren verbreed.")
+    others = [chunk(f"c:00{i}", f"Het Openbaar Ministerie werkt samen met gemeente {town}.", start=100 * i)
+              for i, town in ((2, "Zwolle"), (3, "Assen"), (4, "Emmen"))]
+    q = "Hoeveel fietsendieven heeft het Openbaar Ministerie de afgelopen jaren vervolgd?"
+    got = answerer([c, *others, *CORPUS]).answer(q, passages(c, question=q))
+    assert got.status == Status.PARTIAL and got.answer.startswith("De brieven noemen Openbaar Ministerie,"), got.answer
