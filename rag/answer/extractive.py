@@ -62,7 +62,7 @@ FOLLOWING = 3
 # A sentence answers a joined-on second question when it covers this much
 # of its words (idf-weighted), a holding the kind of fact asked counting 0.25.
 PART_FIT = 0.5
-# A name the question quotes: 'Koers bepalen', «Drugshaven», "Vreemd of verdacht".
+# A name the question quotes: 'Wegen kiezen', «Fietshaven», "Kijk uit op de stoep".
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“«]([^'‘’\"“”«»]{3,80})['’\"”»](?=\W|$)")
 # The question is about a letter itself ("volgens de brief van 2023").
 _ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage|report)\b", re.I)
@@ -276,7 +276,7 @@ class ExtractiveAnswerer:
     @staticmethod
     def without_questions_asked_back(scored: list[Candidate], asked: Q.Asked) -> list[Candidate]:
         """A member's question nobody answered (a chunk of kind "question")
-        says what the member reports or claims ("Klopt het dat 95% ...?"),
+        says what the member reports or claims ("Klopt het dat een op de vijf fietspaden ...?"),
         and what a report it cites found; it never settles whether that is
         so. For a yes/no question, which asks exactly that, it is no answer,
         and quoting it back to a user who repeats it would look like one."""
@@ -564,7 +564,7 @@ class ExtractiveAnswerer:
         """What of the question the evidence does discuss, in the evidence's
         own words, for a partial answer: the question's distinguishing names
         it mentions, else the question's multi-word or quoted names it
-        mentions whole ("Openbaar Ministerie", not "Openbaar en afgelopen"),
+        mentions whole ("Openbaar Ministerie", not "Openbaar en jaren"),
         else its rarest content words that the opening sentence shares (two
         at most), else the passage's section or letter title — never a
         placeholder."""
@@ -811,8 +811,8 @@ class ExtractiveAnswerer:
     def _subject(asked: Q.Asked, covered: list[str], context: str = "") -> str:
         """What of the question the evidence does discuss, for a partial
         answer: its names and multi-word names that the evidence mentions,
-        each as the whole name the question writes ('Koers bepalen', not
-        "Koers") where the evidence (`context`, folded) mentions it whole."""
+        each as the whole name the question writes ('Wegen kiezen', not
+        "Wegen") where the evidence (`context`, folded) mentions it whole."""
         wholes = _whole_names(asked.text)
 
         def whole(w: str) -> str:

@@ -274,7 +274,7 @@ def chunk_letter(
         if k == len(paras) - 1:
             # Nothing answers it (a page of written questions, answers still to
             # come): the question itself is what the document says on its
-            # subject ("Klopt het dat 1 op de 10 werknemers ziek thuis zat?"),
+            # subject ("Klopt het dat een op de vijf fietspaden te smal is?"),
             # quotable as the member's question.
             for s, e in _pack(clean, paras, max_tokens, overlap_sentences, count):
                 add(s, e, kind="question", section=section, qno=qno, questions=True)

@@ -272,7 +272,7 @@ def extract(text: str) -> list[Span]:
     digits = numberised_same_length(text)
     for m in _DURATION.finditer(digits):
         spans.append(Span(DURATION, m.start(), m.end(), fold(text[m.start():m.end()])))
-    # (an amount in words is an amount: "vijf miljard euro")
+    # (an amount in words is an amount: "drie miljoen euro")
     for m in _MONEY.finditer(digits):
         spans.append(Span(MONEY, m.start(), m.end(), fold(text[m.start():m.end()])))
     for m in _PERCENT.finditer(text):

@@ -100,7 +100,7 @@ _KINDS = ((_DURATION_Q, NUMBER), (_AMOUNT_Q, AMOUNT), (_DATE_Q, DATE), (_NUMBER_
 
 # "when"/"wanneer" asks a date where it opens the question, or after a verb
 # that asks ("kunt u aangeven wanneer ...", "do you know when ..."); elsewhere
-# it joins a clause ("Which minister was in office when the coins came?").
+# it joins a clause ("Which official led the team when the ferry started?").
 _ASKS_BEFORE = re.compile(r"\b(?:aangeven|aan te geven|weet|weten|vertellen|zeggen|melden|toelichten|know|tell|say|"
                           r"indicate|explain)\s+(?:\w+\s+){0,2}$", re.I)
 
