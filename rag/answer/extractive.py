@@ -274,13 +274,13 @@ class ExtractiveAnswerer:
         return out
 
     @staticmethod
-    def without_questions_asked_back(scored: list[Candidate], asked: Q.Asked) -> list[Candidate]:
+    def without_questions_asked_back(scored: list[Candidate], req: R.Request) -> list[Candidate]:
         """A member's question nobody answered (a chunk of kind "question")
         says what the member reports or claims ("Klopt het dat een op de vijf fietspaden ...?"),
         and what a report it cites found; it never settles whether that is
         so. For a yes/no question, which asks exactly that, it is no answer,
         and quoting it back to a user who repeats it would look like one."""
-        if R.asked_type(asked.own) != R.YES_NO:
+        if req.type != R.YES_NO:
             return scored
         return [c for c in scored if c.passage.chunk.kind != "question"]
 
@@ -350,10 +350,11 @@ class ExtractiveAnswerer:
         question when `question` is a follow-up made standalone (what it asks
         is read from it, rag.search.question.read)."""
         asked = Q.read(question, asking)
+        req = R.read(question, asked)
         qvec = self.encode_query(question) if qvec is None else qvec
         tokens = list(self.tokenize(question) if tokens is None else tokens)
         scored = self.without_questions_asked_back(
-            self.score(question, passages, qvec, english=asked.english, tokens=tokens), asked)
+            self.score(question, passages, qvec, english=asked.english, tokens=tokens), req)
         if not scored:
             return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         best = max(scored, key=lambda c: c.score)
@@ -385,7 +386,6 @@ class ExtractiveAnswerer:
         # the opening sentence (complete): not from a sentence added for
         # another reason that happens to hold a number or a date.
         top = max(c.score for c in scored)
-        req = R.read(question, asked)
         fits: dict[int, R.Fit] = {}
 
         def fit_of(c: Candidate) -> R.Fit:
@@ -569,16 +569,15 @@ class ExtractiveAnswerer:
         at most), else the passage's section or letter title — never a
         placeholder."""
         context = self._context(chosen)
-        named = self._subject(asked, [w for w, stems in terms if self._mentions(context, w, stems)], context)
+        wholes = _whole_names(asked.text)
+        named = self._subject([w for w, stems in terms if self._mentions(context, w, stems)], wholes, context)
         if named:
             return named
         if not chosen:
             return ""
-        wholes = _whole_names(asked.text)
         mentioned = [p for p in wholes if fold(p) in context]
         if mentioned:
-            return T.join_terms([p for p in dict.fromkeys(mentioned) if not any(p != o and p in o for o in mentioned)],
-                                "and" if asked.english else "en")
+            return T.join_terms(_outermost(mentioned), "and" if asked.english else "en")
         sentence = chosen[0].text
         by_stem: dict[str, str] = {}
         for w in re.findall(r"[\w’'-]+", sentence):
@@ -808,19 +807,17 @@ class ExtractiveAnswerer:
             re.search(rf"\b{re.escape(fold(head))}\b", folded) is not None
 
     @staticmethod
-    def _subject(asked: Q.Asked, covered: list[str], context: str = "") -> str:
+    def _subject(covered: list[str], wholes: Sequence[str], context: str) -> str:
         """What of the question the evidence does discuss, for a partial
         answer: its names and multi-word names that the evidence mentions,
         each as the whole name the question writes ('Wegen kiezen', not
-        "Wegen") where the evidence (`context`, folded) mentions it whole."""
-        wholes = _whole_names(asked.text)
-
+        "Wegen") where the evidence (`context`, folded) mentions it whole
+        (`wholes`: the question's _whole_names)."""
         def whole(w: str) -> str:
             return max((p for p in wholes if fold(p) in context and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", p)),
                        key=len, default=w)
 
-        names = list(dict.fromkeys(whole(w) for w in covered if not Q.YEAR.fullmatch(w)))
-        return T.join_terms([w for w in names if not any(w != o and w in o for o in names)], "en")
+        return T.join_terms(_outermost([whole(w) for w in covered if not Q.YEAR.fullmatch(w)]), "en")
 
     # ------------------------------------------------------------ answer
     def respond(self, retrieved: Retrieved) -> Answer:
@@ -855,7 +852,7 @@ class ExtractiveAnswerer:
                  qvec: np.ndarray | None = None, tokens: Sequence[str] | None = None,
                  asking: str | None = None) -> Answer:
         """The answer, built by `make` (Retrieved.answer in the chain)."""
-        d = self.decide(question, passages, qvec, tokens, asking if asking != question else None)
+        d = self.decide(question, passages, qvec, tokens, asking)
         english = d.english
         if d.status == Status.NOT_FOUND or not d.chosen:
             return make(answer=T.refusal(english), status=Status.NOT_FOUND, passages=list(passages))
@@ -903,6 +900,12 @@ def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[
 def _whole_names(question: str) -> list[str]:
     """The names a question writes whole: what it quotes, and runs of capitalised words."""
     return [m.group(1) for m in _QUOTED.finditer(question)] + Q.name_phrases(question)
+
+
+def _outermost(names: Sequence[str]) -> list[str]:
+    """The names, once each, without those inside another ("Wegen" beside "Wegen kiezen")."""
+    names = list(dict.fromkeys(names))
+    return [w for w in names if not any(w != o and w in o for o in names)]
 
 
 def classify(d: Decision, cal: Calibration) -> str:

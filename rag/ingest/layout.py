@@ -102,9 +102,10 @@ _TYPE_LINE = re.compile(rf"^(?:HERDRUK\d*\s+)?(?:{_TYPE_WORDS})\b[A-ZÀ-Ý0-9 ,.
 # The opening lines of a letter quoted whole inside another document (a
 # verslag van een schriftelijk overleg holds the committee's letter and the
 # minister's reply): the addressee, which here may be anyone, and the place and date.
-_INNER_OPENING = re.compile(rf"^(?:Aan (?:de|het) [A-Z][^.]{{0,150}}|(?:Den Haag|'s-Gravenhage|’s-Gravenhage),?\s*{DATE_NL}\.?)$")
+_THE_HAGUE = r"(?:Den Haag|'s-Gravenhage|’s-Gravenhage)"
+_INNER_OPENING = re.compile(rf"^(?:Aan (?:de|het) [A-Z][^.]{{0,150}}|{_THE_HAGUE},?\s*{DATE_NL}\.?)$")
 _ADDRESSEE = re.compile(r"^Aan de (?:Voorzitter|voorzitter|leden) van de (?:Tweede|Eerste) Kamer", re.I)
-_PLACE_DATE = re.compile(rf"^(?:Den Haag|'s-Gravenhage|’s-Gravenhage|Den Haag,)\s*,?\s*{DATE_NL}\.?$", re.I)
+_PLACE_DATE = re.compile(rf"^{_THE_HAGUE},?\s*,?\s*{DATE_NL}\.?$", re.I)
 _DATUM_LINE = re.compile(rf"^(?:Datum|Datum van publicatie)\s*:?\s*{DATE_NL}\s*$", re.I)
 _FIXED_LINE = re.compile(rf"^(Vastgesteld|Voorgesteld|Ontvangen|Gepubliceerd:?|Ingediend|Beantwoord)\s+{DATE_NL}", re.I)
 _SUBJECT_LINE = re.compile(r"^(?:Onderwerp|Betreft)\s*:?\s+(\S.*?)\s*$", re.I)
