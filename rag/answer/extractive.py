@@ -40,6 +40,7 @@ import numpy as np
 
 from rag.search import question as Q
 from rag.search import request as R
+from rag.ingest import gazetteer as G
 from rag.ingest import spans as S
 from rag import texts as T
 from rag.answer.citations import citation_from
@@ -570,12 +571,14 @@ class ExtractiveAnswerer:
         placeholder."""
         context = self._context(chosen)
         wholes = _whole_names(asked.text)
-        named = self._subject([w for w, stems in terms if self._mentions(context, w, stems)], wholes, context)
+        covered = [w for w, stems in terms if self._mentions(context, w, stems)]
+        areas = _areas_named([*wholes, *covered], context)
+        named = self._subject(covered, wholes, context, areas)
         if named:
             return named
         if not chosen:
             return ""
-        mentioned = [p for p in wholes if fold(p) in context]
+        mentioned = [areas.get(p, p) for p in wholes if fold(p) in context or p in areas]
         if mentioned:
             return T.join_terms(_outermost(mentioned), "and" if asked.english else "en")
         sentence = chosen[0].text
@@ -807,15 +810,17 @@ class ExtractiveAnswerer:
             re.search(rf"\b{re.escape(fold(head))}\b", folded) is not None
 
     @staticmethod
-    def _subject(covered: list[str], wholes: Sequence[str], context: str) -> str:
+    def _subject(covered: list[str], wholes: Sequence[str], context: str, areas: Mapping[str, str]) -> str:
         """What of the question the evidence does discuss, for a partial
         answer: its names and multi-word names that the evidence mentions,
         each as the whole name the question writes ('Wegen kiezen', not
         "Wegen") where the evidence (`context`, folded) mentions it whole
-        (`wholes`: the question's _whole_names)."""
+        (`wholes`: the question's _whole_names), and a part of the world the
+        question names by its adjective as the evidence names it (`areas`)."""
         def whole(w: str) -> str:
-            return max((p for p in wholes if fold(p) in context and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", p)),
-                       key=len, default=w)
+            best = max((p for p in wholes if (fold(p) in context or p in areas)
+                        and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", p)), key=len, default=w)
+            return areas.get(best, best)
 
         return T.join_terms(_outermost([whole(w) for w in covered if not Q.YEAR.fullmatch(w)]), "en")
 
@@ -900,6 +905,18 @@ def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[
 def _whole_names(question: str) -> list[str]:
     """The names a question writes whole: what it quotes, and runs of capitalised words."""
     return [m.group(1) for m in _QUOTED.finditer(question)] + Q.name_phrases(question)
+
+
+def _areas_named(words: Sequence[str], context: str) -> dict[str, str]:
+    """The question's adjectives of a part of the world ("West African",
+    "Oost-Europese") -> that part's name as the evidence (folded) writes it."""
+    out = {}
+    for w in words:
+        area = G.area_of_adjective(w) if w[:1].isupper() else None
+        name = next((n for n in G.spellings(area.key) if fold(n) in context), None) if area else None
+        if name:
+            out[w] = name
+    return out
 
 
 def _outermost(names: Sequence[str]) -> list[str]:

@@ -11,14 +11,20 @@
                ("Den Haag", "'s-Gravenhage"), and the world's cities of
                50,000 or more by their main name (ports abroad: Guayaquil).
 
+    members    country-converter's table of UN M49 regions and continents per
+               country: which countries lie in a part of the world.
+
 A place is looked up by its exact spelling (case kept: a city's name is a
 capitalised word, "Best" the town, not "best"). Nothing here knows the
 letters: the corpus's own names come from the text (rag.ingest.spans).
 """
 from __future__ import annotations
 
+import csv
 import gettext
+import importlib.util
 import re
+from pathlib import Path
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -146,3 +152,77 @@ def find(text: str, *, opens_sentence: bool = True) -> list[tuple[int, int, Plac
         else:
             i += 1
     return out
+
+
+# M49 parts of the world that country-converter's table names otherwise, or
+# only through the regions they are made of.
+_M49_AS_TABLE = {"019": ("America",), "035": ("South-eastern Asia",), "053": ("Australia and New Zealand",),
+                 "057": ("Micronesia",), "419": ("South America", "Central America", "Caribbean"),
+                 "202": ("Eastern Africa", "Middle Africa", "Southern Africa", "Western Africa")}
+
+
+@lru_cache(maxsize=1)
+def _area_members() -> dict[str, frozenset[str]]:
+    """"UN011" -> the ISO codes of the countries in Western Africa, for every
+    part of the world Babel names. The table is read as data: the package's
+    converter class needs pandas < 3, its table does not."""
+    from babel import Locale
+
+    spec = importlib.util.find_spec("country_converter")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    with open(folder / "country_data.tsv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    by_name: dict[str, set[str]] = {}
+    for row in rows:
+        for column in ("UNregion", "continent", "Continent_7"):
+            if row[column] and row["ISO2"]:
+                by_name.setdefault(row[column], set()).add(row["ISO2"])
+    out: dict[str, frozenset[str]] = {}
+    for code, name in Locale("en").territories.items():
+        if code.isdigit() and code != "001":
+            names = _M49_AS_TABLE.get(code, (name,))
+            found = frozenset().union(*(by_name.get(n, ()) for n in names))
+            if found:
+                out[f"UN{code}"] = found
+    return out
+
+
+def members(area_key: str) -> frozenset[str]:
+    """The ISO codes of the countries in a part of the world ("UN011");
+    empty when the table does not know it."""
+    return _area_members().get(area_key, frozenset())
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower())
+
+
+@lru_cache(maxsize=1)
+def _area_stems() -> tuple[tuple[str, Place], ...]:
+    """Each part of the world's name, squashed, less its last letter; English
+    "Western Africa" also as "West Africa"."""
+    out = []
+    for name, place in places().items():
+        if place.kind == AREA:
+            for spelling in {name, re.sub(r"\b(West|East|North|South)ern\b", r"\1", name)}:
+                out.append((_squash(spelling)[:-1], place))
+    return tuple(out)
+
+
+def area_of_adjective(words: str) -> Place | None:
+    """The part of the world a proper adjective is made from: "West-Afrikaanse",
+    "West African" -> West-Afrika; "Europese", "European" -> Europa. The
+    longest area whose name, less its last letter, opens the adjective, with
+    at most an adjective's ending after it ("Asielzoekers" is no "Asia")."""
+    adjective = _squash(words)
+    best = None
+    for stem, place in _area_stems():
+        if len(stem) >= 3 and adjective.startswith(stem) and len(adjective) - len(stem) <= 7 \
+                and (best is None or len(stem) > best[0]):
+            best = (len(stem), place)
+    return best[1] if best else None
+
+
+def spellings(key: str) -> list[str]:
+    """Every spelling of the place with this key, in either language."""
+    return [name for name, place in places().items() if place.key == key]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from rag.search import question as Q
+from rag.ingest import gazetteer as G
 from rag.ingest import spans as S
 from rag.textnl import STOPWORDS_NL, fold, numberised
 
@@ -105,7 +106,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (REGION, r"\b(?:welke|in welke|which|what) (?:\w+ )?(?:regio|regio's|provincie|provincies|regions?|"
              r"provinces?)\b"),
     (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
-              r"(?:[\w-]+\s+)?(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
+              r"(?:[\w-]+\s+){0,2}(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
     # (one adjective before the role, or two joined: "which Danish and Swedish officials")
     (PERSON, r"\b(?:welke|which) (?:[\w-]+ (?:(?:and|en) [\w-]+ )?)?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
              r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|functionaris|functionarissen|ambtsgenoot|"
@@ -252,6 +253,10 @@ class Request:
     role: tuple[str, ...] = ()
     day: bool = False  # a calendar day is asked: only a date with its day answers
     event: str = ""  # the event of an outcome asked (AGREEMENT, DECISION, FINDING)
+    # "welke Zuidoost-Aziatische landen": the part of the world the countries
+    # asked lie in ("UN035"; "?" for a qualifier that names none: "Arabische").
+    # Only countries answer, and only countries inside it where it is known.
+    within: str = ""
 
     @property
     def english(self) -> bool:
@@ -283,6 +288,10 @@ _SECTOR = re.compile(r"\b\w{3,}(?:sector|branche)\b", re.I)
 # "welk(e) [N] X ...": the one or two words after the asking word.
 _CATEGORY = re.compile(r"\b(?:welke?|which)\s+(?:(\d+|" + S.NUMBER_WORDS.pattern + r")\s+)?([\w'’-]{3,})(?:\s+([\w'’-]{3,}))?",
                        re.I)
+# A proper adjective before the countries asked: "welke Oost-Europese landen",
+# "which South American countries" (the question word itself is no qualifier).
+_AREA_QUALIFIED = re.compile(r"\b((?:[A-Z][\w'’]*[\s-]){0,2}[A-Z][\w'’]*)\s+(?:landen|lidstaten|countries|states)\b")
+_QUESTION_WORDS = re.compile(r"^(?:(?:welke?|which|what|op|in|met|uit|naar|van|from|with|to|de|the)(?:\s+|$))+", re.I)
 _COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
 
@@ -331,7 +340,17 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))),
                    role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)),
-                   event=_event(kind, first))
+                   event=_event(kind, first),
+                   within=_within(first) if kind == COUNTRY else "")
+
+
+def _within(question: str) -> str:
+    for m in _AREA_QUALIFIED.finditer(question):
+        qualifier = _QUESTION_WORDS.sub("", m.group(1))
+        if qualifier:
+            area = G.area_of_adjective(qualifier)
+            return area.key if area else "?"
+    return ""
 
 
 # A role asked and the titles that name a person in it in the letters (Dutch,
@@ -549,9 +568,11 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
         return True
     found = [s for s in spans if s.kind in holders and (s.kind, s.value) not in req.given
              # "welke Oost-Europese landen": Oost-Europa itself is no answer
-             and not (s.kind == S.AREA and (S.AREA, s.extra[:8]) in req.given)]
+             and not (s.kind == S.AREA and ((S.AREA, s.extra[:8]) in req.given or req.within))]
     if req.type in (COUNTRY, PLACE):
         found = [s for s in found if not (s.kind == S.COUNTRY and s.value in _HOME)]
+    if req.within and G.members(req.within):
+        found = [s for s in found if s.kind != S.COUNTRY or s.value in G.members(req.within)]
     if req.type == PERSON:
         found = [s for s in found if _in_role(req, s, text)]
     if req.day:

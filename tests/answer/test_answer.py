@@ -458,3 +458,11 @@ def test_a_partial_answer_names_a_multi_word_name_whole():
     q = "Hoeveel fietsendieven heeft het Openbaar Ministerie de afgelopen jaren vervolgd?"
     got = answerer([c, *others, *CORPUS]).answer(q, passages(c, question=q))
     assert got.status == Status.PARTIAL and got.answer.startswith("De brieven noemen Openbaar Ministerie,"), got.answer
+
+
+def test_a_partial_answer_names_the_part_of_the_world_as_the_letter_does():
+    # Not "The letters mention East": the question's adjective stands for the
+    # part of the world that the letter names.
+    c = chunk("c:001", "Nieuw in de aanpak van fietsdiefstal is de samenwerking met Oost-Europa.")
+    got = ask("Which East European countries work with the Netherlands on bicycle theft?", c)
+    assert got.status == Status.PARTIAL and got.answer.startswith("The letters mention Oost-Europa,"), got.answer

@@ -261,3 +261,36 @@ def test_the_coarse_kind_reads_a_joining_when_the_same_way(question, date):
     # The answerer's coarse kind (which sentence opens) and the typed request agree.
     assert (Q.asked_type(question) == Q.DATE) is date
     assert (R.asked_type(question) == R.DATE) is date
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    # the part of the world itself does not answer which countries in it
+    ("Met welke Oost-Europese landen wisselt de politie kentekens uit?",
+     "De politie wisselt kentekens uit met landen in Oost-Europa; ook Scandinavië doet mee.", False),
+    ("Which East African countries receive the new bicycles?",
+     "The new bicycles go to Eastern Africa and, later, to Southern Europe.", False),
+    # a country outside the part of the world named is no member of it
+    ("Met welke Oost-Europese landen wisselt de politie kentekens uit?",
+     "De politie wisselt kentekens uit met Portugal en Ierland.", False),
+    ("Met welke Oost-Europese landen wisselt de politie kentekens uit?",
+     "De politie wisselt kentekens uit met Polen en Ierland.", True),
+    # a qualifier that names no part of the world still asks for countries
+    ("Met welke Arabische landen wisselt de politie kentekens uit?",
+     "De politie wisselt kentekens uit met landen in Noord-Afrika.", False),
+    ("Met welke Arabische landen wisselt de politie kentekens uit?",
+     "De politie wisselt kentekens uit met Marokko.", True),
+    # without a qualifier a part of the world is the letters' coarser answer
+    ("Met welke landen wisselt de politie kentekens uit?",
+     "De politie wisselt kentekens uit met landen in Oost-Europa.", True),
+])
+def test_countries_asked_within_a_part_of_the_world(question, sentence, expected):
+    assert answers(question, sentence) is expected
+
+
+def test_a_part_of_the_world_is_read_from_its_adjective():
+    from rag.ingest import gazetteer as G
+    assert G.area_of_adjective("Oost-Europese").key == G.area_of_adjective("East European").key == "UN151"
+    assert G.area_of_adjective("West African").key == "UN011"
+    assert G.area_of_adjective("Asielzoekers") is None  # a word that only opens like "Asia"
+    assert "PL" in G.members("UN151") and "PT" not in G.members("UN151")
+    assert {"BR", "MX", "CU"} <= G.members("UN419")  # Latin America: three regions of the table
