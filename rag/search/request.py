@@ -34,6 +34,7 @@ AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
 # The event of an outcome asked (what was agreed, decided, concluded).
 AGREEMENT, DECISION, FINDING = "agreement", "decision", "finding"
+IN_FORCE = "in_force"  # the event of a date asked: a rule's entry into force
 # Not an asked type but what a partial answer lacks: the members of a category
 # the letters only count ("vier stoffen", "een van de gemeenten").
 NAMED = "named"
@@ -55,7 +56,7 @@ LABEL_NL = {
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
     OUTCOME: "uitkomst (die wordt alleen aangekondigd)",
-    AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie",
+    AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie", IN_FORCE: "datum van inwerkingtreding",
 }
 LABEL_EN = {
     CITY: "city or municipality", PORT: "port", REGION: "region", COUNTRY: "country", PLACE: "place",
@@ -63,7 +64,7 @@ LABEL_EN = {
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
     OUTCOME: "outcome (it is only announced)",
-    AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion",
+    AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion", IN_FORCE: "date of entry into force",
 }
 
 # In order of precedence: the most specific wording wins.
@@ -204,11 +205,21 @@ _EVENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
                   r"findings?|found)\b",
          r"\b(?:concludeer\w*|concluderen|conclusies?|bevinding\w*|blijkt|bleek|gevonden|toont|tonen|laat zien|"
          r"laten zien|wijst uit|wezen uit|uitgewezen|vastgesteld|constateer\w*|geconstateerd)\b"),
+        # A date of entry into force is not the date a treaty was negotiated,
+        # signed or sent to parliament ("gaat het verbod in op ...": it starts).
+        (IN_FORCE, r"\b(?:in werking|van kracht|in ?gaan|in ?gegaan|ingaat|gaat\b[^?]{0,40}\bin|geldt|gelden|"
+                   r"in force|take[sn]? effect|took effect|come into effect|came into effect)\b",
+         r"\b(?:in werking|van kracht|in ?gegaan|ingaat|gaat\b[^.;]{0,40}?\bin|gaan\b[^.;]{0,40}?\bin|geldt|gelden|"
+         r"ingevoerd|in force|effective|takes? effect|took effect|into effect)\b"),
     )}
 
 
 def _event(kind: str, first: str) -> str:
-    return next((event for event, (asked, _) in _EVENTS.items() if asked.search(first)), "") if kind == OUTCOME else ""
+    if kind == OUTCOME:
+        return next((event for event in (AGREEMENT, DECISION, FINDING) if _EVENTS[event][0].search(first)), "")
+    if kind in (DATE, YEAR) and _EVENTS[IN_FORCE][0].search(first):
+        return IN_FORCE
+    return ""
 
 
 # A calendar day asked ("op welke datum"): a month, a season or a year does not answer it.
@@ -252,7 +263,7 @@ class Request:
     # the words that must stand before the name ("criminoloog Jansen")
     role: tuple[str, ...] = ()
     day: bool = False  # a calendar day is asked: only a date with its day answers
-    event: str = ""  # the event of an outcome asked (AGREEMENT, DECISION, FINDING)
+    event: str = ""  # the event of an outcome (AGREEMENT, DECISION, FINDING) or a date (IN_FORCE) asked
     # "welke Zuidoost-Aziatische landen": the part of the world the countries
     # asked lie in ("UN035"; "?" for a qualifier that names none: "Arabische").
     # Only countries answer, and only countries inside it where it is known.
@@ -561,8 +572,8 @@ _GIVEN_KINDS = (S.MONEY, S.COUNT, S.PERCENT, S.DATE)
 
 def _holds(req: Request, spans: Sequence[S.Span], text: str,
            counted_stems: Callable[[str], list[str]] | None) -> bool:
-    if req.event:
-        return bool(_EVENTS[req.event][1].search(text))
+    if req.event and not _EVENTS[req.event][1].search(text):
+        return False
     holders = HOLDERS.get(req.type)
     if not holders:
         return True

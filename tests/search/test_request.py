@@ -294,3 +294,27 @@ def test_a_part_of_the_world_is_read_from_its_adjective():
     assert G.area_of_adjective("Asielzoekers") is None  # a word that only opens like "Asia"
     assert "PL" in G.members("UN151") and "PT" not in G.members("UN151")
     assert {"BR", "MX", "CU"} <= G.members("UN419")  # Latin America: three regions of the table
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("Sinds wanneer is het fietsverdrag met Belgi\u00eb van kracht?",
+     "Het fietsverdrag met Belgi\u00eb is op 3 maart 2021 ondertekend.", False),
+    ("Sinds wanneer is het fietsverdrag met Belgi\u00eb van kracht?",
+     "Het fietsverdrag met Belgi\u00eb is sinds 1 mei 2022 in werking.", True),
+    ("When does the bicycle ban take effect?",
+     "Op 1 juli 2026 gaat het verbod in op snelle fietsen.", True),
+    ("When does the bicycle ban take effect?",
+     "Het verbod is in maart 2025 bij de Tweede Kamer ingediend.", False),
+    # a date asked without an entry into force: any date of the subject
+    ("Wanneer is het verbod bij de Kamer ingediend?",
+     "Het verbod is in maart 2025 bij de Tweede Kamer ingediend.", True),
+])
+def test_a_date_of_entry_into_force_is_not_the_date_of_signing_or_sending(question, sentence, expected):
+    assert answers(question, sentence) is expected
+
+
+def test_the_partial_answer_names_the_entry_into_force_it_lacks():
+    from rag.answer.extractive import partial_sentence
+    assert R.read("Per wanneer treedt de fietswet in werking?").event == R.IN_FORCE
+    assert partial_sentence("de fietswet", R.IN_FORCE, [], False) == \
+        "De brieven noemen de fietswet, maar geven geen datum van inwerkingtreding."
