@@ -508,9 +508,10 @@ class ExtractiveAnswerer:
                                             off_topic_margin=top_dense - everyday)
                         missing = unknown
         # The partial answer names the replaced anchor once, after "niet voor".
-        subject_terms = [t for t in terms if not any(fold(t[0]) in fold(a) for a, _ in replaced)]
+        anchors = [a for a, _ in replaced]
+        subject_terms = [t for t in terms if not any(fold(t[0]) in fold(a) for a in anchors)]
         d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
-                     self.subject_words(asked, chosen, subject_terms),
+                     self.subject_words(asked, chosen, subject_terms, anchors),
                      max(c.dense for c in chosen), top_dense - everyday, replaced)
         return dataclasses.replace(d, status=classify(d, self.cal))
 
@@ -561,16 +562,18 @@ class ExtractiveAnswerer:
                 return p, *spans[i + 1]
         return None
 
-    def subject_words(self, asked: Q.Asked, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]]) -> str:
+    def subject_words(self, asked: Q.Asked, chosen: Sequence[Candidate], terms: list[tuple[str, list[str]]],
+                      anchors: Sequence[str] = ()) -> str:
         """What of the question the evidence does discuss, in the evidence's
         own words, for a partial answer: the question's distinguishing names
         it mentions, else the question's multi-word or quoted names it
         mentions whole ("Openbaar Ministerie", not "Openbaar en jaren"),
         else its rarest content words that the opening sentence shares (two
         at most), else the passage's section or letter title — never a
-        placeholder."""
+        placeholder. The question's `anchors` the evidence replaces are named
+        after "niet voor", never as the subject."""
         context = self._context(chosen)
-        wholes = _whole_names(asked.text)
+        wholes = [p for p in _whole_names(asked.text) if not any(fold(p) in fold(a) for a in anchors)]
         covered = [w for w, stems in terms if self._mentions(context, w, stems)]
         areas = _areas_named([*wholes, *covered], context)
         named = self._subject(covered, wholes, context, areas)
@@ -586,7 +589,7 @@ class ExtractiveAnswerer:
         for w in re.findall(r"[\w’'-]+", sentence):
             for t in self.tokenize(w):
                 by_stem.setdefault(t, w)
-        asking = set(self.tokenize(R.asking_words(asked.own)))
+        asking = set(self.tokenize(R.asking_words(asked.own))) | {t for a in anchors for t in self.tokenize(a)}
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
                   if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t]) and t not in asking]
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))

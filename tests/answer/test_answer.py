@@ -466,3 +466,4 @@ def test_a_partial_answer_names_the_part_of_the_world_as_the_letter_does():
     c = chunk("c:001", "Nieuw in de aanpak van fietsdiefstal is de samenwerking met Oost-Europa.")
     got = ask("Which East European countries work with the Netherlands on bicycle theft?", c)
     assert got.status == Status.PARTIAL and got.answer.startswith("The letters mention Oost-Europa,"), got.answer
+
