@@ -8,7 +8,9 @@ question by
     English question still finds the Dutch sentence), and
   - idf-weighted coverage of the question's (stemmed) content words; for an
     English question, of their Dutch translations (rag.search.english), half and
-    half with the dense similarity (Calibration.w_translated).
+    half with the dense similarity (Calibration.w_translated); an answer to a
+    Kamervraag is also scored with the words of the question it answers, at a
+    discount (Calibration.w_asked_context).
 
 Answer first: the opening sentence is the best one that holds the kind of fact
 asked for (rag.search.question); a further sentence is added only when it adds what
@@ -259,14 +261,27 @@ class ExtractiveAnswerer:
         english = Q.is_english(question) if english is None else english
         translated = self.english_terms(question) if english and self.english_terms is not None else None
         out = []
+        asked_in: dict[str, set[str]] = {}
         for c, d in zip(cands, dense):
+            words = set(self.tokenize(c.text))
+            chunk = c.passage.chunk
+            if chunk.kind == "qa" and self.cal.w_asked_context:
+                # A minister's answer is about the Kamervraag it answers, which
+                # is not quoted: its words count for the answer's sentences.
+                if chunk.chunk_id not in asked_in:
+                    asked_in[chunk.chunk_id] = set(self.tokenize(chunk.section.split(":", 1)[-1]))
+                context = words | asked_in[chunk.chunk_id]
+            else:
+                context = words
             if not english:
-                lex = lexical_coverage(q_terms, set(self.tokenize(c.text)), self.idf)
+                lex = max(lexical_coverage(q_terms, words, self.idf),
+                          self.cal.w_asked_context * lexical_coverage(q_terms, context, self.idf))
             elif translated:
                 # An English question's words rarely occur in the Dutch letters,
                 # their translations (rag.search.english) do, but are guesses: their
                 # coverage shares the lexical part with the dense similarity.
-                cov = weighted_coverage(translated, set(self.tokenize(c.text)), self.idf)
+                cov = max(weighted_coverage(translated, words, self.idf),
+                          self.cal.w_asked_context * weighted_coverage(translated, context, self.idf))
                 lex = self.cal.w_translated * cov + (1 - self.cal.w_translated) * float(d)
             else:
                 lex = float(d)  # nothing translated: the dense similarity carries the score

@@ -467,3 +467,19 @@ def test_a_partial_answer_names_the_part_of_the_world_as_the_letter_does():
     got = ask("Which East European countries work with the Netherlands on bicycle theft?", c)
     assert got.status == Status.PARTIAL and got.answer.startswith("The letters mention Oost-Europa,"), got.answer
 
+
+
+def test_a_kamervraag_answer_is_scored_with_the_words_of_its_question():
+    # "Ja, daar ben ik het mee eens." holds none of the words asked; the
+    # Kamervraag it answers (not quotable) does.
+    from dataclasses import replace
+    text = "Ja, daar ben ik het mee eens. Wel vraagt dit overleg met de gemeenten."
+    qa = replace(chunk("kv:003", text), kind="qa", question_no=3,
+                 section="Vraag 3: Deelt u de mening dat fietspaden naast scholen breder moeten worden?")
+    body = chunk("b:001", text.replace("ben ik", "zijn wij"), letter="brief-b")
+    q = "Vindt de minister dat fietspaden naast scholen breder moeten worden?"
+    ans = answerer([qa, body, *CORPUS])
+    by_chunk = {c.passage.chunk.chunk_id: c for c in ans.score(q, passages(qa, body, question=q))
+                if c.text.startswith("Ja,")}
+    assert by_chunk["b:001"].lexical == 0
+    assert by_chunk["kv:003"].lexical > 0.3, by_chunk["kv:003"].lexical
