@@ -35,6 +35,7 @@ import dataclasses
 import functools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
@@ -216,6 +217,7 @@ class ExtractiveAnswerer:
         page_starts: Mapping[str, Mapping[int, int]] | None = None,
         chunks: Sequence[Chunk] = (),
         english_terms: Callable[[str], Mapping[str, float] | None] | None = None,
+        signers: Mapping[str, str] | None = None,
     ):
         self.encode_query = encode_query
         self.english_terms = english_terms
@@ -244,6 +246,10 @@ class ExtractiveAnswerer:
             run.sort(key=lambda ch: ch.start)
             for i, ch in enumerate(run):
                 self._next[ch.chunk_id] = run[i + 1: i + 1 + NEXT_CHUNKS]
+        self._by_letter = by_letter
+        # Per letter, the name it is signed with (Letter.minister, as written):
+        # a question who signed the letter is answered by its signature.
+        self.signers = dict(signers or {})
         self._phrase_df: dict[str, int] = {}
         # idf above this: the term occurs in at most rare_df of the chunks.
         self.rare_count, self.rare_idf = _rare(calibration, len(self.documents))
@@ -288,6 +294,39 @@ class ExtractiveAnswerer:
             out.append(dataclasses.replace(c, dense=float(d), lexical=lex,
                                            score=self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
+
+    def signed(self, asked: Q.Asked, passages: Sequence[Passage]) -> Decision:
+        """Who signed the letter asked about: the letter the search ranks
+        first (of those whose title or date holds a year the question names),
+        quoted where its text is signed (the signature is furniture, never a
+        sentence of the answer otherwise). A letter that states no signer,
+        or no retrieved letter of the year asked: not found."""
+        letters = list(dict.fromkeys(p.chunk.letter_id for p in passages))
+        if asked.years:
+            titled = {p.chunk.letter_id: f"{p.chunk.title} {p.chunk.date}" for p in passages}
+            letters = [lid for lid in letters if any(y in titled[lid] for y in asked.years)]
+        found = self._signature(letters[0]) if letters else None
+        if found is None:
+            return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
+        return Decision(Status.ANSWERED, [found], 1.0, english=asked.english)
+
+    def _signature(self, letter_id: str) -> Candidate | None:
+        """The letter's signature (its role line, if any, and the signer's
+        name as the manifest writes it): the last place its text has it."""
+        name = self.signers.get(letter_id, "")
+        if not name:
+            return None
+        # (either Unicode form of each letter: a PDF's text may write "ş" as s + cedilla)
+        spelled = "".join(f"(?:{'|'.join(re.escape(f) for f in {ch, unicodedata.normalize('NFD', ch)})})"
+                          for ch in unicodedata.normalize("NFC", name))
+        signed = re.compile(rf"(?:^|(?<=\n))(?:[^\n]{{3,160}},[ \t]*\n\s*)?{spelled}")
+        for ch in sorted(self._by_letter.get(letter_id, ()), key=lambda c: -c.start):
+            m = None
+            for m in signed.finditer(ch.text):
+                pass
+            if m is not None:
+                return Candidate(Passage(ch, rank=0, score=0.0), m.start(), m.end(), m.group(0))
+        return None
 
     @staticmethod
     def without_questions_asked_back(scored: list[Candidate], req: R.Request) -> list[Candidate]:
@@ -367,6 +406,8 @@ class ExtractiveAnswerer:
         is read from it, rag.search.question.read)."""
         asked = Q.read(question, asking)
         req = R.read(question, asked)
+        if req.type == R.SENDER:
+            return self.signed(asked, passages)
         qvec = self.encode_query(question) if qvec is None else qvec
         tokens = list(self.tokenize(question) if tokens is None else tokens)
         scored = self.without_questions_asked_back(

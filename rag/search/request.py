@@ -32,6 +32,8 @@ PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", 
 AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
+# Who signed or sent the letter itself: answered from its signature, not its sentences.
+SENDER = "sender"
 # The event of an outcome asked (what was agreed, decided, concluded).
 AGREEMENT, DECISION, FINDING = "agreement", "decision", "finding"
 IN_FORCE = "in_force"  # the event of a date asked: a rule's entry into force
@@ -55,7 +57,7 @@ LABEL_NL = {
     PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
-    OUTCOME: "uitkomst (die wordt alleen aangekondigd)",
+    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", SENDER: "ondertekenaar",
     AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie", IN_FORCE: "datum van inwerkingtreding",
 }
 LABEL_EN = {
@@ -63,7 +65,7 @@ LABEL_EN = {
     PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
-    OUTCOME: "outcome (it is only announced)",
+    OUTCOME: "outcome (it is only announced)", SENDER: "signatory",
     AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion", IN_FORCE: "date of entry into force",
 }
 
@@ -108,6 +110,21 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"provinces?)\b"),
     (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
               r"(?:[\w-]+\s+){0,2}(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
+    # The letter's own signatory: "welke minister ondertekende de voortgangsbrief",
+    # "who sent this letter", "and which minister signed it?" (not "which
+    # minister signed the treaty": that is a person in the letter's sentences).
+    (SENDER, r"\b(?:wie|welke (?:[\w-]+ )?(?:minister|staatssecretaris|bewindspersoon|bewindslieden)|who|"
+             r"which (?:[\w-]+ )?(?:minister|state secretary|secretary of state))\b[^?]{0,30}?\b(?:heeft|hebben|"
+             r"ondertekende|ondertekenden|tekende|stuurde|stuurden|verstuurde|verzond|schreef|has|have|signed|sent|"
+             r"wrote)\b[^?]{0,12}?\b(?:de|deze|die|het|the|this|that)?\s*(?:[\w-]+\s+){0,2}?(?:\w*brief|"
+             r"beantwoording|antwoorden|letter|reply|answers)\b[^?]*?(?:\b(?:ondertekend|verstuurd|gestuurd|"
+             r"geschreven|verzonden)\b)?|"
+             r"\b(?:which (?:[\w-]+ )?(?:minister|state secretary)|who) (?:signed|sent|wrote) (?:it|them)\b|"
+             r"\b(?:welke (?:[\w-]+ )?(?:minister|staatssecretaris)|wie) (?:heeft|hebben) (?:hem|die|deze|ze) "
+             r"(?:ondertekend|verstuurd|gestuurd|geschreven)\b|"
+             r"\b(?:van wie|door wie) (?:is|was|komt|kwam) (?:de|deze|die) (?:[\w-]+ )?(?:\w*brief|beantwoording)\b|"
+             r"\b(?:afzender|ondertekenaar|signatory|sender) van (?:de|deze|die) (?:[\w-]+ )?\w*brief\b|"
+             r"\b(?:sender|signatory) of (?:the|this) (?:[\w-]+ )?letter\b"),
     # (one adjective before the role, or two joined: "which Danish and Swedish officials")
     (PERSON, r"\b(?:welke|which) (?:[\w-]+ (?:(?:and|en) [\w-]+ )?)?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
              r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|functionaris|functionarissen|ambtsgenoot|"

@@ -483,3 +483,47 @@ def test_a_kamervraag_answer_is_scored_with_the_words_of_its_question():
                 if c.text.startswith("Ja,")}
     assert by_chunk["b:001"].lexical == 0
     assert by_chunk["kv:003"].lexical > 0.3, by_chunk["kv:003"].lexical
+
+
+# ----------------------------------------------------- who signed the letter
+SIGNED = chunk("fiets:009", "Ik informeer uw Kamer in het najaar over de fietspaden.\n\n"
+               "De Minister van Infrastructuur,\n\nA.B. Ja\u015fper", letter="fietsbrief", title="Fietsbrief (2031)")
+UNSIGNED = chunk("fiets-regio:003", "De regio's leggen samen honderd kilometer fietspad aan.",
+                 letter="fietsbrief-regio", title="Regionale fietsbrief")
+
+
+@pytest.mark.parametrize("question", [
+    "Welke minister ondertekende de fietsbrief?",
+    "Who signed the 2031 letter on cycle paths?",
+    "Van wie is de brief over fietspaden?",
+])
+def test_who_signed_the_letter_is_answered_by_its_signature(question):
+    # The signature is furniture: never quoted for another question, but it is
+    # what the letter says about who signed it. (The text writes the name with
+    # a combining cedilla, the manifest with the composed letter.)
+    text = SIGNED.text.replace("\u015f", "s\u0327")
+    signed = chunk(SIGNED.chunk_id, text, letter=SIGNED.letter_id, title=SIGNED.title)
+    ans = answerer([signed, *CORPUS], chunks=[signed], signers={"fietsbrief": "A.B. Ja\u015fper"})
+    got = ans.answer(question, passages(signed, question=question))
+    assert got.status == Status.ANSWERED, got.answer
+    assert got.citations[0].quote == "De Minister van Infrastructuur,\n\nA.B. Jas\u0327per"
+    assert got.citations[0].chunk_id == "fiets:009"
+
+
+def test_a_letter_that_states_no_signer_or_another_year_is_not_answered():
+    ans = answerer([SIGNED, UNSIGNED, *CORPUS], chunks=[SIGNED, UNSIGNED], signers={"fietsbrief": "A.B. Ja\u015fper"})
+    q = "Wie heeft de brief over de regionale fietspaden ondertekend?"
+    assert ans.answer(q, passages(UNSIGNED, SIGNED, question=q)).status == Status.NOT_FOUND
+    q = "Welke minister ondertekende de fietsbrief van 2029?"
+    assert ans.answer(q, passages(SIGNED, question=q)).status == Status.NOT_FOUND
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Welke minister ondertekende de voortgangsbrief?", R.SENDER),
+    ("And which minister signed it?", R.SENDER),
+    ("Wie heeft de beantwoording ondertekend?", R.SENDER),
+    ("Welke minister tekende het verdrag?", R.PERSON),  # a person in the letter's sentences
+    ("Which minister signed the treaty with Peru?", R.PERSON),
+])
+def test_the_letters_own_signer_is_asked_apart_from_a_person_it_names(question, kind):
+    assert R.asked_type(question) == kind
