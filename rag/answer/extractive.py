@@ -632,14 +632,15 @@ class ExtractiveAnswerer:
         wholes = [p for p in _whole_names(asked.text) if not any(fold(p) in fold(a) for a in anchors)]
         covered = [w for w, stems in terms if self._mentions(context, w, stems)]
         areas = _areas_named([*wholes, *covered], context)
-        named = self._subject(covered, wholes, context, areas)
+        joining = "and" if asked.english else "en"
+        named = self._subject(covered, wholes, context, areas, joining)
         if named:
             return named
         if not chosen:
             return ""
         mentioned = [areas.get(p, p) for p in wholes if fold(p) in context or p in areas]
         if mentioned:
-            return T.join_terms(_outermost(mentioned), "and" if asked.english else "en")
+            return T.join_terms(_outermost(mentioned), joining)
         sentence = chosen[0].text
         by_stem: dict[str, str] = {}
         for w in re.findall(r"[\w’'-]+", sentence):
@@ -651,7 +652,7 @@ class ExtractiveAnswerer:
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))
         words = [by_stem[t] for t in shared[:2]]
         if words:
-            return T.join_terms(words, "and" if asked.english else "en")
+            return T.join_terms(words, joining)
         ch = chosen[0].passage.chunk
         return ch.section or ch.title
 
@@ -869,7 +870,8 @@ class ExtractiveAnswerer:
             re.search(rf"\b{re.escape(fold(head))}\b", folded) is not None
 
     @staticmethod
-    def _subject(covered: list[str], wholes: Sequence[str], context: str, areas: Mapping[str, str]) -> str:
+    def _subject(covered: list[str], wholes: Sequence[str], context: str, areas: Mapping[str, str],
+                 joining: str = "en") -> str:
         """What of the question the evidence does discuss, for a partial
         answer: its names and multi-word names that the evidence mentions,
         each as the whole name the question writes ('Wegen kiezen', not
@@ -881,7 +883,7 @@ class ExtractiveAnswerer:
                         and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", p)), key=len, default=w)
             return areas.get(best, best)
 
-        return T.join_terms(_outermost([whole(w) for w in covered if not Q.YEAR.fullmatch(w)]), "en")
+        return T.join_terms(_outermost([whole(w) for w in covered if not Q.YEAR.fullmatch(w)]), joining)
 
     # ------------------------------------------------------------ answer
     def respond(self, retrieved: Retrieved) -> Answer:

@@ -527,3 +527,9 @@ def test_a_letter_that_states_no_signer_or_another_year_is_not_answered():
 ])
 def test_the_letters_own_signer_is_asked_apart_from_a_person_it_names(question, kind):
     assert R.asked_type(question) == kind
+
+
+def test_an_english_partial_answer_joins_what_the_letters_mention_with_and():
+    # Not "The letters mention Zeeslang en Vuurtoren".
+    subject = ExtractiveAnswerer._subject(["Zeeslang", "Vuurtoren"], [], "zeeslang vuurtoren", {}, "and")
+    assert subject == "Zeeslang and Vuurtoren"
