@@ -46,8 +46,10 @@ def loose(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """Whitespace runs to one space, ends trimmed: the form answers are in."""
-    return " ".join(text.split())
+    """Whitespace runs to one space, ends trimmed, letters composed (NFC): the
+    form answers are in. A PDF's text may write "ş" as s + a combining cedilla;
+    a key fact typed by hand has the composed letter."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def is_gold(passage_text: str, quotes: Iterable[str]) -> bool:

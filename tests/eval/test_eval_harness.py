@@ -109,6 +109,11 @@ def test_key_fact_matching_squashes_whitespace():
     assert M.key_fact_recall("op 1\njuli  2025", [["1 juli 2025"]]) == 1.0
 
 
+def test_key_fact_matching_composes_letters():
+    # A quote from a PDF may spell "ş" as s + a combining cedilla.
+    assert M.key_fact_recall("A. Pas\u0327a", [["Pa\u015fa"]]) == 1.0
+
+
 def test_claims_split_at_marker_groups():
     text = "Het staat in de brief. [1] Het tweede deel, o.a. nr. 355. [2][3] En een staart zonder bron."
     assert M.claims(text) == [
