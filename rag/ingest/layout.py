@@ -114,6 +114,14 @@ _SUBJECT_LINE = re.compile(r"^(?:Onderwerp|Betreft)\s*:?\s+(\S.*?)\s*$", re.I)
 _SITE_TYPE = re.compile(r"^([A-Z][a-zé.]+(?: [\w.()/é-]+){0,8})\s+:\s+(\S.*)$")
 _QUESTIONS = re.compile(r"^Vragen van (?:het lid|de leden)\s", re.I)
 _ANSWER_HEAD = re.compile(r"^(?:Antwoord|Mededeling)(?:en)? van\s", re.I)
+# A table of contents: its heading, then numbered headings without a sentence
+# ("3.2 Informatieproducten", "Bijlage 2 Begrippen ... 14"), down to the first
+# line that is no entry, or to the body's repeat of the first entry.
+_CONTENTS_HEAD = re.compile(r"^(?:inhoudsopgave|inhoud|table of contents|contents)\s*:?$", re.I)
+_CONTENTS_ENTRY = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-Z]\.|(?:Bijlage|Hoofdstuk|Deel|Annex|"
+                             r"Chapter)\s+[\dIVXA-Z]{1,4}\.?)\s+[^\n]{2,150}?|(?:Samenvatting|Inleiding|Voorwoord|"
+                             r"Literatuur(?:lijst)?|Bijlagen?|Afkortingen(?:lijst)?|Summary|Introduction))"
+                             r"(?:\s*[.·…\s]*\d{1,3})?$")
 _VRAAG_LABEL = re.compile(r"^(?:[•·▪*-]\s*)?Vraag\s+(\d{1,3})(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*\s*:?$", re.I)
 _ANTWOORD_LABEL = re.compile(r"^Antwoord(?:\s+(?:op\s+vraag\s+)?\d{1,3}(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*)?\s*:?$", re.I)
 _SALUTATION = re.compile(r"^Geachte\s", re.I)
@@ -378,6 +386,17 @@ def parse(raw: str) -> Layout:
             nxt = lines[i] if i < len(lines) else None
             if nxt is not None and re.fullmatch(r"\d{1,3}", nxt.text):
                 mark(nxt, "footnote mark")
+                i += 1
+            continue
+        if _CONTENTS_HEAD.match(t):
+            mark(ln, "contents")
+            first = ""
+            while i < len(lines) and (not lines[i].text or (_CONTENTS_ENTRY.match(lines[i].text)
+                                                            and not lines[i].text.rstrip().endswith((".", "?", "!"))
+                                                            and lines[i].text != first)):
+                if lines[i].text:
+                    first = first or lines[i].text
+                    mark(lines[i], "contents")
                 i += 1
             continue
         if _VRAAG_LABEL.match(t) or _ANTWOORD_LABEL.match(t):

@@ -421,3 +421,14 @@ def test_a_letter_quoted_whole_in_a_report_has_its_heading_and_opening_marked():
     assert marked.get("Den Haag, 2 april 2024") == "letterhead"
     assert not any("fietspaden" in m or "kennisgenomen" in m for m in marked)
     assert lay.header.kamerstuk == "36 996, B" and lay.header.date == "2024-05-03"
+
+
+def test_a_table_of_contents_is_furniture_down_to_the_body():
+    text = ("Regeling fietsenstallingen bij stations 2031\n\n"
+            "Hierbij treft u de regeling over de fietsenstallingen aan.\n\n"
+            "Inhoudsopgave\n\n1. Algemeen\n\n1.1 Doel van de regeling\n\n1.2 Leeswijzer\n\n"
+            "2. Beheer van de stallingen\n\nBijlage 1 Begrippen ........ 14\n\n"
+            "1. Algemeen\n\nDe regeling geldt voor alle stations met meer dan duizend fietsen.\n")
+    contents = [text[a:b] for a, b, kind in parse(text).furniture if kind == "contents"]
+    assert contents == ["Inhoudsopgave", "1. Algemeen", "1.1 Doel van de regeling", "1.2 Leeswijzer",
+                        "2. Beheer van de stallingen", "Bijlage 1 Begrippen ........ 14"]
