@@ -311,21 +311,30 @@ class ExtractiveAnswerer:
         return Decision(Status.ANSWERED, [found], 1.0, english=asked.english)
 
     def _signature(self, letter_id: str) -> Candidate | None:
-        """The letter's signature (its role line, if any, and the signer's
-        name as the manifest writes it): the last place its text has it."""
-        name = self.signers.get(letter_id, "")
-        if not name:
+        """Where the letter states its signer (the manifest's name or names,
+        "A; B", in either Unicode form of each letter: a PDF's text may write
+        "ş" as s + cedilla): the last signature block (a role line ending in a
+        comma, the name below it), else the first short line that names the
+        signer ("Antwoord van minister A (ontvangen ...)")."""
+        names = [n.strip() for n in self.signers.get(letter_id, "").split(";") if n.strip()]
+        if not names:
             return None
-        # (either Unicode form of each letter: a PDF's text may write "ş" as s + cedilla)
-        spelled = "".join(f"(?:{'|'.join(re.escape(f) for f in {ch, unicodedata.normalize('NFD', ch)})})"
-                          for ch in unicodedata.normalize("NFC", name))
-        signed = re.compile(rf"(?:^|(?<=\n))(?:[^\n]{{3,160}},[ \t]*\n\s*)?{spelled}")
-        for ch in sorted(self._by_letter.get(letter_id, ()), key=lambda c: -c.start):
-            m = None
-            for m in signed.finditer(ch.text):
-                pass
-            if m is not None:
-                return Candidate(Passage(ch, rank=0, score=0.0), m.start(), m.end(), m.group(0))
+        spelled = "|".join("".join(f"(?:{'|'.join(re.escape(f) for f in {ch, unicodedata.normalize('NFD', ch)})})"
+                                    for ch in unicodedata.normalize("NFC", n)) for n in names)
+        block = re.compile(rf"(?:^|(?<=\n))(?:[^\n]{{3,160}},[ \t]*\n\s*)?(?:{spelled})[ \t]*(?=\n|$)")
+        line = re.compile(rf"(?:^|(?<=\n))[^\n]{{0,60}}(?:{spelled})[^\n]{{0,120}}(?=\n|$)")
+        chunks = sorted(self._by_letter.get(letter_id, ()), key=lambda c: c.start)
+        signed = [(ch, m) for ch in chunks for m in block.finditer(ch.text)]
+        if signed:
+            ch, m = signed[-1]
+            # the signers of one letter sign together: the block runs on to the last name below it
+            end = max(x.end() for c, x in signed if c is ch and 0 <= x.start() - m.start() <= 400)
+            start = min(x.start() for c, x in signed if c is ch and 0 <= m.end() - x.end() <= 400)
+            return Candidate(Passage(ch, rank=0, score=0.0), start, end, ch.text[start:end])
+        named = next(((ch, m) for ch in chunks for m in line.finditer(ch.text)), None)
+        if named:
+            ch, m = named
+            return Candidate(Passage(ch, rank=0, score=0.0), m.start(), m.end(), m.group(0))
         return None
 
     @staticmethod

@@ -533,3 +533,20 @@ def test_an_english_partial_answer_joins_what_the_letters_mention_with_and():
     # Not "The letters mention Zeeslang en Vuurtoren".
     subject = ExtractiveAnswerer._subject(["Zeeslang", "Vuurtoren"], [], "zeeslang vuurtoren", {}, "and")
     assert subject == "Zeeslang and Vuurtoren"
+
+
+def test_the_signers_of_one_letter_are_quoted_together_and_an_answers_sender_line_counts():
+    both = chunk("fiets:012", "Tot zover de stand van zaken.\n\nDe Minister van Infrastructuur,\n\nA.B. Jasper\n\n"
+                 "De Staatssecretaris van Financi\u00ebn,\n\nC. de Vries", letter="fietsbrief", title="Fietsbrief")
+    answers = chunk("fietsvragen:000", "Antwoord van minister Jasper (Infrastructuur) (ontvangen 3 mei 2031)\n\n"
+                    "Vraag 1\n\nHet fietspad wordt breder.", letter="fietsvragen", title="Antwoorden fietsvragen")
+    ans = answerer([both, answers, *CORPUS], chunks=[both, answers],
+                   signers={"fietsbrief": "A.B. Jasper; C. de Vries", "fietsvragen": "Jasper"})
+    q = "Wie heeft de fietsbrief ondertekend?"
+    got = ans.answer(q, passages(both, question=q))
+    assert got.citations[0].quote == ("De Minister van Infrastructuur,\n\nA.B. Jasper\n\n"
+                                      "De Staatssecretaris van Financi\u00ebn,\n\nC. de Vries"), got.citations
+    q = "Wie heeft de beantwoording van de fietsvragen verstuurd?"
+    got = ans.answer(q, passages(answers, question=q))
+    assert got.status == Status.ANSWERED
+    assert got.citations[0].quote == "Antwoord van minister Jasper (Infrastructuur) (ontvangen 3 mei 2031)"
