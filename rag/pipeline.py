@@ -93,7 +93,7 @@ class Pipeline:
             page_starts=self.page_starts,
             chunks=index.chunks,
             english_terms=self.retriever.english_terms,
-            signers={x.letter_id: x.minister for x in self.letters if x.minister},
+            letters={x.letter_id: x for x in self.letters},
         )
 
     @property

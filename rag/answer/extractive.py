@@ -45,10 +45,11 @@ from rag.search import question as Q
 from rag.search import request as R
 from rag.ingest import gazetteer as G
 from rag.ingest import spans as S
+from rag.ingest.layout import date_in
 from rag import texts as T
 from rag.answer.citations import citation_from
 from rag.config import Calibration
-from rag.records import Answer, Chunk, OnDelta, Passage, Status
+from rag.records import Answer, Chunk, Letter, OnDelta, Passage, Status
 from rag.textnl import fold
 
 if TYPE_CHECKING:
@@ -217,7 +218,7 @@ class ExtractiveAnswerer:
         page_starts: Mapping[str, Mapping[int, int]] | None = None,
         chunks: Sequence[Chunk] = (),
         english_terms: Callable[[str], Mapping[str, float] | None] | None = None,
-        signers: Mapping[str, str] | None = None,
+        letters: Mapping[str, Letter] | None = None,
     ):
         self.encode_query = encode_query
         self.english_terms = english_terms
@@ -247,9 +248,9 @@ class ExtractiveAnswerer:
             for i, ch in enumerate(run):
                 self._next[ch.chunk_id] = run[i + 1: i + 1 + NEXT_CHUNKS]
         self._by_letter = by_letter
-        # Per letter, the name it is signed with (Letter.minister, as written):
-        # a question who signed the letter is answered by its signature.
-        self.signers = dict(signers or {})
+        # The letters' records: what a letter states about itself (its
+        # signer, its date) answers a question about the letter itself.
+        self.letters = dict(letters or {})
         self._phrase_df: dict[str, int] = {}
         # idf above this: the term occurs in at most rare_df of the chunks.
         self.rare_count, self.rare_idf = _rare(calibration, len(self.documents))
@@ -295,20 +296,35 @@ class ExtractiveAnswerer:
                                            score=self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
 
-    def signed(self, asked: Q.Asked, passages: Sequence[Passage]) -> Decision:
-        """Who signed the letter asked about: the letter the search ranks
-        first (of those whose title or date holds a year the question names),
-        quoted where its text is signed (the signature is furniture, never a
-        sentence of the answer otherwise). A letter that states no signer,
+    def stated(self, asked: Q.Asked, passages: Sequence[Passage], kind: str) -> Decision:
+        """Who signed the letter asked about, or its date (`kind`: R.SENDER,
+        R.LETTER_DATE): the letter the search ranks first (of those whose
+        title or date holds a year the question names), quoted where its
+        text states it (signature and letterhead are furniture, never a
+        sentence of the answer otherwise). A letter that does not state it,
         or no retrieved letter of the year asked: not found."""
         letters = list(dict.fromkeys(p.chunk.letter_id for p in passages))
         if asked.years:
             titled = {p.chunk.letter_id: f"{p.chunk.title} {p.chunk.date}" for p in passages}
             letters = [lid for lid in letters if any(y in titled[lid] for y in asked.years)]
-        found = self._signature(letters[0]) if letters else None
+        found = None
+        if letters:
+            found = self._signature(letters[0]) if kind == R.SENDER else self._date_line(letters[0])
         if found is None:
             return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         return Decision(Status.ANSWERED, [found], 1.0, english=asked.english)
+
+    def _date_line(self, letter_id: str) -> Candidate | None:
+        """The first short line of the letter that states its date
+        ("Datum 3 mei 2031", "Den Haag, 3 mei 2031"): its letterhead."""
+        letter = self.letters.get(letter_id)
+        if letter is None or not letter.date:
+            return None
+        for ch in sorted(self._by_letter.get(letter_id, ()), key=lambda c: c.start):
+            for m in re.finditer(r"[^\s][^\n]{2,98}[^\s]", ch.text):
+                if date_in(m.group(0)) == letter.date:
+                    return Candidate(Passage(ch, rank=0, score=0.0), m.start(), m.end(), m.group(0))
+        return None
 
     def _signature(self, letter_id: str) -> Candidate | None:
         """Where the letter states its signer (the manifest's name or names,
@@ -316,7 +332,8 @@ class ExtractiveAnswerer:
         "ş" as s + cedilla): the last signature block (a role line ending in a
         comma, the name below it), else the first short line that names the
         signer ("Antwoord van minister A (ontvangen ...)")."""
-        names = [n.strip() for n in self.signers.get(letter_id, "").split(";") if n.strip()]
+        letter = self.letters.get(letter_id)
+        names = [n.strip() for n in (letter.minister if letter else "").split(";") if n.strip()]
         if not names:
             return None
         spelled = "|".join("".join(f"(?:{'|'.join(re.escape(f) for f in {ch, unicodedata.normalize('NFD', ch)})})"
@@ -415,8 +432,8 @@ class ExtractiveAnswerer:
         is read from it, rag.search.question.read)."""
         asked = Q.read(question, asking)
         req = R.read(question, asked)
-        if req.type == R.SENDER:
-            return self.signed(asked, passages)
+        if req.type in (R.SENDER, R.LETTER_DATE):
+            return self.stated(asked, passages, req.type)
         qvec = self.encode_query(question) if qvec is None else qvec
         tokens = list(self.tokenize(question) if tokens is None else tokens)
         scored = self.without_questions_asked_back(

@@ -32,8 +32,9 @@ PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", 
 AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
-# Who signed or sent the letter itself: answered from its signature, not its sentences.
-SENDER = "sender"
+# Who signed or sent the letter itself, and its date: answered from its signature
+# and letterhead, not from its sentences.
+SENDER, LETTER_DATE = "sender", "letter_date"
 # The event of an outcome asked (what was agreed, decided, concluded).
 AGREEMENT, DECISION, FINDING = "agreement", "decision", "finding"
 IN_FORCE = "in_force"  # the event of a date asked: a rule's entry into force
@@ -57,7 +58,7 @@ LABEL_NL = {
     PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
-    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", SENDER: "ondertekenaar",
+    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", SENDER: "ondertekenaar", LETTER_DATE: "datum",
     AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie", IN_FORCE: "datum van inwerkingtreding",
 }
 LABEL_EN = {
@@ -65,12 +66,23 @@ LABEL_EN = {
     PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
-    OUTCOME: "outcome (it is only announced)", SENDER: "signatory",
+    OUTCOME: "outcome (it is only announced)", SENDER: "signatory", LETTER_DATE: "date",
     AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion", IN_FORCE: "date of entry into force",
 }
 
 # In order of precedence: the most specific wording wins.
 _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for t, p in (
+    # The date of the letter itself ("van welke datum is de brief waarin ...",
+    # "when was this letter sent"); not "wanneer stuurde de minister de A-brief",
+    # a letter the text may name with its own date.
+    (LETTER_DATE, r"\b(?:van welke datum|welke datum (?:heeft|draagt))\b[^?]{0,12}?\b(?:de|deze|die|het)\s+(?:[\w-]+\s+)?"
+                  r"(?:\w*brief|beantwoording|antwoorden)\b|"
+                  r"\b(?:wat is )?de datum van (?:de|deze|die) (?:[\w-]+ )?(?:\w*brief|beantwoording)\b|"
+                  r"\b(?:wanneer|op welke datum) (?:is|werd|zijn|werden) (?:de|deze|die) (?:[\w-]+ )?(?:\w*brief|"
+                  r"beantwoording|antwoorden)\b[^?]*\b(?:verstuurd|gestuurd|verzonden|gedateerd|ondertekend)\b|"
+                  r"\bwhat is the date of (?:the|this|that) (?:[\w-]+ ){0,2}?(?:letter|reply)\b|"
+                  r"\b(?:(?:on )?what date|when) (?:is|was) (?:the|this|that) (?:[\w-]+ ){0,2}?(?:letter|reply)\b"
+                  r"[^?]*\b(?:sent|dated|signed|written)\b"),
     # A yes/no question about how something ended ("Heeft X uiteindelijk ... gestemd?")
     # asks for an outcome.
     (OUTCOME, r"^(?:is|zijn|was|waren|heeft|hebben|had|werd|werden|has|have|did|was|were)\b.*\b(?:uiteindelijk|"

@@ -17,7 +17,7 @@ from rag.ingest.chunk import answer_spans
 from rag.ingest.clean import furniture_spans
 from rag.config import Calibration
 
-from rag.records import Chunk, Status
+from rag.records import Chunk, Letter, Status
 from rag.textnl import tokenize
 from tests.support.fakes import CAL, answerer, chunk, passages
 
@@ -485,7 +485,11 @@ def test_a_kamervraag_answer_is_scored_with_the_words_of_its_question():
     assert by_chunk["kv:003"].lexical > 0.3, by_chunk["kv:003"].lexical
 
 
-# ----------------------------------------------------- who signed the letter
+# ----------------------------------------------------- who signed the letter, and when
+def _letters(**signers: str) -> dict[str, Letter]:
+    return {lid: Letter(lid, lid, "kamerbrief", f"{lid}.txt", "0", minister=name) for lid, name in signers.items()}
+
+
 SIGNED = chunk("fiets:009", "Ik informeer uw Kamer in het najaar over de fietspaden.\n\n"
                "De Minister van Infrastructuur,\n\nA.B. Ja\u015fper", letter="fietsbrief", title="Fietsbrief (2031)")
 UNSIGNED = chunk("fiets-regio:003", "De regio's leggen samen honderd kilometer fietspad aan.",
@@ -503,7 +507,7 @@ def test_who_signed_the_letter_is_answered_by_its_signature(question):
     # a combining cedilla, the manifest with the composed letter.)
     text = SIGNED.text.replace("\u015f", "s\u0327")
     signed = chunk(SIGNED.chunk_id, text, letter=SIGNED.letter_id, title=SIGNED.title)
-    ans = answerer([signed, *CORPUS], chunks=[signed], signers={"fietsbrief": "A.B. Ja\u015fper"})
+    ans = answerer([signed, *CORPUS], chunks=[signed], letters=_letters(fietsbrief="A.B. Ja\u015fper"))
     got = ans.answer(question, passages(signed, question=question))
     assert got.status == Status.ANSWERED, got.answer
     assert got.citations[0].quote == "De Minister van Infrastructuur,\n\nA.B. Jas\u0327per"
@@ -511,7 +515,8 @@ def test_who_signed_the_letter_is_answered_by_its_signature(question):
 
 
 def test_a_letter_that_states_no_signer_or_another_year_is_not_answered():
-    ans = answerer([SIGNED, UNSIGNED, *CORPUS], chunks=[SIGNED, UNSIGNED], signers={"fietsbrief": "A.B. Ja\u015fper"})
+    ans = answerer([SIGNED, UNSIGNED, *CORPUS], chunks=[SIGNED, UNSIGNED],
+                   letters=_letters(fietsbrief="A.B. Ja\u015fper", **{"fietsbrief-regio": ""}))
     q = "Wie heeft de brief over de regionale fietspaden ondertekend?"
     assert ans.answer(q, passages(UNSIGNED, SIGNED, question=q)).status == Status.NOT_FOUND
     q = "Welke minister ondertekende de fietsbrief van 2029?"
@@ -541,7 +546,7 @@ def test_the_signers_of_one_letter_are_quoted_together_and_an_answers_sender_lin
     answers = chunk("fietsvragen:000", "Antwoord van minister Jasper (Infrastructuur) (ontvangen 3 mei 2031)\n\n"
                     "Vraag 1\n\nHet fietspad wordt breder.", letter="fietsvragen", title="Antwoorden fietsvragen")
     ans = answerer([both, answers, *CORPUS], chunks=[both, answers],
-                   signers={"fietsbrief": "A.B. Jasper; C. de Vries", "fietsvragen": "Jasper"})
+                   letters=_letters(fietsbrief="A.B. Jasper; C. de Vries", fietsvragen="Jasper"))
     q = "Wie heeft de fietsbrief ondertekend?"
     got = ans.answer(q, passages(both, question=q))
     assert got.citations[0].quote == ("De Minister van Infrastructuur,\n\nA.B. Jasper\n\n"
@@ -550,3 +555,18 @@ def test_the_signers_of_one_letter_are_quoted_together_and_an_answers_sender_lin
     got = ans.answer(q, passages(answers, question=q))
     assert got.status == Status.ANSWERED
     assert got.citations[0].quote == "Antwoord van minister Jasper (Infrastructuur) (ontvangen 3 mei 2031)"
+
+
+def test_the_date_of_the_letter_is_answered_by_its_letterhead():
+    # Not the date of the Kamer's letter it answers ("uw brief van 1 april").
+    text = ("Aan de Voorzitter van de Tweede Kamer\n\nDatum 3 mei 2031\n\nOnderwerp Fietspaden\n\n"
+            "In antwoord op uw brief van 1 april 2031 deel ik u mee dat de fietspaden breder worden.")
+    c = chunk("fiets:000", text, letter="fietsbrief", title="Fietsbrief")
+    dated = {"fietsbrief": Letter("fietsbrief", "Fietsbrief", "kamerbrief", "f.txt", "0", date="2031-05-03")}
+    q = "Van welke datum is de brief waarin de minister de vragen over fietspaden beantwoordt?"
+    got = answerer([c, *CORPUS], chunks=[c], letters=dated).answer(q, passages(c, question=q))
+    assert got.status == Status.ANSWERED and got.citations[0].quote == "Datum 3 mei 2031", got.answer
+    # A letter that states no date of its own: not found, never a date from its body.
+    undated = {"fietsbrief": Letter("fietsbrief", "Fietsbrief", "kamerbrief", "f.txt", "0")}
+    got = answerer([c, *CORPUS], chunks=[c], letters=undated).answer(q, passages(c, question=q))
+    assert got.status == Status.NOT_FOUND
