@@ -328,16 +328,14 @@ class ExtractiveAnswerer:
 
     def _signature(self, letter_id: str) -> Candidate | None:
         """Where the letter states its signer (the manifest's name or names,
-        "A; B", in either Unicode form of each letter: a PDF's text may write
-        "ş" as s + cedilla): the last signature block (a role line ending in a
+        "A; B", each letter in either Unicode form): the last signature block (a role line ending in a
         comma, the name below it), else the first short line that names the
         signer ("Antwoord van minister A (ontvangen ...)")."""
         letter = self.letters.get(letter_id)
         names = [n.strip() for n in (letter.minister if letter else "").split(";") if n.strip()]
         if not names:
             return None
-        spelled = "|".join("".join(f"(?:{'|'.join(re.escape(f) for f in {ch, unicodedata.normalize('NFD', ch)})})"
-                                    for ch in unicodedata.normalize("NFC", n)) for n in names)
+        spelled = "|".join(_either_form(n) for n in names)
         block = re.compile(rf"(?:^|(?<=\n))(?:[^\n]{{3,160}},[ \t]*\n\s*)?(?:{spelled})[ \t]*(?=\n|$)")
         line = re.compile(rf"(?:^|(?<=\n))[^\n]{{0,60}}(?:{spelled})[^\n]{{0,120}}(?=\n|$)")
         chunks = sorted(self._by_letter.get(letter_id, ()), key=lambda c: c.start)
@@ -1004,6 +1002,13 @@ def _areas_named(words: Sequence[str], context: str) -> dict[str, str]:
         if name:
             out[w] = name
     return out
+
+
+def _either_form(name: str) -> str:
+    """A pattern for the name with each letter in either Unicode form, composed
+    or decomposed: a PDF's text may write "ş" as s + a combining cedilla."""
+    return "".join(f"(?:{'|'.join(re.escape(f) for f in {ch, unicodedata.normalize('NFD', ch)})})"
+                   for ch in unicodedata.normalize("NFC", name))
 
 
 def _outermost(names: Sequence[str]) -> list[str]:
