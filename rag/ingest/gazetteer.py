@@ -169,9 +169,14 @@ def _area_members() -> dict[str, frozenset[str]]:
     from babel import Locale
 
     spec = importlib.util.find_spec("country_converter")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    with open(folder / "country_data.tsv", encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+    try:
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        with open(folder / "country_data.tsv", encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t"))
+    except (AttributeError, TypeError, StopIteration, OSError):
+        # Without the package (or its table) no membership is known: a part of
+        # the world is still no answer to which countries lie in it.
+        return {}
     by_name: dict[str, set[str]] = {}
     for row in rows:
         for column in ("UNregion", "continent", "Continent_7"):

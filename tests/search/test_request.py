@@ -318,3 +318,16 @@ def test_the_partial_answer_names_the_entry_into_force_it_lacks():
     assert R.read("Per wanneer treedt de fietswet in werking?").event == R.IN_FORCE
     assert partial_sentence("de fietswet", R.IN_FORCE, [], False) == \
         "De brieven noemen de fietswet, maar geven geen datum van inwerkingtreding."
+
+
+def test_without_the_region_table_a_part_of_the_world_is_still_no_country(monkeypatch):
+    from rag.ingest import gazetteer as G
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: None)
+    G._area_members.cache_clear()
+    try:
+        assert G.members("UN151") == frozenset()
+        q = "Met welke Oost-Europese landen wisselt de politie kentekens uit?"
+        assert not answers(q, "De politie wisselt kentekens uit met landen in Oost-Europa.")
+        assert answers(q, "De politie wisselt kentekens uit met Polen.")
+    finally:
+        G._area_members.cache_clear()
