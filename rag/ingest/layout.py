@@ -114,10 +114,15 @@ _SUBJECT_LINE = re.compile(r"^(?:Onderwerp|Betreft)\s*:?\s+(\S.*?)\s*$", re.I)
 _SITE_TYPE = re.compile(r"^([A-Z][a-zé.]+(?: [\w.()/é-]+){0,8})\s+:\s+(\S.*)$")
 _QUESTIONS = re.compile(r"^Vragen van (?:het lid|de leden)\s", re.I)
 _ANSWER_HEAD = re.compile(r"^(?:Antwoord|Mededeling)(?:en)? van\s", re.I)
-# A table of contents: its heading, then numbered headings without a sentence
-# ("3.2 Informatieproducten", "Bijlage 2 Begrippen ... 14"), down to the first
-# line that is no entry, or to the body's repeat of the first entry.
-_CONTENTS_HEAD = re.compile(r"^(?:inhoudsopgave|inhoud|table of contents|contents)\s*:?$", re.I)
+# A table of contents: its heading ("Inhoudsopgave", "Inhoudsopgave blz."), then
+# entries ("3.2 Informatieproducten", "Bijlage 2 Begrippen ... 14"), or their
+# parts one to a line as the parliament's site prints them ("I.", "Vragen
+# van de fracties", "2"), down to the first line that is none of these, or to
+# the body's repeat of an entry (rag.ingest.layout._contents).
+_CONTENTS_HEAD = re.compile(r"^(?:inhoudsopgave|inhoud|table of contents|contents)(?:\s+(?:blz|pag|pagina|page)\.?)?"
+                            r"\s*:?$", re.I)
+# An entry's number or page number alone, or the page column's head.
+_CONTENTS_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.?|[A-Z]\.|blz\.?|pag\.?|pagina|page)$", re.I)
 _CONTENTS_ENTRY = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-Z]\.|(?:Bijlage|Hoofdstuk|Deel|Annex|"
                              r"Chapter)\s+[\dIVXA-Z]{1,4}\.?)\s+[^\n]{2,150}?|(?:Samenvatting|Inleiding|Voorwoord|"
                              r"Literatuur(?:lijst)?|Bijlagen?|Afkortingen(?:lijst)?|Summary|Introduction))"
@@ -315,6 +320,39 @@ def _is_prose(text: str) -> bool:
 _CLOSE_PAREN = re.compile(r"\((?:ingezonden|ontvangen)\s+[^)]*\d{4}\)\s*\.?", re.I)
 
 
+def _contents(lines: list, i: int, mark: Callable) -> int:
+    """Mark a table of contents' lines from lines[i] on; the index after it.
+    A line is part of it when it is an entry, an entry's number or page
+    alone, or a short title next to such a number (after it, or before a page
+    number: a title wrapped onto two lines). A body heading that repeats an
+    entry ends it."""
+    def key(t: str) -> str:
+        t = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-Z]\.)\s+|[\s.·…]*\d{1,3}$", "", t)
+        return " ".join(t.split()).casefold()
+
+    seen: set[str] = set()
+    prev_number = False
+    while i < len(lines):
+        t = lines[i].text
+        if not t:
+            i += 1
+            continue
+        nxt = next((x.text for x in lines[i + 1:i + 4] if x.text), "")
+        number = bool(_CONTENTS_NUMBER.match(t))
+        entry = bool(_CONTENTS_ENTRY.match(t)) and not re.search(r"[a-z][.?!]$", t)
+        title = len(t) <= 100 and not re.search(r"[.?!:;]$", t) and (prev_number or bool(_CONTENTS_NUMBER.match(nxt)))
+        if not (number or entry or title):
+            break
+        if not number and key(t) in seen:
+            break  # the body begins with its first heading
+        if not number:
+            seen.add(key(t))
+        mark(lines[i], "contents")
+        prev_number = number
+        i += 1
+    return i
+
+
 def parse(raw: str) -> Layout:
     """The header and furniture of one document's text (any layout)."""
     lines = _lines(raw)
@@ -390,14 +428,7 @@ def parse(raw: str) -> Layout:
             continue
         if _CONTENTS_HEAD.match(t):
             mark(ln, "contents")
-            first = ""
-            while i < len(lines) and (not lines[i].text or (_CONTENTS_ENTRY.match(lines[i].text)
-                                                            and not lines[i].text.rstrip().endswith((".", "?", "!"))
-                                                            and lines[i].text != first)):
-                if lines[i].text:
-                    first = first or lines[i].text
-                    mark(lines[i], "contents")
-                i += 1
+            i = _contents(lines, i, mark)
             continue
         if _VRAAG_LABEL.match(t) or _ANTWOORD_LABEL.match(t):
             mark(ln, "label")

@@ -432,3 +432,31 @@ def test_a_table_of_contents_is_furniture_down_to_the_body():
     contents = [text[a:b] for a, b, kind in parse(text).furniture if kind == "contents"]
     assert contents == ["Inhoudsopgave", "1. Algemeen", "1.1 Doel van de regeling", "1.2 Leeswijzer",
                         "2. Beheer van de stallingen", "Bijlage 1 Begrippen ........ 14"]
+
+
+def test_a_table_of_contents_printed_one_part_to_a_line_is_furniture():
+    # The parliament's site prints each entry's number, title and page on lines of their own.
+    text = ("INBRENG VERSLAG VAN EEN SCHRIFTELIJK OVERLEG\n\n"
+            "De vaste commissie voor Infrastructuur heeft vragen voorgelegd over de fietsbrief.\n\n"
+            "Inhoudsopgave\nblz.\nI.\nVragen en opmerkingen vanuit de fracties\n2\n1.\n"
+            "Vragen en opmerkingen vanuit de fractie van de Fietspartij\n2\nII.\n"
+            "Reactie van de Minister van Infrastructuur en de\nStaatssecretaris van Financi\u00ebn\n9\n"
+            "I. Vragen en opmerkingen vanuit de fracties\n"
+            "De leden van de Fietspartij hebben met belangstelling kennisgenomen van de fietsbrief\n"
+            "en hebben nog enkele vragen.\n")
+    contents = [text[a:b] for a, b, kind in parse(text).furniture if kind == "contents"]
+    assert contents[0] == "Inhoudsopgave" and contents[-1] == "9" and len(contents) == 12, contents
+    # the body's first heading and its text stay
+    assert "I. Vragen en opmerkingen vanuit de fracties" not in contents
+
+
+def test_a_table_of_contents_with_page_numbers_ends_where_the_body_repeats_an_entry():
+    text = ("Inhoudsopgave blz.\nI. Vragen en opmerkingen vanuit de fracties 2\n"
+            "1. Vragen en opmerkingen vanuit de fractie van de Fietspartij 2\n"
+            "II. Reactie van de Minister 9\n"
+            "I. Vragen en opmerkingen vanuit de fracties\n"
+            "1. Vragen en opmerkingen vanuit de fractie van de Fietspartij\n"
+            "De leden van de Fietspartij hebben enkele vragen.\n")
+    contents = [text[a:b] for a, b, kind in parse(text).furniture if kind == "contents"]
+    assert contents == ["Inhoudsopgave blz.", "I. Vragen en opmerkingen vanuit de fracties 2",
+                        "1. Vragen en opmerkingen vanuit de fractie van de Fietspartij 2", "II. Reactie van de Minister 9"]
