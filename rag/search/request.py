@@ -112,7 +112,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"what (?:is|was) the (?:\w+ ){0,3}(?:budget|cost|amount)|what (?:budget|amount)|"
              # "hoe hoog is de boete", "how high is the fine": a sum of money named by its noun
              r"(?:hoe (?:hoog|groot)|how (?:high|large|big)) (?:\w+ ){1,4}?\w*(?:bedrag|kosten|budget|prijs|boete|geld|"
-             r"subsidie|salaris|tarief|bijdrage|investering|fine|cost|price|fee|amount|salary|grant)s?)\b"),
+             r"subsidie|salaris|tarief|bijdrage|investering|loon|lonen|uitkering|toeslag|premie|huur|fine|cost|price|fee|amount|"
+             r"salary|grant|wage|allowance|benefit|rent|premium)s?)\b"),
     (COUNT, r"\b(?:hoeveel|hoe ?veel|how many|how much|wat is het aantal|welk aantal|om hoeveel)\b"),
     (CITY, r"\b(?:in |naar |uit )?welke (?:\w+ )?(?:stad|steden|gemeente|gemeenten|plaats|plaatsen|dorpen)\b|"
            r"\bwelk(?:e)? (?:\w+ )?(?:stad|gemeente|plaats)\b|\b(?:which|what) (?:\w+ )?(?:cit(?:y|ies)|towns?|"

@@ -120,6 +120,8 @@ def test_a_sentence_that_reports_no_outcome_does_not_answer_an_outcome_question(
     ("Hoe hoog is de boete voor wildplakken?", R.AMOUNT),
     ("How high is the fine for fly-posting?", R.AMOUNT),
     ("Hoe hoog was het ziekteverzuim?", ""),
+    ("Hoe hoog wordt het minimumloon voor fietskoeriers?", R.AMOUNT),  # a wage, an allowance: money
+    ("How high will the allowance for bicycle couriers be?", R.AMOUNT),
     ("Hoe werkt het nieuwe meldpunt?", R.WHY_HOW),
     # a yes/no question about how a request or a plan ended asks an outcome
     ("Is de aanvraag voor de nieuwe veerdienst inmiddels toegewezen?", R.OUTCOME),
