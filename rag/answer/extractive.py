@@ -267,31 +267,33 @@ class ExtractiveAnswerer:
         q_terms = list(self.tokenize(question) if tokens is None else tokens)
         english = Q.is_english(question) if english is None else english
         translated = self.english_terms(question) if english and self.english_terms is not None else None
+        if not english:
+            def cover(words: set[str]) -> float:
+                return lexical_coverage(q_terms, words, self.idf)
+        elif translated:
+            # An English question's words rarely occur in the Dutch letters,
+            # their translations (rag.search.english) do, but are guesses: their
+            # coverage shares the lexical part with the dense similarity.
+            def cover(words: set[str]) -> float:
+                return weighted_coverage(translated, words, self.idf)
+        else:
+            cover = None  # nothing translated: the dense similarity carries the score
         out = []
         asked_in: dict[str, set[str]] = {}
         for c, d in zip(cands, dense):
-            words = set(self.tokenize(c.text))
-            chunk = c.passage.chunk
-            if chunk.kind == "qa" and self.cal.w_asked_context:
-                # A minister's answer is about the Kamervraag it answers, which
-                # is not quoted: its words count for the answer's sentences.
-                if chunk.chunk_id not in asked_in:
-                    asked_in[chunk.chunk_id] = set(self.tokenize(chunk.section.split(":", 1)[-1]))
-                context = words | asked_in[chunk.chunk_id]
+            if cover is None:
+                lex = float(d)
             else:
-                context = words
-            if not english:
-                lex = max(lexical_coverage(q_terms, words, self.idf),
-                          self.cal.w_asked_context * lexical_coverage(q_terms, context, self.idf))
-            elif translated:
-                # An English question's words rarely occur in the Dutch letters,
-                # their translations (rag.search.english) do, but are guesses: their
-                # coverage shares the lexical part with the dense similarity.
-                cov = max(weighted_coverage(translated, words, self.idf),
-                          self.cal.w_asked_context * weighted_coverage(translated, context, self.idf))
-                lex = self.cal.w_translated * cov + (1 - self.cal.w_translated) * float(d)
-            else:
-                lex = float(d)  # nothing translated: the dense similarity carries the score
+                words = set(self.tokenize(c.text))
+                cov = cover(words)
+                chunk = c.passage.chunk
+                if chunk.kind == "qa" and self.cal.w_asked_context:
+                    # A minister's answer is about the Kamervraag it answers, which
+                    # is not quoted: its words count for the answer's sentences.
+                    if chunk.chunk_id not in asked_in:
+                        asked_in[chunk.chunk_id] = set(self.tokenize(chunk.section.split(":", 1)[-1]))
+                    cov = max(cov, self.cal.w_asked_context * cover(words | asked_in[chunk.chunk_id]))
+                lex = cov if not english else self.cal.w_translated * cov + (1 - self.cal.w_translated) * float(d)
             out.append(dataclasses.replace(c, dense=float(d), lexical=lex,
                                            score=self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
@@ -670,9 +672,10 @@ class ExtractiveAnswerer:
         for w in re.findall(r"[\w’'-]+", sentence):
             for t in self.tokenize(w):
                 by_stem.setdefault(t, w)
-        asking = set(self.tokenize(R.asking_words(asked.own))) | {t for a in anchors for t in self.tokenize(a)}
+        # neither the words that ask nor a replaced anchor
+        left_out = set(self.tokenize(R.asking_words(asked.own))) | {t for a in anchors for t in self.tokenize(a)}
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
-                  if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t]) and t not in asking]
+                  if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t]) and t not in left_out]
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))
         words = [by_stem[t] for t in shared[:2]]
         if words:
