@@ -323,9 +323,10 @@ class ExtractiveAnswerer:
         if letter is None or not letter.date:
             return None
         for ch in sorted(self._by_letter.get(letter_id, ()), key=lambda c: c.start):
-            for m in re.finditer(r"[^\s][^\n]{2,98}[^\s]", ch.text):
-                if date_in(m.group(0)) == letter.date:
-                    return Candidate(Passage(ch, rank=0, score=0.0), m.start(), m.end(), m.group(0))
+            # whole lines, stripped: a long line is a sentence of the body, not a letterhead
+            for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]{2,98}\S)[ \t]*$", ch.text):
+                if date_in(m.group(1)) == letter.date:
+                    return Candidate(Passage(ch, rank=0, score=0.0), m.start(1), m.end(1), m.group(1))
         return None
 
     def _signature(self, letter_id: str) -> Candidate | None:

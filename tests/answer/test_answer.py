@@ -570,3 +570,15 @@ def test_the_date_of_the_letter_is_answered_by_its_letterhead():
     undated = {"fietsbrief": Letter("fietsbrief", "Fietsbrief", "kamerbrief", "f.txt", "0")}
     got = answerer([c, *CORPUS], chunks=[c], letters=undated).answer(q, passages(c, question=q))
     assert got.status == Status.NOT_FOUND
+
+
+def test_a_long_line_that_holds_the_date_is_no_letterhead():
+    # The date only in a long line of the body (a sentence): no dated letterhead to quote.
+    text = ("Aan de Voorzitter van de Tweede Kamer\n\nOnderwerp Fietspaden\n\n"
+            "Op 3 mei 2031 heb ik met de provincies gesproken over de fietspaden, die volgens de provincies "
+            "breder moeten worden omdat er steeds meer snelle fietsen zijn.")
+    c = chunk("fiets:000", text, letter="fietsbrief", title="Fietsbrief")
+    dated = {"fietsbrief": Letter("fietsbrief", "Fietsbrief", "kamerbrief", "f.txt", "0", date="2031-05-03")}
+    q = "Van welke datum is de brief over fietspaden?"
+    got = answerer([c, *CORPUS], chunks=[c], letters=dated).answer(q, passages(c, question=q))
+    assert got.status == Status.NOT_FOUND, got.answer
