@@ -121,12 +121,17 @@ _ANSWER_HEAD = re.compile(r"^(?:Antwoord|Mededeling)(?:en)? van\s", re.I)
 # the body's repeat of an entry (rag.ingest.layout._contents).
 _CONTENTS_HEAD = re.compile(r"^(?:inhoudsopgave|inhoud|table of contents|contents)(?:\s+(?:blz|pag|pagina|page)\.?)?"
                             r"\s*:?$", re.I)
+# An entry's number ("3.2", "II.", "B.") and its page number at the end.
+_ENTRY_NUMBER = r"\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-Z]\."
+_ENTRY_PAGE = r"[\s.·…]*\d{1,3}$"
 # An entry's number or page number alone, or the page column's head.
 _CONTENTS_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.?|[A-Z]\.|blz\.?|pag\.?|pagina|page)$", re.I)
-_CONTENTS_ENTRY = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-Z]\.|(?:Bijlage|Hoofdstuk|Deel|Annex|"
+_CONTENTS_ENTRY = re.compile(rf"^(?:(?:{_ENTRY_NUMBER}|(?:Bijlage|Hoofdstuk|Deel|Annex|"
                              r"Chapter)\s+[\dIVXA-Z]{1,4}\.?)\s+[^\n]{2,150}?|(?:Samenvatting|Inleiding|Voorwoord|"
                              r"Literatuur(?:lijst)?|Bijlagen?|Afkortingen(?:lijst)?|Summary|Introduction))"
                              r"(?:\s*[.·…\s]*\d{1,3})?$")
+# An entry without its number and page: what the body's heading repeats.
+_ENTRY_PARTS = re.compile(rf"^(?:{_ENTRY_NUMBER})\s+|{_ENTRY_PAGE}")
 _VRAAG_LABEL = re.compile(r"^(?:[•·▪*-]\s*)?Vraag\s+(\d{1,3})(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*\s*:?$", re.I)
 _ANTWOORD_LABEL = re.compile(r"^Antwoord(?:\s+(?:op\s+vraag\s+)?\d{1,3}(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*)?\s*:?$", re.I)
 _SALUTATION = re.compile(r"^Geachte\s", re.I)
@@ -320,15 +325,14 @@ def _is_prose(text: str) -> bool:
 _CLOSE_PAREN = re.compile(r"\((?:ingezonden|ontvangen)\s+[^)]*\d{4}\)\s*\.?", re.I)
 
 
-def _contents(lines: list, i: int, mark: Callable) -> int:
+def _contents(lines: list[_Line], i: int, mark: Callable[[_Line, str], None]) -> int:
     """Mark a table of contents' lines from lines[i] on; the index after it.
     A line is part of it when it is an entry, an entry's number or page
     alone, or a short title next to such a number (after it, or before a page
     number: a title wrapped onto two lines). A body heading that repeats an
     entry ends it."""
     def key(t: str) -> str:
-        t = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-Z]\.)\s+|[\s.·…]*\d{1,3}$", "", t)
-        return " ".join(t.split()).casefold()
+        return " ".join(_ENTRY_PARTS.sub("", t).split()).casefold()
 
     seen: set[str] = set()
     prev_number = False
