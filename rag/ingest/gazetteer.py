@@ -215,8 +215,8 @@ def _area_stems() -> tuple[tuple[str, Place], ...]:
 
 
 def area_of_adjective(words: str) -> Place | None:
-    """The part of the world a proper adjective is made from: "West-Afrikaanse",
-    "West African" -> West-Afrika; "Europese", "European" -> Europa. The
+    """The part of the world a proper adjective is made from: "Oost-Europese",
+    "East European" -> Oost-Europa; "Aziatische", "Asian" -> Azië. The
     longest area whose name, less its last letter, opens the adjective, with
     at most an adjective's ending after it ("Asielzoekers" is no "Asia")."""
     adjective = _squash(words)

@@ -115,7 +115,7 @@ _SITE_TYPE = re.compile(r"^([A-Z][a-zé.]+(?: [\w.()/é-]+){0,8})\s+:\s+(\S.*)$"
 _QUESTIONS = re.compile(r"^Vragen van (?:het lid|de leden)\s", re.I)
 _ANSWER_HEAD = re.compile(r"^(?:Antwoord|Mededeling)(?:en)? van\s", re.I)
 # A table of contents: its heading ("Inhoudsopgave", "Inhoudsopgave blz."), then
-# entries ("3.2 Informatieproducten", "Bijlage 2 Begrippen ... 14"), or their
+# entries ("3.2 Fietsroutes", "Bijlage 2 Begrippen ... 14"), or their
 # parts one to a line as the parliament's site prints them ("I.", "Vragen
 # van de fracties", "2"), down to the first line that is none of these, or to
 # the body's repeat of an entry (rag.ingest.layout._contents).

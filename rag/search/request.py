@@ -72,9 +72,9 @@ LABEL_EN = {
 
 # In order of precedence: the most specific wording wins.
 _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for t, p in (
-    # The date of the letter itself ("van welke datum is de brief waarin ...",
-    # "when was this letter sent"); not "wanneer stuurde de minister de A-brief",
-    # a letter the text may name with its own date.
+    # The date of the letter itself ("van welke datum is de fietsbrief", "when
+    # was this letter sent"); not "wanneer stuurde de minister het evaluatierapport",
+    # a document the text may name with its own date.
     (LETTER_DATE, r"\b(?:van welke datum|welke datum (?:heeft|draagt))\b[^?]{0,12}?\b(?:de|deze|die|het)\s+(?:[\w-]+\s+)?"
                   r"(?:\w*brief|beantwoording|antwoorden)\b|"
                   r"\b(?:wat is )?de datum van (?:de|deze|die) (?:[\w-]+ )?(?:\w*brief|beantwoording)\b|"
@@ -123,8 +123,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"provinces?)\b"),
     (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
               r"(?:[\w-]+\s+){0,2}(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
-    # The letter's own signatory: "welke minister ondertekende de voortgangsbrief",
-    # "who sent this letter", "and which minister signed it?" (not "which
+    # The letter's own signatory: "welke staatssecretaris ondertekende de fietsbrief",
+    # "who sent this letter", "and who signed it?" (not "which
     # minister signed the treaty": that is a person in the letter's sentences).
     (SENDER, r"\b(?:wie|welke (?:[\w-]+ )?(?:minister|staatssecretaris|bewindspersoon|bewindslieden)|who|"
              r"which (?:[\w-]+ )?(?:minister|state secretary|secretary of state))\b[^?]{0,30}?\b(?:heeft|hebben|"
@@ -236,7 +236,7 @@ _EVENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
          r"\b(?:concludeer\w*|concluderen|conclusies?|bevinding\w*|blijkt|bleek|gevonden|toont|tonen|laat zien|"
          r"laten zien|wijst uit|wezen uit|uitgewezen|vastgesteld|constateer\w*|geconstateerd)\b"),
         # A date of entry into force is not the date a treaty was negotiated,
-        # signed or sent to parliament ("gaat het verbod in op ...": it starts).
+        # signed or sent to parliament ("gaat de regeling in op 1 mei": it starts).
         (IN_FORCE, r"\b(?:in werking|van kracht|in ?gaan|in ?gegaan|ingaat|gaat\b[^?]{0,40}\bin|geldt|gelden|"
                    r"in force|take[sn]? effect|took effect|come into effect|came into effect)\b",
          r"\b(?:in werking|van kracht|in ?gegaan|ingaat|gaat\b[^.;]{0,40}?\bin|gaan\b[^.;]{0,40}?\bin|geldt|gelden|"

@@ -524,8 +524,8 @@ def test_a_letter_that_states_no_signer_or_another_year_is_not_answered():
 
 
 @pytest.mark.parametrize("question, kind", [
-    ("Welke minister ondertekende de voortgangsbrief?", R.SENDER),
-    ("And which minister signed it?", R.SENDER),
+    ("Welke minister ondertekende de fietsbrief?", R.SENDER),
+    ("And which state secretary signed it?", R.SENDER),
     ("Wie heeft de beantwoording ondertekend?", R.SENDER),
     ("Welke minister tekende het verdrag?", R.PERSON),  # a person in the letter's sentences
     ("Which minister signed the treaty with Peru?", R.PERSON),
@@ -563,7 +563,7 @@ def test_the_date_of_the_letter_is_answered_by_its_letterhead():
             "In antwoord op uw brief van 1 april 2031 deel ik u mee dat de fietspaden breder worden.")
     c = chunk("fiets:000", text, letter="fietsbrief", title="Fietsbrief")
     dated = {"fietsbrief": Letter("fietsbrief", "Fietsbrief", "kamerbrief", "f.txt", "0", date="2031-05-03")}
-    q = "Van welke datum is de brief waarin de minister de vragen over fietspaden beantwoordt?"
+    q = "Van welke datum is de brief met de antwoorden over fietspaden?"
     got = answerer([c, *CORPUS], chunks=[c], letters=dated).answer(q, passages(c, question=q))
     assert got.status == Status.ANSWERED and got.citations[0].quote == "Datum 3 mei 2031", got.answer
     # A letter that states no date of its own: not found, never a date from its body.
