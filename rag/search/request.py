@@ -104,7 +104,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|op welke dag|"
            r"on (?:what|which) day|"
            r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
-    (AMOUNT, r"\b(?:hoeveel geld|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
+    (AMOUNT, r"\b(?:hoeveel geld|in euro(?:['’]s)?(?!\w)|in euros|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
              r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
@@ -155,10 +155,14 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\bwho (?:chairs|leads|led|heads|headed|is the (?:head|chair|director|commander|minister))\b|"
              r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b"),
     (PERSON_OR_ORG, r"^(?:en )?(?:wie|who)\b|\bdoor wie\b|\bby whom\b"),
-    (ORGANISATION, r"\b(?:welke|which|what) (?:\w+ )?(?:organisatie|organisaties|instantie|instanties|dienst|diensten|"
+    # (a compound names a kind of body too: "welk onderzoeksbureau", "which broadcaster")
+    (ORGANISATION, r"\b(?:welke|welk|which|what) (?:\w+ )?(?:\w*(?:organisatie|organisaties|instantie|instanties|bureau|"
+                   r"bureaus|instituut|instituten|stichting|stichtingen|vereniging|verenigingen|omroep|omroepen)|"
+                   r"dienst|diensten|"
                    r"universiteit|universiteiten|hogeschool|hogescholen|ministerie|ministeries|universit(?:y|ies)|"
                    r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
-                   r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|partners?)\b"),
+                   r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|institutes?|foundations?|associations?|"
+                   r"broadcasters?|firms?|compan(?:y|ies)|partners?)\b"),
     (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?(?:wet|wetten|wetsvoorstel|programma|project|projecten|plan|"
                     r"regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
                     r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),

@@ -333,3 +333,19 @@ def test_without_the_region_table_a_part_of_the_world_is_still_no_country(monkey
         assert answers(q, "De politie wisselt kentekens uit met Polen.")
     finally:
         G._area_members.cache_clear()
+
+
+@pytest.mark.parametrize("question, kind", [
+    # a kind of body, also as a compound and after neuter "welk"
+    ("Welk bureau heeft de fietstelling uitgevoerd?", R.ORGANISATION),
+    ("Welk adviesbureau schreef het rapport over de veerdienst?", R.ORGANISATION),
+    ("Welk ministerie betaalt de nieuwe veerboot?", R.ORGANISATION),
+    ("Van welke omroep kwam de reportage over de veerdienst?", R.ORGANISATION),
+    ("Which institute counted the bicycles?", R.ORGANISATION),
+    # a size asked in a currency is a sum of money
+    ("Hoe hoog waren de doelen voor de veerdienst in euro's?", R.AMOUNT),
+    ("How large was the ferry subsidy in euros?", R.AMOUNT),
+])
+def test_a_body_or_a_sum_asked_by_its_noun_or_currency(question, kind):
+    assert R.read(question).type == kind
+
