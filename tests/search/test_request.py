@@ -349,3 +349,15 @@ def test_without_the_region_table_a_part_of_the_world_is_still_no_country(monkey
 def test_a_body_or_a_sum_asked_by_its_noun_or_currency(question, kind):
     assert R.read(question).type == kind
 
+
+@pytest.mark.parametrize("question, repeats, names", [
+    ("Welk bureau voerde het onderzoek «Fiets en Veer» uit?",
+     "Hierbij bied ik u het onderzoek «Fiets en Veer» aan.",
+     "Het onderzoek «Fiets en Veer» is uitgevoerd door het Bureau Oeverland."),
+    ("Met welke organisaties werkt de Stichting Veerpont samen?",
+     "De Stichting Veerpont bestaat sinds 1990.",
+     "De Stichting Veerpont werkt samen met de Vereniging Fietsvrienden."),
+])
+def test_a_name_the_question_gives_does_not_answer_it(question, repeats, names):
+    assert not answers(question, repeats)
+    assert answers(question, names)
