@@ -337,7 +337,7 @@ _CATEGORY = re.compile(r"\b(?:welke?|which)\s+(?:(\d+|" + S.NUMBER_WORDS.pattern
 # "which South American countries" (the question word itself is no qualifier).
 _AREA_QUALIFIED = re.compile(r"\b((?:[A-Z][\w'’]*[\s-]){0,2}[A-Z][\w'’]*)\s+(?:landen|lidstaten|countries|states)\b")
 _QUESTION_WORDS = re.compile(r"^(?:(?:welke?|which|what|op|in|met|uit|naar|van|from|with|to|de|the)(?:\s+|$))+", re.I)
-_COUNTED_NAME = re.compile(r"\b(?:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
+_COUNTED_NAME = re.compile(r"\b(?i:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
 
 def read(question: str, asked: Q.Asked | None = None) -> Request:
