@@ -701,9 +701,9 @@ class ExtractiveAnswerer:
         """Answer first: the best sentence that holds the kind of fact asked
         for opens. Another joins when it brings something the question asks
         and the answer lacks (the kind of fact, a distinguishing term, more
-        of the things asked after), or when it scores nearly as well and the
-        answer stays short; a sentence announcing a list (ending in ":")
-        brings its items."""
+        of the things asked after, or the question's words the answer lacks),
+        or when it scores nearly as well and the answer stays short; a
+        sentence announcing a list (ending in ":") brings its items."""
         ranked = sorted(scored, key=lambda c: c.score, reverse=True)
         top = ranked[0].score
         near = [c for c in ranked if c.score >= self.cal.first_rel * top]
@@ -715,7 +715,8 @@ class ExtractiveAnswerer:
             if c in chosen or self._repeats(c, chosen):
                 continue
             short = sum(len(x.text) for x in chosen) + len(c.text) <= self.cal.answer_chars
-            if self._adds(c, chosen, asked, terms) or (short and c.score >= self.cal.close_rel * top):
+            if (self._adds(c, chosen, asked, terms) or (short and c.score >= self.cal.close_rel * top)
+                    or (c.score >= self.cal.first_rel * top and self._covers_rest(c, chosen, asked))):
                 chosen.append(c)
         for part in asked.parts:
             c = self._answers_part(part, scored, chosen)
@@ -728,6 +729,17 @@ class ExtractiveAnswerer:
             after = [x for x in self._following(first, scored) if x not in chosen]
             listed += after[: min(asked.follow, LIST_ITEMS)]
         return listed
+
+    def _covers_rest(self, c: Candidate, chosen: Sequence[Candidate], asked: Q.Asked) -> bool:
+        """`c` holds words of the question the chosen sentences lack, at least
+        Calibration.rest_cover of the question's idf mass: one sentence names
+        the subject, the next says what the question asks of it ("Met het
+        programma X ... . Dit betekent dat er grenzen worden gesteld ...")."""
+        asked_words = set(self.tokenize(asked.text))
+        total = sum(self.idf.get(t, 1.0) for t in asked_words)
+        said = {t for x in chosen for t in self.tokenize(x.text)}
+        new = set(self.tokenize(c.text)) - said
+        return total > 0 and sum(self.idf.get(t, 1.0) for t in asked_words & new) >= self.cal.rest_cover * total
 
     @staticmethod
     def _following(c: Candidate, scored: Sequence[Candidate]) -> list[Candidate]:

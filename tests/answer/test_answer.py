@@ -582,3 +582,17 @@ def test_a_long_line_that_holds_the_date_is_no_letterhead():
     q = "Van welke datum is de brief over fietspaden?"
     got = answerer([c, *CORPUS], chunks=[c], letters=dated).answer(q, passages(c, question=q))
     assert got.status == Status.NOT_FOUND, got.answer
+
+
+def test_a_near_sentence_with_the_question_words_the_answer_lacks_joins_it():
+    # The first sentence names the programme, the next says how it works;
+    # together longer than a short answer, so only the words it adds bring it in.
+    text = ("Met het programma Veilig Varen ondersteunen we de gemeenten langs de grote rivieren bij het voorkomen "
+            "dat schippers en hun bemanning in een kwetsbare positie betrokken raken bij smokkel over het water. "
+            "Dit betekent dat er toezicht wordt gehouden op risicovolle ligplaatsen door extra controles van de "
+            "waterpolitie, vaste contactpersonen in de havens en snellere meldingen aan de gemeente.")
+    c = chunk("v:1", text)
+    q = "Hoe houdt 'Veilig Varen' toezicht op risicovolle ligplaatsen van schippers?"
+    ans = answerer([c, *CORPUS]).answer(q, passages(c, question=q))
+    assert ans.status == Status.ANSWERED
+    assert "Met het programma Veilig Varen" in ans.answer and "extra controles" in ans.answer
