@@ -80,6 +80,8 @@ NEXT_CHUNKS = 2
 # A sentence that speaks of the results themselves (announcing them when it is prospective).
 _OUTCOME_NOUN = re.compile(r"\b\w*(?:resultaten|resultaat|uitkomsten|uitkomst|conclusies|bevindingen|effecten|advies|"
                            r"evaluatie|eindrapport|rapportage)\b", re.I)
+# Sentences this close (characters between them) are one after the other.
+ADJACENT = 4
 # A list item's opening: "1.", "2)", "a.", or a bullet or dash.
 _ITEM = re.compile(r"\s*(?:(\d{1,2})[.)]|[a-z][.)]|[-–•·▪])\s")
 
@@ -716,8 +718,10 @@ class ExtractiveAnswerer:
                 continue
             short = sum(len(x.text) for x in chosen) + len(c.text) <= self.cal.answer_chars
             if (self._adds(c, chosen, asked, terms) or (short and c.score >= self.cal.close_rel * top)
-                    or (c.score >= self.cal.first_rel * top and self._covers_rest(c, chosen, asked))):
+                    or (c.score >= self.cal.first_rel * top
+                        and self._covers_rest(c, chosen, asked, self.cal.rest_cover))):
                 chosen.append(c)
+        chosen = self._continued(chosen, ranked, asked, top)
         for part in asked.parts:
             c = self._answers_part(part, scored, chosen)
             if c is not None:
@@ -730,16 +734,32 @@ class ExtractiveAnswerer:
             listed += after[: min(asked.follow, LIST_ITEMS)]
         return listed
 
-    def _covers_rest(self, c: Candidate, chosen: Sequence[Candidate], asked: Q.Asked) -> bool:
+    def _covers_rest(self, c: Candidate, chosen: Sequence[Candidate], asked: Q.Asked, share: float) -> bool:
         """`c` holds words of the question the chosen sentences lack, at least
-        Calibration.rest_cover of the question's idf mass: one sentence names
-        the subject, the next says what the question asks of it ("Met het
-        programma X ... . Dit betekent dat er grenzen worden gesteld ...")."""
+        `share` of the question's idf mass: one sentence names the subject,
+        the next says what the question asks of it ("Met het programma X ... .
+        Dit betekent dat er grenzen worden gesteld ...")."""
         asked_words = set(self.tokenize(asked.text))
         total = sum(self.idf.get(t, 1.0) for t in asked_words)
         said = {t for x in chosen for t in self.tokenize(x.text)}
         new = set(self.tokenize(c.text)) - said
-        return total > 0 and sum(self.idf.get(t, 1.0) for t in asked_words & new) >= self.cal.rest_cover * total
+        return total > 0 and sum(self.idf.get(t, 1.0) for t in asked_words & new) >= share * total
+
+    def _continued(self, chosen: list[Candidate], ranked: Sequence[Candidate], asked: Q.Asked,
+                   top: float) -> list[Candidate]:
+        """The sentence right after a chosen one continues it ("Voor een
+        dergelijke stap is ook geen aanleiding."): it joins, while the answer
+        has room, when it scores at least Calibration.next_rel of the best and
+        holds question words the answer lacks (Calibration.next_cover)."""
+        out = list(chosen)
+        for c in chosen:
+            after = next((x for x in ranked if x.passage.chunk.letter_id == c.passage.chunk.letter_id
+                          and 0 <= x.letter_offset - (c.letter_offset + len(c.text)) <= ADJACENT), None)
+            if (after is not None and after not in out and len(out) < self.cal.max_sentences
+                    and after.score >= self.cal.next_rel * top
+                    and self._covers_rest(after, out, asked, self.cal.next_cover)):
+                out.insert(out.index(c) + 1, after)
+        return out
 
     @staticmethod
     def _following(c: Candidate, scored: Sequence[Candidate]) -> list[Candidate]:

@@ -596,3 +596,17 @@ def test_a_near_sentence_with_the_question_words_the_answer_lacks_joins_it():
     ans = answerer([c, *CORPUS]).answer(q, passages(c, question=q))
     assert ans.status == Status.ANSWERED
     assert "Met het programma Veilig Varen" in ans.answer and "extra controles" in ans.answer
+
+
+def test_the_sentence_right_after_a_chosen_one_joins_when_it_holds_what_the_answer_lacks():
+    text = ("Over de toekomst van de veerdienst naar het eiland en de organisatorische inbedding van de rederij "
+            "heb ik de afgelopen maanden uitgebreid gesproken met de provincie, de gemeente, de eilandraad, "
+            "de vervoerder, de vakbonden van het personeel en de vertegenwoordigers van de bewoners en de "
+            "ondernemers op het eiland. "
+            "Ik zie geen enkele aanleiding om die te wijzigen. "
+            "De dienstregeling van de veerboot blijft dit jaar ongewijzigd.")
+    c = chunk("e:1", text)
+    q = "Ziet de minister aanleiding om de organisatorische inbedding van de veerdienst naar het eiland te wijzigen?"
+    ans = answerer([c, *CORPUS]).answer(q, passages(c, question=q))
+    assert ans.status == Status.ANSWERED
+    assert "geen enkele aanleiding" in ans.answer and "dienstregeling" not in ans.answer
