@@ -737,8 +737,9 @@ class ExtractiveAnswerer:
     def _covers_rest(self, c: Candidate, chosen: Sequence[Candidate], asked: Q.Asked, share: float) -> bool:
         """`c` holds words of the question the chosen sentences lack, at least
         `share` of the question's idf mass: one sentence names the subject,
-        the next says what the question asks of it ("Met het programma X ... .
-        Dit betekent dat er grenzen worden gesteld ...")."""
+        another says what the question asks of it ("Het project Veilig Varen
+        helpt gemeenten langs de rivieren. Zo houdt de waterpolitie toezicht
+        op ligplaatsen ...")."""
         asked_words = set(self.tokenize(asked.text))
         total = sum(self.idf.get(t, 1.0) for t in asked_words)
         said = {t for x in chosen for t in self.tokenize(x.text)}
@@ -747,8 +748,8 @@ class ExtractiveAnswerer:
 
     def _continued(self, chosen: list[Candidate], ranked: Sequence[Candidate], asked: Q.Asked,
                    top: float) -> list[Candidate]:
-        """The sentence right after a chosen one continues it ("Voor een
-        dergelijke stap is ook geen aanleiding."): it joins, while the answer
+        """The sentence right after a chosen one continues it ("Ik zie dan
+        ook geen reden om de veerdienst te verkopen."): it joins, while the answer
         has room, when it scores at least Calibration.next_rel of the best and
         holds question words the answer lacks (Calibration.next_cover)."""
         out = list(chosen)
