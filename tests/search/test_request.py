@@ -344,11 +344,15 @@ def test_without_the_region_table_a_part_of_the_world_is_still_no_country(monkey
     ("Welk ministerie betaalt de nieuwe veerboot?", R.ORGANISATION),
     ("Van welke omroep kwam de reportage over de veerdienst?", R.ORGANISATION),
     ("Which institute counted the bicycles?", R.ORGANISATION),
+    # a preposition before "wie" still asks who
+    ("Met wie heeft de gedeputeerde over de veerdienst gesproken?", R.PERSON_OR_ORG),
+    ("Aan wie wordt de subsidie voor de veerboot betaald?", R.PERSON_OR_ORG),
+    ("With whom did the ferry operator negotiate?", R.PERSON_OR_ORG),
     # a size asked in a currency is a sum of money
     ("Hoe hoog waren de doelen voor de veerdienst in euro's?", R.AMOUNT),
     ("How large was the ferry subsidy in euros?", R.AMOUNT),
 ])
-def test_a_body_or_a_sum_asked_by_its_noun_or_currency(question, kind):
+def test_a_body_a_sum_or_who_asked_by_its_words(question, kind):
     assert R.read(question).type == kind
 
 
