@@ -159,14 +159,15 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                     r"\b(?:by|with|to|for|from) whom\b"),
     # (a compound names a kind of body too: "welk onderzoeksbureau", "which broadcaster")
     (ORGANISATION, r"\b(?:welke|welk|which|what) (?:\w+ )?(?:\w*(?:organisatie|organisaties|instantie|instanties|bureau|"
-                   r"bureaus|instituut|instituten|stichting|stichtingen|vereniging|verenigingen|omroep|omroepen)|"
+                   r"bureaus|instituut|instituten|stichting|stichtingen|vereniging|verenigingen|omroep|omroepen|orgaan|organen)|"
                    r"dienst|diensten|"
                    r"universiteit|universiteiten|hogeschool|hogescholen|ministerie|ministeries|universit(?:y|ies)|"
                    r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
                    r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|institutes?|foundations?|associations?|"
                    r"broadcasters?|firms?|compan(?:y|ies)|partners?)\b"),
-    (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?(?:wet|wetten|wetsvoorstel|programma|project|projecten|plan|"
-                    r"regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
+    # (also a compound: "welk EU-programma", "welk actieplan")
+    (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?[\w-]*(?:wet|wetten|wetsvoorstel|programma|project|projecten|"
+                    r"plan|regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
                     r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),
     (OUTCOME, r"\b\w*(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
               r"effect|effecten|gevolg|gevolgen|impact|uitslag|aangenomen|verworpen|opgeleverd|geleid tot|"

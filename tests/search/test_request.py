@@ -344,6 +344,10 @@ def test_without_the_region_table_a_part_of_the_world_is_still_no_country(monkey
     ("Welk ministerie betaalt de nieuwe veerboot?", R.ORGANISATION),
     ("Van welke omroep kwam de reportage over de veerdienst?", R.ORGANISATION),
     ("Which institute counted the bicycles?", R.ORGANISATION),
+    ("Welk orgaan houdt toezicht op de veerdienst?", R.ORGANISATION),
+    # a named programme or plan, also as a compound
+    ("Aan welk bestaand EU-programma draagt de provincie bij?", R.LAW_PROGRAMME),
+    ("Met welk stappenplan start de veerdienst?", R.LAW_PROGRAMME),
     # a preposition before "wie" still asks who
     ("Met wie heeft de gedeputeerde over de veerdienst gesproken?", R.PERSON_OR_ORG),
     ("Aan wie wordt de subsidie voor de veerboot betaald?", R.PERSON_OR_ORG),
