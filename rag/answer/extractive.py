@@ -459,11 +459,11 @@ class ExtractiveAnswerer:
             # It is answered in full (in reading order, up to KAMERVRAAG_SENTENCES):
             # the user quoting a Kamervraag wants the minister's answer to it.
             chosen = (sorted(own, key=lambda c: c.letter_offset)[:KAMERVRAAG_SENTENCES]
-                      or self.select(scored, asked, terms))
+                      or self.select(scored, asked, terms, tokens))
             return Decision(Status.ANSWERED, chosen, strength, oov, top_dense, asked.english,
                             off_topic_margin=top_dense - everyday)
 
-        chosen = self.select(scored, asked, terms)
+        chosen = self.select(scored, asked, terms, tokens)
         supplied = self.complete(chosen, scored, asked)
         if supplied is not None and supplied not in chosen:
             chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
@@ -699,13 +699,15 @@ class ExtractiveAnswerer:
         return Q.holds(asked.kind, text, asked.names)
 
     def select(self, scored: Sequence[Candidate], asked: Q.Asked,
-               terms: list[tuple[str, list[str]]]) -> list[Candidate]:
+               terms: list[tuple[str, list[str]]], tokens: Sequence[str] | None = None) -> list[Candidate]:
         """Answer first: the best sentence that holds the kind of fact asked
         for opens. Another joins when it brings something the question asks
         and the answer lacks (the kind of fact, a distinguishing term, more
         of the things asked after, or the question's words the answer lacks),
         or when it scores nearly as well and the answer stays short; a
-        sentence announcing a list (ending in ":") brings its items."""
+        sentence announcing a list (ending in ":") brings its items.
+        `tokens`: the question's tokens when the search made them."""
+        asked_words = set(self.tokenize(asked.text) if tokens is None else tokens)
         ranked = sorted(scored, key=lambda c: c.score, reverse=True)
         top = ranked[0].score
         near = [c for c in ranked if c.score >= self.cal.first_rel * top]
@@ -719,9 +721,9 @@ class ExtractiveAnswerer:
             short = sum(len(x.text) for x in chosen) + len(c.text) <= self.cal.answer_chars
             if (self._adds(c, chosen, asked, terms) or (short and c.score >= self.cal.close_rel * top)
                     or (c.score >= self.cal.first_rel * top
-                        and self._covers_rest(c, chosen, asked, self.cal.rest_cover))):
+                        and self._covers_rest(c, chosen, asked_words, self.cal.rest_cover))):
                 chosen.append(c)
-        chosen = self._continued(chosen, ranked, asked, top)
+        chosen = self._continued(chosen, ranked, asked_words, top)
         for part in asked.parts:
             c = self._answers_part(part, scored, chosen)
             if c is not None:
@@ -734,19 +736,18 @@ class ExtractiveAnswerer:
             listed += after[: min(asked.follow, LIST_ITEMS)]
         return listed
 
-    def _covers_rest(self, c: Candidate, chosen: Sequence[Candidate], asked: Q.Asked, share: float) -> bool:
+    def _covers_rest(self, c: Candidate, chosen: Sequence[Candidate], asked_words: set[str], share: float) -> bool:
         """`c` holds words of the question the chosen sentences lack, at least
         `share` of the question's idf mass: one sentence names the subject,
         another says what the question asks of it ("Het project Veilig Varen
         helpt gemeenten langs de rivieren. Zo houdt de waterpolitie toezicht
         op ligplaatsen ...")."""
-        asked_words = set(self.tokenize(asked.text))
         total = sum(self.idf.get(t, 1.0) for t in asked_words)
         said = {t for x in chosen for t in self.tokenize(x.text)}
         new = set(self.tokenize(c.text)) - said
         return total > 0 and sum(self.idf.get(t, 1.0) for t in asked_words & new) >= share * total
 
-    def _continued(self, chosen: list[Candidate], ranked: Sequence[Candidate], asked: Q.Asked,
+    def _continued(self, chosen: list[Candidate], ranked: Sequence[Candidate], asked_words: set[str],
                    top: float) -> list[Candidate]:
         """The sentence right after a chosen one continues it ("Ik zie dan
         ook geen reden om de veerdienst te verkopen."): it joins, while the answer
@@ -758,7 +759,7 @@ class ExtractiveAnswerer:
                           and 0 <= x.letter_offset - (c.letter_offset + len(c.text)) <= ADJACENT), None)
             if (after is not None and after not in out and len(out) < self.cal.max_sentences
                     and after.score >= self.cal.next_rel * top
-                    and self._covers_rest(after, out, asked, self.cal.next_cover)):
+                    and self._covers_rest(after, out, asked_words, self.cal.next_cover)):
                 out.insert(out.index(c) + 1, after)
         return out
 
