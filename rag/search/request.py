@@ -154,9 +154,9 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\bhoe heet (?:de|het) (?:[\w-]+ )?[\w-]*(?:minister|staatssecretaris|voorzitter|burgemeester|hoofd|commandant)\b|"
              r"\bwho (?:chairs|leads|led|heads|headed|is the (?:head|chair|director|commander|minister))\b|"
              r"\bwhat is the name of the (?:\w+ )?(?:minister|commander|head|chair|director|official|person)\b"),
-    # ("met wie", "aan wie": a preposition before "wie" still asks who)
-    (PERSON_OR_ORG, r"^(?:en )?(?:(?:met|aan|bij|voor|tegen|tussen|naast|namens) )?(?:wie|who)\b|\bdoor wie\b|"
-                    r"\b(?:by|with|to|for|from) whom\b"),
+    # ("met wie", "aan wie" still ask who; "voor wie", "bij wie" ask a group
+    # or a role as often: "voor jongeren", "bij een vertrouwenspersoon")
+    (PERSON_OR_ORG, r"^(?:en )?(?:(?:met|aan|namens) )?(?:wie|who)\b|\bdoor wie\b|\b(?:by|with|to) whom\b"),
     # (a compound names a kind of body too: "welk onderzoeksbureau", "which broadcaster")
     (ORGANISATION, r"\b(?:welke|welk|which|what) (?:\w+ )?(?:\w*(?:organisatie|organisaties|instantie|instanties|bureau|"
                    r"bureaus|instituut|instituten|stichting|stichtingen|vereniging|verenigingen|omroep|omroepen|orgaan|organen)|"
