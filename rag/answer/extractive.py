@@ -464,7 +464,7 @@ class ExtractiveAnswerer:
                             off_topic_margin=top_dense - everyday)
 
         chosen = self.select(scored, asked, terms, tokens)
-        supplied = self.complete(chosen, scored, asked)
+        supplied = self.complete(chosen, scored, asked, req)
         if supplied is not None and supplied not in chosen:
             chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
         # The fact asked for must come from a sentence that answers the
@@ -878,11 +878,26 @@ class ExtractiveAnswerer:
             return bool(set(Q.names(c.text)) - {n for x in chosen for n in Q.names(x.text)} - set(asked.names))
         return False
 
-    def complete(self, chosen: list[Candidate], scored: Sequence[Candidate], asked: Q.Asked) -> Candidate | None:
+    def complete(self, chosen: list[Candidate], scored: Sequence[Candidate], asked: Q.Asked,
+                 req: R.Request | None = None) -> Candidate | None:
         """Facts often follow the sentence that matches the question ("... is
         extra geïnvesteerd. Het gaat om ca. 2 miljoen euro per jaar"): when
         the opening sentence lacks the kind of fact asked for, one of the
-        FOLLOWING sentences after it that holds it (or None)."""
+        FOLLOWING sentences after it that holds it (or None). Where the
+        typed request has holders (a region, a term, a count), it decides:
+        the opening sentence lacks the typed fact, and the one supplying it
+        holds it in its own words, for no other anchor, and shares a word
+        with the question (a date in a sentence on another subject is no
+        supply)."""
+        if req is not None and R.HOLDERS.get(req.type) and chosen:
+            def own(c: Candidate) -> R.Fit:
+                return R.fit(req, R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end), c.text,
+                             counted_stems=self.tokenize)
+
+            if own(chosen[0]).holds_type:
+                return None
+            return next((x for x in self._following(chosen[0], scored)[:FOLLOWING]
+                         if x.lexical > 0 and own(x).holds_type and not own(x).replaced), None)
         if not asked.kind or not chosen or self.holds(asked, chosen[0].text):
             return None
         # In any retrieved passage of the same letter: the next sentence may

@@ -608,3 +608,15 @@ def test_a_sentence_with_the_question_words_the_answer_lacks_joins_it(text, ques
     ans = answerer([c, *CORPUS]).answer(question, passages(c, question=question))
     assert ans.status == Status.ANSWERED
     assert all(w in ans.answer for w in wanted) and not any(w in ans.answer for w in unwanted), ans.answer
+
+
+def test_the_typed_fact_may_come_from_a_sentence_after_the_opening_one():
+    # The opening sentence matches the question but holds no term; the term
+    # is two sentences on, in a sentence that shares a word of the question.
+    text = ("De veerdienst naar het eiland moet volgens de provincie op termijn rendabel en toekomstbestendig worden. "
+            "Daarvoor is een nieuw plan opgesteld. "
+            "De provincie wil dat de veerdienst binnen tien jaar zonder subsidie vaart.")
+    c = chunk("t:1", text)
+    q = "Over welke termijn moet de veerdienst volgens de provincie toekomstbestendig zijn?"
+    ans = answerer([c, *CORPUS]).answer(q, passages(c, question=q))
+    assert ans.status == Status.ANSWERED and "tien jaar" in ans.answer, ans.answer
