@@ -894,10 +894,14 @@ class ExtractiveAnswerer:
                 return R.fit(req, R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end), c.text,
                              counted_stems=self.tokenize)
 
+            def supplies(c: Candidate) -> bool:
+                f = own(c)
+                return f.holds_type and not f.replaced
+
             if own(chosen[0]).holds_type:
                 return None
             return next((x for x in self._following(chosen[0], scored)[:FOLLOWING]
-                         if x.lexical > 0 and own(x).holds_type and not own(x).replaced), None)
+                         if x.lexical > 0 and supplies(x)), None)
         if not asked.kind or not chosen or self.holds(asked, chosen[0].text):
             return None
         # In any retrieved passage of the same letter: the next sentence may
