@@ -98,19 +98,33 @@ def _idle(page, timeout: float = 60_000) -> None:
 
 
 def _choose_file(page, path, attempts: int = 3) -> None:
-    """Choose a file in the uploader until it is listed; the file reaches the
-    server on its own request, so submit only once it is."""
+    """Choose a file in the uploader as a user does (its button opens the
+    file chooser) until it is listed; the file reaches the server on its own
+    request, so submit only once it is. A failure says which requests went
+    out: none (the choice was dropped) or an upload the listing never showed."""
     from playwright.sync_api import expect
 
-    for attempt in range(attempts):
-        _idle(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
-        try:
-            expect(page.get_by_test_id("stFileUploader")).to_contain_text(path.name, timeout=15_000)
-            return
-        except AssertionError:
-            if attempt == attempts - 1:
-                raise
+    seen: list[str] = []
+
+    def note(request) -> None:
+        if "_stcore/upload_file" in request.url:
+            seen.append(f"{request.method} {request.url.rsplit('/', 2)[-2][:8]}…")
+
+    page.on("request", note)
+    try:
+        for attempt in range(attempts):
+            _idle(page)
+            with page.expect_file_chooser() as chooser:
+                page.get_by_test_id("stFileUploaderDropzone").get_by_test_id("stBaseButton-secondary").click()
+            chooser.value.set_files(str(path))
+            try:
+                expect(page.get_by_test_id("stFileUploader")).to_contain_text(path.name, timeout=20_000)
+                return
+            except AssertionError as e:
+                if attempt == attempts - 1:
+                    raise AssertionError(f"{e}\nupload requests seen: {seen or 'none'}") from None
+    finally:
+        page.remove_listener("request", note)
 
 
 def _after(page, selector: str) -> str:
