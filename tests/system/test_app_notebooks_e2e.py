@@ -188,6 +188,9 @@ def test_a_note_survives_reload_and_restart_and_no_one_else_sees_it(app, tmp_pat
             area.fill(EDITED + " [4].")
             page.get_by_role("button", name="Opslaan").click()
             expect(page.get_by_text("Tekst bewerkt in de notitie")).to_be_visible()
+            # While a run is going on the page still holds the last run's elements
+            # (a stale code block last among them): read it once the run is done.
+            _idle(page)
             expect(page.get_by_test_id("stCode").last).to_contain_text(EDITED + " [1].", timeout=30_000)
             page.screenshot(path=str(shots / "03-note-edited.png"), full_page=True)
             own_url = page.url
