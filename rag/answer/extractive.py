@@ -623,11 +623,12 @@ class ExtractiveAnswerer:
         ch = c.passage.chunk
         return fold(f"{ch.title} {ch.section} {ch.text[lo:hi]}") + " " + self.letter_context.get(ch.letter_id, "")
 
-    def fit(self, req: R.Request, c: Candidate) -> R.Fit:
+    def fit(self, req: R.Request, c: Candidate, with_next: bool = True) -> R.Fit:
         """How a candidate sentence, read with the sentence after it in its
-        paragraph (never the whole chunk), meets the typed request."""
+        paragraph (never the whole chunk), meets the typed request;
+        `with_next=False`: the sentence on its own."""
         own = R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end)
-        nxt = self.next_sentence(c)
+        nxt = self.next_sentence(c) if with_next else None
         if nxt is None:
             return R.fit(req, own, c.text, counted_stems=self.tokenize)
         p, a, b = nxt
@@ -890,15 +891,11 @@ class ExtractiveAnswerer:
         with the question (a date in a sentence on another subject is no
         supply)."""
         if req is not None and R.HOLDERS.get(req.type) and chosen:
-            def own(c: Candidate) -> R.Fit:
-                return R.fit(req, R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end), c.text,
-                             counted_stems=self.tokenize)
-
             def supplies(c: Candidate) -> bool:
-                f = own(c)
+                f = self.fit(req, c, with_next=False)
                 return f.holds_type and not f.replaced
 
-            if own(chosen[0]).holds_type:
+            if self.fit(req, chosen[0], with_next=False).holds_type:
                 return None
             return next((x for x in self._following(chosen[0], scored)[:FOLLOWING]
                          if x.lexical > 0 and supplies(x)), None)
