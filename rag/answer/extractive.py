@@ -679,7 +679,8 @@ class ExtractiveAnswerer:
         # neither the words that ask nor a replaced anchor
         left_out = set(self.tokenize(R.asking_words(asked.own))) | {t for a in anchors for t in self.tokenize(a)}
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
-                  if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t]) and t not in left_out]
+                  if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t])
+                  and t not in left_out]
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))
         words = [by_stem[t] for t in shared[:2]]
         if words:
@@ -708,7 +709,7 @@ class ExtractiveAnswerer:
         or when it scores nearly as well and the answer stays short; a
         sentence announcing a list (ending in ":") brings its items.
         `tokens`: the question's tokens when the search made them."""
-        asked_words = set(self.tokenize(asked.text) if tokens is None else tokens)
+        lacks = self._lacked_words(set(self.tokenize(asked.text) if tokens is None else tokens))
         ranked = sorted(scored, key=lambda c: c.score, reverse=True)
         top = ranked[0].score
         near = [c for c in ranked if c.score >= self.cal.first_rel * top]
@@ -722,9 +723,9 @@ class ExtractiveAnswerer:
             short = sum(len(x.text) for x in chosen) + len(c.text) <= self.cal.answer_chars
             if (self._adds(c, chosen, asked, terms) or (short and c.score >= self.cal.close_rel * top)
                     or (c.score >= self.cal.first_rel * top
-                        and self._covers_rest(c, chosen, asked_words, self.cal.rest_cover))):
+                        and lacks(c, chosen, self.cal.rest_cover))):
                 chosen.append(c)
-        chosen = self._continued(chosen, ranked, asked_words, top)
+        chosen = self._continued(chosen, ranked, lacks, top)
         for part in asked.parts:
             c = self._answers_part(part, scored, chosen)
             if c is not None:
@@ -737,19 +738,26 @@ class ExtractiveAnswerer:
             listed += after[: min(asked.follow, LIST_ITEMS)]
         return listed
 
-    def _covers_rest(self, c: Candidate, chosen: Sequence[Candidate], asked_words: set[str], share: float) -> bool:
-        """`c` holds words of the question the chosen sentences lack, at least
-        `share` of the question's idf mass: one sentence names the subject,
-        another says what the question asks of it ("Het project Veilig Varen
-        helpt gemeenten langs de rivieren. Zo houdt de waterpolitie toezicht
-        op ligplaatsen ...")."""
-        total = sum(self.idf.get(t, 1.0) for t in asked_words)
-        said = {t for x in chosen for t in self.tokenize(x.text)}
-        new = set(self.tokenize(c.text)) - said
-        return total > 0 and sum(self.idf.get(t, 1.0) for t in asked_words & new) >= share * total
+    def _lacked_words(self, asked_words: set[str]) -> Callable[[Candidate, Sequence[Candidate], float], bool]:
+        """lacks(c, chosen, share): `c` holds at least `share` of the
+        question's idf mass that the chosen sentences lack. One sentence
+        names the subject, another says what the question asks of it ("Het
+        project Veilig Varen helpt gemeenten langs de rivieren. Zo houdt de
+        waterpolitie toezicht op ligplaatsen ..."). Each sentence is
+        tokenised once per question."""
+        weight = {t: self.idf.get(t, 1.0) for t in asked_words}
+        total = sum(weight.values())
+        words = functools.cache(lambda text: frozenset(self.tokenize(text)))
 
-    def _continued(self, chosen: list[Candidate], ranked: Sequence[Candidate], asked_words: set[str],
-                   top: float) -> list[Candidate]:
+        def lacks(c: Candidate, chosen: Sequence[Candidate], share: float) -> bool:
+            said = frozenset().union(*(words(x.text) for x in chosen))
+            new = words(c.text) - said
+            return total > 0 and sum(weight[t] for t in asked_words & new) >= share * total
+
+        return lacks
+
+    def _continued(self, chosen: list[Candidate], ranked: Sequence[Candidate],
+                   lacks: Callable[[Candidate, Sequence[Candidate], float], bool], top: float) -> list[Candidate]:
         """The sentence right after a chosen one continues it ("Ik zie dan
         ook geen reden om de veerdienst te verkopen."): it joins, while the answer
         has room, when it scores at least Calibration.next_rel of the best and
@@ -760,7 +768,7 @@ class ExtractiveAnswerer:
                           and 0 <= x.letter_offset - (c.letter_offset + len(c.text)) <= ADJACENT), None)
             if (after is not None and after not in out and len(out) < self.cal.max_sentences
                     and after.score >= self.cal.next_rel * top
-                    and self._covers_rest(after, out, asked_words, self.cal.next_cover)):
+                    and lacks(after, out, self.cal.next_cover)):
                 out.insert(out.index(c) + 1, after)
         return out
 
