@@ -604,8 +604,8 @@ def _sector_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[t
     return out
 
 
-# Facts the question itself states are no answer to it: "wie voerde het
-# onderzoek «X» uit" is not answered by a sentence that names only «X».
+# Facts the question itself states are no answer to it: "welk bureau
+# telde de fietsen voor rapport «X»" is not answered by a sentence that names only «X».
 _GIVEN_KINDS = (S.MONEY, S.COUNT, S.PERCENT, S.DATE, S.ORG, S.LAW)
 
 
