@@ -50,7 +50,7 @@ from rag import texts as T
 from rag.answer.citations import citation_from
 from rag.config import Calibration
 from rag.records import Answer, Chunk, Letter, OnDelta, Passage, Status
-from rag.textnl import fold
+from rag.textnl import STOPWORDS_NL, fold
 
 if TYPE_CHECKING:
     from rag.answer.answerers import Retrieved
@@ -67,6 +67,8 @@ FOLLOWING = 3
 # A sentence answers a joined-on second question when it covers this much
 # of its words (idf-weighted), a holding the kind of fact asked counting 0.25.
 PART_FIT = 0.5
+# The longest name a partial answer repeats from the question, in words.
+NAME_WORDS = 6
 # A name the question quotes: 'Wegen kiezen', «Fietshaven», "Kijk uit op de stoep".
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“«]([^'‘’\"“”«»]{3,80})['’\"”»](?=\W|$)")
 # The question is about a letter itself ("volgens de brief van 2023").
@@ -659,8 +661,10 @@ class ExtractiveAnswerer:
         placeholder. The question's `anchors` the evidence replaces are named
         after "niet voor", never as the subject."""
         context = self._context(chosen)
-        wholes = [p for p in _whole_names(asked.text) if not any(fold(p) in fold(a) for a in anchors)]
-        covered = [w for w, stems in terms if self._mentions(context, w, stems)]
+        wholes = [p for p in [*_whole_names(asked.text), *_names_repeated(asked.text, context)]
+                  if not any(fold(p) in fold(a) for a in anchors)]
+        written = " ".join(c.text for c in chosen)
+        covered = [w for w, stems in terms if self._mentions(context, w, stems) and not _only_small(w, written)]
         areas = _areas_named([*wholes, *covered], context)
         joining = "and" if asked.english else "en"
         named = self._subject(covered, wholes, context, areas, joining)
@@ -672,21 +676,30 @@ class ExtractiveAnswerer:
         if mentioned:
             return T.join_terms(_outermost(mentioned), joining)
         sentence = chosen[0].text
-        by_stem: dict[str, str] = {}
-        for w in re.findall(r"[\w’'-]+", sentence):
-            for t in self.tokenize(w):
-                by_stem.setdefault(t, w)
-        # neither the words that ask nor a replaced anchor
-        left_out = set(self.tokenize(R.asking_words(asked.own))) | {t for a in anchors for t in self.tokenize(a)}
+        by_stem = self._surfaces(sentence)
+        as_asked = self._surfaces(asked.text)
+        # neither the words that ask, nor a replaced anchor, nor the question's
+        # dates ("eind september 2022" says when, not what)
+        left_out = set(self.tokenize(R.asking_words(asked.own))) | {t for a in anchors for t in self.tokenize(a)} \
+            | set(self.tokenize(" ".join(_dates_in(asked.text))))
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
                   if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t])
                   and t not in left_out]
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))
-        words = [by_stem[t] for t in shared[:2]]
+        # one word may hold two stems ("FIU-Nederland"): named once
+        words = list(dict.fromkeys(_as_written(by_stem[t], as_asked.get(t, "")) for t in shared))[:2]
         if words:
             return T.join_terms(words, joining)
         ch = chosen[0].passage.chunk
-        return ch.section or ch.title
+        return _heading_name(ch.section) or ch.title
+
+    def _surfaces(self, text: str) -> dict[str, str]:
+        """stem -> the first word of `text` that has it."""
+        by_stem: dict[str, str] = {}
+        for w in re.findall(r"[\w’'-]+", text):
+            for t in self.tokenize(w):
+                by_stem.setdefault(t, w)
+        return by_stem
 
     def holds(self, asked: Q.Asked, text: str) -> bool:
         """Does the sentence hold the kind of fact asked for? A Dutch "hoeveel
@@ -1052,6 +1065,79 @@ def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[
 def _whole_names(question: str) -> list[str]:
     """The names a question writes whole: what it quotes, and runs of capitalised words."""
     return [m.group(1) for m in _QUOTED.finditer(question)] + Q.name_phrases(question)
+
+
+def _names_repeated(question: str, context: str) -> list[str]:
+    """The question's names as the evidence (`context`, folded) writes them
+    whole: from each capital the question writes (not its first word) and
+    each word a law's name opens with ("het wetsvoorstel ondermijning II"), the
+    longest run of its words the evidence also has, up to its last word
+    that is no stopword ("Wet ondermijning II", "Penitentiaire beginselenwet")."""
+    words = re.findall(r"[\w’'-]+(?:[.,]\d+)*", question)
+    out = []
+    for i, w in enumerate(words[1:], start=1):
+        # a small head only where the name goes on in small words: a capital
+        # after it ("de campagne Kijk Uit") starts the name itself
+        if not w[:1].isupper() and not (re.fullmatch(S.LAW_HEADS, w) and words[i + 1: i + 2] != []
+                                         and words[i + 1][:1].islower()):
+            continue
+        longest = ""
+        for j in range(i + 2, min(len(words), i + NAME_WORDS) + 1):
+            phrase = " ".join(words[i:j])
+            if not re.search(rf"(?<![\w-]){re.escape(fold(phrase))}(?![\w-])", context):
+                break
+            # past a stopword only within a law's name ("Wet veiligheid op
+            # school") or to another name ("Latijns-Amerika en de Cariben"), not
+            # into what the sentence says of it ("Colombia over …")
+            joined = any(fold(x) in STOPWORDS_NL for x in words[i + 1: j - 1])
+            if fold(words[j - 1]) not in STOPWORDS_NL and \
+                    (not joined or words[j - 1][:1].isupper() or re.fullmatch(S.LAW_HEADS, w)):
+                longest = phrase
+        if longest:
+            out.append(longest)
+    return out
+
+
+def _only_small(word: str, evidence: str) -> bool:
+    """A capitalised word of the question that the evidence writes only as
+    an ordinary word ("Justitiële" of a body's name, where the evidence has
+    "justitiële samenwerking"): the evidence does not name what the question
+    names by it."""
+    if not word[:1].isupper() or word.isupper():
+        return False
+    small = word[:1].lower() + word[1:]
+    return re.search(rf"(?<![\w-]){re.escape(small)}(?![\w-])", evidence) is not None and \
+        re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", evidence) is None
+
+
+def _dates_in(text: str) -> list[str]:
+    """The dates, years and periods the text writes, each with a word that
+    places it in its period ("eind september 2022")."""
+    out = []
+    for s in S.extract(text):
+        if s.kind in (S.DATE, S.YEAR, S.DURATION):
+            before = re.search(rf"\b(?:{S.DATE_QUALIFIERS})\s+$", text[:s.start], re.I)
+            out.append(text[before.start() if before else s.start: s.end])
+    return out
+
+
+def _as_written(word: str, asked: str) -> str:
+    """The evidence's word as the question writes it where it is the same
+    word, and without the capital it has only for opening its sentence
+    ("Dankzij", "Immateriële") where the question writes it small."""
+    if fold(word) == fold(asked):
+        return asked
+    if asked[:1].islower() and word[:1].isupper() and word[1:2].islower():
+        return word[:1].lower() + word[1:]
+    return word
+
+
+def _heading_name(section: str) -> str:
+    """A section heading as the subject of a partial answer: without its
+    number ("5. …", "Vraag 14: …"), and none for a heading that asks
+    (a Kamervraag's text)."""
+    name = re.sub(r"^\s*(?:(?:vraag|question|antwoord)\s*)?\d+[.:)]?\s*(?:[:.-]\s*)?", "", section, flags=re.I)
+    return "" if "?" in name else name.strip()
 
 
 def _areas_named(words: Sequence[str], context: str) -> dict[str, str]:

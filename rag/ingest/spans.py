@@ -57,7 +57,9 @@ class Span:
 _MONTHS = "|".join(dict.fromkeys(MONTHS_NL + MONTHS_EN))
 _SEASONS = r"voorjaar|najaar|zomer|winter|zomerreces|kerstreces|jaareinde|jaarwisseling|spring|summer|autumn|fall"
 _YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?!\d|[.,]\d|-\d\d-)")
-_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?\b|\b(?:begin|medio|eind|half|halverwege|"
+# Words that place a date within its period ("eind 2023", "medio maart").
+DATE_QUALIFIERS = r"begin|medio|eind|half|halverwege"
+_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?\b|\b(?:{DATE_QUALIFIERS}|"
                    rf"eerste helft|tweede helft|(?:{_MONTHS})|{_SEASONS}|Q[1-4]|(?:eerste|tweede|derde|vierde) kwartaal)"
                    rf"\s+(?:van\s+)?(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:{_SEASONS})\b", re.I)
 # Time units after a number; "sinds 2019", "tot 2027", "2020-2023": periods.
@@ -128,10 +130,12 @@ _BODY = re.compile(r"(?<![\w-])(?:[A-ZÀ-Ý][\w’'-]+\s+){0,4}(?:Platform|Unit|
                    r"\b[A-ZÀ-Ý]\w+(?:e|se|sche)\s+(?:en\s+[A-ZÀ-Ý]\w+(?:e|se|sche)\s+)?(?:diensten|instanties|organisaties|"
                    r"instellingen|autoriteiten|bedrijven|inspecties|ministeries|politiediensten)\b|"
                    r"\b\w+(?:diensten|instanties|autoriteiten)\b")
-_LAW = re.compile(r"\b(?:Wet|Wetboek|wetsvoorstel|Programma|programma|Project|project|Plan|plan|Actieplan|actieplan|"
-                  r"Convenant|convenant|Verdrag|verdrag|Regeling|Besluit|Richtlijn|richtlijn|Verordening|verordening|"
-                  r"Strategie|strategie|Agenda|Pact|pact|Akkoord|akkoord|campagne|Campagne|aanpak|Aanpak|"
-                  r"pilot|Pilot|offensief|Offensief|kader|Kader)\s+(?:tegen\s+|ter\s+|voor\s+|van\s+|de\s+)?"
+# The words a named law, programme or plan opens with ("Wet ondermijning II").
+LAW_HEADS = (r"Wet|Wetboek|wetsvoorstel|Programma|programma|Project|project|Plan|plan|Actieplan|actieplan|"
+             r"Convenant|convenant|Verdrag|verdrag|Regeling|Besluit|Richtlijn|richtlijn|Verordening|verordening|"
+             r"Strategie|strategie|Agenda|Pact|pact|Akkoord|akkoord|campagne|Campagne|aanpak|Aanpak|"
+             r"pilot|Pilot|offensief|Offensief|kader|Kader")
+_LAW = re.compile(rf"\b(?:{LAW_HEADS})\s+(?:tegen\s+|ter\s+|voor\s+|van\s+|de\s+)?"
                   r"(?:[«“\"‘']|[A-ZÀ-Ý0-9])[^.;,()]{1,60}?(?=[»”\"’']|[.;,()]|\s+(?:[a-z]+)\b|$)|"
                   r"[«“‘][^»”’]{3,80}[»”’]")
 _NAME_PHRASE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:met|van|voor|de|en|tegen|in de|op|der|den)\s+)?"

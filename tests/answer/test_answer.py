@@ -12,6 +12,7 @@ import pytest
 from rag.search import question as Q
 from rag.search import request as R
 from rag import texts as T
+from rag.answer import extractive as E
 from rag.answer.extractive import Decision, ExtractiveAnswerer, candidates, classify, reading_order
 from rag.ingest.chunk import answer_spans
 from rag.ingest.clean import furniture_spans
@@ -620,3 +621,64 @@ def test_the_typed_fact_may_come_from_a_sentence_after_the_opening_one():
     q = "Binnen welke periode moet de pont volgens het waterschap zonder subsidie varen?"
     ans = answerer([c, *CORPUS]).answer(q, passages(c, question=q))
     assert ans.status == Status.ANSWERED and "vijf jaar" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("text, question, named, not_named", [
+    # a law's name in small words, not its last capital alone ("II")
+    ("Het wetsvoorstel aanpak fietsheling II is op 3 maart 2031 door de Tweede Kamer aangenomen.",
+     "Welke straf staat er op heling volgens het wetsvoorstel aanpak fietsheling II?",
+     "De brieven noemen wetsvoorstel aanpak fietsheling II,", "noemen II"),
+    # a word that opens the letter's sentence is no name: named as the question writes it
+    ("Fietsdiefstal bij stations is in de afgelopen jaren sterk afgenomen, meldt de vervoerder.",
+     "Hoeveel geld geeft de vervoerder uit aan de aanpak van fietsdiefstal bij stations?",
+     "fietsdiefstal, maar", "Fietsdiefstal"),
+])
+def test_a_partial_answer_names_what_the_question_names_as_the_letter_writes_it(text, question, named, not_named):
+    got = ask(question, chunk("c:001", text))
+    assert got.status == Status.PARTIAL and named in got.answer and not_named not in got.answer, got.answer
+
+
+def test_a_partial_answer_does_not_name_the_date_the_question_gives():
+    # "Eind" opens the letter's sentence and places the question's date: it names nothing.
+    c = chunk("c:001", "Eind maart 2031 is de bewaakte fietsenstalling bij het station geopend door de wethouder.")
+    got = ask("Welke hoogleraar opende eind maart 2031 de fietsenstalling?", c)
+    assert got.status == Status.PARTIAL and got.answer.startswith("De brieven noemen fietsenstalling,"), got.answer
+
+
+@pytest.mark.parametrize("question, evidence, names", [
+    ("Wanneer treedt de Wet aanpak fietsheling in werking?", "de wet aanpak fietsheling treedt", ["Wet aanpak fietsheling"]),
+    # within a law's name past a stopword; elsewhere only to another name
+    ("Wat bleek uit de evaluatie van de Wet toezicht op stallingen?", "de wet toezicht op stallingen",
+     ["Wet toezicht op stallingen"]),
+    ("Wanneer sprak Zwolle met Deventer over een gezamenlijke stalling?", "zwolle met deventer over een gezamenlijke",
+     ["Zwolle met Deventer"]),
+    ("Welke afspraken maakte Zwolle over een gezamenlijke stalling?", "zwolle over een gezamenlijke stalling", []),
+    # a number with its decimals, not cut at the dot
+    ("Wat kost het programma Fietsveilig 2.0 per jaar?", "het programma fietsveilig 2.0 kost", ["Fietsveilig 2.0"]),
+])
+def test_the_names_a_partial_answer_repeats_from_the_question(question, evidence, names):
+    assert E._outermost(E._names_repeated(question, evidence)) == names
+
+
+@pytest.mark.parametrize("word, evidence, small", [
+    ("Fietsregistratie", "De fietsregistratie van gemeenten is verbeterd.", True),
+    ("Fietsregistratie", "De Dienst Fietsregistratie heeft de fietsregistratie verbeterd.", False),
+    ("Zwolle", "De stalling in Zwolle is open.", False),
+    ("RDW", "de rdw", False),  # an acronym is a name however written
+])
+def test_a_capital_the_evidence_writes_only_small_names_nothing(word, evidence, small):
+    assert E._only_small(word, evidence) is small
+
+
+@pytest.mark.parametrize("section, name", [
+    ("5. Fietsdiefstal in de binnenstad", "Fietsdiefstal in de binnenstad"),
+    ("Vraag 3: Hoeveel fietsen zijn er in 2030 gestolen?", ""),
+    ("Fietsdiefstal", "Fietsdiefstal"),
+])
+def test_a_heading_names_a_partial_answer_without_its_number_and_never_as_a_question(section, name):
+    assert E._heading_name(section) == name
+
+
+def test_the_dates_a_question_gives_with_the_word_that_places_them():
+    assert E._dates_in("Wie sprak eind maart 2031 en op 4 mei over de stalling?") == \
+        ["eind maart 2031", "2031", "4 mei"]
