@@ -305,6 +305,12 @@ class Request:
     # asked lie in ("UN035"; "?" for a qualifier that names none: "Arabische").
     # Only countries answer, and only countries inside it where it is known.
     within: str = ""
+    # "welke Duitse organisaties": the folded proper adjective the bodies asked
+    # are of ("duits"); only a body the letter writes with it answers
+    # ("de Duitse politie", not "de politie ... en hun Duitse partners").
+    # None for the home country, whose bodies go without it, and for an English
+    # question (its adjective is not the Dutch letters').
+    nationality: str = ""
 
     @property
     def english(self) -> bool:
@@ -321,6 +327,7 @@ _LETTER_AFTER_YEAR = re.compile(r"[\s-]*(?:\w+\s+)?(?:\w*brief|brieven|letter|pr
                                 r"kamerstuk)\b", re.I)
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
+_HOME_ADJECTIVES = ("nederland", "dutch", "rijks")
 _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
 
 
@@ -389,7 +396,17 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))),
                    role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)),
                    event=_event(kind, first),
-                   within=_within(first) if kind == COUNTRY else "")
+                   within=_within(first) if kind == COUNTRY else "",
+                   nationality=_nationality(cat.group(2)) if cat and kind == ORGANISATION and not asked.english else "")
+
+
+def _nationality(word: str) -> str:
+    """The stem of a proper adjective of another country or region ("Duitse"
+    -> "duit", "Belgische" -> "belg"), else ""."""
+    m = re.fullmatch(r"([A-Z][a-z]{2,}?)(?:ische|sche|se|an|ian|ish|ese)", word or "")
+    if not m or any(fold(word).startswith(h) for h in _HOME_ADJECTIVES):
+        return ""
+    return fold(m.group(1))
 
 
 def _within(question: str) -> str:
@@ -430,6 +447,17 @@ def _in_role(req: Request, span: S.Span, text: str) -> bool:
         return True
     titles = "|".join(re.escape(t) for t in req.role)
     return bool(re.search(rf"\b(?:{titles})\s+(?:\S+\s+){{0,4}}?{re.escape(span.value)}\b", fold(text)))
+
+
+def _of_nationality(stem: str, span: S.Span, text: str) -> bool:
+    """The body is written with the country's adjective: in its name, or at
+    most two words before it ("de Duitse federale politie"). Adjectives
+    alone name no body ("Belgische en Duitse partners")."""
+    name = fold(span.value)
+    if not re.sub(r"\b(?:\w+(?:se|sche)|en|and)\b", "", name).strip():
+        return False
+    return stem in name or bool(re.search(rf"\b{re.escape(stem)}\w*\s+(?:\S+\s+){{0,2}}?{re.escape(name)}\b",
+                                          fold(text)))
 
 
 # An acronym followed by a capitalised qualifier: a body's branch ("RIEC Limburg",
@@ -625,6 +653,8 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
         found = [s for s in found if s.kind != S.COUNTRY or s.value in G.members(req.within)]
     if req.type == PERSON:
         found = [s for s in found if _in_role(req, s, text)]
+    if req.nationality:
+        found = [s for s in found if _of_nationality(req.nationality, s, text)]
     if req.day:
         found = [s for s in found if S.has_day(s)]
     if req.type == COUNT and req.exact:

@@ -205,6 +205,20 @@ def test_a_person_asked_by_role_is_a_name_in_that_role(question, sentence, expec
     assert answers(question, sentence) is expected
 
 
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("Met welke Franse organisaties werkt de fietspolitie samen?",
+     "De fietspolitie werkt samen met de Franse Gendarmerie bij grensoverschrijdende fietsdiefstal.", True),
+    ("Met welke Franse organisaties werkt de fietspolitie samen?",
+     "De fietspolitie werkt samen met de RDW en met haar Franse en Belgische partners.", False),
+    # the home country's bodies go without their adjective
+    ("Welke Nederlandse instanties werken mee aan de fietsregistratie?",
+     "De RDW en de Fietsersbond werken mee aan de fietsregistratie.", True),
+])
+def test_bodies_asked_by_their_country_are_bodies_of_that_country(question, sentence, expected):
+    assert R.read(question).type == R.ORGANISATION
+    assert answers(question, sentence) is expected
+
+
 def test_the_authors_asked_by_who_are_persons():
     assert R.read("Wie waren de onderzoekers die het rapport schreven?").type == R.PERSON
     assert not answers("Wie waren de onderzoekers die het rapport schreven?",
