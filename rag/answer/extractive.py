@@ -465,7 +465,7 @@ class ExtractiveAnswerer:
             return Decision(Status.ANSWERED, chosen, strength, oov, top_dense, asked.english,
                             off_topic_margin=top_dense - everyday)
 
-        chosen = self.select(scored, asked, terms, tokens)
+        chosen = self.select(scored, asked, terms, tokens, req)
         supplied = self.complete(chosen, scored, asked, req)
         if supplied is not None and supplied not in chosen:
             chosen = [*chosen[: self.cal.max_sentences - 1], supplied]
@@ -714,7 +714,8 @@ class ExtractiveAnswerer:
         return Q.holds(asked.kind, text, asked.names)
 
     def select(self, scored: Sequence[Candidate], asked: Q.Asked,
-               terms: list[tuple[str, list[str]]], tokens: Sequence[str] | None = None) -> list[Candidate]:
+               terms: list[tuple[str, list[str]]], tokens: Sequence[str] | None = None,
+               req: R.Request | None = None) -> list[Candidate]:
         """Answer first: the best sentence that holds the kind of fact asked
         for opens. Another joins when it brings something the question asks
         and the answer lacks (the kind of fact, a distinguishing term, more
@@ -739,6 +740,8 @@ class ExtractiveAnswerer:
                         and lacks(c, chosen, self.cal.rest_cover))):
                 chosen.append(c)
         chosen = self._continued(chosen, ranked, lacks, top)
+        if req is not None and req.type == R.LIST and req.category:
+            chosen = self._members_after(chosen, scored, req)
         for part in asked.parts:
             c = self._answers_part(part, scored, chosen)
             if c is not None:
@@ -783,6 +786,26 @@ class ExtractiveAnswerer:
                     and after.score >= self.cal.next_rel * top
                     and lacks(after, out, self.cal.next_cover)):
                 out.insert(out.index(c) + 1, after)
+        return out
+
+    def _members_after(self, chosen: list[Candidate], scored: Sequence[Candidate],
+                       req: R.Request) -> list[Candidate]:
+        """A chosen sentence that names the category asked but none of its
+        members ("Daar zijn afspraken uit voortgekomen.") is followed by them:
+        the sentence right after it joins, while the answer has room."""
+        out = list(chosen)
+        for c in chosen:
+            if len(out) >= self.cal.max_sentences:
+                break
+            text = fold(c.text)
+            if not any(re.search(rf"\w*{re.escape(k)}", text) for k in req.category if len(k) >= 4) \
+                    or R.names_members(req, c.text):
+                continue
+            # read on into the next chunk: a chunk may end with the sentence
+            follow = next((x for x in self._read_on(c, scored)
+                           if 0 <= x.letter_offset - (c.letter_offset + len(c.text)) <= ADJACENT), None)
+            if follow is not None and follow not in out:
+                out.insert(out.index(c) + 1, follow)
         return out
 
     @staticmethod

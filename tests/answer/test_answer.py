@@ -682,3 +682,12 @@ def test_a_heading_names_a_partial_answer_without_its_number_and_never_as_a_ques
 def test_the_dates_a_question_gives_with_the_word_that_places_them():
     assert E._dates_in("Wie sprak eind maart 2031 en op 4 mei over de stalling?") == \
         ["eind maart 2031", "2031", "4 mei"]
+
+
+def test_a_sentence_naming_the_category_asked_is_followed_by_its_members():
+    # The sentence that matches says there are agreements; the next one says which.
+    c = chunk("c:001", "Tijdens het fietsoverleg op 3 mei 2031 heb ik met gemeenten en vervoerders gesproken over "
+                       "fietsdiefstal bij stations. Daar zijn afspraken uit voortgekomen waar we de komende tijd "
+                       "op doorpakken. Zo gaan gemeenten fietsen graveren en komt er een landelijk register.")
+    got = ask("Welke afspraken kwamen voort uit het fietsoverleg over fietsdiefstal?", c)
+    assert got.status == Status.ANSWERED and "graveren" in got.answer, got.answer
