@@ -597,10 +597,15 @@ class ExtractiveAnswerer:
         # The partial answer names the replaced anchor once, after "niet voor".
         anchors = [a for a, _ in replaced]
         subject_terms = [t for t in terms if not any(fold(t[0]) in fold(a) for a in anchors)]
-        d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing,
-                     self.subject_words(asked, chosen, subject_terms, anchors),
+        subject = self.subject_words(asked, chosen, subject_terms, anchors)
+        d = Decision("", chosen, strength, oov, top_dense, asked.english, missing_kind, missing, subject,
                      max(c.dense for c in chosen), top_dense - everyday, replaced)
-        return dataclasses.replace(d, status=classify(d, self.cal))
+        status = classify(d, self.cal)
+        if status == Status.PARTIAL and not subject:
+            # The evidence names nothing the question names: it is not about
+            # the question, and a partial answer would have nothing to name.
+            status = Status.NOT_FOUND
+        return dataclasses.replace(d, status=status)
 
     @staticmethod
     def window(c: Candidate) -> tuple[int, int]:
@@ -657,8 +662,9 @@ class ExtractiveAnswerer:
         it mentions, else the question's multi-word or quoted names it
         mentions whole ("Openbaar Ministerie", not "Openbaar en jaren"),
         else its rarest content words that the opening sentence shares (two
-        at most), else the passage's section or letter title — never a
-        placeholder. The question's `anchors` the evidence replaces are named
+        at most), else the section or letter title where it shares one of
+        the question's words, else nothing (the evidence is then not about
+        the question). The question's `anchors` the evidence replaces are named
         after "niet voor", never as the subject."""
         context = self._context(chosen)
         wholes = [p for p in [*_whole_names(asked.text), *_names_repeated(asked.text, context)]
@@ -680,8 +686,8 @@ class ExtractiveAnswerer:
         as_asked = self._surfaces(asked.text)
         # neither the words that ask, nor a replaced anchor, nor the question's
         # dates ("eind september 2022" says when, not what)
-        left_out = set(self.tokenize(R.asking_words(asked.own))) | {t for a in anchors for t in self.tokenize(a)} \
-            | set(self.tokenize(" ".join(_dates_in(asked.text))))
+        given = {t for a in anchors for t in self.tokenize(a)} | set(self.tokenize(" ".join(_dates_in(asked.text))))
+        left_out = set(self.tokenize(R.asking_words(asked.own))) | given
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
                   if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t])
                   and t not in left_out]
@@ -690,8 +696,11 @@ class ExtractiveAnswerer:
         words = list(dict.fromkeys(_as_written(by_stem[t], as_asked.get(t, "")) for t in shared))[:2]
         if words:
             return T.join_terms(words, joining)
+        # the heading the sentence stands under, where it names what the question names
         ch = chosen[0].passage.chunk
-        return _heading_name(ch.section) or ch.title
+        heading = _heading_name(ch.section) or ch.title
+        named = set(self.tokenize(heading)) & set(self.tokenize(asked.text)) - given
+        return heading if any(not t.isdigit() for t in named) else ""
 
     def _surfaces(self, text: str) -> dict[str, str]:
         """stem -> the first word of `text` that has it."""

@@ -691,3 +691,16 @@ def test_a_sentence_naming_the_category_asked_is_followed_by_its_members():
                        "op doorpakken. Zo gaan gemeenten fietsen graveren en komt er een landelijk register.")
     got = ask("Welke afspraken kwamen voort uit het fietsoverleg over fietsdiefstal?", c)
     assert got.status == Status.ANSWERED and "graveren" in got.answer, got.answer
+
+
+@pytest.mark.parametrize("question, status, answer", [
+    # the evidence and its heading name nothing the question names: not about it
+    ("Hoeveel kost een nieuwe brug over de rivier?", Status.NOT_FOUND, T.refusal(False)),
+    # the heading names what the question asks about: a partial answer names it
+    ("Hoeveel geld gaat er naar het fietsbeleid?", Status.PARTIAL,
+     "De brieven noemen Fietsbeleid, maar geven geen bedrag."),
+])
+def test_a_partial_answer_needs_evidence_that_names_something_the_question_names(question, status, answer):
+    c = chunk("c:001", "De bewaakte stalling bij het station is vorig jaar vernieuwd.", title="Fietsbeleid")
+    got = ask(question, c)
+    assert (got.status, got.answer) == (status, answer)
