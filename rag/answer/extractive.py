@@ -392,6 +392,11 @@ class ExtractiveAnswerer:
         use other verbs and nouns than the letter, but not another year or
         name."""
         out: list[tuple[str, list[str]]] = [(y, [y]) for y in asked.years]
+        if asked.english:
+            # What an English question quotes or glosses in brackets is the
+            # letters' own name for it ("(Wet seksuele misdrijven)"): rare or absent, it distinguishes.
+            out += [(g, [fold(g)]) for g in Q.glosses(asked.text)
+                    if self.tokenize(g) and self.phrase_count(g) <= self.rare_count]
         for phrase in asked.phrases:
             # A run of capitals the letters never use ("Nederland Europa" when no letter joins them) is
             # no name of theirs: its words are judged one by one below.
@@ -707,7 +712,7 @@ class ExtractiveAnswerer:
         by_stem: dict[str, str] = {}
         for w in re.findall(r"[\w’'-]+", text):
             for t in self.tokenize(w):
-                by_stem.setdefault(t, w)
+                by_stem.setdefault(t, w.rstrip("-"))  # "wet-" of "wet- en regelgeving"
         return by_stem
 
     def holds(self, asked: Q.Asked, text: str) -> bool:

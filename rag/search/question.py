@@ -32,11 +32,29 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(Language.DUTCH, Language.ENGLISH).build()
 
 
+# What a question writes in the letters' language whatever its own: quotes,
+# glosses in brackets and names ("the 'Koers bepalen' report", "implementation
+# capacity (uitvoeringskracht)", "the Strategisch Beraad Ondermijning").
+_GLOSSES = r"(?:(?<=\s)|^)['‘\"“«][^'’\"”»]{2,80}['’\"”»](?=\W|$)|\([^()]{1,80}\)"
+_NOT_ITS_LANGUAGE = re.compile(rf"{_GLOSSES}|(?<=\w\s)[A-ZÀ-Ý][\w’'-]*")
+
+
+def glosses(text: str) -> list[str]:
+    """What the question quotes or glosses in brackets: in an English
+    question, most often the letters' own (Dutch) words for it."""
+    return [m.group(0).strip("'‘’\"“”«»()") for m in re.finditer(_GLOSSES, text)]
+
+
 @lru_cache(maxsize=4096)
 def language(text: str) -> str:
-    """"nl" or "en" (the letters' language, Dutch, when unsure)."""
+    """"nl" or "en" (the letters' language, Dutch, when unsure), read from
+    the question's own words: without its quotes, glosses and names where
+    enough words remain."""
     from lingua import Language
 
+    own = _NOT_ITS_LANGUAGE.sub(" ", text)
+    if len(re.findall(r"[^\W\d_]{2,}", own)) >= 3:
+        text = own
     if len(re.findall(r"[^\W\d_]{2,}", text)) < 2:
         return "nl"
     # Short questions are ambiguous ("Wat is X?"): English only when lingua

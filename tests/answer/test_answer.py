@@ -93,9 +93,27 @@ def test_multi_word_names():
     ("Wat is het doel van de nieuwe eenheid?", False),
     ("What does the new unit do?", True),
     ("NCBC?", False),  # too little to tell: the letters' language
+    # read from the question's own words, not the letters' words it quotes,
+    # glosses or names
+    ("What did the mayor call the biggest obstacle to bicycle parking (fietsparkeerdruk) near the station?", True),
+    ("Which measures does the 'Plan Veilig Fietsen in de Binnenstad' contain?", True),
+    ("Who chairs the Landelijk Overleg Fietsdiefstal Nederland?", True),
+    ("Wat doet de Bicycle Theft Task Force in de binnenstad?", False),
 ])
 def test_language(question, english):
     assert Q.is_english(question) is english
+
+
+def test_glosses_are_what_a_question_quotes_or_explains_in_brackets():
+    assert Q.glosses("What does the 'Fietsplan' say about parking pressure (parkeerdruk) in the city's centre?") == \
+        ["Fietsplan", "parkeerdruk"]
+
+
+def test_an_english_question_glossing_a_name_the_letters_never_use_is_not_answered():
+    # The gloss is the letters' own name for what is asked; no letter uses it.
+    c = chunk("c:001", "De Wet fietsregistratie treedt op 1 januari 2032 in werking, meldt de minister.")
+    got = ask("When does the Bicycle Theft Act (Wet fietsdiefstal) enter into force?", c)
+    assert got.status != Status.ANSWERED, got.answer
 
 
 # ----------------------------------------------------------------- follow-ups
