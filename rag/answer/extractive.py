@@ -445,7 +445,7 @@ class ExtractiveAnswerer:
         if req.type in (R.SENDER, R.LETTER_DATE):
             return self.stated(asked, passages, req.type)
         qvec = self.encode_query(question) if qvec is None else qvec
-        tokens = list(self.tokenize(question) if tokens is None else tokens)
+        tokens = list(self.tokenize(Q.without_attribution(question)) if tokens is None else tokens)
         scored = self.without_questions_asked_back(
             self.score(question, passages, qvec, english=asked.english, tokens=tokens), req)
         if not scored:

@@ -67,6 +67,22 @@ def is_english(text: str) -> bool:
     return language(text) == "en"
 
 
+# The document the question cites as its source ("volgens de beantwoording",
+# "in de halfjaarbrief van 2024", "according to the letter"): it says where to
+# look, not what to find; its words would match the sentences that offer or
+# name a document ("Hierbij ontvangt u de beantwoording ...") rather than
+# those that answer.
+_ATTRIBUTION = re.compile(
+    r"\b(?:volgens|in|uit|blijkens) (?:de|het|deze|die|zijn|haar) (?:\w*brief|brieven|beantwoording|antwoorden|"
+    r"kamervragen|verslag|circulaire)\b|\b(?:according to|in) the (?:\w+ )?(?:letters?|answers?|replies|reply)\b",
+    re.I)
+
+
+def without_attribution(question: str) -> str:
+    """The question without the document it cites as its source: what is searched."""
+    return _ATTRIBUTION.sub(" ", question)
+
+
 # -- the kind of fact asked for ----------------------------------------------
 
 AMOUNT, NUMBER, DATE, PERSON, PLACE, OUTCOME = "amount", "number", "date", "person", "place", "outcome"

@@ -37,7 +37,7 @@ from rag.filters import Facets, Scope
 from rag.store.index import LoadedIndex
 from rag.store.rankers import Question, Terms, Where
 from rag.records import Chunk, Letter, Passage
-from rag.search.question import check_question, is_english
+from rag.search.question import check_question, is_english, without_attribution
 from rag.textnl import tokenize
 
 
@@ -187,8 +187,9 @@ class Retriever:
 
     @staticmethod
     def tokens(query: str) -> tuple[str, ...]:
-        """The question's tokens, as the index's BM25 side has its chunks'."""
-        return tuple(tokenize(query))
+        """The question's tokens, as the index's BM25 side has its chunks',
+        without the document it cites as its source (question.without_attribution)."""
+        return tuple(tokenize(without_attribution(query)))
 
     def terms(self, query: str, tokens: tuple[str, ...] | None = None) -> Terms:
         """The question's lexical query (rag.store.rankers.Terms); `tokens`:

@@ -722,3 +722,24 @@ def test_a_partial_answer_needs_evidence_that_names_something_the_question_names
     c = chunk("c:001", "De bewaakte stalling bij het station is vorig jaar vernieuwd.", title="Fietsbeleid")
     got = ask(question, c)
     assert (got.status, got.answer) == (status, answer)
+
+
+@pytest.mark.parametrize("question, searched", [
+    ("Welke organisaties zijn volgens de beantwoording ontevreden over de stalling?",
+     "Welke organisaties zijn   ontevreden over de stalling?"),
+    ("Wat staat er in de halfjaarbrief over fietsdiefstal?", "Wat staat er   over fietsdiefstal?"),
+    ("According to the letter, who runs the bicycle depot?", " , who runs the bicycle depot?"),
+    # a document that is itself asked about stays
+    ("Wanneer is de brief over fietsdiefstal verstuurd?", "Wanneer is de brief over fietsdiefstal verstuurd?"),
+])
+def test_the_document_a_question_cites_as_its_source_is_not_searched(question, searched):
+    assert Q.without_attribution(question) == searched
+
+
+def test_a_sentence_offering_the_document_cited_does_not_answer_for_it():
+    offering = chunk("c:001", "Hierbij ontvangt u de beantwoording van de Kamervragen over de bewaakte stalling.")
+    answering = chunk("c:002", "De Fietsersbond en de ANWB zijn ontevreden over de bewaakte stalling bij het station.",
+                      start=200)
+    q = "Welke organisaties zijn volgens de beantwoording ontevreden over de bewaakte stalling?"
+    got = answerer([offering, answering, *CORPUS]).answer(q, passages(offering, answering, question=q))
+    assert got.answer.startswith("De Fietsersbond"), got.answer
