@@ -771,9 +771,9 @@ class ExtractiveAnswerer:
     def _lacked_words(self, asked_words: set[str]) -> Callable[[Candidate, Sequence[Candidate], float], bool]:
         """lacks(c, chosen, share): `c` holds at least `share` of the
         question's idf mass that the chosen sentences lack. One sentence
-        names the subject, another says what the question asks of it ("Het
-        project Veilig Varen helpt gemeenten langs de rivieren. Zo houdt de
-        waterpolitie toezicht op ligplaatsen ..."). Each sentence is
+        names the subject, another says what the question asks of it ("...
+        heeft de provincie het project Droge Voeten opgezet. Bij hoog water
+        staan er pompen bij de gemalen klaar, ..."). Each sentence is
         tokenised once per question."""
         weight = {t: self.idf.get(t, 1.0) for t in asked_words}
         total = sum(weight.values())

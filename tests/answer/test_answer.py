@@ -604,15 +604,16 @@ def test_a_long_line_that_holds_the_date_is_no_letterhead():
 
 
 @pytest.mark.parametrize("text, question, wanted, unwanted", [
-    # A near sentence: the first names the programme, the next says how it
-    # works; together longer than a short answer, so only the words it adds
-    # bring it in.
-    ("Met het programma Veilig Varen ondersteunen we de gemeenten langs de grote rivieren bij het voorkomen "
-     "dat schippers en hun bemanning in een kwetsbare positie betrokken raken bij smokkel over het water. "
-     "Dit betekent dat er toezicht wordt gehouden op risicovolle ligplaatsen door extra controles van de "
-     "waterpolitie, vaste contactpersonen in de havens en snellere meldingen aan de gemeente.",
-     "Hoe houdt 'Veilig Varen' toezicht op risicovolle ligplaatsen van schippers?",
-     ("Met het programma Veilig Varen", "extra controles"), ()),
+    # A near sentence: one names the project, another (not the next) says how
+    # it works; together longer than a short answer, so only what it adds
+    # brings it in.
+    ("Voor de dorpen achter de oude dijk heeft de provincie het project Droge Voeten opgezet, samen met het "
+     "waterschap, de gemeenten, de brandweer, de huisartsen en de vereniging van dorpsbelangen uit de streek. "
+     "Het project loopt in elk geval tot het najaar van 2035. "
+     "Bij hoog water beschermt het waterschap de dorpen achter de dijk met pompen bij de gemalen, met "
+     "zandzakken uit de loodsen en met een sms aan alle bewoners.",
+     "Hoe beschermt het project 'Droge Voeten' de dorpen achter de dijk bij hoog water?",
+     ("project Droge Voeten", "pompen"), ("najaar van 2035",)),
     # The sentence right after a chosen one, scoring lower, says what was asked.
     ("Over de tarieven van de veerdienst naar het eiland heeft de gedeputeerde de afgelopen maanden uitgebreid "
      "overlegd met de rederij, de gemeente, de eilandraad, de ondernemersvereniging, de vakbonden van het "
