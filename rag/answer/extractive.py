@@ -1151,10 +1151,9 @@ def _dates_in(text: str) -> list[str]:
     """The dates, years and periods the text writes, each with a word that
     places it in its period ("eind september 2022")."""
     out = []
-    for s in S.extract(text):
-        if s.kind in (S.DATE, S.YEAR, S.DURATION):
-            before = re.search(rf"\b(?:{S.DATE_QUALIFIERS})\s+$", text[:s.start], re.I)
-            out.append(text[before.start() if before else s.start: s.end])
+    for s in sorted(S.when(text), key=lambda s: (s.start, s.kind, s.end)):
+        before = re.search(rf"\b(?:{S.DATE_QUALIFIERS})\s+$", text[:s.start], re.I)
+        out.append(text[before.start() if before else s.start: s.end])
     return out
 
 

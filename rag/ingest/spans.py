@@ -265,8 +265,9 @@ def _people(text: str) -> list[Span]:
     return out
 
 
-def extract(text: str) -> list[Span]:
-    """Every typed span of one sentence, in order of position."""
+def when(text: str) -> list[Span]:
+    """The years, dates and periods of one sentence (what `extract` finds
+    first, without the slower places, people and bodies)."""
     spans: list[Span] = []
     masked = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)
     for m in _YEAR.finditer(masked):
@@ -276,6 +277,14 @@ def extract(text: str) -> list[Span]:
     digits = numberised_same_length(text)
     for m in _DURATION.finditer(digits):
         spans.append(Span(DURATION, m.start(), m.end(), fold(text[m.start():m.end()])))
+    return spans
+
+
+def extract(text: str) -> list[Span]:
+    """Every typed span of one sentence, in order of position."""
+    spans = when(text)
+    masked = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)
+    digits = numberised_same_length(text)
     # (an amount in words is an amount: "drie miljoen euro")
     for m in _MONEY.finditer(digits):
         spans.append(Span(MONEY, m.start(), m.end(), fold(text[m.start():m.end()])))
