@@ -306,7 +306,7 @@ class Request:
     # Only countries answer, and only countries inside it where it is known.
     within: str = ""
     # "welke Duitse organisaties": the folded proper adjective the bodies asked
-    # are of ("duits"); only a body the letter writes with it answers
+    # are of ("duit"); only a body the letter writes with it answers
     # ("de Duitse politie", not "de politie ... en hun Duitse partners").
     # None for the home country, whose bodies go without it, and for an English
     # question (its adjective is not the Dutch letters').
