@@ -812,7 +812,9 @@ class ExtractiveAnswerer:
             if len(out) >= self.cal.max_sentences:
                 break
             text = fold(c.text)
-            if not any(k in text for k in req.category if len(k) >= 4) or R.names_members(req, c.text):
+            at = max((text.rfind(k) for k in req.category if len(k) >= 4), default=-1)
+            # members named after the category ("actiepunten, zoals ...", "... : a, b en c") end nothing
+            if at < 0 or _NAMES_AFTER.search(text[at:]):
                 continue
             # read on into the next chunk: a chunk may end with the sentence
             follow = next((x for x in self._read_on(c, scored)
@@ -1101,6 +1103,10 @@ def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[
 def _whole_names(question: str) -> list[str]:
     """The names a question writes whole: what it quotes, and runs of capitalised words."""
     return [m.group(1) for m in _QUOTED.finditer(question)] + Q.name_phrases(question)
+
+
+# What names the members after a category: a list or an example.
+_NAMES_AFTER = re.compile(r"[:;,]|\b(?:en|of|zoals|namelijk|waaronder|bijvoorbeeld|onder andere)\b")
 
 
 def _names_repeated(question: str, context: str) -> list[str]:
