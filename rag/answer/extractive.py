@@ -528,6 +528,13 @@ class ExtractiveAnswerer:
         # The letters count the category asked ("vier stoffen X") without
         # naming its members nearby: only a sentence that names members answers.
         unnamed = bool(req.category) and any(fit_of(c).unnamed and about_subject(c) for c in near)
+        # A list asked ("welke knelpunten"): where no near sentence has the
+        # category or names members, the letters do not say which (a sentence
+        # further down that lists something lists something else).
+        if req.type == R.LIST and req.category and not any(
+                any(k in fold(c.text) for k in req.category if len(k) >= 4) or R.names_members(req, c.text)
+                for c in near):
+            unnamed, good = True, []
         if unnamed:
             good = [c for c in good if R.names_members(req, c.text)]
         # An outcome the letters say is still to come (its results are

@@ -756,3 +756,18 @@ def test_a_sentence_offering_the_document_cited_does_not_answer_for_it():
     q = "Welke organisaties zijn volgens de beantwoording ontevreden over de bewaakte stalling?"
     got = answerer([offering, answering, *CORPUS]).answer(q, passages(offering, answering, question=q))
     assert got.answer.startswith("De Fietsersbond"), got.answer
+
+
+@pytest.mark.parametrize("text, question, status", [
+    # neither the category asked nor any member of it: the letters do not say which
+    ("De lessen uit het advies van de fietsraad hebben de gemeenten geholpen bij de uitvoering van hun plannen.",
+     "Welke knelpunten noemt de fietsraad in haar advies aan de gemeenten?", Status.PARTIAL),
+    # members listed without the category's word still answer
+    ("Tegen fietsdiefstal plaatst de gemeente camera's, graveert zij fietsen en opent zij een bewaakte stalling.",
+     "Welke maatregelen neemt de gemeente tegen fietsdiefstal?", Status.ANSWERED),
+])
+def test_a_list_asked_needs_a_sentence_with_its_category_or_its_members(text, question, status):
+    got = ask(question, chunk("c:001", text))
+    assert got.status == status, got.answer
+    if status == Status.PARTIAL:
+        assert got.answer.endswith("maar zeggen niet welke."), got.answer
