@@ -528,13 +528,6 @@ class ExtractiveAnswerer:
         # The letters count the category asked ("vier stoffen X") without
         # naming its members nearby: only a sentence that names members answers.
         unnamed = bool(req.category) and any(fit_of(c).unnamed and about_subject(c) for c in near)
-        # A list asked ("welke knelpunten"): where no near sentence has the
-        # category or names members, the letters do not say which (a sentence
-        # further down that lists something lists something else).
-        if req.type == R.LIST and req.category and not any(
-                any(k in fold(c.text) for k in req.category if len(k) >= 4) or R.names_members(req, c.text)
-                for c in near):
-            unnamed, good = True, []
         if unnamed:
             good = [c for c in good if R.names_members(req, c.text)]
         # An outcome the letters say is still to come (its results are
@@ -819,9 +812,7 @@ class ExtractiveAnswerer:
             if len(out) >= self.cal.max_sentences:
                 break
             text = fold(c.text)
-            at = max((text.rfind(k) for k in req.category if len(k) >= 4), default=-1)
-            # members named after the category ("actiepunten, zoals ...", "... : a, b en c") end nothing
-            if at < 0 or _NAMES_AFTER.search(text[at:]):
+            if not any(k in text for k in req.category if len(k) >= 4) or R.names_members(req, c.text):
                 continue
             # read on into the next chunk: a chunk may end with the sentence
             follow = next((x for x in self._read_on(c, scored)
@@ -1110,10 +1101,6 @@ def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[
 def _whole_names(question: str) -> list[str]:
     """The names a question writes whole: what it quotes, and runs of capitalised words."""
     return [m.group(1) for m in _QUOTED.finditer(question)] + Q.name_phrases(question)
-
-
-# What names the members after a category: a list or an example.
-_NAMES_AFTER = re.compile(r"[:;,]|\b(?:en|of|zoals|namelijk|waaronder|bijvoorbeeld|onder andere)\b")
 
 
 def _names_repeated(question: str, context: str) -> list[str]:

@@ -703,25 +703,13 @@ def test_the_dates_a_question_gives_with_the_word_that_places_them():
         ["eind maart 2031", "2031", "4 mei"]
 
 
-@pytest.mark.parametrize("text, question, wanted, unwanted", [
+def test_a_sentence_naming_the_category_asked_is_followed_by_its_members():
     # The sentence that matches says there are agreements; the next one says which.
-    ("Tijdens het fietsoverleg op 3 mei 2031 heb ik met gemeenten en vervoerders gesproken over "
-     "fietsdiefstal bij stations. Daar zijn afspraken uit voortgekomen waar we de komende tijd "
-     "op doorpakken. Zo gaan gemeenten fietsen graveren en komt er een landelijk register.",
-     "Welke afspraken kwamen voort uit het fietsoverleg over fietsdiefstal?", "graveren", None),
-    # Names before the category ("Provinciale Staten") are not its members.
-    ("Nadat de gemeenteraad en de Provinciale Staten het wetsvoorstel hebben besproken, krijgen gemeenten "
-     "de nieuwe instrumenten uit dit wetsvoorstel. Zo mogen zij fietswrakken na twee weken weghalen.",
-     "Welke nieuwe instrumenten krijgen gemeenten uit het wetsvoorstel?", "fietswrakken", None),
-    # Members named after the category: nothing more to read.
-    ("Tijdens het fietsoverleg zijn afspraken gemaakt over fietsdiefstal, zoals een landelijk register "
-     "voor gestolen fietsen. De wethouder opende daarna de nieuwe stalling.",
-     "Welke afspraken zijn gemaakt over fietsdiefstal tijdens het fietsoverleg?", "register", "wethouder"),
-])
-def test_a_sentence_naming_the_category_asked_is_followed_by_its_members(text, question, wanted, unwanted):
-    got = ask(question, chunk("c:001", text))
-    assert got.status == Status.ANSWERED and wanted in got.answer, got.answer
-    assert unwanted is None or unwanted not in got.answer, got.answer
+    c = chunk("c:001", "Tijdens het fietsoverleg op 3 mei 2031 heb ik met gemeenten en vervoerders gesproken over "
+                       "fietsdiefstal bij stations. Daar zijn afspraken uit voortgekomen waar we de komende tijd "
+                       "op doorpakken. Zo gaan gemeenten fietsen graveren en komt er een landelijk register.")
+    got = ask("Welke afspraken kwamen voort uit het fietsoverleg over fietsdiefstal?", c)
+    assert got.status == Status.ANSWERED and "graveren" in got.answer, got.answer
 
 
 @pytest.mark.parametrize("question, status, answer", [
@@ -756,18 +744,3 @@ def test_a_sentence_offering_the_document_cited_does_not_answer_for_it():
     q = "Welke organisaties zijn volgens de beantwoording ontevreden over de bewaakte stalling?"
     got = answerer([offering, answering, *CORPUS]).answer(q, passages(offering, answering, question=q))
     assert got.answer.startswith("De Fietsersbond"), got.answer
-
-
-@pytest.mark.parametrize("text, question, status", [
-    # neither the category asked nor any member of it: the letters do not say which
-    ("De lessen uit het advies van de fietsraad hebben de gemeenten geholpen bij de uitvoering van hun plannen.",
-     "Welke knelpunten noemt de fietsraad in haar advies aan de gemeenten?", Status.PARTIAL),
-    # members listed without the category's word still answer
-    ("Tegen fietsdiefstal plaatst de gemeente camera's, graveert zij fietsen en opent zij een bewaakte stalling.",
-     "Welke maatregelen neemt de gemeente tegen fietsdiefstal?", Status.ANSWERED),
-])
-def test_a_list_asked_needs_a_sentence_with_its_category_or_its_members(text, question, status):
-    got = ask(question, chunk("c:001", text))
-    assert got.status == status, got.answer
-    if status == Status.PARTIAL:
-        assert got.answer.endswith("maar zeggen niet welke."), got.answer
