@@ -446,6 +446,11 @@ class ExtractiveAnswerer:
             return self.stated(asked, passages, req.type)
         qvec = self.encode_query(question) if qvec is None else qvec
         tokens = list(self.tokenize(Q.without_attribution(question)) if tokens is None else tokens)
+        if not tokens:
+            # Nothing is left once the question words and the cited source are
+            # ("According to the letter?", "En volgens de beantwoording?"): no
+            # sentence can state what was asked.
+            return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         scored = self.without_questions_asked_back(
             self.score(question, passages, qvec, english=asked.english, tokens=tokens), req)
         if not scored:

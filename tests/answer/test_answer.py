@@ -744,3 +744,11 @@ def test_a_sentence_offering_the_document_cited_does_not_answer_for_it():
     q = "Welke organisaties zijn volgens de beantwoording ontevreden over de bewaakte stalling?"
     got = answerer([offering, answering, *CORPUS]).answer(q, passages(offering, answering, question=q))
     assert got.answer.startswith("De Fietsersbond"), got.answer
+
+
+@pytest.mark.parametrize("question", ["According to the letter?", "En volgens de beantwoording?"])
+def test_a_question_that_names_nothing_but_its_source_is_not_answered(question):
+    # Left without its question words and the document it cites, it asks
+    # nothing a sentence could state.
+    got = ask(question, KUSTWACHT, RECHERCHE, CAMPAGNE)
+    assert got.status == Status.NOT_FOUND and not got.citations, got.answer
