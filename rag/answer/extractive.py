@@ -37,7 +37,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -444,13 +444,13 @@ class ExtractiveAnswerer:
         req = R.read(question, asked)
         if req.type in (R.SENDER, R.LETTER_DATE):
             return self.stated(asked, passages, req.type)
-        qvec = self.encode_query(question) if qvec is None else qvec
         tokens = list(self.tokenize(Q.without_attribution(question)) if tokens is None else tokens)
         if not tokens:
             # Nothing is left once the question words and the cited source are
             # ("According to the letter?", "En volgens de beantwoording?"): no
-            # sentence can state what was asked.
+            # sentence can state what was asked, and nothing needs encoding.
             return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
+        qvec = self.encode_query(question) if qvec is None else qvec
         scored = self.without_questions_asked_back(
             self.score(question, passages, qvec, english=asked.english, tokens=tokens), req)
         if not scored:
@@ -799,8 +799,7 @@ class ExtractiveAnswerer:
         holds question words the answer lacks (Calibration.next_cover)."""
         out = list(chosen)
         for c in chosen:
-            after = next((x for x in ranked if x.passage.chunk.letter_id == c.passage.chunk.letter_id
-                          and 0 <= x.letter_offset - (c.letter_offset + len(c.text)) <= ADJACENT), None)
+            after = _right_after(c, (x for x in ranked if x.passage.chunk.letter_id == c.passage.chunk.letter_id))
             if (after is not None and after not in out and len(out) < self.cal.max_sentences
                     and after.score >= self.cal.next_rel * top
                     and lacks(after, out, self.cal.next_cover)):
@@ -820,8 +819,7 @@ class ExtractiveAnswerer:
             if not any(k in text for k in req.category if len(k) >= 4) or R.names_members(req, c.text):
                 continue
             # read on into the next chunk: a chunk may end with the sentence
-            follow = next((x for x in self._read_on(c, scored)
-                           if 0 <= x.letter_offset - (c.letter_offset + len(c.text)) <= ADJACENT), None)
+            follow = _right_after(c, self._read_on(c, scored))
             if follow is not None and follow not in out:
                 out.insert(out.index(c) + 1, follow)
         return out
@@ -1020,7 +1018,7 @@ class ExtractiveAnswerer:
         question names by its adjective as the evidence names it (`areas`)."""
         def whole(w: str) -> str:
             best = max((p for p in wholes if (fold(p) in context or p in areas)
-                        and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", p)), key=len, default=w)
+                        and _writes(p, w)), key=len, default=w)
             return areas.get(best, best)
 
         return T.join_terms(_outermost([whole(w) for w in covered if not Q.YEAR.fullmatch(w)]), joining)
@@ -1078,6 +1076,12 @@ class ExtractiveAnswerer:
         return make(answer=text, status=d.status, citations=citations, passages=passages)
 
 
+def _right_after(c: Candidate, later: Iterable[Candidate]) -> Candidate | None:
+    """The first of `later` (sentences of c's letter) that starts right where
+    `c` ends: at most ADJACENT characters on, by letter offsets."""
+    return next((x for x in later if 0 <= x.letter_offset - (c.letter_offset + len(c.text)) <= ADJACENT), None)
+
+
 @functools.lru_cache(maxsize=4096)
 def _letter_years(context: str) -> frozenset[str]:
     """The years a letter was written in, from what its context states: its
@@ -1108,6 +1112,12 @@ def _whole_names(question: str) -> list[str]:
     return [m.group(1) for m in _QUOTED.finditer(question)] + Q.name_phrases(question)
 
 
+def _writes(text: str, word: str) -> bool:
+    """`text` has `word` as a whole word or phrase (not inside a longer word
+    or a hyphenated compound)."""
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
+
+
 def _names_repeated(question: str, context: str) -> list[str]:
     """The question's names as the evidence (`context`, folded) writes them
     whole: from each capital the question writes (not its first word) and
@@ -1125,7 +1135,7 @@ def _names_repeated(question: str, context: str) -> list[str]:
         longest = ""
         for j in range(i + 2, min(len(words), i + NAME_WORDS) + 1):
             phrase = " ".join(words[i:j])
-            if not re.search(rf"(?<![\w-]){re.escape(fold(phrase))}(?![\w-])", context):
+            if not _writes(context, fold(phrase)):
                 break
             # past a stopword only within a law's name ("Wet veiligheid op
             # school") or to another name ("Latijns-Amerika en de Cariben"), not
@@ -1147,8 +1157,7 @@ def _only_small(word: str, evidence: str) -> bool:
     if not word[:1].isupper() or word.isupper():
         return False
     small = word[:1].lower() + word[1:]
-    return re.search(rf"(?<![\w-]){re.escape(small)}(?![\w-])", evidence) is not None and \
-        re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", evidence) is None
+    return _writes(evidence, small) and not _writes(evidence, word)
 
 
 def _dates_in(text: str) -> list[str]:
