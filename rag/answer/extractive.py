@@ -394,7 +394,7 @@ class ExtractiveAnswerer:
         out: list[tuple[str, list[str]]] = [(y, [y]) for y in asked.years]
         if asked.english:
             # What an English question quotes or glosses in brackets is the
-            # letters' own name for it ("(Wet seksuele misdrijven)"): rare or absent, it distinguishes.
+            # letters' own name for it ("(Wet fietsregistratie)"): rare or absent, it distinguishes.
             out += [(g, [fold(g)]) for g in Q.glosses(asked.text)
                     if self.tokenize(g) and self.phrase_count(g) <= self.rare_count]
         for phrase in asked.phrases:
@@ -695,14 +695,14 @@ class ExtractiveAnswerer:
         by_stem = self._surfaces(sentence)
         as_asked = self._surfaces(asked.text)
         # neither the words that ask, nor a replaced anchor, nor the question's
-        # dates ("eind september 2022" says when, not what)
+        # dates ("eind maart 2031" says when, not what)
         given = {t for a in anchors for t in self.tokenize(a)} | set(self.tokenize(" ".join(_dates_in(asked.text))))
         left_out = set(self.tokenize(R.asking_words(asked.own))) | given
         shared = [t for t in dict.fromkeys(self.tokenize(asked.text))
                   if t in by_stem and not t.isdigit() and not S.NUMBER_WORDS.fullmatch(by_stem[t])
                   and t not in left_out]
         shared.sort(key=lambda t: -self.idf.get(t, 0.0))
-        # one word may hold two stems ("FIU-Nederland"): named once
+        # one word may hold two stems ("RDW-register"): named once
         words = list(dict.fromkeys(_as_written(by_stem[t], as_asked.get(t, "")) for t in shared))[:2]
         if words:
             return T.join_terms(words, joining)
@@ -809,7 +809,7 @@ class ExtractiveAnswerer:
     def _members_after(self, chosen: list[Candidate], scored: Sequence[Candidate],
                        req: R.Request) -> list[Candidate]:
         """A chosen sentence that names the category asked but none of its
-        members ("Daar zijn afspraken uit voortgekomen.") is followed by them:
+        members ("Daarover zijn nieuwe regels gemaakt.") is followed by them:
         the sentence right after it joins, while the answer has room."""
         out = list(chosen)
         for c in chosen:
@@ -1121,9 +1121,9 @@ def _writes(text: str, word: str) -> bool:
 def _names_repeated(question: str, context: str) -> list[str]:
     """The question's names as the evidence (`context`, folded) writes them
     whole: from each capital the question writes (not its first word) and
-    each word a law's name opens with ("het wetsvoorstel ondermijning II"), the
+    each word a law's name opens with ("het wetsvoorstel fietsheling II"), the
     longest run of its words the evidence also has, up to its last word
-    that is no stopword ("Wet ondermijning II", "Penitentiaire beginselenwet")."""
+    that is no stopword ("Wet fietsheling II", "Provinciale fietsverordening")."""
     words = re.findall(r"[\w’'-]+(?:[.,]\d+)*", question)
     out = []
     for i, w in enumerate(words[1:], start=1):
@@ -1137,9 +1137,9 @@ def _names_repeated(question: str, context: str) -> list[str]:
             phrase = " ".join(words[i:j])
             if not _writes(context, fold(phrase)):
                 break
-            # past a stopword only within a law's name ("Wet veiligheid op
-            # school") or to another name ("Latijns-Amerika en de Cariben"), not
-            # into what the sentence says of it ("Colombia over …")
+            # past a stopword only within a law's name ("Wet toezicht op
+            # stallingen") or to another name ("Zeeland en de Waddeneilanden"), not
+            # into what the sentence says of it ("Zwolle over …")
             joined = any(fold(x) in STOPWORDS_NL for x in words[i + 1: j - 1])
             if fold(words[j - 1]) not in STOPWORDS_NL and \
                     (not joined or words[j - 1][:1].isupper() or re.fullmatch(S.LAW_HEADS, w)):
@@ -1151,8 +1151,8 @@ def _names_repeated(question: str, context: str) -> list[str]:
 
 def _only_small(word: str, evidence: str) -> bool:
     """A capitalised word of the question that the evidence writes only as
-    an ordinary word ("Justitiële" of a body's name, where the evidence has
-    "justitiële samenwerking"): the evidence does not name what the question
+    an ordinary word ("Stedelijke" of a body's name, where the evidence has
+    "stedelijke vernieuwing"): the evidence does not name what the question
     names by it."""
     if not word[:1].isupper() or word.isupper():
         return False
@@ -1162,7 +1162,7 @@ def _only_small(word: str, evidence: str) -> bool:
 
 def _dates_in(text: str) -> list[str]:
     """The dates, years and periods the text writes, each with a word that
-    places it in its period ("eind september 2022")."""
+    places it in its period ("eind maart 2031")."""
     out = []
     for s in sorted(S.when(text), key=lambda s: (s.start, s.kind, s.end)):
         before = re.search(rf"\b(?:{S.DATE_QUALIFIERS})\s+$", text[:s.start], re.I)
@@ -1173,7 +1173,7 @@ def _dates_in(text: str) -> list[str]:
 def _as_written(word: str, asked: str) -> str:
     """The evidence's word as the question writes it where it is the same
     word, and without the capital it has only for opening its sentence
-    ("Dankzij", "Immateriële") where the question writes it small."""
+    ("Fietsdiefstal", "Tegelijk") where the question writes it small."""
     if fold(word) == fold(asked):
         return asked
     if asked[:1].islower() and word[:1].isupper() and word[1:2].islower():

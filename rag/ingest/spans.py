@@ -130,7 +130,7 @@ _BODY = re.compile(r"(?<![\w-])(?:[A-ZÀ-Ý][\w’'-]+\s+){0,4}(?:Platform|Unit|
                    r"\b[A-ZÀ-Ý]\w+(?:e|se|sche)\s+(?:en\s+[A-ZÀ-Ý]\w+(?:e|se|sche)\s+)?(?:diensten|instanties|organisaties|"
                    r"instellingen|autoriteiten|bedrijven|inspecties|ministeries|politiediensten)\b|"
                    r"\b\w+(?:diensten|instanties|autoriteiten)\b")
-# The words a named law, programme or plan opens with ("Wet ondermijning II").
+# The words a named law, programme or plan opens with ("Wet fietsheling II").
 LAW_HEADS = (r"Wet|Wetboek|wetsvoorstel|Programma|programma|Project|project|Plan|plan|Actieplan|actieplan|"
              r"Convenant|convenant|Verdrag|verdrag|Regeling|Besluit|Richtlijn|richtlijn|Verordening|verordening|"
              r"Strategie|strategie|Agenda|Pact|pact|Akkoord|akkoord|campagne|Campagne|aanpak|Aanpak|"

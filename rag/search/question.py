@@ -33,8 +33,8 @@ def _detector():
 
 
 # What a question writes in the letters' language whatever its own: quotes,
-# glosses in brackets and names ("the 'Koers bepalen' report", "implementation
-# capacity (uitvoeringskracht)", "the Strategisch Beraad Ondermijning").
+# glosses in brackets and names ("the 'Fietsplan 2030' report", "parking
+# pressure (parkeerdruk)", "the Landelijk Overleg Fietsdiefstal").
 _GLOSSES = r"(?:(?<=\s)|^)['‘\"“«][^'’\"”»]{2,80}['’\"”»](?=\W|$)|\([^()]{1,80}\)"
 _NOT_ITS_LANGUAGE = re.compile(rf"{_GLOSSES}|(?<=\w\s)[A-ZÀ-Ý][\w’'-]*")
 
@@ -68,7 +68,7 @@ def is_english(text: str) -> bool:
 
 
 # The document the question cites as its source ("volgens de beantwoording",
-# "in de halfjaarbrief van 2024", "according to the letter"): it says where to
+# "in de voortgangsbrief van 2031", "according to the letter"): it says where to
 # look, not what to find; its words would match the sentences that offer or
 # name a document ("Hierbij ontvangt u de beantwoording ...") rather than
 # those that answer.

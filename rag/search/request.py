@@ -305,9 +305,9 @@ class Request:
     # asked lie in ("UN035"; "?" for a qualifier that names none: "Arabische").
     # Only countries answer, and only countries inside it where it is known.
     within: str = ""
-    # "welke Duitse organisaties": the folded proper adjective the bodies asked
-    # are of ("duit"); only a body the letter writes with it answers
-    # ("de Duitse politie", not "de politie ... en hun Duitse partners").
+    # "welke Franse instanties": the folded proper adjective the bodies asked
+    # are of ("fran"); only a body the letter writes with it answers
+    # ("de Franse gendarmerie", not "de fietspolitie ... en hun Franse collega's").
     # None for the home country, whose bodies go without it, and for an English
     # question (its adjective is not the Dutch letters').
     nationality: str = ""
@@ -401,8 +401,8 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
 
 
 def _nationality(word: str) -> str:
-    """The stem of a proper adjective of another country or region ("Duitse"
-    -> "duit", "Belgische" -> "belg"), else ""."""
+    """The stem of a proper adjective of another country or region ("Franse"
+    -> "fran", "Zweedse" -> "zweed"), else ""."""
     m = re.fullmatch(r"([A-Z][a-z]{2,}?)(?:ische|sche|se|an|ian|ish|ese)", word or "")
     if not m or any(fold(word).startswith(h) for h in _HOME_ADJECTIVES):
         return ""
@@ -451,8 +451,8 @@ def _in_role(req: Request, span: S.Span, text: str) -> bool:
 
 def _of_nationality(stem: str, span: S.Span, text: str) -> bool:
     """The body is written with the country's adjective: in its name, or at
-    most two words before it ("de Duitse federale politie"). Adjectives
-    alone name no body ("Belgische en Duitse partners")."""
+    most two words before it ("de Franse nationale gendarmerie"). Adjectives
+    alone name no body ("Franse en Spaanse collega's")."""
     name = fold(span.value)
     if not re.sub(r"\b(?:\w+(?:se|sche)|en|and)\b", "", name).strip():
         return False
