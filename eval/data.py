@@ -21,7 +21,7 @@ GROUPS = {
     "dev": ("kamervragen", "letters", "dev_extra", "dev_typed_a", "dev_typed_b", "dev_typed_c", "dev_typed_d",
             "dev_typed_e", "dev_typed_f"),
     "test": ("test", "test_b", "test_c", "test_d"),
-    "new_dev": ("newletters_dev",),
+    "new_dev": ("newletters_dev", "newletters_dev_b"),
     "new_test": ("newletters_test",),
     # Written blind after the test group's failures had been read once (to
     # classify them): the clean report for answerer changes made since.
