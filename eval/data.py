@@ -19,7 +19,7 @@ EVAL_DIR = Path(__file__).resolve().parent
 # ship (../shared/letters-extra), split into dev and test by document.
 GROUPS = {
     "dev": ("kamervragen", "letters", "dev_extra", "dev_typed_a", "dev_typed_b", "dev_typed_c", "dev_typed_d",
-            "dev_typed_e", "dev_typed_f"),
+            "dev_typed_e", "dev_typed_f", "dev_typed_g"),
     "test": ("test", "test_b", "test_c", "test_d"),
     "new_dev": ("newletters_dev", "newletters_dev_b"),
     "new_test": ("newletters_test",),

@@ -286,7 +286,7 @@ def test_unanswerable_not_trivially_in_letters(letters, rows):
 # ---------------------------------------------------------------------------
 
 BLIND = {name: EVAL / f"{name}.jsonl"
-         for name in ("dev_extra", "dev_typed_a", "dev_typed_b", "dev_typed_c", "dev_typed_d", "dev_typed_e", "dev_typed_f", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h", "test_i", "test_j", "test_k", "test_l", "test_m", "test_n")}
+         for name in ("dev_extra", "dev_typed_a", "dev_typed_b", "dev_typed_c", "dev_typed_d", "dev_typed_e", "dev_typed_f", "dev_typed_g", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h", "test_i", "test_j", "test_k", "test_l", "test_m", "test_n")}
 KINDS = {"answerable", "near_miss", "off_topic"}
 NM_CLASSES = {"type_absent", "anchor_replaced", "announcement_only", "other"}
 
