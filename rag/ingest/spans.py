@@ -77,8 +77,10 @@ _MONEY = re.compile(r"(?:€|EUR|euro)\s*\d[\d.,]*(?:\s*(?:mln|mld|mrd|miljoen|m
 _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|procent\b|percent\b|procentpunt\w*)|\bde helft\b|\bhalf of\b|"
                       r"\b(?:een|één) (?:derde|kwart)\b", re.I)
 # A number: digits (thousands "96.676", decimals "1,5") not part of a date,
-# section or reference; number words are turned into digits first.
-_NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\w.,/]\d|-\w)")
+# section or reference; number words are turned into digits first. The digits
+# are whole ("2023-2026" and "in 2019.2" hold no count "202" or "201"), and a
+# number glued to a sentence's end is its footnote marker ("… is?1", "«…»2").
+_NUMBER = re.compile(r"(?<![\w.,/?!»”’-])(\d{1,3}(?:\.\d{3})+|\d+)(?!\d)(?:,\d+)?(?![\w.,/]\d|-\w)")
 # Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3", "p. 4".
 _REFERENCE = re.compile(r"\b(?:Kamerstuk(?:ken)?(?: I{1,2})?|nrs?\.|nummer|artikel|art\.|lid|p\.|pag\.|blz\.|bijlage|"
                         r"hoofdstuk|paragraaf|versie|fase)\s*[\d\s,./–-]*\d", re.I)

@@ -29,6 +29,16 @@ def test_numbers_that_refer_count_nothing():
     assert kinds("Zie artikel 12 en Kamerstuk 31 415, nr. 9.", S.COUNT) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Het fietsplan 2024-2027 is vastgesteld.",            # a span of years: no count "202"
+    "De stalling opende in 2021.3 Daarna kwamen er meer.",  # a year before a footnote marker: no "202"
+    "Kent u het bericht over de fietsendiefstal?1",       # a footnote marker after a question
+    "Zij lazen «Fietsen weg»1 met veel fietsers.",        # and after a quoted title
+])
+def test_parts_of_a_longer_number_and_footnote_markers_count_nothing(text):
+    assert kinds(text, S.COUNT) == []
+
+
 def test_a_port_by_name_and_by_adjective_is_one_port():
     a = {v for _, v, _ in kinds("De haven van Amsterdam groeit.", S.PORT)}
     b = {v for _, v, _ in kinds("De Amsterdamse haven groeit.", S.PORT)}
