@@ -169,6 +169,10 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?[\w-]*(?:wet|wetten|wetsvoorstel|programma|project|projecten|"
                     r"plan|regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
                     r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),
+    # A reply, a response, a vote asked of its own ("Wat antwoordde de minister …",
+    # "Hoe heeft de Kamer gestemd …"): what came of a question or a proposal.
+    (OUTCOME, r"^(?:en )?(?:wat|hoe|what|how)\b[^?]*?\b(?:antwoordde|antwoordden|reageerde|reageerden|reageert|"
+              r"reageren|gestemd|stemde|stemden|repl(?:y|ied)|respon(?:se|ded)|voted?)\b"),
     (OUTCOME, r"\b\w*(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
               r"effect|effecten|gevolg|gevolgen|impact|uitslag|aangenomen|verworpen|opgeleverd|geleid tot|"
               r"naar voren gekomen|komt naar voren|kwam (?:er )?uit|zijn gevonden|(?:heeft|hebben)\b[^?]*\bgevonden|aangemerkt|aangebracht|afgesproken|"
@@ -637,9 +641,16 @@ def _sector_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[t
 _GIVEN_KINDS = (S.MONEY, S.COUNT, S.PERCENT, S.DATE, S.ORG, S.LAW)
 
 
+# A sentence that asks (a Kamervraag, perhaps with its footnote marker): it
+# may put a claim to the minister, but it reports no outcome.
+_ASKS = re.compile(r"\?[\s\d,]*$")
+
+
 def _holds(req: Request, spans: Sequence[S.Span], text: str,
            counted_stems: Callable[[str], list[str]] | None) -> bool:
     if req.event and not _EVENTS[req.event][1].search(text):
+        return False
+    if req.type == OUTCOME and _ASKS.search(text):
         return False
     holders = HOLDERS.get(req.type)
     if not holders:

@@ -112,6 +112,13 @@ def test_a_sentence_that_reports_no_outcome_does_not_answer_an_outcome_question(
     assert answers(question, outcome)
 
 
+def test_a_question_put_to_the_minister_reports_no_outcome():
+    # A Kamervraag may put a claim to the minister; what came of it is not in it.
+    question = "Wat antwoordde de wethouder op de vraag of de stalling vol is?"
+    assert not answers(question, "Klopt het dat de fietsenstalling bij het station vol is?2")
+    assert answers(question, "De wethouder antwoordde dat de fietsenstalling bij het station vol is.")
+
+
 @pytest.mark.parametrize("question, kind", [
     ("Welke knelpunten heeft de werkgroep gevonden?", R.OUTCOME),  # what was found is an outcome
     # the name of a role asks a person
@@ -147,6 +154,13 @@ def test_a_sentence_that_reports_no_outcome_does_not_answer_an_outcome_question(
     ("When does the new ferry start?", R.DATE),
     ("En wanneer start de nieuwe veerdienst?", R.DATE),
     ("Kunt u aangeven wanneer de veerdienst start?", R.DATE),
+    # a reply, a response, a vote asked of its own is an outcome; a reply
+    # named inside another question is not what it asks
+    ("Wat antwoordde de wethouder op de vraag over de fietsenstalling?", R.OUTCOME),
+    ("Hoe heeft de gemeenteraad gestemd over het fietsplan?", R.OUTCOME),
+    ("Hoe reageert het college op het advies over de fietspaden?", R.OUTCOME),
+    ("What was the alderman's response to the cycling report?", R.OUTCOME),
+    ("Why is the alderman holding back his response to the cycling report?", R.WHY_HOW),
 ])
 def test_the_asked_type(question, kind):
     assert R.read(question).type == kind
