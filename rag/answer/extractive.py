@@ -566,7 +566,7 @@ class ExtractiveAnswerer:
         on_subject = self._on_subject(answering, self.subject_terms(asked, terms))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
         if asked.kind == Q.OUTCOME and not Q.holds(Q.OUTCOME, chosen[0].text):
-            missing_kind = Q.OUTCOME
+            missing_kind = R.ANNOUNCED
         replaced: list[tuple[str, str]] = []
         if good:
             # A sentence that meets the typed request (its type, anchors and
@@ -580,7 +580,7 @@ class ExtractiveAnswerer:
             if req.type and not any(f.holds_type for f in best_near):
                 missing_kind = req.event or req.type
             elif req.type == R.OUTCOME and all(f.announced for f in best_near if f.holds_type):
-                missing_kind = R.OUTCOME
+                missing_kind = R.ANNOUNCED
             elif unnamed:
                 missing_kind = R.NAMED
             elif any(f.replaced for f in best_near):
@@ -594,7 +594,13 @@ class ExtractiveAnswerer:
                 if subject_first is not None and not subject_first.holds_type and req.type:
                     missing_kind = req.type
                 else:
-                    missing = missing or lacking or [w for w, _ in names]
+                    missing = missing or lacking
+                    if not missing and req.type:
+                        # Every name is there, none where the asked type is: the
+                        # type is what they lack ("say nothing about" would be false).
+                        missing_kind = req.type
+                    elif not missing:
+                        missing = [w for w, _ in names]
                     if not missing and about and not any(about_subject(c) for c in pool):
                         # The question's own subject (its rare words) is in none of
                         # the passages: the letters do not discuss it.

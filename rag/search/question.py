@@ -263,7 +263,9 @@ def holds(kind: str, text: str, exclude: tuple[str, ...] = ()) -> bool:
 
 
 def names(text: str) -> list[str]:
-    return [m for m in NAME.findall(text) if m.lower() not in _NOT_NAMES]
+    # without an English possessive ("the Minister's"); a Dutch plural after a
+    # vowel or an acronym keeps its "'s" ("camera's", "RIEC's")
+    return [re.sub(r"(?<=[b-df-hj-np-tv-z])['’]s$", "", m) for m in NAME.findall(text) if m.lower() not in _NOT_NAMES]
 
 
 # A multi-word name: capitalised words, joined by short connectors or ending

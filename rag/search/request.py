@@ -41,6 +41,8 @@ IN_FORCE = "in_force"  # the event of a date asked: a rule's entry into force
 # Not an asked type but what a partial answer lacks: the members of a category
 # the letters only count ("vier stoffen", "een van de gemeenten").
 NAMED = "named"
+# Nor this: an outcome asked where the letters only announce it.
+ANNOUNCED = "announced"
 
 # The span kinds that hold a fact of each asked type (rag.ingest.spans).
 HOLDERS: dict[str, tuple[str, ...]] = {
@@ -58,7 +60,7 @@ LABEL_NL = {
     PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
-    OUTCOME: "uitkomst (die wordt alleen aangekondigd)", SENDER: "ondertekenaar", LETTER_DATE: "datum",
+    OUTCOME: "uitkomst", ANNOUNCED: "uitkomst (die wordt alleen aangekondigd)", SENDER: "ondertekenaar", LETTER_DATE: "datum",
     AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie", IN_FORCE: "datum van inwerkingtreding",
 }
 LABEL_EN = {
@@ -66,7 +68,7 @@ LABEL_EN = {
     PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
-    OUTCOME: "outcome (it is only announced)", SENDER: "signatory", LETTER_DATE: "date",
+    OUTCOME: "outcome", ANNOUNCED: "outcome (it is only announced)", SENDER: "signatory", LETTER_DATE: "date",
     AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion", IN_FORCE: "date of entry into force",
 }
 

@@ -752,3 +752,4 @@ def test_a_question_that_names_nothing_but_its_source_is_not_answered(question):
     # nothing a sentence could state.
     got = ask(question, KUSTWACHT, RECHERCHE, CAMPAGNE)
     assert got.status == Status.NOT_FOUND and not got.citations, got.answer
+

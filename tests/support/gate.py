@@ -11,6 +11,7 @@ assertion names only the metric.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from eval.data import EVAL_DIR, SELECTIONS, load_items
 from eval.run import run_pipeline
 from eval.scoring import aggregate, failures
+from rag import texts as T
 from rag.config import Settings
 
 THRESHOLDS = tomllib.loads((EVAL_DIR / "thresholds.toml").read_text(encoding="utf-8"))
@@ -86,5 +88,19 @@ def gate_tests(selection: str, make_pipeline):
         bad = [r["id"] for r in gate_rows if r.get("status") == "partial" and "dit onderwerp" in r["answer"]]
         assert not bad, bad
 
+    def test_no_partial_answer_says_the_letters_lack_what_it_says_they_mention(gate_rows):
+        """"De brieven noemen X, maar zeggen niets over X" tells the user two opposite things."""
+        bad = []
+        for r in gate_rows:
+            m = _MENTION_LACK.match(r.get("answer", "")) if r.get("status") == "partial" else None
+            if m and any(t.lower() in m.group(1).lower() for t in _TERMS.split(m.group(2)) if t):
+                bad.append(r["id"])
+        assert not bad, bad
+
     return (gate_rows, test_floor, test_ceiling, test_every_citation_quotes_its_passage, test_gate_failures_are_listed,
-            test_no_partial_answer_says_dit_onderwerp)
+            test_no_partial_answer_says_dit_onderwerp, test_no_partial_answer_says_the_letters_lack_what_it_says_they_mention)
+
+
+_MENTION_LACK = re.compile(rf"^(?:{T.PARTIAL_OPENING}|{T.PARTIAL_OPENING_EN}) (.+?), "
+                           r"(?:maar zeggen niets over|but say nothing about) (.+?)\.$")
+_TERMS = re.compile(r",\s*|\s+(?:of|or)\s+")
