@@ -399,7 +399,7 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
                    counted_initials=initials, realised=bool(_REALISED.search(q)),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
-                   category=category, members=members, branches=tuple(dict.fromkeys(_branches(q))),
+                   category=category, members=members, branches=tuple(dict.fromkeys(_branches(q) + _seats(spans, q))),
                    role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)),
                    event=_event(kind, first),
                    within=_within(first) if kind == COUNTRY else "",
@@ -475,6 +475,33 @@ def _branches(text: str) -> list[tuple[str, str, str]]:
     return [(m.group(1), fold(m.group(2)), m.group(0)) for m in _BRANCH.finditer(text)]
 
 
+# A part of the country that ends a body's name ("Platform Veilig Ondernemen Midden-Nederland").
+_COMPASS = re.compile(r"(?:Noord|Oost|Zuid|West|Midden|Noordoost|Noordwest|Zuidoost|Zuidwest)(?:-[A-Z][\w-]+)?")
+
+
+def _seats(spans: Sequence[S.Span], text: str) -> list[tuple[str, str, str]]:
+    """Bodies named by their seat, as branches: (head, seat, as written) for
+    "Universiteit Leiden" ("universiteit", "leiden"), and for a name of
+    several words also under its initials ("Platform Veilig Ondernemen
+    Noord" -> "PVO", which a letter may write "PVO Noord"). Read from the
+    spans' values (folded names), whatever offsets the spans are in."""
+    places = {sp.extra or sp.value for sp in spans if sp.kind in (S.CITY, S.REGION)}
+    out = []
+    for org in (sp for sp in spans if sp.kind == S.ORG):
+        name = _as_written(text, org.value)
+        words = name.split()
+        seat = next((p for p in places if org.value.endswith(" " + p)), "")
+        if not seat and len(words) > 1 and _COMPASS.fullmatch(words[-1]):
+            seat = fold(words[-1])
+        head = words[: len(words) - len(seat.split())] if seat else []
+        if not head:
+            continue
+        out.append((fold(" ".join(head)), seat, name))
+        if len(head) > 1 and all(w[:1].isupper() for w in head):
+            out.append(("".join(w[0] for w in head).upper(), seat, name))
+    return out
+
+
 def _folded_bare(word: str) -> str:
     """A word folded, without an acronym's genitive or plural "'s" ("RIEC's" -> "riec")."""
     return re.sub(r"['’]s$", "", fold(word))
@@ -513,12 +540,12 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
     # The next sentence continues this one unless it adds another item
     # ("Daarnaast ...", "Ook ...") or names another year, place or country.
     if (not holds and nxt and not _ADDS.match(next_text) and not _replaced(req, nxt)
-            and not _body_replaced(req, nxt, next_text)
+            and not _body_replaced(req, nxt, next_text) and not _branch_replaced(req, nxt, next_text)
             and _holds(req, nxt, f"{text} {next_text}", counted_stems)):
         holds = from_next = True
     replaced = [(a, _as_written(text, other))
                 for a, other in _replaced(req, own) + _sector_replaced(req, own, text) + _body_replaced(req, own, text)]
-    replaced += _branch_replaced(req, text)
+    replaced += _branch_replaced(req, own, text)
     if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
@@ -609,10 +636,11 @@ def _body_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tup
 MIN_OTHER_BODIES = 2
 
 
-def _branch_replaced(req: Request, text: str) -> list[tuple[Anchor, str]]:
+def _branch_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:
     """Another branch of the body the question names ("PVO Oost" for "PVO
-    West"), where the sentence does not name the asked branch too."""
-    found = _branches(text)
+    West", "Universiteit Leiden" for "Universiteit Utrecht"), where the
+    sentence does not name the asked branch too."""
+    found = _branches(text) + _seats(spans, text)
     out = []
     for acronym, branch, surface in req.branches:
         same_body = [(b, written) for a, b, written in found if a == acronym]

@@ -207,6 +207,24 @@ def test_another_branch_of_the_body_asked_is_another_anchor():
     assert answers(q, "RIEC Kustzone en RIEC Heuvelland bezochten samen 40 winkels.")
 
 
+@pytest.mark.parametrize("question, other, same", [
+    # a body named by its seat: the same kind of body elsewhere is another one
+    ("In welke landen deed de Universiteit Utrecht onderzoek naar fietsenstallingen?",
+     "De Universiteit Leiden deed onderzoek naar fietsenstallingen in Duitsland en België.",
+     "De Universiteit Utrecht deed onderzoek naar fietsenstallingen in Duitsland en België."),
+    # a body of several words and its region, written by its initials in the letter
+    ("Hoeveel winkels bezocht het Platform Veilig Fietsen Noord in 2031?",
+     "Het PVF Zuid bezocht in 2031 40 winkels.", "Het PVF Noord bezocht in 2031 40 winkels."),
+])
+def test_a_body_named_by_its_seat_elsewhere_is_another_anchor(question, other, same):
+    assert not answers(question, other)
+    assert answers(question, same)
+    # nor does the sentence after one that only names the subject supply it
+    first = "De fietsenstallingen in de regio zijn op orde en de aanpak komt op stoom."
+    assert not R.fit(R.read(question), S.extract(first), first, S.extract(other), other,
+                     counted_stems=tokenize).from_next
+
+
 @pytest.mark.parametrize("question, sentence, expected", [
     ("Hoe heet de burgemeester die het convenant tekende?", "Burgemeester Jansen tekende het convenant.", True),
     ("Hoe heet de burgemeester die het convenant tekende?", "Het convenant volgde op vragen van de leden Bos en Smit.", False),
