@@ -245,7 +245,11 @@ _FURNITURE = re.compile(
     r"Aan de Voorzitter van de (?:Tweede|Eerste) Kamer|\bDen Haag,\s*\d{1,2}\s+[a-z]+\s+\d{4}"
     r"|\bNr\.\s*\d+\s+(?:BRIEF|MOTIE|VERSLAG|LIJST|NOTA)|\b(?:BRIEF|MOTIE|VERSLAG|NOTA) VAN (?:DE|HET|EEN)\b"
     r"|\bVergaderjaar\s+\d{4}|Aanhangsel van de Handelingen|Vragen gesteld door de leden der Kamer"
-    r"|\((?:ingezonden|ontvangen)\s+\d|\bVragen van (?:het lid|de leden)\b.{0,300}\baan de\b"
+    # a header's date ends its line: "(ingezonden 3 mei 2031)." / "Antwoord van … (ontvangen …)";
+    # the minister's sentence that names the questions with their date in passing
+    # ("dat de vragen … (ingezonden 3 mei 2031) niet binnen de termijn …") is body text
+    r"|\((?:ingezonden|ontvangen)\s+\d[^)]*\)\W*(?:$|[A-Z])|\b(?:Antwoord|Mededeling) van (?:de )?(?:minister|staatssecretaris)\b[^.]{0,200}\(ontvangen"
+    r"|\bVragen van (?:het lid|de leden)\b.{0,300}\baan de\b"
     r"|\b(?:Nummer|Gepubliceerd|Indiener\(s\)|Onderwerpen|ID):|Gerelateerde personen|Onderdeel van (?:zaak|kamerstukdossier)"
     r"|Beantwoord door|\bIngediend\s+\d|Preview document|Datum publicatie|\bBrief regering\s*:"
     r"|Antwoord schriftelijke vragen\s*:|Kerngegevens|Documentdatum|\bVastgesteld\s+\d{1,2}\s+[a-z]+\s+\d{4}"
