@@ -40,7 +40,7 @@ _QUESTION = re.compile(r"(?:^|\n\n)(\d{1,2})\.\s+(?=[A-Z])", re.M)
 # A "Vraag 3" (or "Vraag 2 t/m 4", "• Vraag 1") label paragraph.
 _VRAAG = re.compile(r"^\s*(?:[•·▪*-]\s*)?Vraag\s+(\d{1,3})", re.I)
 # A question's last paragraph: "?", perhaps followed by footnote markers ("? 1)", "?1, 2").
-_ENDS_QUESTION = re.compile(r"\?\s*(?:\d{1,2}\)?(?:\s*,\s*\d{1,2}\)?)*)?\s*$")
+ENDS_QUESTION = re.compile(r"\?\s*(?:\d{1,2}\)?(?:\s*,\s*\d{1,2}\)?)*)?\s*$")
 # Documents whose numbered paragraphs are Kamervragen.
 QUESTION_KINDS = (ANTWOORDEN, KAMERVRAGEN)
 
@@ -262,7 +262,7 @@ def chunk_letter(
         else:
             # The question runs until the paragraph that ends with "?" (all of
             # the unit in a document of questions only).
-            asks = [i for i, (a, e) in enumerate(paras) if _ENDS_QUESTION.search(text[a:e])]
+            asks = [i for i, (a, e) in enumerate(paras) if ENDS_QUESTION.search(text[a:e])]
             labelled = bool(_VRAAG.match(text[paras[0][0]:paras[0][1]]))
             # Without a "?" the whole unit is question in a document of questions
             # only, or after a "Vraag N" label (nothing marks where an answer starts).

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from rag.search import question as Q
+from rag.ingest.chunk import ENDS_QUESTION
 from rag.ingest import gazetteer as G
 from rag.ingest import spans as S
 from rag.textnl import STOPWORDS_NL, fold, numberised
@@ -671,17 +672,12 @@ def _sector_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[t
 _GIVEN_KINDS = (S.MONEY, S.COUNT, S.PERCENT, S.DATE, S.ORG, S.LAW)
 
 
-# A sentence that asks (a Kamervraag, perhaps with its footnote marker): it
-# may put a claim to the minister, but it reports no outcome.
-_ASKS = re.compile(r"\?[\s\d,]*$")
-
-
 def _holds(req: Request, spans: Sequence[S.Span], text: str,
            counted_stems: Callable[[str], list[str]] | None) -> bool:
     if req.event and not _EVENTS[req.event][1].search(text):
         return False
-    if req.type == OUTCOME and _ASKS.search(text):
-        return False
+    if req.type == OUTCOME and ENDS_QUESTION.search(text):
+        return False  # a Kamervraag may put a claim to the minister; it reports no outcome
     holders = HOLDERS.get(req.type)
     if not holders:
         return True
