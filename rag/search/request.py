@@ -388,7 +388,7 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
         if m:
             counted = f"{counted} {m.group(1)}"
     named = _COUNTED_NAME.search(q)
-    initials = "".join(w[0] for w in named.group(1).split()).lower() if named else ""
+    initials = _initials(named.group(1).split()).lower() if named else ""
     given = frozenset((sp.kind, sp.value) for sp in spans if sp.kind in _GIVEN_KINDS)
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     cat = _CATEGORY.search(first)
@@ -476,6 +476,12 @@ def _branches(text: str) -> list[tuple[str, str, str]]:
     return [(m.group(1), fold(m.group(2)), m.group(0)) for m in _BRANCH.finditer(text)]
 
 
+def _initials(words: Sequence[str]) -> str:
+    """The acronym a name of several words is also written as ("Gemeenschappelijke
+    Controle Teams" -> "GCT")."""
+    return "".join(w[0] for w in words).upper()
+
+
 # A part of the country that ends a body's name ("Platform Veilig Ondernemen Midden-Nederland").
 _COMPASS = re.compile(r"(?:Noord|Oost|Zuid|West|Midden|Noordoost|Noordwest|Zuidoost|Zuidwest)(?:-[A-Z][\w-]+)?")
 
@@ -499,7 +505,7 @@ def _seats(spans: Sequence[S.Span], text: str) -> list[tuple[str, str, str]]:
             continue
         out.append((fold(" ".join(head)), seat, name))
         if len(head) > 1 and all(w[:1].isupper() for w in head):
-            out.append(("".join(w[0] for w in head).upper(), seat, name))
+            out.append((_initials(head), seat, name))
     return out
 
 
