@@ -112,8 +112,7 @@ _SUBJECT_LINE = re.compile(r"^(?:Onderwerp|Betreft)\s*:?\s+(\S.*?)\s*$", re.I)
 # "Brief regering : <onderwerp>", "Antwoord schriftelijke vragen : ...": the parliament's site.
 # (the type may hold abbreviations and alternatives: "Nota n.a.v. het (nader/tweede nader/enz.) verslag")
 _SITE_TYPE = re.compile(r"^([A-Z][a-zé.]+(?: [\w.()/é-]+){0,8})\s+:\s+(\S.*)$")
-# "Vragen van lid …" and "Vragen van leden …": the article is dropped on some pages.
-_QUESTIONS = re.compile(r"^Vragen van (?:(?:het )?lid|(?:de )?leden)\s", re.I)
+_QUESTIONS = re.compile(r"^Vragen van (?:het lid|de leden)\s", re.I)
 _ANSWER_HEAD = re.compile(r"^(?:Antwoord|Mededeling)(?:en)? van\s", re.I)
 # A table of contents: its heading ("Inhoudsopgave", "Inhoudsopgave blz."), then
 # entries ("3.2 Fietsroutes", "Bijlage 2 Begrippen ... 14"), or their
@@ -156,7 +155,7 @@ _SITE_META = re.compile(
     r"Gepubliceerd:|Indiener\(s\):|Onderwerpen:?\s|Bron(?: vraag| antwoord)?:?\s+https?://|ID:\s|Kamerstuk \d{4,5}-|"
     r"Kamervraag \d{4}Z\d+|Ingediend\s|Beantwoord\s|Beantwoord door\s|Indiener\s|Kerngegevens\s*$|Officiële titel\s|"
     r"Documentdatum\s|Publicatiedatum\s|Nummer\s+KST|Kenmerk\s|Externe link\b|Originele document\b|Tekst\s*$|"
-    r"(?:Deze|Dit) (?:brief|memorie van (?:antwoord|toelichting)|motie|nota|kamervraag|verslag|amendement)\b.{0,60}\b(?:is onder nr\.|toegevoegd aan)|"
+    r"Deze (?:brief|memorie van (?:antwoord|toelichting)|motie|nota|kamervraag|verslag)\b.{0,60}\b(?:is onder nr\.|toegevoegd aan)|"
     r"Directe link\b|Naar boven\s*$|\d\.\s*$|X\s*$|X Noot\b|Noot\s*\d*\s*$)", re.I)
 _NOTE_MARK = re.compile(r"^\s*X Noot(?:\s+\d{1,3})?\s*$")
 # The lines by which a data site is recognised (weak ones like "X" or "1." are not).
@@ -772,7 +771,7 @@ def _site_meta(t: str, h: dict, dates: dict) -> None:
         if m.group(4):
             h.setdefault("dossier_title", m.group(4))
         return
-    m = re.match(r"^(?:Deze|Dit) .{1,60}? is onder nr\.\s*(\w+) toegevoegd aan (?:dossier|wetsvoorstel)\s+(\d{5})"
+    m = re.match(r"^Deze .{1,60}? is onder nr\.\s*(\w+) toegevoegd aan (?:dossier|wetsvoorstel)\s+(\d{5})"
                  r"(?:[ -]([IVXLC]+))?\s+-\s+(.+?)(?:\s+i)?\.?$", s)
     if m:  # parlementairemonitor: "... is onder nr. 3 toegevoegd aan wetsvoorstel 36999 - <dossier title>"
         h.setdefault("dossier", dossier_number(m.group(2) + (" " + m.group(3) if m.group(3) else "")))
@@ -826,7 +825,7 @@ def _questions_header(text: str, h: dict, dates: dict) -> None:
     m = re.search(r"\(ingezonden\s+(.+?)\)", text)
     if m and date_in(m.group(1)):
         dates["ingezonden"] = date_in(m.group(1))
-    m = re.match(r"^Vragen van (?:(?:het )?lid|(?:de )?leden)\s+(.+?)\s+aan\s+(?:de|het)\s", text)
+    m = re.match(r"^Vragen van (?:het lid|de leden)\s+(.+?)\s+aan\s+(?:de|het)\s", text)
     if m:
         h["members"] = _members(m.group(1))
     m = re.search(r"\s+over\s+(.+?)\s*\((?:ingezonden|ontvangen)\b", text)
@@ -886,10 +885,6 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
 
     dossier = h.get("dossier", "")
     number = h.get("number", "")
-    if re.fullmatch(r"[A-Z]", number) and dossier.endswith(" " + number):
-        # "34902 G BRIEF VAN …" over a "G" line: an Eerste Kamer document's
-        # letter printed after the dossier number, not the dossier's suffix.
-        dossier = dossier[: -len(number) - 1]
     kamerstuk = kamerstuk_of(dossier, number)
     if not kamerstuk and h.get("aanhangsel") and h.get("aanhangsel_nr") and h.get("vergaderjaar"):
         number = h["aanhangsel_nr"]
@@ -936,23 +931,13 @@ def _assemble(h: dict, dates: dict, site_kind: str, site_title: str, first_text:
         site_title = ""  # "Initiatiefnota : Initiatiefnota": the page names only the type
     # An initiatiefnota's dossier name ends in its own title: "… over …: «<title>»".
     quoted = re.search(r"«([^«»]{8,200})»\s*$", h.get("dossier_title", ""))
-    names = [x.lower() for x in (h.get("dossier_title", ""), h.get("site_dossier_title", "")) if x]
-    # Written questions state their subject ("… over <onderwerp> (ingezonden …)"):
-    # it names the document better than a line above them that does not
-    # restate it, which a site put there as its own label.
-    first = first_text if not site_title else ""
-    subject_q = h.get("subject_q", "")
-    if subject_q and first and subject_q.lower() not in first.lower():
-        first = ""
-    for cand in (site_title, h.get("subject", ""), first, subject_q, h.get("item_title", ""),
-                 quoted.group(1) if quoted else ""):
+    for cand in (site_title, h.get("subject", ""), first_text if not site_title else "", h.get("subject_q", ""),
+                 h.get("item_title", ""), quoted.group(1) if quoted else ""):
         c = _clean_title(cand)
-        for dt in names:  # "<subject> - <dossier name>": a page title that adds the dossier's name
-            if c.lower().endswith(" - " + dt) and len(c) > len(dt) + 3:
-                c = c[: -len(dt) - 3].rstrip()
         if not c:
             continue
         low = c.lower()
+        names = [x.lower() for x in (h.get("dossier_title", ""), h.get("site_dossier_title", "")) if x]
         if any(low == dt or low.startswith(dt) for dt in names):
             continue  # the dossier's name is not this document's subject
         if _DOSSIER_LINE.match(c) or _TYPE_LINE.match(c.upper()) and c == c.upper() or c.lower().startswith("kamerstuk"):
