@@ -247,7 +247,7 @@ _FURNITURE = re.compile(
     r"|\bVergaderjaar\s+\d{4}|Aanhangsel van de Handelingen|Vragen gesteld door de leden der Kamer"
     # a header's date ends its line: "(ingezonden 3 mei 2031)." / "Antwoord van … (ontvangen …)";
     # the minister's sentence that names the questions with their date in passing
-    # ("dat de vragen … (ingezonden 3 mei 2031) niet binnen de termijn …") is body text
+    # ("dat de vragen … (ingezonden 3 mei 2031) later worden beantwoord …") is body text
     r"|\((?:ingezonden|ontvangen)\s+\d[^)]*\)\W*(?:$|[A-Z])|\b(?:Antwoord|Mededeling) van (?:de )?(?:minister|staatssecretaris)\b[^.]{0,200}\(ontvangen"
     r"|\bVragen van (?:het lid|de leden)\b.{0,300}\baan de\b"
     r"|\b(?:Nummer|Gepubliceerd|Indiener\(s\)|Onderwerpen|ID):|Gerelateerde personen|Onderdeel van (?:zaak|kamerstukdossier)"

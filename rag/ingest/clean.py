@@ -415,8 +415,8 @@ _SIGNATORY = re.compile(
 _NAME_LINE = re.compile(r"^(?:[A-Z]\.\s?)+[^\n]{1,50}$|^[A-Z][^\s.]+(?: [^\s.]+){0,4}$")
 # The header of a set of answered Kamervragen ("Vragen van de leden ... (ingezonden ...)"):
 # it ends in its date. A sentence that names the questions with their date
-# in passing ("dat de vragen van het lid X (ingezonden 3 mei) niet binnen de
-# termijn kunnen worden beantwoord, aangezien ...") is the minister's text.
+# in passing ("dat de vragen van het lid X (ingezonden 3 mei) later worden
+# beantwoord, omdat ...") is the minister's text.
 _DOC_HEADER = re.compile(r"^(?:Vragen van (?:de leden|het lid)|Antwoord(?:en)? van )|\(ingezonden \d[^)]*\)\W*$")
 
 

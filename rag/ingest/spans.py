@@ -78,7 +78,7 @@ _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|procent\b|percent\b|procentpunt
                       r"\b(?:een|één) (?:derde|kwart)\b", re.I)
 # A number: digits (thousands "96.676", decimals "1,5") not part of a date,
 # section or reference; number words are turned into digits first. The digits
-# are whole ("2023-2026" and "in 2019.2" hold no count "202" or "201"), and a
+# are whole ("2024-2027" and "in 2021.3" hold no count "202"), and a
 # number glued to a sentence's end is its footnote marker ("… is?1", "«…»2").
 _NUMBER = re.compile(r"(?<![\w.,/?!»”’-])(\d{1,3}(?:\.\d{3})+|\d+)(?!\d)(?:,\d+)?(?![\w.,/]\d|-\w)")
 # Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3", "p. 4".

@@ -172,8 +172,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?[\w-]*(?:wet|wetten|wetsvoorstel|programma|project|projecten|"
                     r"plan|regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
                     r"campaign)\b|\bhoe heet\b|\bwhat is (?:it|the \w+) called\b"),
-    # A reply, a response, a vote asked of its own ("Wat antwoordde de minister …",
-    # "Hoe heeft de Kamer gestemd …"): what came of a question or a proposal.
+    # A reply, a response, a vote asked of its own ("Wat antwoordde de wethouder …",
+    # "Hoe heeft de raad gestemd …"): what came of a question or a proposal.
     (OUTCOME, r"^(?:en )?(?:wat|hoe|what|how)\b[^?]*?\b(?:antwoordde|antwoordden|reageerde|reageerden|reageert|"
               r"reageren|gestemd|stemde|stemden|repl(?:y|ied)|respon(?:se|ded)|voted?)\b"),
     (OUTCOME, r"\b\w*(?:resultaat|resultaten|uitkomst|uitkomsten|opgeleverd|opleverde|opbrengst|bevinding|bevindingen|"
@@ -477,20 +477,20 @@ def _branches(text: str) -> list[tuple[str, str, str]]:
 
 
 def _initials(words: Sequence[str]) -> str:
-    """The acronym a name of several words is also written as ("Gemeenschappelijke
-    Controle Teams" -> "GCT")."""
+    """The acronym a name of several words is also written as ("Fiets Parkeer
+    Teams" -> "FPT")."""
     return "".join(w[0] for w in words).upper()
 
 
-# A part of the country that ends a body's name ("Platform Veilig Ondernemen Midden-Nederland").
+# A part of the country that ends a body's name ("Platform Veilig Fietsen Noord-Holland").
 _COMPASS = re.compile(r"(?:Noord|Oost|Zuid|West|Midden|Noordoost|Noordwest|Zuidoost|Zuidwest)(?:-[A-Z][\w-]+)?")
 
 
 def _seats(spans: Sequence[S.Span], text: str) -> list[tuple[str, str, str]]:
     """Bodies named by their seat, as branches: (head, seat, as written) for
-    "Universiteit Leiden" ("universiteit", "leiden"), and for a name of
-    several words also under its initials ("Platform Veilig Ondernemen
-    Noord" -> "PVO", which a letter may write "PVO Noord"). Read from the
+    "Universiteit Zwolle" ("universiteit", "zwolle"), and for a name of
+    several words also under its initials ("Platform Veilig Fietsen
+    Noord" -> "PVF", which a letter may write "PVF Noord"). Read from the
     spans' values (folded names), whatever offsets the spans are in."""
     places = {sp.extra or sp.value for sp in spans if sp.kind in (S.CITY, S.REGION)}
     out = []
@@ -645,7 +645,7 @@ MIN_OTHER_BODIES = 2
 
 def _branch_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:
     """Another branch of the body the question names ("PVO Oost" for "PVO
-    West", "Universiteit Leiden" for "Universiteit Utrecht"), where the
+    West", "Universiteit Zwolle" for "Universiteit Deventer"), where the
     sentence does not name the asked branch too."""
     found = _branches(text) + _seats(spans, text)
     out = []

@@ -379,8 +379,8 @@ def test_judge_needs_a_configured_server():
     ("Vragen van het lid Jansen (XYZ) aan de Minister over fietsen (ingezonden 3 mei 2031).", True),
     ("Antwoord van minister Pietersen (Infrastructuur) (ontvangen 20 mei 2031). Het kabinet deelt de zorg.", True),
     ("(ingezonden 3 mei 2031). Het kabinet deelt de zorg over de fietsendiefstal.", True),
-    ("Hierbij deel ik u mede dat de vragen van het lid Jansen (ingezonden 3 mei 2031) niet binnen de "
-     "gebruikelijke termijn kunnen worden beantwoord, aangezien het onderzoek nog loopt.", False),
+    ("Hierbij laat ik u weten dat de vragen van het lid Jansen (ingezonden 3 mei 2031) later worden "
+     "beantwoord, omdat het onderzoek naar de stallingen nog loopt.", False),
 ])
 def test_furniture_is_a_header_not_a_sentence_that_names_its_date(quote, furniture):
     assert M.is_furniture(quote) is furniture

@@ -129,13 +129,13 @@ def test_a_number_closing_a_bracketed_code_is_no_footnote_marker():
 
 def test_a_sentence_naming_the_questions_with_their_date_is_not_their_header():
     # The header of written questions ends in its date; the minister's notice
-    # that they cannot be answered in time names them in passing and says why.
+    # that they will be answered later names them in passing and says why.
     from rag.ingest.clean import furniture_spans
     header = ("Vragen van het lid Jansen (XYZ) aan de Minister van Infrastructuur over fietsendiefstal "
               "(ingezonden 3 mei 2031).")
-    notice = ("Hierbij deel ik u mede dat de schriftelijke vragen van het lid Jansen (XYZ) over fietsendiefstal "
-              "(ingezonden 3 mei 2031) niet binnen de gebruikelijke termijn kunnen worden beantwoord, "
-              "aangezien het onderzoek nog loopt.")
+    notice = ("Hierbij laat ik u weten dat de vragen van het lid Jansen (XYZ) over fietsendiefstal "
+              "(ingezonden 3 mei 2031) later worden beantwoord, omdat het onderzoek naar de "
+              "stallingen nog loopt.")
     text = f"{header}\n\nMededeling\n\n{notice}\n"
     kinds = {text[a:b]: kind for a, b, kind in furniture_spans(text)}
     assert kinds.get(header) == "document header"

@@ -209,9 +209,9 @@ def test_another_branch_of_the_body_asked_is_another_anchor():
 
 @pytest.mark.parametrize("question, other, same", [
     # a body named by its seat: the same kind of body elsewhere is another one
-    ("In welke landen deed de Universiteit Utrecht onderzoek naar fietsenstallingen?",
-     "De Universiteit Leiden deed onderzoek naar fietsenstallingen in Duitsland en België.",
-     "De Universiteit Utrecht deed onderzoek naar fietsenstallingen in Duitsland en België."),
+    ("In welke landen deed de Universiteit Deventer onderzoek naar fietsenstallingen?",
+     "De Universiteit Zwolle deed onderzoek naar fietsenstallingen in Duitsland en België.",
+     "De Universiteit Deventer deed onderzoek naar fietsenstallingen in Duitsland en België."),
     # a body of several words and its region, written by its initials in the letter
     ("Hoeveel winkels bezocht het Platform Veilig Fietsen Noord in 2031?",
      "Het PVF Zuid bezocht in 2031 40 winkels.", "Het PVF Noord bezocht in 2031 40 winkels."),
