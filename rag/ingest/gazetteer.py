@@ -29,6 +29,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.textnl import STOPWORDS_NL, fold
+
 COUNTRY, REGION, CITY, AREA = "country", "region", "city", "area"
 # The Kingdom's own parts, named as regions in the letters' sense.
 _HOME = ("NL", "BE", "CW", "AW", "SX", "BQ")
@@ -124,6 +126,11 @@ def _longest() -> int:
     return max(len(name.split()) for name in places())
 
 
+# What follows a capitalised particle inside a Dutch surname: the name's next
+# capitalised word or a lower-case particle ("Van Dalen", "Van der Berg").
+_SURNAME_GOES_ON = re.compile(r"\s+(?:[A-Z]|(?:der|den|de|het|ter|ten|['’]t)\b)")
+
+
 def find(text: str, *, opens_sentence: bool = True) -> list[tuple[int, int, Place]]:
     """Places named in text: (start, end, Place), longest spelling first,
     never overlapping; only capitalised words are tried. `opens_sentence`:
@@ -146,6 +153,9 @@ def find(text: str, *, opens_sentence: bool = True) -> list[tuple[int, int, Plac
                 break
         if hit and hit[3] == 1 and opens_sentence and re.search(r"(?:^|[.!?:]\s+|\n)[\W_]*$", text[:hit[0]]):
             hit = None  # a single capitalised word opening a sentence is no name ("Van welke ...")
+        if hit and hit[3] == 1 and fold(text[hit[0]:hit[1]]) in STOPWORDS_NL \
+                and _SURNAME_GOES_ON.match(text, hit[1]):
+            hit = None  # a capitalised particle is part of a surname ("Van der Berg", "Van Dalen")
         if hit:
             out.append(hit[:3])
             i += hit[3]

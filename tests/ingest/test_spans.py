@@ -81,6 +81,16 @@ def test_a_place_named_with_its_country_in_brackets_is_a_city():
     assert [t for t, _, _ in kinds("Het schip kwam uit Sines (Portugal) binnen.", S.CITY)] == ["Sines"]
 
 
+@pytest.mark.parametrize("text, places", [
+    ("Het Kamerlid Van Dalen vroeg naar de fietsenstalling.", []),
+    ("De vragen van het lid Van der Berg gaan over fietspaden.", []),
+    ("De fietsroute loopt van Deventer naar Van in Turkije.", ["Deventer", "Van", "Turkije"]),
+])
+def test_a_capitalised_particle_in_a_surname_is_no_place(text, places):
+    found = [text[s.start:s.end] for s in S.extract(text) if s.kind in (S.CITY, S.COUNTRY, S.REGION)]
+    assert found == places
+
+
 @pytest.mark.parametrize("adjective, city", [("Rotterdamse", "Rotterdam"), ("Antwerpse", "Antwerpen")])
 def test_a_port_adjective_takes_the_citys_identity(adjective, city):
     by_name = {v for _, v, _ in kinds(f"De haven van {city} groeit.", S.PORT)}
