@@ -63,7 +63,8 @@ _DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?\b|\b(?:{D
                    rf"eerste helft|tweede helft|(?:{_MONTHS})|{_SEASONS}|Q[1-4]|(?:eerste|tweede|derde|vierde) kwartaal)"
                    rf"\s+(?:van\s+)?(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:{_SEASONS})\b", re.I)
 # Time units after a number; "sinds 2019", "tot 2027", "2020-2023": periods.
-_UNITS = r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|decennia|decennium|years?|months?|weeks?|days?|hours?"
+_UNITS = (r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|minuten|minuut|seconden|decennia|decennium|"
+          r"years?|months?|weeks?|days?|hours?|minutes?|seconds?")
 _DURATION = re.compile(rf"\b\d+(?:,\d+)?\s+(?:{_UNITS})\b|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|"
                        rf"meer|half|\d+)-?jarige?\b|\btot (?:en met )?(?:(?:het )?(?:einde|eind|begin|medio) (?:van )?)?"
                        rf"(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b|\bperiode\s+(?:van\s+)?(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?"

@@ -101,8 +101,9 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|straffen|gevangenisstraf|"
               r"gevangenisstraffen|boete|boetes|strafmaxima)|strafmaxim\w+|"
               r"hoeveel jaar (?:cel|gevangenisstraf)|strafmaat|what (?:penalty|sentence)|maximum (?:penalty|sentence))\b"),
-    (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur)|voor hoelang|how long|"
-               r"how many (?:years|months|weeks|days|hours)|welke (?:termijn|periode|looptijd))\b"),
+    # ("hoeveel spreektijd", "how much speaking time": a length of time too)
+    (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|\w*tijd)|voor hoelang|how long|"
+               r"how many (?:years|months|weeks|days|hours)|how much (?:\w+ )?time|welke (?:termijn|periode|looptijd))\b"),
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|op welke dag|"
            r"on (?:what|which) day|"
@@ -199,7 +200,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|is|are|was|were|has|have|will|can|could|should)\b"),
 ))
 # Units after "hoeveel" that make it another type ("hoeveel geld" is an amount).
-_NOT_A_COUNT = re.compile(r"\bhoeveel (?:geld|euro|procent|jaar|jaren|maanden|weken|dagen|uur)\b", re.I)
+_NOT_A_COUNT = re.compile(r"\bhoeveel (?:geld|euro|procent|jaar|jaren|maanden|weken|dagen|uur|\w*tijd)\b|"
+                          r"\bhow much (?:\w+ )?time\b", re.I)
 
 
 def _first_rule(question: str) -> tuple[str, str]:

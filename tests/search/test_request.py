@@ -407,6 +407,21 @@ def test_a_body_a_sum_or_who_asked_by_its_words(question, kind):
     assert R.read(question).type == kind
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("Hoeveel spreektijd krijgt elke fietsersbond in het overleg?", R.DURATION),
+    ("How much speaking time does each cyclists' union get?", R.DURATION),
+    ("How much money does the cyclists' union get?", R.AMOUNT),
+])
+def test_time_asked_by_how_much_is_a_duration(question, kind):
+    assert R.read(question).type == kind
+
+
+def test_minutes_are_a_duration():
+    q = "Hoeveel spreektijd kreeg de fietsersbond?"
+    assert answers(q, "De fietsersbond kreeg een spreektijd van vier minuten.")
+    assert not answers(q, "De fietsersbond stuurde vier brieven.")
+
+
 @pytest.mark.parametrize("question, repeats, names", [
     ("Welk bureau telde de fietsen voor het rapport «Fiets en Veer»?",
      "Het rapport «Fiets en Veer» telt de fietsen op de veerboot.",
