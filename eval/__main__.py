@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import report as R
-from .data import EVAL_DIR, SET_CHOICES
+from .data import EVAL_DIR, GROUPS, SET_CHOICES
 from .run import ROOT, RunOptions, evaluate
 
 
@@ -20,9 +20,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the eval sets, write a JSON report and a Markdown summary")
     run.add_argument("--set", default="all", choices=SET_CHOICES,
-                     help="all (default: every group), both (the five letters' dev and test), five (dev, test, "
-                     "test_fresh, test_late, test_round4 and test_round5), new (the new letters' dev and test), one group (dev, test, test_fresh, test_late, "
-                     "test_round4, test_round5, new_dev, new_test) or one question file")
+                     help="all (default: every group), both (the five letters' dev and test), five (every group "
+                     "of the five letters), new (the dev and test groups of ../shared/letters-extra), pub (the dev "
+                     f"group of eval/published), one group ({', '.join(GROUPS)}) or one question file")
     run.add_argument("--mode", choices=MODES, help="retrieval mode (default: settings, i.e. hybrid)")
     run.add_argument("--generator", choices=answerers.names(), help="answerer (default: extractive)")
     run.add_argument("--k", type=int, help="passages per answer (default: settings.k); retrieval metrics use the top 10")

@@ -37,18 +37,30 @@ GROUPS = {
     "test_round5": ("test_k", "test_l"),
     # Written blind after test_round5's failures had been read once.
     "test_round6": ("test_m", "test_n"),
+    # Written blind from the dev half of 30 more published documents
+    # (eval/published): a second, smaller corpus of real documents to fit on.
+    "pub_dev": ("published_dev",),
 }
 SETS = tuple(name for names in GROUPS.values() for name in names)
-# What "both", "all", "new" and "five" run: the five letters' dev and test;
-# everything; the published documents' groups; every group of the five letters.
+# What "both", "all", "new", "pub" and "five" run: the five letters' dev and
+# test; everything; the groups of letters-extra; those of eval/published;
+# every group of the five letters.
 SELECTIONS = {"both": ("dev", "test"), "all": tuple(GROUPS), "new": ("new_dev", "new_test"),
+              "pub": ("pub_dev",),
               "five": ("dev", "test", "test_fresh", "test_late", "test_round4", "test_round5", "test_round6")}
 SET_CHOICES = (*SELECTIONS, *GROUPS, *SETS)
 # The corpus a group's questions are about: the project's own letters, or
 # the folder of real published documents beside the repository.
 NEW_LETTERS = "letters-extra"
-CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS}
+PUBLISHED = "published"
+CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS, "pub_dev": PUBLISHED}
 NEW_LETTERS_DIR = Path(os.environ.get("EVAL_NEW_LETTERS_DIR", EVAL_DIR.parent.parent / "shared" / "letters-extra"))
+# Where each corpus other than the project's own lies (its documents in
+# `letters/`), and the cache folder its index is built in.
+CORPUS_DIRS = {NEW_LETTERS: NEW_LETTERS_DIR, PUBLISHED: EVAL_DIR / "published"}
+CORPUS_CACHE = {NEW_LETTERS: "new-letters", PUBLISHED: "published"}
+# The groups the answerer may be fitted on; every other group only reports.
+DEV_GROUPS = ("dev", "new_dev", "pub_dev")
 # Labels of the older question files' asked type and near-miss class (the
 # newer files carry them in the record), added by a helper that saw only the
 # questions and the letters.
@@ -60,7 +72,7 @@ def group_of(set_name: str) -> str:
 
 
 def corpus_of(set_name: str) -> str:
-    """"" for the project's corpus, NEW_LETTERS for the published documents."""
+    """"" for the project's corpus, else the name of the published documents' corpus (CORPUS_DIRS)."""
     return CORPUS_OF_GROUP.get(group_of(set_name), "")
 
 

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .baselines import BASELINE, LangChainBaseline
-from .data import EVAL_DIR, NEW_LETTERS, NEW_LETTERS_DIR, gold_quotes, group_of, load_items
+from .data import (CORPUS_CACHE, CORPUS_DIRS, CORPUS_OF_GROUP, DEV_GROUPS, EVAL_DIR, NEW_LETTERS, NEW_LETTERS_DIR,
+                   gold_quotes, group_of, load_items)
 from .judge import make_judge
 from .scoring import (RETRIEVAL_K, aggregate_by_set, answer_row, count_relevant, exclude_source_rows, failures,
                       retrieval_row, scores_answer, summarise_exclusion)
@@ -146,12 +147,14 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
     return Pipeline(settings, letters, emb, build(settings, emb, letters))
 
 
-def new_letters_pipeline(pipeline, folder: Path = NEW_LETTERS_DIR, *, progress=None):
+def new_letters_pipeline(pipeline, folder: Path = NEW_LETTERS_DIR, *, progress=None,
+                         cache: str = CORPUS_CACHE[NEW_LETTERS]):
     """A Pipeline over the published documents of `folder`/letters, added to
     an empty corpus the way `rag ingest DIR` adds them (each read by its
     layout), letter ids the file names. The corpus is made anew each run (the
     documents' metadata is what the current parser reads); the index and its
-    vector cache stay in the cache folder, so only changed texts are embedded."""
+    vector cache stay in the cache folder `cache`, so only changed texts are
+    embedded."""
     from rag.ingest import corpus
     from rag.store.build import build
     from rag.pipeline import Pipeline
@@ -159,7 +162,7 @@ def new_letters_pipeline(pipeline, folder: Path = NEW_LETTERS_DIR, *, progress=N
     files = sorted((folder / "letters").glob("*.txt"))
     if not files:
         raise FileNotFoundError(f"no documents in {folder / 'letters'} (set EVAL_NEW_LETTERS_DIR)")
-    work = pipeline.settings.cache_dir / "eval" / "new-letters"
+    work = pipeline.settings.cache_dir / "eval" / cache
     settings = pipeline.settings.replace(corpus_dir=work / "corpus", index_dir=work / "index")
     shutil.rmtree(settings.corpus_dir, ignore_errors=True)
     settings.corpus_dir.mkdir(parents=True)
@@ -229,22 +232,26 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
                              "aggregates": aggregate_by_set(rows, seed=opts.seed, resamples=opts.resamples),
                              "passages": len(baseline.texts)}
     own = [it for it in items if not it.get("corpus")]
-    extra = [it for it in items if it.get("corpus") == NEW_LETTERS]
-    extra_pipeline = None
-    if extra:
-        say(f"Index van de nieuwe brieven ({NEW_LETTERS_DIR}) opbouwen")
-        extra_pipeline = new_letters_pipeline(pipeline, progress=say)
+    # Each corpus of published documents is answered from its own index.
+    extra: dict[str, list[dict[str, Any]]] = {}
+    for it in items:
+        if it.get("corpus"):
+            extra.setdefault(it["corpus"], []).append(it)
+    extra_pipelines = {}
+    for name in extra:
+        say(f"Index van {name} ({CORPUS_DIRS[name]}) opbouwen")
+        extra_pipelines[name] = new_letters_pipeline(pipeline, CORPUS_DIRS[name], progress=say,
+                                                     cache=CORPUS_CACHE[name])
     for m in modes:
         rows = run_pipeline(pipeline, own, mode=m, generator=generator, k=opts.k, judge=judge, quiet=opts.quiet)
-        if extra_pipeline is not None:
-            rows += run_pipeline(extra_pipeline, extra, mode=m, generator=generator, k=opts.k, judge=judge,
-                                 quiet=opts.quiet)
+        for name, corpus_items in extra.items():
+            rows += run_pipeline(extra_pipelines[name], corpus_items, mode=m, generator=generator, k=opts.k,
+                                 judge=judge, quiet=opts.quiet)
         configs[m] = {"label": LABELS.get(m, m), "rows": rows,
                       "aggregates": aggregate_by_set(rows, seed=opts.seed, resamples=opts.resamples),
                       "passages": len(pipeline.retriever.chunks),
-                      # the new letters are answered from their own index
-                      "passages_by_group": ({g: len(extra_pipeline.retriever.chunks) for g in ("new_dev", "new_test")}
-                                            if extra_pipeline is not None else {})}
+                      "passages_by_group": {g: len(extra_pipelines[name].retriever.chunks)
+                                            for g, name in CORPUS_OF_GROUP.items() if name in extra_pipelines}}
 
     exclusion = None
     if opts.exclude_source:
@@ -273,7 +280,7 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
         "primary": mode,
         "configs": configs,
         # Dev only: the answerer is tuned on what this lists.
-        "failures": failures([r for r in configs[mode]["rows"] if r["group"] in ("dev", "new_dev")]),
+        "failures": failures([r for r in configs[mode]["rows"] if r["group"] in DEV_GROUPS]),
         "exclude_source": exclusion,
         "duration_s": round(time.perf_counter() - t_start, 2),
     }

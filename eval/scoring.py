@@ -13,7 +13,6 @@ from typing import Any, Callable, Sequence
 
 from . import metrics as M
 from .data import GROUPS, SETS, gold_quotes, group_of
-from rag import texts as T
 from rag.records import Status
 
 # The per-class counts (by_class): an answer right or wrong, else its state.

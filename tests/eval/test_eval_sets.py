@@ -341,3 +341,28 @@ def test_test_files_have_the_required_mix(name):
     assert count["near_miss", "nl"] + count["near_miss", "en"] >= 17
     assert count["off_topic", "nl"] + count["off_topic", "en"] >= 8
     assert sum("turns" in r for r in recs) >= 6
+
+
+# ---------------------------------------------------------------------------
+# pub_dev: questions over the dev half of eval/published
+# ---------------------------------------------------------------------------
+
+PUBLISHED = EVAL / "published"
+
+
+def test_published_dev_questions_ask_only_the_dev_documents_and_quote_them():
+    dev = set(json.loads((PUBLISHED / "split.json").read_text(encoding="utf-8"))["dev"])
+    texts = {p.stem: loose(p.read_text(encoding="utf-8")) for p in (PUBLISHED / "letters").glob("*.txt")}
+    recs = _load(EVAL / "published_dev.jsonl")
+    assert len(recs) >= 80
+    for r in recs:
+        assert r["kind"] in KINDS and (r["kind"] == "answerable") == r["answerable"], r["id"]
+        assert r["kind"] == "off_topic" or r["doc"] in dev, r["id"]
+        assert ("nm_class" in r) == (r["kind"] == "near_miss") and r.get("nm_class", "other") in NM_CLASSES, r["id"]
+        if not r["answerable"]:
+            assert r["evidence"] == [] and r["key_facts"] == [], r["id"]
+            continue
+        quotes = " ".join(e["quote"] for e in r["evidence"]).lower()
+        for e in r["evidence"]:
+            assert f"{e['letter_id']}.txt" in dev and loose(e["quote"]) in texts[e["letter_id"]], (r["id"], e["quote"][:60])
+        assert r["key_facts"] and all(any(v.lower() in quotes for v in fact) for fact in r["key_facts"]), r["id"]

@@ -16,7 +16,7 @@ import tomllib
 
 import pytest
 
-from eval.data import EVAL_DIR, SELECTIONS, load_items
+from eval.data import DEV_GROUPS, EVAL_DIR, SELECTIONS, load_items
 from eval.run import run_pipeline
 from eval.scoring import aggregate, failures
 from rag import texts as T
@@ -39,7 +39,7 @@ def _agg(rows, group):
 
 
 def _which(rows, group, pred):
-    if group not in ("dev", "new_dev"):
+    if group not in DEV_GROUPS:
         return "(test questions are not listed: nobody tunes on them)"
     return ", ".join(r["id"] for r in rows if r["group"] == group and pred(r)) or "none"
 
@@ -78,7 +78,7 @@ def gate_tests(selection: str, make_pipeline):
 
     def test_gate_failures_are_listed(gate_rows):
         # Not a threshold: keeps failures() exercised on real rows (ids and reasons).
-        dev = [r for r in gate_rows if r["group"] in ("dev", "new_dev")]
+        dev = [r for r in gate_rows if r["group"] in DEV_GROUPS]
         assert dev
         for f in failures(dev):
             assert f["id"] and f["why"]
