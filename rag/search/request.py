@@ -112,7 +112,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
-             r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did) .{1,60} cost|"
+             r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did|would|will) .{1,60} cost|"
+             r"wat (?:zou|zouden|gaat|gaan) .{1,60} kosten|"
              r"what (?:is|was) the (?:\w+ ){0,3}(?:budget|cost|amount)|what (?:budget|amount)|"
              # "hoe hoog is de boete", "how high is the fine": a sum of money named by its noun
              r"(?:hoe (?:hoog|groot)|how (?:high|large|big)) (?:\w+ ){1,4}?\w*(?:bedrag|kosten|budget|prijs|boete|geld|"
@@ -126,7 +127,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (REGION, r"\b(?:welke|in welke|which|what) (?:\w+ )?(?:regio|regio's|provincie|provincies|regions?|"
              r"provinces?)\b"),
     (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
-              r"(?:[\w-]+\s+){0,2}(?:land|landen|staten|countr(?:y|ies)|nations?)\b"),
+              r"(?:[\w-]+\s+){0,2}(?:land|landen|staten|lidstaat|lidstaten|countr(?:y|ies)|nations?|"
+              r"member states?)\b"),
     # The letter's own signatory: "welke staatssecretaris ondertekende de fietsbrief",
     # "who sent this letter", "and who signed it?" (not "which
     # minister signed the treaty": that is a person in the letter's sentences).
@@ -168,7 +170,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                    r"universiteit|universiteiten|hogeschool|hogescholen|ministerie|ministeries|universit(?:y|ies)|"
                    r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
                    r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|institutes?|foundations?|associations?|"
-                   r"broadcasters?|firms?|compan(?:y|ies)|partners?)\b"),
+                   r"broadcasters?|firms?|compan(?:y|ies)|partners?|fabriek|fabrieken|factor(?:y|ies)|plants?)\b"),
     # (also a compound: "welk EU-programma", "welk actieplan")
     (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?[\w-]*(?:wet|wetten|wetsvoorstel|programma|project|projecten|"
                     r"plan|regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
@@ -393,6 +395,10 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     initials = _initials(named.group(1).split()).lower() if named else ""
     given = frozenset((sp.kind, sp.value) for sp in spans if sp.kind in _GIVEN_KINDS)
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
+    if kind in (COUNTRY, CITY, REGION, PORT, PLACE):
+        # "naar welke stad ... voordat Deventer": a place the question names is no answer to it
+        given |= frozenset((k, sp.value) for sp in spans if sp.kind in S.PLACES
+                           for k in ((S.CITY, S.PORT) if sp.kind in (S.CITY, S.PORT) else (sp.kind,)))
     cat = _CATEGORY.search(first)
     category = tuple(dict.fromkeys(
         _prefix(w) for w in (cat.groups()[1:] if cat else ()) if w and fold(w) not in STOPWORDS_NL and len(_prefix(w)) >= 3))

@@ -416,6 +416,24 @@ def test_time_asked_by_how_much_is_a_duration(question, kind):
     assert R.read(question).type == kind
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("What would the new bicycle shed cost?", R.AMOUNT),
+    ("Wat zou de nieuwe fietsenstalling kosten?", R.AMOUNT),
+    ("Welke andere lidstaten steunden het fietsplan?", R.COUNTRY),
+    ("Which member states backed the cycling plan?", R.COUNTRY),
+    ("Welke fabriek levert de fietsframes?", R.ORGANISATION),
+    ("Which factory makes the bicycle frames?", R.ORGANISATION),
+])
+def test_a_sum_a_country_or_a_body_asked_in_other_words(question, kind):
+    assert R.read(question).type == kind
+
+
+def test_a_place_the_question_names_does_not_answer_which_place():
+    q = "Naar welke stad zou de fietsfabriek eerst verhuizen, voordat Deventer in beeld kwam?"
+    assert not answers(q, "De fietsfabriek wil verhuizen naar Deventer.")
+    assert answers(q, "De fietsfabriek zou eerst naar Zwolle verhuizen, daarna kwam Deventer in beeld.")
+
+
 def test_minutes_are_a_duration():
     q = "Hoeveel spreektijd kreeg de fietsersbond?"
     assert answers(q, "De fietsersbond kreeg een spreektijd van vier minuten.")
