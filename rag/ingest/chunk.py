@@ -71,13 +71,23 @@ _REPORTING_QUESTION = re.compile(
     r"\bwaaruit blijkt\b|\b(?:zegt|zeggen|stelt|stellen|meldt|melden|schrijft|schrijven) dat\b")
 
 
+# Figures a question can put to the minister ("... en dus 5 miljard euro extra
+# te investeren?"): what it states, even where it does not open like a report.
+_FIGURES = (spans.MONEY, spans.PERCENT)
+
+
+def _reports(question: str) -> bool:
+    return bool(_REPORTING_QUESTION.search(question)) or any(sp.kind in _FIGURES for sp in spans.extract(question))
+
+
 def answer_spans(text: str, excluded: list[tuple[int, int]], *, questions: bool = False) -> tuple[tuple[int, int], ...]:
     """Sentences of `text` that can be quoted as an answer: not overlapping an
     excluded span (furniture, headings, the question asked), at least five
     words, not a question, not a caption, and ending like a sentence unless
     long (a heading has no full stop). With `questions` (a Kamervraag nobody
-    answered) a question that reports something is quoted too: the claim or
-    report it puts to the minister is what the document says on its subject;
+    answered) a question that reports something or states a sum or a
+    percentage is quoted too: the claim or report it puts to the minister is
+    what the document says on its subject;
     one that only asks ("Wat is uw visie op ...?") says nothing."""
     out = []
     for a, b in sentence_spans(text):
@@ -91,7 +101,7 @@ def answer_spans(text: str, excluded: list[tuple[int, int]], *, questions: bool 
         s = text[a:b]
         words = s.split()
         asks = s.rstrip().endswith("?")
-        if len(words) < 5 or (asks and not (questions and _REPORTING_QUESTION.search(s))) or _CAPTION.match(s) \
+        if len(words) < 5 or (asks and not (questions and _reports(s))) or _CAPTION.match(s) \
                 or INJECTION.search(s):
             continue
         if not re.search(r"[.!:;)’”?]$" if questions else r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:

@@ -112,7 +112,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
-             r"(?:mee )?gemoeid|how much (?:\w+ )?(?:money|funding|budget)|what (?:does|did|would|will) .{1,60} cost|"
+             r"(?:mee )?gemoeid|how much (?:\w+ ){0,2}(?:money|funding|budget|spending|investment)|what (?:does|did|would|will) .{1,60} cost|"
              r"wat (?:zou|zouden|gaat|gaan) .{1,60} kosten|"
              r"what (?:is|was) the (?:\w+ ){0,3}(?:budget|cost|amount)|what (?:budget|amount)|"
              # "hoe hoog is de boete", "how high is the fine": a sum of money named by its noun

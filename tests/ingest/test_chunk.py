@@ -282,7 +282,8 @@ QUESTIONS_ONLY = ("Vragen van het lid Jansen (XYZ) aan de Minister van Infrastru
                   "fietspaden (ingezonden 3 mei 2024).\n\n"
                   "Vraag 1\n\nKent u het bericht «Gemeente legt veertig kilometer fietspad aan»?\n\n"
                   "Vraag 2\n\nKlopt het dat een op de vijf fietspaden in de provincie te smal is? Wat doet u daaraan?\n\n"
-                  "Vraag 3\n\nWat is uw visie op de nieuwe fietspaden in de provincie?\n")
+                  "Vraag 3\n\nWat is uw visie op de nieuwe fietspaden in de provincie?\n\n"
+                  "Vraag 4\n\nBent u bereid de fietspaden te verbreden en daar dus 12 miljoen euro voor uit te trekken?\n")
 
 
 def test_the_questions_of_a_page_nobody_answered_are_quotable_as_questions():
@@ -293,12 +294,14 @@ def test_the_questions_of_a_page_nobody_answered_are_quotable_as_questions():
     chunks = chunk_letter(_letter("kamervragen", "Fietspaden"), clean, max_tokens=80, overlap_sentences=1,
                           count=count_tokens)
     units = {c.question_no: c for c in chunks if c.question_no}
-    assert sorted(units) == [1, 2, 3] and {c.kind for c in units.values()} == {"question"}
+    assert sorted(units) == [1, 2, 3, 4] and {c.kind for c in units.values()} == {"question"}
     quoted = {c.text[a:b] for c in chunks for a, b in c.answer_spans}
     assert "Klopt het dat een op de vijf fietspaden in de provincie te smal is?" in quoted
     assert "Kent u het bericht «Gemeente legt veertig kilometer fietspad aan»?" in quoted
     assert "Wat doet u daaraan?" not in quoted  # too short to say anything
     assert "Wat is uw visie op de nieuwe fietspaden in de provincie?" not in quoted  # only asks
+    # a sum the member puts to the minister is what the question states
+    assert "Bent u bereid de fietspaden te verbreden en daar dus 12 miljoen euro voor uit te trekken?" in quoted
     assert not any(q.startswith("Vraag") for q in quoted)
 
 

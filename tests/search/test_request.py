@@ -418,6 +418,7 @@ def test_time_asked_by_how_much_is_a_duration(question, kind):
 
 @pytest.mark.parametrize("question, kind", [
     ("What would the new bicycle shed cost?", R.AMOUNT),
+    ("How much extra cycling spending did the council ask for?", R.AMOUNT),
     ("Wat zou de nieuwe fietsenstalling kosten?", R.AMOUNT),
     ("Welke andere lidstaten steunden het fietsplan?", R.COUNTRY),
     ("Which member states backed the cycling plan?", R.COUNTRY),
