@@ -126,6 +126,8 @@ def _longest() -> int:
     return max(len(name.split()) for name in places())
 
 
+# A capitalised surname particle right before a word ("de brief van Van Zwolle").
+_PARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:Van|De|Den|Der|Ter|Ten)(?:\s+(?:der|den|de|het|ter|ten))?\s+$")
 # What follows a capitalised particle inside a Dutch surname: the name's next
 # capitalised word or a lower-case particle ("Van Dalen", "Van der Berg").
 _SURNAME_GOES_ON = re.compile(r"\s+(?:[A-Z]|(?:der|den|de|het|ter|ten|['’]t)\b)")
@@ -156,6 +158,9 @@ def find(text: str, *, opens_sentence: bool = True) -> list[tuple[int, int, Plac
         if hit and hit[3] == 1 and fold(text[hit[0]:hit[1]]) in STOPWORDS_NL \
                 and _SURNAME_GOES_ON.match(text, hit[1]):
             hit = None  # a capitalised particle is part of a surname ("Van der Berg", "Van Dalen")
+        if hit and _PARTICLE_BEFORE.search(text[:hit[0]]) \
+                and not re.search(r"(?:^|[.!?:]\s+|\n)[\W_]*(?:\w+\s+){0,2}$", text[:hit[0]]):
+            hit = None  # ... and so is the place after it, but at a sentence's start ("Van Zwolle ...", "Van Deventer")
         if hit:
             out.append(hit[:3])
             i += hit[3]

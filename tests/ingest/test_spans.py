@@ -85,6 +85,9 @@ def test_a_place_named_with_its_country_in_brackets_is_a_city():
     ("Het Kamerlid Van Dalen vroeg naar de fietsenstalling.", []),
     ("De vragen van het lid Van der Berg gaan over fietspaden.", []),
     ("De fietsroute loopt van Deventer naar Van in Turkije.", ["Deventer", "Van", "Turkije"]),
+    # a place after the particle is the surname's too, but a sentence may open with "Van <place>"
+    ("Het fietsrapport-Van Zwolle noemt geen cijfers.", []),
+    ("Van Zwolle naar Deventer is het veertig minuten fietsen.", ["Zwolle", "Deventer"]),
 ])
 def test_a_capitalised_particle_in_a_surname_is_no_place(text, places):
     found = [text[s.start:s.end] for s in S.extract(text) if s.kind in (S.CITY, S.COUNTRY, S.REGION)]
