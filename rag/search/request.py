@@ -332,10 +332,11 @@ class Request:
         return self.asked.text
 
 
-_NAMES_A_LETTER = re.compile(r"\b(?:\w*brief|brieven|letter|rapportage|report|jaarverslag|kamerstuk)\w*\s+"
+_NAMES_A_LETTER = re.compile(r"\b(?:\w*brief|brieven|letter|rapportage|report|jaarverslag|kamerstuk|\w*vragen|"
+                             r"beantwoording|antwoord|antwoorden|repl(?:y|ies)|answers?|questions)\w*\s+"
                              r"(?:van|uit|from|of)?\s*(?:\w+\s+)?$", re.I)
 _LETTER_AFTER_YEAR = re.compile(r"[\s-]*(?:\w+\s+)?(?:\w*brief|brieven|letter|progress letter|rapportage|report|"
-                                r"kamerstuk)\b", re.I)
+                                r"kamerstuk|\w*vragen|beantwoording|antwoorden|repl(?:y|ies)|answers|questions)\b", re.I)
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
 _HOME_ADJECTIVES = ("nederland", "dutch", "rijks")

@@ -452,3 +452,14 @@ def test_minutes_are_a_duration():
 def test_a_name_the_question_gives_does_not_answer_it(question, repeats, names):
     assert not answers(question, repeats)
     assert answers(question, names)
+
+
+@pytest.mark.parametrize("question, anchored", [
+    ("Welke ambitie noemt de minister in de antwoorden van 2031 over fietspaden?", False),
+    ("Up to which year does the cycling ambition run, as cited in the 2031 reply to the council?", False),
+    ("What is raised in the 2031 written questions about cycle paths?", False),
+    ("Hoeveel fietspaden zijn er in 2031 aangelegd?", True),
+])
+def test_a_year_that_names_the_reply_or_the_questions_is_no_anchor(question, anchored):
+    # the year dates the document, not what the question asks about
+    assert bool(R.read(question).anchors) == anchored
