@@ -32,6 +32,9 @@ CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
 AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
+# A magnitude asked without its unit ("hoe groot is het tekort", "how big
+# was the coalition"): a number, a share, a sum or a length of time answers.
+SIZE = "size"
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
 # Who signed or sent the letter itself, and its date: answered from its signature
 # and letterhead, not from its sentences.
@@ -53,7 +56,7 @@ HOLDERS: dict[str, tuple[str, ...]] = {
     PERSON_OR_ORG: (S.PERSON, S.ORG, S.COUNTRY, S.LAW),
     ORGANISATION: (S.ORG, S.LAW), LAW_PROGRAMME: (S.LAW,), AMOUNT: (S.MONEY,), COUNT: (S.COUNT,),
     PERCENTAGE: (S.PERCENT,), DATE: (S.DATE, S.YEAR), YEAR: (S.YEAR,), DURATION: (S.DURATION,),
-    PENALTY: (S.DURATION, S.MONEY),
+    PENALTY: (S.DURATION, S.MONEY), SIZE: (S.COUNT, S.PERCENT, S.MONEY, S.DURATION),
 }
 # How the partial answer names what is missing.
 LABEL_NL = {
@@ -61,6 +64,7 @@ LABEL_NL = {
     PERSON: "naam van een persoon", PERSON_OR_ORG: "persoon of organisatie", ORGANISATION: "organisatie",
     LAW_PROGRAMME: "naam van een wet, programma of project", AMOUNT: "bedrag", COUNT: "aantal",
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
+    SIZE: "omvang of aantal",
     OUTCOME: "uitkomst", ANNOUNCED: "uitkomst (die wordt alleen aangekondigd)", SENDER: "ondertekenaar", LETTER_DATE: "datum",
     AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie", IN_FORCE: "datum van inwerkingtreding",
 }
@@ -69,6 +73,7 @@ LABEL_EN = {
     PERSON: "person's name", PERSON_OR_ORG: "person or organisation", ORGANISATION: "organisation",
     LAW_PROGRAMME: "name of a law, programme or project", AMOUNT: "amount", COUNT: "number", PERCENTAGE: "percentage",
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
+    SIZE: "size or number",
     OUTCOME: "outcome", ANNOUNCED: "outcome (it is only announced)", SENDER: "signatory", LETTER_DATE: "date",
     AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion", IN_FORCE: "date of entry into force",
 }
@@ -116,10 +121,12 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"wat (?:zou|zouden|gaat|gaan) .{1,60} kosten|"
              r"what (?:is|was) the (?:\w+ ){0,3}(?:budget|cost|amount)|what (?:budget|amount)|"
              # "hoe hoog is de boete", "how high is the fine": a sum of money named by its noun
-             r"(?:hoe (?:hoog|groot)|how (?:high|large|big)) (?:\w+ ){1,4}?\w*(?:bedrag|kosten|budget|prijs|boete|geld|"
+             r"(?:hoe (?:hoog|groot)|how (?:high|large|big)) (?:\w+ ){1,4}?\w*(?:bedrag|kosten|budget|begroting|prijs|boete|geld|"
              r"subsidie|salaris|tarief|bijdrage|investering|loon|lonen|uitkering|toeslag|premie|huur|fine|cost|price|fee|amount|"
              r"salary|grant|wage|allowance|benefit|rent|premium)s?)\b"),
     (COUNT, r"\b(?:hoeveel|hoe ?veel|how many|how much|wat is het aantal|welk aantal|om hoeveel)\b"),
+    (SIZE, r"\b(?:hoe (?:groot|hoog|omvangrijk)|how (?:large|big|high|extensive)|wat is de omvang|"
+           r"what (?:is|was) the (?:size|scale|extent))\b"),
     (CITY, r"\b(?:in |naar |uit )?welke (?:\w+ )?(?:stad|steden|gemeente|gemeenten|plaats|plaatsen|dorpen)\b|"
            r"\bwelk(?:e)? (?:\w+ )?(?:stad|gemeente|plaats)\b|\b(?:which|what) (?:\w+ )?(?:cit(?:y|ies)|towns?|"
            r"municipalit(?:y|ies))\b"),

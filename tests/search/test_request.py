@@ -128,7 +128,7 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     # "hoe hoog" asks a size, not a way
     ("Hoe hoog is de boete voor wildplakken?", R.AMOUNT),
     ("How high is the fine for fly-posting?", R.AMOUNT),
-    ("Hoe hoog was het ziekteverzuim?", ""),
+    ("Hoe hoog was het ziekteverzuim?", R.SIZE),  # a size without its unit: a number or a share
     ("Hoe hoog wordt het minimumloon voor fietskoeriers?", R.AMOUNT),  # a wage, an allowance: money
     ("How high will the allowance for bicycle couriers be?", R.AMOUNT),
     ("Hoe werkt het nieuwe meldpunt?", R.WHY_HOW),
@@ -463,3 +463,18 @@ def test_a_name_the_question_gives_does_not_answer_it(question, repeats, names):
 def test_a_year_that_names_the_reply_or_the_questions_is_no_anchor(question, anchored):
     # the year dates the document, not what the question asks about
     assert bool(R.read(question).anchors) == anchored
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Hoe groot is het tekort aan fietsenstallingen?", R.SIZE),
+    ("How big was the cyclists' coalition in 2031?", R.SIZE),
+    ("Hoe groot is de begroting van de fietsersbond?", R.AMOUNT),
+])
+def test_a_size_asked_without_its_unit(question, kind):
+    assert R.read(question).type == kind
+
+
+def test_a_size_is_answered_by_a_number_not_by_the_subject_alone():
+    q = "Hoe groot is het tekort aan fietsenstallingen?"
+    assert not answers(q, "Het tekort aan fietsenstallingen is een bekend probleem.")
+    assert answers(q, "Er zijn 4.000 fietsenstallingen te weinig.")
