@@ -35,6 +35,7 @@ COUNTRY, REGION, CITY, AREA = "country", "region", "city", "area"
 # The Kingdom's own parts, named as regions in the letters' sense.
 _HOME = ("NL", "BE", "CW", "AW", "SX", "BQ")
 _CITY_MIN_HOME = 5_000
+_CITY_BEFORE_REGION = 15_000
 _CITY_MIN_WORLD = 50_000
 
 
@@ -88,12 +89,14 @@ def places() -> dict[str, Place]:
     for code, c in geo.get_countries().items():
         add(c["name"], Place(COUNTRY, code, c["name"]))
     # A home city before a province of the same name ("Utrecht", "Antwerpen"):
-    # in running text the city is meant more often.
-    cities = sorted(geo.get_cities().values(), key=lambda c: c["countrycode"] not in _HOME)
+    # in running text the city is meant more often; but a small town after
+    # it (the province "Limburg", not the town of Limburg).
+    cities = sorted(geo.get_cities().values(),
+                    key=lambda c: (c["countrycode"] not in _HOME or c["population"] < _CITY_BEFORE_REGION))
     regions_done = False
     for c in cities:
         home = c["countrycode"] in _HOME
-        if not home and not regions_done:
+        if (not home or c["population"] < _CITY_BEFORE_REGION) and not regions_done:
             for code in _HOME:
                 for sub in pycountry.subdivisions.get(country_code=code) or ():
                     if "," not in sub.name:

@@ -82,6 +82,11 @@ def test_a_small_home_town_is_a_city():
     assert [t for t, _, _ in kinds("De fietsenmaker in Zierikzee sluit.", S.CITY)] == ["Zierikzee"]
 
 
+def test_a_province_is_not_taken_for_a_small_town_of_its_name():
+    # (a town of Limburg lies in Belgium; the province is meant)
+    assert [t for t, _, _ in kinds("De fietspaden in Limburg worden breder.", S.REGION)] == ["Limburg"]
+
+
 def test_a_place_named_with_its_country_in_brackets_is_a_city():
     assert [t for t, _, _ in kinds("Het schip kwam uit Sines (Portugal) binnen.", S.CITY)] == ["Sines"]
 
