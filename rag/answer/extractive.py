@@ -86,6 +86,11 @@ _OUTCOME_NOUN = re.compile(r"\b\w*(?:resultaten|resultaat|uitkomsten|uitkomst|co
 ADJACENT = 4
 # A list item's opening: "1.", "2)", "a.", or a bullet or dash.
 _ITEM = re.compile(r"\s*(?:(\d{1,2})[.)]|[a-z][.)]|[-–•·▪])\s")
+# The first item of a list in prose, after a sentence that announces how many.
+_ENUMERATION = re.compile(r"\s*(?:Allereerst|Ten eerste|In de eerste plaats|Om te beginnen|Eerst|First(?:ly)?|"
+                          r"To begin with)\b")
+# "een drietal", "een aantal": how many a sentence announces without a digit.
+_SOME = {"tweetal": 2, "drietal": 3, "viertal": 4, "vijftal": 5, "aantal": LIST_ITEMS}
 
 
 @dataclass(frozen=True)
@@ -911,6 +916,11 @@ class ExtractiveAnswerer:
         out = list(chosen)
         for c in chosen:
             if not c.text.rstrip().endswith(":"):
+                # "... kent drie hoofdlijnen. Allereerst ...": a list in prose
+                after = self._read_on(c, scored)
+                n = _items_announced(c)
+                if n and after and _ENUMERATION.match(after[0].text):
+                    out += [x for x in after[:n] if x not in out]
                 continue
             after = [x for x in self._read_on(c, scored) if x not in out]
             if after and _ITEM.match(after[0].text):
@@ -1235,6 +1245,16 @@ def classify(d: Decision, cal: Calibration) -> str:
     if gap and d.strength < cal.gap_strength:
         return Status.PARTIAL
     return Status.NOT_FOUND if d.strength < cal.answer else Status.ANSWERED
+
+
+def _items_announced(c: Candidate) -> int:
+    """How many items a sentence says follow ("kent drie hoofdlijnen",
+    "een drietal uitgangspunten"), at most LIST_ITEMS; 0 if it says none."""
+    m = re.search(r"\been (" + "|".join(_SOME) + r")\b", c.text)
+    if m:
+        return min(_SOME[m.group(1)], LIST_ITEMS)
+    counts = [int(s.value) for s in S.extract(c.text) if s.kind == S.COUNT and s.value.isdigit()]
+    return min(counts[0], LIST_ITEMS) if counts and counts[0] >= 2 else 0
 
 
 def list_items(after: Sequence[Candidate]) -> list[Candidate]:

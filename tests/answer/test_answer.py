@@ -394,6 +394,18 @@ def test_a_numbered_list_is_read_on_into_the_next_chunk_item_by_item():
         assert c.quote in {p.chunk.chunk_id: p.chunk.text for p in ans.passages}[c.chunk_id]
 
 
+def test_a_list_in_prose_follows_the_sentence_that_announces_how_many():
+    text = ("De fietsaanpak van de provincie kent drie sporen. "
+            "Allereerst worden de fietspaden tussen de dorpen verbreed. "
+            "Daarnaast komen er bewaakte stallingen bij de stations. "
+            "Tot slot krijgen scholieren een gratis fietsles.")
+    ch = chunk("f:1", text, letter="brief-f")
+    question = "Uit hoeveel sporen bestaat de fietsaanpak van de provincie, en wat is het eerste?"
+    ans = answerer([ch, *CORPUS]).answer(question, passages(ch, question=question))
+    assert ans.status == Status.ANSWERED
+    assert "drie sporen" in ans.answer and "Allereerst worden de fietspaden" in ans.answer
+
+
 def test_the_fact_of_a_joined_on_question_comes_from_the_sentences_after_the_answer():
     text = ("Sinds 2021 is vissen zonder vergunning in het Veerse Meer verboden. "
             "De provincie heeft daarover de gemeenten in de regio geïnformeerd. "
