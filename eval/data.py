@@ -39,7 +39,7 @@ GROUPS = {
     "test_round6": ("test_m", "test_n"),
     # Written blind from the dev half of 30 more published documents
     # (eval/published): a second, smaller corpus of real documents to fit on.
-    "pub_dev": ("published_dev",),
+    "pub_dev": ("published_dev", "published_dev_b"),
 }
 SETS = tuple(name for names in GROUPS.values() for name in names)
 # What "both", "all", "new", "pub" and "five" run: the five letters' dev and
