@@ -300,6 +300,9 @@ class Request:
     # which a letter may count by its acronym ("14 GCT's")
     counted_initials: str = ""
     realised: bool = False  # what was actually reached is asked ("daadwerkelijk"): a target is no answer
+    # what someone claims, reports or asks is asked ("volgens het bericht",
+    # "what did the MPs say"): a member's question may state it
+    claimed: bool = False
     sectors: tuple[str, ...] = ()  # the sectors the question names ("de bloementeeltsector"), folded
     bodies: tuple[str, ...] = ()  # the organisations the question names, as span values
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
@@ -353,6 +356,12 @@ _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
 # The realised figure asked, and a figure stated as a target.
 _REALISED = re.compile(r"\b(?:daadwerkelijk|feitelijk|in werkelijkheid|in de praktijk|gerealiseerd|actually|in reality|"
                        r"in practice)\b", re.I)
+# A claim, a report or a member's question asked after: what a Kamervraag
+# puts to the minister may answer it, and nothing else may be answered by one.
+_CLAIMED = re.compile(r"\b(?:volgens|according to|claim\w*|allegedly|zou|zouden|beweer\w*|stel(?:t|len|de|den)|"
+                      r"noem(?:t|en|de|den)|say|says|said|refer\w*|vragensteller\w*|\w*kamerlid|\w*kamerleden|lid|leden|"
+                      r"MPs?|members?|\w*vragen|questions?|asked|vroeg|vroegen|bericht\w*|reportage\w*|artikel\w*|"
+                      r"articles?|report\w*|news|headlines?|media|uitzending)\b", re.I)
 _TARGET = re.compile(r"\b(?:ambitie|doelstelling\w*|streefcijfer\w*|streefwaarde\w*|streven|streeft|streefden|beoog\w*|"
                      r"het doel is|target|aim(?:s|ed)? (?:at|to))\b", re.I)
 _TARGET_NL = ("het doel", "het bereikte resultaat")
@@ -413,7 +422,7 @@ def read(question: str, asked: Q.Asked | None = None) -> Request:
     members = int(numberised(cat.group(1))) if cat and cat.group(1) and numberised(cat.group(1)).isdigit() else 0
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
-                   counted_initials=initials, realised=bool(_REALISED.search(q)),
+                   counted_initials=initials, realised=bool(_REALISED.search(q)), claimed=bool(_CLAIMED.search(q)),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q) + _seats(spans, q))),
@@ -703,6 +712,8 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
     holders = HOLDERS.get(req.type)
     if not holders:
         return True
+    if ENDS_QUESTION.search(text) and not req.claimed:
+        return False  # ... and states a fact only to a user who asks what was claimed or asked
     found = [s for s in spans if s.kind in holders and (s.kind, s.value) not in req.given
              # "welke Oost-Europese landen": Oost-Europa itself is no answer
              and not (s.kind == S.AREA and ((S.AREA, s.extra[:8]) in req.given or req.within))]

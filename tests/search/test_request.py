@@ -478,3 +478,10 @@ def test_a_size_is_answered_by_a_number_not_by_the_subject_alone():
     q = "Hoe groot is het tekort aan fietsenstallingen?"
     assert not answers(q, "Het tekort aan fietsenstallingen is een bekend probleem.")
     assert answers(q, "Er zijn 4.000 fietsenstallingen te weinig.")
+
+
+def test_a_members_question_states_a_figure_only_to_who_asks_what_was_claimed():
+    claim = "Klopt het dat 40% van de fietspaden in de provincie te smal is?"
+    assert not answers("Welk percentage van de fietspaden in de provincie is te smal?", claim)
+    assert answers("Welk percentage van de fietspaden is volgens de vragenstellers te smal?", claim)
+    assert answers("What share of cycle paths did the MPs say was too narrow?", claim)
