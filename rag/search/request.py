@@ -113,7 +113,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|op welke dag|"
            r"on (?:what|which) day|"
            r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
-    (AMOUNT, r"\b(?:hoeveel geld|in euro(?:['’]s)?(?!\w)|in euros|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:euro|miljoen|miljard)|"
+    (AMOUNT, r"\b(?:hoeveel (?:\w+ )?geld|in euro(?:['’]s)?(?!\w)|in euros|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:\w+ )?(?:euro|miljoen|miljard)|"
              r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
@@ -152,7 +152,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\b(?:afzender|ondertekenaar|signatory|sender) van (?:de|deze|die) (?:[\w-]+ )?\w*brief\b|"
              r"\b(?:sender|signatory) of (?:the|this) (?:[\w-]+ )?letter\b"),
     # (one adjective before the role, or two joined: "which Danish and Swedish officials")
-    (PERSON, r"\b(?:welke|which) (?:[\w-]+ (?:(?:and|en) [\w-]+ )?)?(?:minister|staatssecretaris|persoon|personen|kamerleden|kamerlid|hoogleraar|"
+    (PERSON, r"\b(?:welke|which) (?:[\w-]+ (?:(?:and|en) [\w-]+ )?)?(?:minister|staatssecretaris|state secretary|"
+             r"persoon|personen|kamerleden|kamerlid|hoogleraar|"
              r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|functionaris|functionarissen|ambtsgenoot|"
              r"ambtsgenoten|person|people|researcher|professor|official|counterpart)s?\b|"
              r"\bwie (?:is|was|zijn|waren) (?:de|het) (?:minister|staatssecretaris|voorzitter|burgemeester|hoogleraar|"
@@ -209,7 +210,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|is|are|was|were|has|have|will|can|could|should)\b"),
 ))
 # Units after "hoeveel" that make it another type ("hoeveel geld" is an amount).
-_NOT_A_COUNT = re.compile(r"\bhoeveel (?:geld|euro|procent|jaar|jaren|maanden|weken|dagen|uur|\w*tijd)\b|"
+_NOT_A_COUNT = re.compile(r"\bhoeveel (?:\w+ )?(?:geld|euro)\b|\bhoeveel (?:procent|jaar|jaren|maanden|weken|dagen|uur|\w*tijd)\b|"
                           r"\bhow much (?:\w+ )?time\b", re.I)
 
 

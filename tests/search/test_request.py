@@ -419,6 +419,10 @@ def test_time_asked_by_how_much_is_a_duration(question, kind):
 @pytest.mark.parametrize("question, kind", [
     ("What would the new bicycle shed cost?", R.AMOUNT),
     ("How much extra cycling spending did the council ask for?", R.AMOUNT),
+    ("Hoeveel extra geld krijgt de fietsersbond?", R.AMOUNT),
+    ("Hoeveel extra euro kost de nieuwe stalling?", R.AMOUNT),
+    ("Hoeveel extra fietsenstallingen komen er?", R.COUNT),
+    ("Which former state secretary opened the cycle path?", R.PERSON),
     ("Wat zou de nieuwe fietsenstalling kosten?", R.AMOUNT),
     ("Welke andere lidstaten steunden het fietsplan?", R.COUNTRY),
     ("Which member states backed the cycling plan?", R.COUNTRY),
