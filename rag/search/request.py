@@ -110,9 +110,9 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|\w*tijd)|voor hoelang|how long|"
                r"how many (?:years|months|weeks|days|hours)|how much (?:\w+ )?time|welke (?:termijn|periode|looptijd))\b"),
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),
-    (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke datum|welke datum|op welke dag|"
-           r"on (?:what|which) day|"
-           r"in welke maand|when|since when|by when|(?:on )?what date)\b"),
+    (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke (?:exacte )?datum|"
+           r"welke (?:exacte )?datum|op welke (?:exacte )?dag|on (?:what|which) (?:exact )?day|"
+           r"in welke maand|when|since when|by when|(?:on )?what (?:exact )?date)\b"),
     (AMOUNT, r"\b(?:hoeveel (?:\w+ )?geld|in euro(?:['’]s)?(?!\w)|in euros|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:\w+ )?(?:euro|miljoen|miljard)|"
              r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"

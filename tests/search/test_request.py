@@ -423,6 +423,8 @@ def test_time_asked_by_how_much_is_a_duration(question, kind):
     ("Hoeveel extra euro kost de nieuwe stalling?", R.AMOUNT),
     ("Hoeveel extra fietsenstallingen komen er?", R.COUNT),
     ("Which former state secretary opened the cycle path?", R.PERSON),
+    ("On what exact day did the cycle path open?", R.DATE),
+    ("Op welke exacte datum opende het fietspad?", R.DATE),
     ("Wat zou de nieuwe fietsenstalling kosten?", R.AMOUNT),
     ("Welke andere lidstaten steunden het fietsplan?", R.COUNTRY),
     ("Which member states backed the cycling plan?", R.COUNTRY),
