@@ -394,27 +394,32 @@ def test_a_numbered_list_is_read_on_into_the_next_chunk_item_by_item():
         assert c.quote in {p.chunk.chunk_id: p.chunk.text for p in ans.passages}[c.chunk_id]
 
 
-def test_a_list_in_prose_follows_the_sentence_that_announces_how_many():
-    text = ("De fietsaanpak van de provincie kent drie sporen. "
-            "Allereerst worden de fietspaden tussen de dorpen verbreed. "
-            "Daarnaast komen er bewaakte stallingen bij de stations. "
-            "Tot slot krijgen scholieren een gratis fietsles.")
-    ch = chunk("f:1", text, letter="brief-f")
-    question = "Uit hoeveel sporen bestaat de fietsaanpak van de provincie, en wat is het eerste?"
-    ans = answerer([ch, *CORPUS]).answer(question, passages(ch, question=question))
+def _answered_from_one_passage(text: str, question: str) -> str:
+    """The answer to `question` from one passage holding `text` (with the
+    shared corpus around it); it must be answered."""
+    c = chunk("one:1", text, letter="brief-one")
+    ans = answerer([c, *CORPUS]).answer(question, passages(c, question=question))
     assert ans.status == Status.ANSWERED
-    assert "drie sporen" in ans.answer and "Allereerst worden de fietspaden" in ans.answer
+    return ans.answer
+
+
+def test_a_list_in_prose_follows_the_sentence_that_announces_how_many():
+    answer = _answered_from_one_passage(
+        "De fietsaanpak van de provincie kent drie sporen. "
+        "Allereerst worden de fietspaden tussen de dorpen verbreed. "
+        "Daarnaast komen er bewaakte stallingen bij de stations. "
+        "Tot slot krijgen scholieren een gratis fietsles.",
+        "Uit hoeveel sporen bestaat de fietsaanpak van de provincie, en wat is het eerste?")
+    assert "drie sporen" in answer and "Allereerst worden de fietspaden" in answer
 
 
 def test_the_fact_of_a_joined_on_question_comes_from_the_sentences_after_the_answer():
-    text = ("Sinds 2021 is vissen zonder vergunning in het Veerse Meer verboden. "
-            "De provincie heeft daarover de gemeenten in de regio geïnformeerd. "
-            "Vanaf maart 2022 surveilleren boswachters op het water.")
-    c = chunk("v:1", text, letter="brief-v")
-    question = "Waarom is vissen zonder vergunning in het Veerse Meer verboden, en wanneer begon de handhaving?"
-    ans = answerer([c, *CORPUS]).answer(question, passages(c, question=question))
-    assert ans.status == Status.ANSWERED
-    assert "Sinds 2021" in ans.answer and "maart 2022" in ans.answer
+    answer = _answered_from_one_passage(
+        "Sinds 2021 is vissen zonder vergunning in het Veerse Meer verboden. "
+        "De provincie heeft daarover de gemeenten in de regio geïnformeerd. "
+        "Vanaf maart 2022 surveilleren boswachters op het water.",
+        "Waarom is vissen zonder vergunning in het Veerse Meer verboden, en wanneer begon de handhaving?")
+    assert "Sinds 2021" in answer and "maart 2022" in answer
 
 
 @pytest.mark.parametrize("oov, strength, status", [
