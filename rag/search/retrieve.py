@@ -41,12 +41,13 @@ from rag.search.question import check_question, is_english, without_attribution
 from rag.textnl import tokenize
 
 
-def rrf(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
+def rrf(rankings: Sequence[Sequence[str]], k: int, prefer: int | None = None) -> list[tuple[str, float]]:
     """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank).
 
-    rank is 1-based. Ties are broken by the best single rank, then by id, so
-    the order is deterministic. Duplicates within one ranking count once (at
-    their best rank).
+    rank is 1-based. Ties are broken by the best single rank, then (with
+    `prefer`) by the rank in rankings[prefer], then by id, so the order is
+    deterministic. Duplicates within one ranking count once (at their best
+    rank).
     """
     scores: dict[str, float] = {}
     best: dict[str, int] = {}
@@ -58,18 +59,28 @@ def rrf(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
             seen.add(doc_id)
             scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
             best[doc_id] = min(best.get(doc_id, rank), rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], best[item[0]], item[0]))
+    preferred: dict[str, int] = {}
+    if prefer is not None:
+        for rank, doc_id in enumerate(rankings[prefer], 1):
+            preferred.setdefault(doc_id, rank)
+    last = max((len(r) for r in rankings), default=0) + 1
+    return sorted(scores.items(), key=lambda item: (-item[1], best[item[0]], preferred.get(item[0], last), item[0]))
 
 
 FOOTNOTE_WEIGHT = 0.5
 
 
 def fuse_hybrid(dense: Sequence[str], lexical: Sequence[str], kind: Callable[[str], str],
-                rrf_k: int) -> list[tuple[str, float]]:
+                rrf_k: int, english: bool = False) -> list[tuple[str, float]]:
     """The hybrid ranking of every store: RRF of the dense and lexical
     rankings (chunk ids, best first), best first. Footnotes stay findable,
-    but a reference ranks below the body text that says the same."""
-    fused = rrf([dense, lexical], rrf_k)
+    but a reference ranks below the body text that says the same. Two
+    passages tied (first and second in opposite rankings) are ordered by
+    the ranking that is the better guide for the question's language: BM25
+    for a Dutch question, which matches the letters' own words; the dense
+    ranking for an English one, whose BM25 words are translations (eval:
+    Dutch hit@1 0.85 BM25-only vs 0.77 dense-only, English 0.52 vs 0.59)."""
+    fused = rrf([dense, lexical], rrf_k, prefer=0 if english else 1)
     return sorted(((cid, score * (FOOTNOTE_WEIGHT if kind(cid) == "footnote" else 1.0)) for cid, score in fused),
                   key=lambda x: -x[1])
 
@@ -240,7 +251,8 @@ class Retriever:
             else:
                 fused = fuse_hybrid([self._ids[r] for r in ranking.dense(n)],
                                     [self._ids[r] for r in ranking.lexical(n)],
-                                    lambda cid: self.chunks[self._row[cid]].kind, self.settings.rrf_k)
+                                    lambda cid: self.chunks[self._row[cid]].kind, self.settings.rrf_k,
+                                    english=is_english(query))
                 ranked = [(self._row[cid], score) for cid, score in fused[:k]]
             cosines, bm25 = ranking.scores([r for r, _ in ranked])
         passages = []

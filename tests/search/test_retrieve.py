@@ -45,6 +45,21 @@ def test_rrf_ties_broken_by_best_rank_then_id():
     assert [d for d, _ in fused] == ["q", "p"]  # rank decides, not the id
 
 
+def test_rrf_ties_broken_by_the_preferred_ranking_before_the_id():
+    # x and y tie (1st and 2nd in opposite lists): the preferred list orders them
+    assert [d for d, _ in rrf([["y", "x"], ["x", "y"]], k=1, prefer=0)] == ["y", "x"]
+    assert [d for d, _ in rrf([["y", "x"], ["x", "y"]], k=1, prefer=1)] == ["x", "y"]
+
+
+def test_hybrid_ties_follow_bm25_for_dutch_and_the_dense_ranking_for_english():
+    from rag.search.retrieve import fuse_hybrid
+    dense, lexical = ["b", "a"], ["a", "b"]
+    body = lambda cid: "body"  # noqa: E731
+    assert [c for c, _ in fuse_hybrid(dense, lexical, body, 60)] == ["a", "b"]
+    assert [c for c, _ in fuse_hybrid(dense, lexical, body, 60, english=True)] == ["b", "a"]
+    # (by id alone both would put "a" first)
+
+
 def test_rrf_single_list_and_duplicates_and_empty():
     assert rrf([], k=60) == []
     assert rrf([[], []], k=60) == []
