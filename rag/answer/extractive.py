@@ -917,9 +917,9 @@ class ExtractiveAnswerer:
         for c in chosen:
             if not c.text.rstrip().endswith(":"):
                 # "... kent drie hoofdlijnen. Allereerst ...": a list in prose
-                after = self._read_on(c, scored)
                 n = _items_announced(c)
-                if n and after and _ENUMERATION.match(after[0].text):
+                after = self._read_on(c, scored) if n else []
+                if after and _ENUMERATION.match(after[0].text):
                     out += [x for x in after[:n] if x not in out]
                 continue
             after = [x for x in self._read_on(c, scored) if x not in out]
@@ -1253,7 +1253,9 @@ def _items_announced(c: Candidate) -> int:
     m = re.search(r"\been (" + "|".join(_SOME) + r")\b", c.text)
     if m:
         return min(_SOME[m.group(1)], LIST_ITEMS)
-    counts = [int(s.value) for s in S.extract(c.text) if s.kind == S.COUNT and s.value.isdigit()]
+    # (the spans the index stores: nothing is extracted on the question path)
+    counts = [int(s.value) for s in R.spans_of(_chunk_spans(c.passage.chunk), c.start, c.end)
+              if s.kind == S.COUNT and s.value.isdigit()]
     return min(counts[0], LIST_ITEMS) if counts and counts[0] >= 2 else 0
 
 
