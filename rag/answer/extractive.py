@@ -116,11 +116,22 @@ class Candidate:
         return c.start + self.start - shift
 
 
-def _missing_label(asked: str, english: bool) -> str:
-    """How a partial answer names the kind of fact that is missing."""
+# The gazetteer kinds of place that are "the same kind" as the place asked.
+_PLACE_TYPES = {R.CITY: (G.CITY,), R.PORT: (G.CITY,), R.REGION: (G.REGION,), R.COUNTRY: (G.COUNTRY,),
+                R.PLACE: (G.CITY, G.REGION, G.COUNTRY, G.AREA)}
+
+
+def _missing_label(asked: str, english: bool, subject: str = "") -> str:
+    """How a partial answer names the kind of fact that is missing. A place
+    asked where the subject names one (the question's own: "voordat Deventer")
+    is "no other" place: "noemen Deventer, maar geven geen stad" contradicts itself."""
     # The coarse question reader says "number" where the request says "count".
     table = R.LABEL_EN if english else R.LABEL_NL
-    return table.get(asked) or table.get(R.COUNT if asked == Q.NUMBER else "", asked)
+    label = table.get(asked) or table.get(R.COUNT if asked == Q.NUMBER else "", asked)
+    if any(p.kind in _PLACE_TYPES.get(asked, ()) for _, _, p in G.find(subject, opens_sentence=False)):
+        other = "other" if english else ("ander" if label.startswith("land") else "andere")
+        label = f"{other} {label}"
+    return label
 
 
 def partial_sentence(subject: str, asked: str, missing_terms: list[str], english: bool,
@@ -140,7 +151,7 @@ def partial_sentence(subject: str, asked: str, missing_terms: list[str], english
         if asked == R.NAMED:
             return f"{head}, but do not say which."
         if asked:
-            return f"{head}, but give no {_missing_label(asked, True)}."
+            return f"{head}, but give no {_missing_label(asked, True, subject)}."
         return f"{head}, but say nothing about {T.join_terms(missing_terms, 'or')}."
     head = f"{T.PARTIAL_OPENING} {subject}" if subject else f"{T.PARTIAL_OPENING} verwante zaken"
     if replaced:
@@ -149,7 +160,7 @@ def partial_sentence(subject: str, asked: str, missing_terms: list[str], english
     if asked == R.NAMED:
         return f"{head}, maar zeggen niet welke."
     if asked:
-        return f"{head}, maar geven geen {_missing_label(asked, False)}."
+        return f"{head}, maar geven geen {_missing_label(asked, False, subject)}."
     return f"{head}, maar zeggen niets over {T.join_terms(missing_terms, 'of')}."
 
 

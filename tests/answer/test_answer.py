@@ -13,7 +13,7 @@ from rag.search import question as Q
 from rag.search import request as R
 from rag import texts as T
 from rag.answer import extractive as E
-from rag.answer.extractive import Decision, ExtractiveAnswerer, candidates, classify, reading_order
+from rag.answer.extractive import Decision, ExtractiveAnswerer, candidates, classify, partial_sentence, reading_order
 from rag.ingest.chunk import answer_spans
 from rag.ingest.clean import furniture_spans
 from rag.config import Calibration
@@ -727,6 +727,19 @@ def test_a_sentence_naming_the_category_asked_is_followed_by_its_members():
                        "op doorpakken. Zo gaan gemeenten fietsen graveren en komt er een landelijk register.")
     got = ask("Welke afspraken kwamen voort uit het fietsoverleg over fietsdiefstal?", c)
     assert got.status == Status.ANSWERED and "graveren" in got.answer, got.answer
+
+
+@pytest.mark.parametrize("subject, asked, english, sentence", [
+    ("Deventer", "city", False, "De brieven noemen Deventer, maar geven geen andere stad of gemeente."),
+    ("Deventer", "city", True, "The letters mention Deventer, but give no other city or municipality."),
+    ("Marokko", "country", False, "De brieven noemen Marokko, maar geven geen ander land."),
+    # a place of another kind, or none, leaves the label as it is
+    ("Zeeland", "city", False, "De brieven noemen Zeeland, maar geven geen stad of gemeente."),
+    ("fietspaden", "city", False, "De brieven noemen fietspaden, maar geven geen stad of gemeente."),
+])
+def test_a_partial_answer_that_names_the_questions_own_place_lacks_another(subject, asked, english, sentence):
+    # "noemen Deventer, maar geven geen stad" would contradict itself
+    assert partial_sentence(subject, asked, [], english) == sentence
 
 
 @pytest.mark.parametrize("question, status, answer", [
