@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .baselines import BASELINE, LangChainBaseline
-from .data import (CORPUS_CACHE, CORPUS_DIRS, CORPUS_OF_GROUP, DEV_GROUPS, EVAL_DIR, NEW_LETTERS, NEW_LETTERS_DIR,
-                   gold_quotes, group_of, load_items)
+from .data import (CORPUS_CACHE, CORPUS_DIRS, CORPUS_OF_GROUP, DEV_GROUPS, EVAL_DIR, NEW_LETTERS, gold_quotes,
+                   group_of, load_items)
 from .judge import make_judge
 from .scoring import (RETRIEVAL_K, aggregate_by_set, answer_row, count_relevant, exclude_source_rows, failures,
                       retrieval_row, scores_answer, summarise_exclusion)
@@ -147,22 +147,23 @@ def pipeline_without(pipeline, letter_id: str, tmp: Path, *, progress=None):
     return Pipeline(settings, letters, emb, build(settings, emb, letters))
 
 
-def new_letters_pipeline(pipeline, folder: Path = NEW_LETTERS_DIR, *, progress=None,
-                         cache: str = CORPUS_CACHE[NEW_LETTERS]):
-    """A Pipeline over the published documents of `folder`/letters, added to
-    an empty corpus the way `rag ingest DIR` adds them (each read by its
-    layout), letter ids the file names. The corpus is made anew each run (the
-    documents' metadata is what the current parser reads); the index and its
-    vector cache stay in the cache folder `cache`, so only changed texts are
-    embedded."""
+def corpus_pipeline(pipeline, name: str = NEW_LETTERS, *, progress=None):
+    """A Pipeline over the published documents of the corpus `name` (CORPUS_DIRS:
+    its folder's letters/), added to an empty corpus the way `rag ingest DIR`
+    adds them (each read by its layout), letter ids the file names. The
+    corpus is made anew each run (the documents' metadata is what the current
+    parser reads); the index and its vector cache stay in the corpus's cache
+    folder (CORPUS_CACHE), so only changed texts are embedded."""
     from rag.ingest import corpus
     from rag.store.build import build
     from rag.pipeline import Pipeline
 
+    folder = CORPUS_DIRS[name]
     files = sorted((folder / "letters").glob("*.txt"))
     if not files:
-        raise FileNotFoundError(f"no documents in {folder / 'letters'} (set EVAL_NEW_LETTERS_DIR)")
-    work = pipeline.settings.cache_dir / "eval" / cache
+        hint = " (set EVAL_NEW_LETTERS_DIR)" if name == NEW_LETTERS else ""
+        raise FileNotFoundError(f"no documents in {folder / 'letters'}{hint}")
+    work = pipeline.settings.cache_dir / "eval" / CORPUS_CACHE[name]
     settings = pipeline.settings.replace(corpus_dir=work / "corpus", index_dir=work / "index")
     shutil.rmtree(settings.corpus_dir, ignore_errors=True)
     settings.corpus_dir.mkdir(parents=True)
@@ -240,8 +241,7 @@ def evaluate(opts: RunOptions, pipeline=None, settings=None) -> dict[str, Any]:
     extra_pipelines = {}
     for name in extra:
         say(f"Index van {name} ({CORPUS_DIRS[name]}) opbouwen")
-        extra_pipelines[name] = new_letters_pipeline(pipeline, CORPUS_DIRS[name], progress=say,
-                                                     cache=CORPUS_CACHE[name])
+        extra_pipelines[name] = corpus_pipeline(pipeline, name, progress=say)
     for m in modes:
         rows = run_pipeline(pipeline, own, mode=m, generator=generator, k=opts.k, judge=judge, quiet=opts.quiet)
         for name, corpus_items in extra.items():

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from eval.run import new_letters_pipeline
+from eval.run import corpus_pipeline
 from tests.support.gate import gate_tests
 
 pytestmark = pytest.mark.gate
 
 (gate_rows, test_floor, test_ceiling, test_every_citation_quotes_its_passage, test_gate_failures_are_listed,
  test_no_partial_answer_says_dit_onderwerp,
- test_no_partial_answer_says_the_letters_lack_what_it_says_they_mention) = gate_tests("new", new_letters_pipeline)
+ test_no_partial_answer_says_the_letters_lack_what_it_says_they_mention) = gate_tests("new", corpus_pipeline)

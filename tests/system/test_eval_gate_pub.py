@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from eval.data import CORPUS_CACHE, CORPUS_DIRS, PUBLISHED
-from eval.run import new_letters_pipeline
+from eval.data import PUBLISHED
+from eval.run import corpus_pipeline
 from tests.support.gate import gate_tests
 
 pytestmark = pytest.mark.gate
 
 
 def _published(pipeline):
-    return new_letters_pipeline(pipeline, CORPUS_DIRS[PUBLISHED], cache=CORPUS_CACHE[PUBLISHED])
+    return corpus_pipeline(pipeline, PUBLISHED)
 
 
 (gate_rows, test_floor, test_ceiling, test_every_citation_quotes_its_passage, test_gate_failures_are_listed,
