@@ -129,6 +129,8 @@ def _longest() -> int:
     return max(len(name.split()) for name in places())
 
 
+# Where a sentence starts (then a capital is no sign of a name).
+_SENTENCE_START = r"(?:^|[.!?:]\s+|\n)[\W_]*"
 # A capitalised surname particle right before a word ("de brief van Van Zwolle").
 _PARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:Van|De|Den|Der|Ter|Ten)(?:\s+(?:der|den|de|het|ter|ten))?\s+$")
 # What follows a capitalised particle inside a Dutch surname: the name's next
@@ -156,13 +158,13 @@ def find(text: str, *, opens_sentence: bool = True) -> list[tuple[int, int, Plac
             if name in table:
                 hit = (a, a + len(name), table[name], n)
                 break
-        if hit and hit[3] == 1 and opens_sentence and re.search(r"(?:^|[.!?:]\s+|\n)[\W_]*$", text[:hit[0]]):
+        if hit and hit[3] == 1 and opens_sentence and re.search(_SENTENCE_START + r"$", text[:hit[0]]):
             hit = None  # a single capitalised word opening a sentence is no name ("Van welke ...")
         if hit and hit[3] == 1 and fold(text[hit[0]:hit[1]]) in STOPWORDS_NL \
                 and _SURNAME_GOES_ON.match(text, hit[1]):
             hit = None  # a capitalised particle is part of a surname ("Van der Berg", "Van Dalen")
         if hit and _PARTICLE_BEFORE.search(text[:hit[0]]) \
-                and not re.search(r"(?:^|[.!?:]\s+|\n)[\W_]*(?:\w+\s+){0,2}$", text[:hit[0]]):
+                and not re.search(_SENTENCE_START + r"(?:\w+\s+){0,2}$", text[:hit[0]]):
             hit = None  # ... and so is the place after it, but at a sentence's start ("Van Zwolle ...", "Van Deventer")
         if hit:
             out.append(hit[:3])

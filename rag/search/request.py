@@ -78,7 +78,8 @@ LABEL_EN = {
     AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion", IN_FORCE: "date of entry into force",
 }
 
-# In order of precedence: the most specific wording wins.
+# In order of precedence: the most specific wording wins ("hoeveel geld" is an
+# amount and "hoeveel spreektijd" a duration before "hoeveel" is a count).
 _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for t, p in (
     # The date of the letter itself ("van welke datum is de fietsbrief", "when
     # was this letter sent"); not "wanneer stuurde de minister het evaluatierapport",
@@ -209,17 +210,12 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|is|are|was|were|has|have|will|can|could|should)\b"),
 ))
-# Units after "hoeveel" that make it another type ("hoeveel geld" is an amount).
-_NOT_A_COUNT = re.compile(r"\bhoeveel (?:\w+ )?(?:geld|euro)\b|\bhoeveel (?:procent|jaar|jaren|maanden|weken|dagen|uur|\w*tijd)\b|"
-                          r"\bhow much (?:\w+ )?time\b", re.I)
 
 
 def _first_rule(question: str) -> tuple[str, str]:
     """(asked type, the words that ask it) of the first rule the question meets."""
     q = " ".join(question.split())
     for kind, pattern in _RULES:
-        if kind == COUNT and _NOT_A_COUNT.search(q):
-            continue
         m = Q.asking_match(pattern, q)
         if m:
             return kind, m.group(0)
@@ -708,13 +704,13 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
            counted_stems: Callable[[str], list[str]] | None) -> bool:
     if req.event and not _EVENTS[req.event][1].search(text):
         return False
-    if req.type == OUTCOME and ENDS_QUESTION.search(text):
-        return False  # a Kamervraag may put a claim to the minister; it reports no outcome
     holders = HOLDERS.get(req.type)
+    # A Kamervraag may put a claim to the minister: it reports no outcome, and
+    # states a fact only to a user who asks what was claimed or asked.
+    if ENDS_QUESTION.search(text) and (req.type == OUTCOME or (holders and not req.claimed)):
+        return False
     if not holders:
         return True
-    if ENDS_QUESTION.search(text) and not req.claimed:
-        return False  # ... and states a fact only to a user who asks what was claimed or asked
     found = [s for s in spans if s.kind in holders and (s.kind, s.value) not in req.given
              # "welke Oost-Europese landen": Oost-Europa itself is no answer
              and not (s.kind == S.AREA and ((S.AREA, s.extra[:8]) in req.given or req.within))]
