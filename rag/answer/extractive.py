@@ -927,7 +927,7 @@ class ExtractiveAnswerer:
         out = list(chosen)
         for c in chosen:
             if not c.text.rstrip().endswith(":"):
-                # "... kent drie hoofdlijnen. Allereerst ...": a list in prose
+                # "... kent drie sporen. Allereerst ...": a list in prose
                 n = _items_announced(c)
                 after = self._read_on(c, scored) if n else []
                 if after and _ENUMERATION.match(after[0].text):
@@ -1259,8 +1259,8 @@ def classify(d: Decision, cal: Calibration) -> str:
 
 
 def _items_announced(c: Candidate) -> int:
-    """How many items a sentence says follow ("kent drie hoofdlijnen",
-    "een drietal uitgangspunten"), at most LIST_ITEMS; 0 if it says none."""
+    """How many items a sentence says follow ("kent drie sporen", "een
+    drietal maatregelen"), at most LIST_ITEMS; 0 if it says none."""
     m = re.search(r"\been (" + "|".join(_SOME) + r")\b", c.text)
     if m:
         return min(_SOME[m.group(1)], LIST_ITEMS)

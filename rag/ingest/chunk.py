@@ -71,8 +71,8 @@ _REPORTING_QUESTION = re.compile(
     r"\bwaaruit blijkt\b|\b(?:zegt|zeggen|stelt|stellen|meldt|melden|schrijft|schrijven) dat\b")
 
 
-# Figures a question can put to the minister ("... en dus 5 miljard euro extra
-# te investeren?"): what it states, even where it does not open like a report.
+# Figures a question can put to the minister ("... en daar dus 12 miljoen euro
+# voor uit te trekken?"): what it states, even where it does not open like a report.
 _FIGURES = (spans.MONEY, spans.PERCENT)
 
 

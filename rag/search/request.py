@@ -32,8 +32,8 @@ CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
 AMOUNT, COUNT, PERCENTAGE, DATE, YEAR, DURATION, PENALTY = (
     "amount", "count", "percentage", "date", "year", "duration", "penalty")
-# A magnitude asked without its unit ("hoe groot is het tekort", "how big
-# was the coalition"): a number, a share, a sum or a length of time answers.
+# A magnitude asked without its unit ("hoe groot is de wachtlijst", "how big
+# is the bicycle fleet"): a number, a share, a sum or a length of time answers.
 SIZE = "size"
 OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
 # Who signed or sent the letter itself, and its date: answered from its signature
@@ -79,7 +79,7 @@ LABEL_EN = {
 }
 
 # In order of precedence: the most specific wording wins ("hoeveel geld" is an
-# amount and "hoeveel spreektijd" a duration before "hoeveel" is a count).
+# amount and "hoeveel reistijd" a duration before "hoeveel" is a count).
 _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for t, p in (
     # The date of the letter itself ("van welke datum is de fietsbrief", "when
     # was this letter sent"); not "wanneer stuurde de minister het evaluatierapport",
@@ -107,7 +107,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|straffen|gevangenisstraf|"
               r"gevangenisstraffen|boete|boetes|strafmaxima)|strafmaxim\w+|"
               r"hoeveel jaar (?:cel|gevangenisstraf)|strafmaat|what (?:penalty|sentence)|maximum (?:penalty|sentence))\b"),
-    # ("hoeveel spreektijd", "how much speaking time": a length of time too)
+    # ("hoeveel reistijd", "how much travel time": a length of time too)
     (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|\w*tijd)|voor hoelang|how long|"
                r"how many (?:years|months|weeks|days|hours)|how much (?:\w+ )?time|welke (?:termijn|periode|looptijd))\b"),
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),

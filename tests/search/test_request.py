@@ -408,8 +408,8 @@ def test_a_body_a_sum_or_who_asked_by_its_words(question, kind):
 
 
 @pytest.mark.parametrize("question, kind", [
-    ("Hoeveel spreektijd krijgt elke fietsersbond in het overleg?", R.DURATION),
-    ("How much speaking time does each cyclists' union get?", R.DURATION),
+    ("Hoeveel reistijd scheelt de nieuwe fietsbrug?", R.DURATION),
+    ("How much travel time does the new cycle bridge save?", R.DURATION),
     ("How much money does the cyclists' union get?", R.AMOUNT),
 ])
 def test_time_asked_by_how_much_is_a_duration(question, kind):
@@ -442,9 +442,9 @@ def test_a_place_the_question_names_does_not_answer_which_place():
 
 
 def test_minutes_are_a_duration():
-    q = "Hoeveel spreektijd kreeg de fietsersbond?"
-    assert answers(q, "De fietsersbond kreeg een spreektijd van vier minuten.")
-    assert not answers(q, "De fietsersbond stuurde vier brieven.")
+    q = "Hoeveel reistijd scheelt de nieuwe fietsbrug?"
+    assert answers(q, "De nieuwe fietsbrug scheelt fietsers vier minuten.")
+    assert not answers(q, "De nieuwe fietsbrug kreeg vier lantaarns.")
 
 
 @pytest.mark.parametrize("question, repeats, names", [
@@ -473,7 +473,7 @@ def test_a_year_that_names_the_reply_or_the_questions_is_no_anchor(question, anc
 
 @pytest.mark.parametrize("question, kind", [
     ("Hoe groot is het tekort aan fietsenstallingen?", R.SIZE),
-    ("How big was the cyclists' coalition in 2031?", R.SIZE),
+    ("How big is the bicycle fleet of the city?", R.SIZE),
     ("Hoe groot is de begroting van de fietsersbond?", R.AMOUNT),
 ])
 def test_a_size_asked_without_its_unit(question, kind):
