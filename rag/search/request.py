@@ -110,7 +110,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # ("hoeveel reistijd", "how much travel time": a length of time too)
     (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|\w*tijd)|voor hoelang|how long|"
                r"how many (?:years|months|weeks|days|hours)|how much (?:\w+ )?time|welke (?:termijn|periode|looptijd))\b"),
-    (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|in what year|which year)\b"),
+    (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|(?:in|since|from|until|by) what year|which year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke (?:exacte )?datum|"
            r"welke (?:exacte )?datum|op welke (?:exacte )?dag|on (?:what|which) (?:exact )?day|"
            r"in welke maand|when|since when|by when|(?:on )?what (?:exact )?date)\b"),
@@ -126,8 +126,11 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"subsidie|salaris|tarief|bijdrage|investering|loon|lonen|uitkering|toeslag|premie|huur|fine|cost|price|fee|amount|"
              r"salary|grant|wage|allowance|benefit|rent|premium)s?)\b"),
     (COUNT, r"\b(?:hoeveel|hoe ?veel|how many|how much|wat is het aantal|welk aantal|om hoeveel)\b"),
+    # (a measured quantity named by its noun: "welke gemiddelde concentratie")
     (SIZE, r"\b(?:hoe (?:groot|hoog|omvangrijk)|how (?:large|big|high|extensive)|wat is de omvang|"
-           r"what (?:is|was) the (?:size|scale|extent))\b"),
+           r"what (?:is|was) the (?:size|scale|extent)|"
+           r"(?:welke|wat is de|wat was de) (?:\w+ )?[\w-]*(?:concentratie|hoeveelheid|gehalte)s?|"
+           r"what (?:is the |was the )?(?:\w+ )?[\w-]*(?:concentration|quantity)s?)\b"),
     (CITY, r"\b(?:in |naar |uit )?welke (?:\w+ )?(?:stad|steden|gemeente|gemeenten|plaats|plaatsen|dorpen)\b|"
            r"\bwelk(?:e)? (?:\w+ )?(?:stad|gemeente|plaats)\b|\b(?:which|what) (?:\w+ )?(?:cit(?:y|ies)|towns?|"
            r"municipalit(?:y|ies))\b"),
@@ -643,9 +646,24 @@ def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]
     out = []
     for a in req.anchors:
         same_kind = [s for s in spans if _comparable(s, a)]
-        if same_kind and not any(s.value == a.value for s in same_kind):
+        if same_kind and not any(_same_value(s.value, a.value) for s in same_kind):
             out.append((a, same_kind[0].extra or same_kind[0].value))
     return out
+
+
+# A place read by its name alone may be cut short where a published opening
+# ends mid-word ("... in havens in Noord-Ne"): a name that begins the other
+# one is the same place, from this many letters on.
+_MIN_CUT_NAME = 6
+
+
+def _same_value(found: str, asked: str) -> bool:
+    if found == asked:
+        return True
+    if not (found.startswith("name:") and asked.startswith("name:")):
+        return False
+    short, long = sorted((found[5:], asked[5:]), key=len)
+    return len(short) >= _MIN_CUT_NAME and long.startswith(short)
 
 
 def _body_replaced(req: Request, spans: Sequence[S.Span], text: str) -> list[tuple[Anchor, str]]:

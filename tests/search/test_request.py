@@ -161,6 +161,10 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Hoe reageert het college op het advies over de fietspaden?", R.OUTCOME),
     ("What was the alderman's response to the cycling report?", R.OUTCOME),
     ("Why is the alderman holding back his response to the cycling report?", R.WHY_HOW),
+    # a year asked with its preposition; a measured quantity named by its noun
+    ("Since what year has the ferry carried bicycles?", R.YEAR),
+    ("Welke gemiddelde fijnstofconcentratie is gemeten langs het fietspad?", R.SIZE),
+    ("What average concentration of particulates was measured along the cycle path?", R.SIZE),
 ])
 def test_the_asked_type(question, kind):
     assert R.read(question).type == kind
@@ -491,3 +495,14 @@ def test_a_members_question_states_a_figure_only_to_who_asks_what_was_claimed():
     assert not answers("Welk percentage van de fietspaden in de provincie is te smal?", claim)
     assert answers("Welk percentage van de fietspaden is volgens de vragenstellers te smal?", claim)
     assert answers("What share of cycle paths did the MPs say was too narrow?", claim)
+
+
+def test_a_place_name_cut_short_by_a_truncated_opening_is_the_same_place():
+    # A published opening may end mid-word ("... in havens in Zuid-Ho"): the
+    # name that begins the question's own is no other place; a short or
+    # different beginning still is.
+    req = R.read("Welke fietsenmakers werken in havens in Zuid-Holland?")
+    for text, replaced in (("De fietsenmakers werken in havens in Zuid-Ho", False),
+                           ("De fietsenmakers werken in havens in Noord-Holland.", True)):
+        fit = R.fit(req, S.extract(text), text)
+        assert bool(fit.replaced) is replaced, (text, fit.replaced)
