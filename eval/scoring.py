@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 from . import metrics as M
 from .data import GROUPS, SETS, gold_quotes, group_of
-from rag.records import Status
+from rag.records import Status, is_header_chunk_id
 
 # The per-class counts (by_class): an answer right or wrong, else its state.
 CLASS_COUNTS = ("answered_right", "answered_wrong", *(s.value for s in Status if s.abstained))
@@ -77,7 +77,9 @@ def answer_row(item: dict[str, Any], answer, tokenize: Callable[[str], list[str]
             "in_passage": text is not None and c.quote in text,
             "supporting": M.quote_supports(c.quote, carrying, tokenize),
             "gold": (text is not None and M.is_gold(text, quotes)) if quotes else None,
-            "furniture": M.is_furniture(c.quote),
+            # (a header the answerer cites as the document's header, to say who
+            # put written questions and when, is the source asked for)
+            "furniture": M.is_furniture(c.quote) and not is_header_chunk_id(c.chunk_id),
         })
     row: dict[str, Any] = {
         "answer": answer.answer,

@@ -94,6 +94,7 @@ class Pipeline:
             chunks=index.chunks,
             english_terms=self.retriever.english_terms,
             letters={x.letter_id: x for x in self.letters},
+            letter_texts={lid: x.text for lid, x in index.letters.items()},
         )
 
     @property

@@ -132,6 +132,20 @@ class Footnote:
     page: int
 
 
+# A chunk of a document's own header line (who put written questions, when),
+# quoted only to answer a question about the document itself: header lines are
+# furniture, in no indexed chunk.
+HEADER = "header"
+
+
+def header_chunk_id(letter_id: str) -> str:
+    return f"{letter_id}#{HEADER}"
+
+
+def is_header_chunk_id(chunk_id: str) -> bool:
+    return chunk_id.endswith(f"#{HEADER}")
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A retrievable unit of cleaned letter text.
@@ -150,7 +164,9 @@ class Chunk:
     start: int
     end: int
     text: str
-    kind: str = "body"  # "body" | "qa" (a Kamervraag with its answer) | "question" (one nobody answered) | "footnote"
+    # "body" | "qa" (a Kamervraag with its answer) | "question" (one nobody answered) | "footnote"
+    # | HEADER (made at answer time, never indexed: see header_chunk_id)
+    kind: str = "body"
     question_no: int | None = None
     content_hash: str = ""
     # (start, end) offsets in `text` of the sentences that may be quoted as an

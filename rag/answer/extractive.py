@@ -49,7 +49,7 @@ from rag.ingest.layout import date_in
 from rag import texts as T
 from rag.answer.citations import citation_from
 from rag.config import Calibration
-from rag.records import Answer, Chunk, Letter, OnDelta, Passage, Status
+from rag.records import HEADER, Answer, Chunk, Letter, OnDelta, Passage, Status, header_chunk_id
 from rag.textnl import STOPWORDS_NL, fold
 
 if TYPE_CHECKING:
@@ -239,6 +239,7 @@ class ExtractiveAnswerer:
         chunks: Sequence[Chunk] = (),
         english_terms: Callable[[str], Mapping[str, float] | None] | None = None,
         letters: Mapping[str, Letter] | None = None,
+        letter_texts: Mapping[str, str] | None = None,
     ):
         self.encode_query = encode_query
         self.english_terms = english_terms
@@ -271,6 +272,9 @@ class ExtractiveAnswerer:
         # The letters' records: what a letter states about itself (its
         # signer, its date) answers a question about the letter itself.
         self.letters = dict(letters or {})
+        # Each letter's cleaned text with its furniture: the header of written
+        # questions (who put them, when) is quoted from it, never from a chunk.
+        self.letter_texts = dict(letter_texts or {})
         self._phrase_df: dict[str, int] = {}
         # idf above this: the term occurs in at most rare_df of the chunks.
         self.rare_count, self.rare_idf = _rare(calibration, len(self.documents))
@@ -318,7 +322,7 @@ class ExtractiveAnswerer:
                                            score=self.cal.w_dense * float(d) + self.cal.w_lexical * lex))
         return out
 
-    def stated(self, asked: Q.Asked, passages: Sequence[Passage], kind: str) -> Decision:
+    def stated(self, asked: Q.Asked, passages: Sequence[Passage], kind: str) -> Decision | None:
         """Who signed the letter asked about, or its date (`kind`: R.SENDER,
         R.LETTER_DATE): the letter the search ranks first (of those whose
         title or date holds a year the question names), quoted where its
@@ -330,11 +334,63 @@ class ExtractiveAnswerer:
             titled = {p.chunk.letter_id: f"{p.chunk.title} {p.chunk.date}" for p in passages}
             letters = [lid for lid in letters if any(y in titled[lid] for y in asked.years)]
         found = None
-        if letters:
+        if kind == R.ASKERS:
+            found = self._askers_line(self._asked_of(letters, asked))
+            if found is None or (_ASKS_WHEN.search(asked.own) and not date_in(found.text)):
+                return None  # the letters' sentences may still say it
+        elif letters:
             found = self._signature(letters[0]) if kind == R.SENDER else self._date_line(letters[0])
         if found is None:
             return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         return Decision(Status.ANSWERED, [found], 1.0, english=asked.english)
+
+    def _asked_of(self, letter_ids: Sequence[str], asked: Q.Asked) -> str | None:
+        """Of the ranked letters that record who put their questions and are
+        about what the question names (each of its distinguishing names, one
+        of its subject terms, in the letter's text), the first one whose
+        member the question names, else the first."""
+        terms = self.distinguishing(asked)
+        about = self.subject_terms(asked, terms)
+        names = [(w, st) for w, st in terms if not Q.YEAR.fullmatch(w)]
+
+        def about_it(lid: str) -> bool:
+            # (those who put written questions are Kamerleden, whatever the header calls them)
+            text = fold(f"{self.letters[lid].title} {self.letter_texts.get(lid, '')} Kamerlid Kamerleden")
+            return (all(self._mentions(text, w, st) for w, st in names)
+                    and (not about or any(self._mentions(text, w, st) for w, st in about)))
+
+        put = [lid for lid in letter_ids if lid in self.letters and self.letters[lid].members and about_it(lid)]
+        named = [lid for lid in put
+                 if any(re.search(rf"\b{re.escape(fold(_surname(m)))}\b", fold(asked.text)) for m in self.letters[lid].members)]
+        return (named or put or [None])[0]
+
+    def _askers_line(self, letter_id: str | None) -> Candidate | None:
+        """The line of the letter that says who put the questions and when
+        ("Vragen van het lid A (X) aan de Minister ... (ingezonden 3 mei 2031)."):
+        the first short line naming a member and the questions, else the first
+        "(ingezonden <date>)". It stands as a chunk of its own: header lines are
+        in no chunk."""
+        text = self.letter_texts.get(letter_id or "", "")
+        if not text:
+            return None
+        members = [re.escape(_surname(m)) for m in self.letters[letter_id].members]
+        named = re.compile(rf"\bvragen\b[^\n]{{0,120}}\b(?:{'|'.join(members)})\b", re.I)
+        sent_in = re.compile(r"\(ingezonden [^)]*\d{4}\)")
+        lines = [m for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]{10,600}\S)[ \t]*$", text)]
+        # the header with the date first: a site's title line names the members only
+        line = next((m for test in ((named, sent_in), (sent_in,), (named,)) for m in lines
+                     if all(t.search(m.group(1)) for t in test)), None)
+        if line is None:
+            return None
+        a, b = line.start(1), line.end(1)
+        starts = sorted(self.page_starts.get(letter_id, {1: 0}).items())
+        page = max((n for n, off in starts if off <= a), default=1)
+        some = self._by_letter.get(letter_id)
+        letter = self.letters[letter_id]
+        chunk = Chunk(chunk_id=header_chunk_id(letter_id), letter_id=letter_id, title=some[0].title if some else letter.title,
+                      date=letter.date, kamerstuk=letter.kamerstuk, pages=(page,), section="", start=a, end=b,
+                      text=text[a:b], kind=HEADER, answer_spans=((0, b - a),))
+        return Candidate(Passage(chunk, rank=0, score=0.0), 0, b - a, text[a:b])
 
     def _date_line(self, letter_id: str) -> Candidate | None:
         """The first short line of the letter that states its date
@@ -460,6 +516,13 @@ class ExtractiveAnswerer:
         req = R.read(question, asked)
         if req.type in (R.SENDER, R.LETTER_DATE):
             return self.stated(asked, passages, req.type)
+        if req.type == R.ASKERS:
+            stated = self.stated(asked, passages, req.type)
+            if stated is not None:
+                return stated
+            # No header of written questions says it: a sentence may ("de
+            # vragen van de leden A en B"), asked as whom or when.
+            req = R.read(question, asked, skip=R.ASKERS)
         tokens = list(self.tokenize(Q.without_attribution(question)) if tokens is None else tokens)
         if not tokens:
             # Nothing is left once the question words and the cited source are
@@ -1302,3 +1365,13 @@ def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     for i, c in enumerate(chosen):
         first_seen.setdefault(c.passage.chunk.letter_id, i)
     return sorted(chosen, key=lambda c: (first_seen[c.passage.chunk.letter_id], c.letter_offset))
+
+
+# A question about written questions that asks when they were put.
+_ASKS_WHEN = re.compile(r"\b(?:wanneer|datum|when|date)\b", re.I)
+
+
+def _surname(member: str) -> str:
+    """The last name of a member as the manifest writes them ("Inge van Dijk (CDA)" -> "Dijk")."""
+    name = re.sub(r"\([^)]*\)", " ", member).split()
+    return name[-1] if name else member

@@ -39,6 +39,9 @@ OUTCOME, YES_NO, LIST, WHY_HOW = "outcome", "yes_no", "list", "why_how"
 # Who signed or sent the letter itself, and its date: answered from its signature
 # and letterhead, not from its sentences.
 SENDER, LETTER_DATE = "sender", "letter_date"
+# Who put written Kamervragen, for which party, and when they were sent in:
+# answered from the questions' own header ("Vragen van het lid ... (ingezonden ...)").
+ASKERS = "askers"
 # The event of an outcome asked (what was agreed, decided, concluded).
 AGREEMENT, DECISION, FINDING = "agreement", "decision", "finding"
 IN_FORCE = "in_force"  # the event of a date asked: a rule's entry into force
@@ -66,6 +69,7 @@ LABEL_NL = {
     PERCENTAGE: "percentage", DATE: "datum", YEAR: "jaartal", DURATION: "duur of termijn", PENALTY: "straf",
     SIZE: "omvang of aantal",
     OUTCOME: "uitkomst", ANNOUNCED: "uitkomst (die wordt alleen aangekondigd)", SENDER: "ondertekenaar", LETTER_DATE: "datum",
+    ASKERS: "vragenstellers",
     AGREEMENT: "afspraak", DECISION: "besluit", FINDING: "conclusie", IN_FORCE: "datum van inwerkingtreding",
 }
 LABEL_EN = {
@@ -75,6 +79,7 @@ LABEL_EN = {
     DATE: "date", YEAR: "year", DURATION: "duration or term", PENALTY: "penalty",
     SIZE: "size or number",
     OUTCOME: "outcome", ANNOUNCED: "outcome (it is only announced)", SENDER: "signatory", LETTER_DATE: "date",
+    ASKERS: "who asked the questions",
     AGREEMENT: "agreement", DECISION: "decision", FINDING: "conclusion", IN_FORCE: "date of entry into force",
 }
 
@@ -92,6 +97,20 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                   r"\bwhat is the date of (?:the|this|that) (?:[\w-]+ ){0,2}?(?:letter|reply)\b|"
                   r"\b(?:(?:on )?what date|when) (?:is|was) (?:the|this|that) (?:[\w-]+ ){0,2}?(?:letter|reply)\b"
                   r"[^?]*\b(?:sent|dated|signed|written)\b"),
+    # The written questions themselves: who put them, for which party, when
+    # ("Wanneer dienden de leden ... hun vragen in", "Namens welke partij stelde X
+    # de vragen", "Which MPs tabled the written questions"); not a Kamervraag's content.
+    (ASKERS, r"\b(?:wie|welk(?:e)? (?:[\w-]+ )?(?:kamerleden|kamerlid|leden|lid|partij|partijen)|namens welke partij|"
+             r"van welke partij)\b[^?]{0,60}?\b(?:stelde|stelden|gesteld|diende|dienden|ingediend|ingezonden|zond|"
+             r"zonden|stuurde|stuurden)\b[^?]{0,40}?\b(?:\w+ )?(?:kamer)?vragen\b|"
+             r"\b(?:wie|welk(?:e)? (?:[\w-]+ )?(?:kamerleden|kamerlid|leden|lid|partij))\b[^?]{0,20}?\b(?:stelde|stelden|"
+             r"diende|dienden)\b[^?]{0,60}?\b(?:schriftelijke |kamer)?vragen\b|"
+             r"\bwanneer (?:zijn|werden|stuurde|stuurden|diende|dienden|zond|zonden|stelde|stelden)\b[^?]{0,80}?"
+             r"\b(?:\w+ )?(?:kamer)?vragen\b[^?]{0,80}?\b(?:in|ingezonden|ingediend|gesteld)\b|"
+             r"\b(?:who|which (?:[\w-]+ )?(?:mps?|members?|party|parties))\b[^?]{0,40}?\b(?:asked|ask|tabled|table|"
+             r"submitted|submit|put|sent in|send in|filed|file)\b[^?]{0,40}?\b(?:\w+ )?questions\b|"
+             r"\bwhen (?:were|was|did)\b[^?]{0,80}?\bquestions?\b[^?]{0,60}?\b(?:submitted|tabled|sent in|filed|"
+             r"asked|put)\b|\bwhen did\b[^?]{0,60}?\b(?:submit|table|send in|file)\b[^?]{0,40}?\bquestions\b"),
     # A yes/no question about how something ended ("Heeft X uiteindelijk ... gestemd?")
     # asks for an outcome.
     (OUTCOME, r"^(?:is|zijn|was|waren|heeft|hebben|had|werd|werden|has|have|did|was|were)\b.*\b(?:uiteindelijk|"
@@ -215,18 +234,21 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
 ))
 
 
-def _first_rule(question: str) -> tuple[str, str]:
-    """(asked type, the words that ask it) of the first rule the question meets."""
+def _first_rule(question: str, skip: str = "") -> tuple[str, str]:
+    """(asked type, the words that ask it) of the first rule the question
+    meets (other than those asking `skip`)."""
     q = " ".join(question.split())
     for kind, pattern in _RULES:
+        if kind == skip:
+            continue
         m = Q.asking_match(pattern, q)
         if m:
             return kind, m.group(0)
     return "", ""
 
 
-def asked_type(question: str) -> str:
-    return _first_rule(question)[0]
+def asked_type(question: str, skip: str = "") -> str:
+    return _first_rule(question, skip)[0]
 
 
 def asking_words(question: str) -> str:
@@ -378,13 +400,14 @@ _QUESTION_WORDS = re.compile(r"^(?:(?:welke?|which|what|op|in|met|uit|naar|van|f
 _COUNTED_NAME = re.compile(r"\b(?i:hoeveel|how many)\s+((?:[A-Z][\w-]+\s+){1,4}[A-Z][\w-]+)")
 
 
-def read(question: str, asked: Q.Asked | None = None) -> Request:
+def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request:
+    """`skip`: an asked type not to read (one the caller could not answer as such)."""
     asked = asked or Q.read(question)
     q = asked.text
     # What is asked, from the user's own question; anchors from all that was searched.
     split = Q.parts(asked.own)
     first = split[0] if split else asked.own
-    kind = asked_type(first)
+    kind = asked_type(first, skip)
     spans = S.extract(q)
     anchors: list[Anchor] = []
     seen: set[tuple[str, str]] = set()

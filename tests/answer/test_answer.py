@@ -608,6 +608,48 @@ def test_the_date_of_the_letter_is_answered_by_its_letterhead():
     assert got.status == Status.NOT_FOUND
 
 
+# ----------------------------------------------------- who put written questions, and when
+QUESTIONS_TEXT = ("Fietsenstalling bij station Zwolle\n\n"
+                  "Vragen van het lid Bakker (Fietspartij) aan de Minister van Infrastructuur over de volle "
+                  "fietsenstalling bij station Zwolle (ingezonden 3 mei 2031).\n\n"
+                  "Vraag 1\n\nKent u het bericht dat de fietsenstalling bij station Zwolle elke ochtend vol is?")
+QUESTIONS = chunk("fietsvragen:001", QUESTIONS_TEXT[QUESTIONS_TEXT.index("Vraag 1"):], letter="fietsvragen",
+                  title="Fietsenstalling bij station Zwolle")
+ASKED_BY = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "kamervragen", "v.txt", "0",
+                                  date="2031-05-03", members=("Bakker (Fietspartij)",))}
+
+
+@pytest.mark.parametrize("question", [
+    "Wanneer diende Kamerlid Bakker zijn vragen over de fietsenstalling bij station Zwolle in?",
+    "Namens welke partij stelde Bakker de vragen over de fietsenstalling?",
+    "Wie stelde de vragen over de volle fietsenstalling in Zwolle?",
+])
+def test_who_put_written_questions_and_when_is_answered_by_their_header(question):
+    # The header is in no chunk (furniture); it is what the questions say
+    # about who put them, for which party and when.
+    ans = answerer([QUESTIONS, *CORPUS], chunks=[QUESTIONS], letters=ASKED_BY,
+                   letter_texts={"fietsvragen": QUESTIONS_TEXT})
+    got = ans.answer(question, passages(QUESTIONS, question=question))
+    assert got.status == Status.ANSWERED, got.answer
+    header = QUESTIONS_TEXT.split("\n\n")[1]
+    assert got.citations[0].quote == header and got.citations[0].letter_id == "fietsvragen"
+    assert got.citations[0].page == 1
+
+
+def test_questions_about_another_subject_or_without_a_header_are_not_answered_by_one():
+    ans = answerer([QUESTIONS, *CORPUS], chunks=[QUESTIONS], letters=ASKED_BY,
+                   letter_texts={"fietsvragen": QUESTIONS_TEXT})
+    # Another subject (a place the questions never name): not their header.
+    q = "Wanneer zijn de vragen over de fietsenstalling in Deventer ingezonden?"
+    assert ans.answer(q, passages(QUESTIONS, question=q)).status == Status.NOT_FOUND
+    # No header with a date: a sentence that names the members answers who, as any sentence would.
+    reply = chunk("fietsbrief:000", "De schriftelijke vragen van de leden Bakker en Smit (beiden Fietspartij) over de "
+                  "fietsenstalling bij station Zwolle worden beantwoord zoals in de bijlage.", letter="fietsbrief")
+    q = "Welke Kamerleden stelden de vragen over de fietsenstalling bij station Zwolle?"
+    got = answerer([reply, *CORPUS], chunks=[reply]).answer(q, passages(reply, question=q))
+    assert got.status == Status.ANSWERED and got.citations[0].chunk_id == "fietsbrief:000", got.answer
+
+
 def test_a_long_line_that_holds_the_date_is_no_letterhead():
     # The date only in a long line of the body (a sentence): no dated letterhead to quote.
     text = ("Aan de Voorzitter van de Tweede Kamer\n\nOnderwerp Fietspaden\n\n"

@@ -165,6 +165,17 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Since what year has the ferry carried bicycles?", R.YEAR),
     ("Welke gemiddelde fijnstofconcentratie is gemeten langs het fietspad?", R.SIZE),
     ("What average concentration of particulates was measured along the cycle path?", R.SIZE),
+    # who put written questions, for which party, when: their header answers
+    ("Wanneer diende Kamerlid Bakker zijn vragen over de fietsenstalling in?", R.ASKERS),
+    ("Namens welke partij stelde Bakker de vragen over de fietsenstalling?", R.ASKERS),
+    ("Wie stelden de schriftelijke vragen over de fietsenstalling?", R.ASKERS),
+    ("Which MPs tabled the written questions on the bicycle shed?", R.ASKERS),
+    ("When were the questions about the bicycle shed submitted?", R.ASKERS),
+    # ... not what the questions ask, not who answered, not a motion's mover
+    ("Welke vragen stelde Kamerlid Bakker over de fietsenstalling?", R.LIST),
+    ("Wie heeft de vragen over de fietsenstalling beantwoord?", R.PERSON_OR_ORG),
+    ("Wanneer worden de vragen over de fietsenstalling beantwoord?", R.DATE),
+    ("Which party does MP Bakker, who tabled the motion on bicycle sheds, represent?", R.LIST),
 ])
 def test_the_asked_type(question, kind):
     assert R.read(question).type == kind

@@ -188,7 +188,8 @@ CAL = Calibration(topic=0.0, answer=0.0, topic_dense_nl=0.0, topic_dense_en=0.0,
 
 
 def answerer(corpus: list[Chunk], background: list[str] = (), cal: Calibration = CAL,
-             chunks: list[Chunk] = (), letters: dict | None = None) -> ExtractiveAnswerer:
+             chunks: list[Chunk] = (), letters: dict | None = None,
+             letter_texts: dict | None = None) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(
         encode_query=bow,
         sentence_vectors=lambda ss: np.stack([bow(s) for s in ss]) if ss else np.zeros((0, BOW_DIM), np.float32),
@@ -199,6 +200,7 @@ def answerer(corpus: list[Chunk], background: list[str] = (), cal: Calibration =
         calibration=cal,
         chunks=chunks,
         letters=letters,
+        letter_texts=letter_texts,
     )
 
 
