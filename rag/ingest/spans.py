@@ -260,10 +260,26 @@ def _places(text: str) -> list[Span]:
     return out
 
 
-def _people(text: str) -> list[Span]:
+# After a role, a run of capitalised words joined by commas and "en" is its
+# portfolio ("staatssecretaris Jeugd, Preventie en Sport"), not a name.
+_PORTFOLIO_REST = re.compile(r"(?:,\s+[A-ZÀ-Ý][\w-]+)*\s+en\s+[A-ZÀ-Ý][\w-]+")
+
+
+def _portfolios(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _TITLE_NAME.finditer(text):
+        rest = _PORTFOLIO_REST.match(text, m.end(1))
+        # (members are named in twos: "de leden Bikker en Kuik")
+        if rest and not re.match(r"(?:Van|De|Der|Den|Ter|Ten)\s", m.group(1)) and re.match(
+                r"(?i)(?:minister|staatssecretaris)\b", m.group(0)):
+            out.append((m.start(1), rest.end()))
+    return out
+
+
+def _people(text: str, portfolios: list[tuple[int, int]]) -> list[Span]:
     out = [Span(PERSON, m.start(), m.end(), fold(m.group(0).split()[-1]), "") for m in _INITIALS_NAME.finditer(text)]
     for m in _TITLE_NAME.finditer(text):
-        if not any(s.start <= m.start(1) < s.end for s in out):
+        if not any(s.start <= m.start(1) < s.end for s in out) and not any(a == m.start(1) for a, _ in portfolios):
             out.append(Span(PERSON, m.start(1), m.end(1), fold(m.group(1).split()[-1]), ""))
     return out
 
@@ -295,7 +311,8 @@ def extract(text: str) -> list[Span]:
         spans.append(Span(PERCENT, m.start(), m.end(), fold(m.group(0))))
     spans += _counts(text, masked)
     spans += _places(text)
-    spans += _people(text)
+    portfolios = _portfolios(text)
+    spans += _people(text, portfolios)
     for m in _ACRONYM.finditer(text):
         spans.append(Span(ORG, m.start(), m.end(), m.group(0)))
     for m in _ORG.finditer(text):
@@ -305,7 +322,8 @@ def extract(text: str) -> list[Span]:
     for m in _LAW.finditer(text):
         spans.append(Span(LAW, m.start(), m.end(), fold(m.group(0))))
     for m in _NAME_PHRASE.finditer(text):
-        if m.start() > 0:  # a sentence-initial capital is no name
+        # (a sentence-initial capital is no name, nor a role's portfolio)
+        if m.start() > 0 and not any(a <= m.start() < b for a, b in portfolios):
             spans.append(Span(LAW, m.start(), m.end(), fold(m.group(0)), "phrase"))
     for m in _ORDINAL.finditer(text):
         n = _ORDINALS.index(m.group(1).lower()) % 10 + 1

@@ -129,3 +129,17 @@ def test_a_date_with_its_day_is_told_from_a_month_or_a_season():
                       "In het voorjaar opent de veerdienst.")}
     assert days == {"Op 3 april 2024 opent de veerdienst.": [True], "In april 2024 opent de veerdienst.": [False],
                     "In het voorjaar opent de veerdienst.": [False]}
+
+
+@pytest.mark.parametrize("text, people, names", [
+    # a role's portfolio is neither a person nor a name
+    ("Mede namens de staatssecretaris Fietsen, Wegen en Water stuur ik u de brief.", [], []),
+    ("Dat zei de minister Wonen en Ruimte gisteren.", [], []),
+    # a name after the role still is, also two members named together
+    ("Dat zei minister Jasper gisteren in Zwolle.", ["Jasper"], []),
+    ("De motie van de leden Bakker en Smit vraagt om bredere fietspaden.", ["Bakker"], ["Bakker en Smit"]),
+])
+def test_a_roles_portfolio_is_no_name(text, people, names):
+    assert [t for t, _, _ in kinds(text, S.PERSON)] == people
+    assert [t for t, _, x in kinds(text, S.LAW) if x == "phrase"] == names
+
