@@ -160,6 +160,8 @@ PROSPECTIVE_RE = re.compile(
     r"will|would|plans? to|is expected|are expected|has been submitted|pending|"
     # a request of parliament, not its outcome: "vroeg uw Kamer of dat kon"
     r"(?:vroeg|vroegen|verzocht|verzochten) (?:uw|de) Kamer|(?:uw|de) Kamer(?: \w+){0,2} (?:gevraagd|verzocht)|"
+    # ... and a party's or a motion's request of the government ("De X-fractie vraagt de regering om ...")
+    r"(?:vraagt|vragen|verzoekt|verzoeken)(?: \w+){0,2} (?:de regering|het kabinet|de minister|de staatssecretaris)|"
     # what a body or tool was set up for, not what it found: "is opgezet om zicht te krijgen op"
     r"(?:is|zijn|werd|werden)(?: \w+){0,6} (?:opgericht|ontwikkeld|ingesteld|opgezet|in het leven geroepen) om|"
     r"(?:was|were|has been|have been)(?: \w+){0,3} (?:set up|established|developed|created) to)\b", re.I)

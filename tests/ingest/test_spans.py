@@ -143,3 +143,10 @@ def test_a_roles_portfolio_is_no_name(text, people, names):
     assert [t for t, _, _ in kinds(text, S.PERSON)] == people
     assert [t for t, _, x in kinds(text, S.LAW) if x == "phrase"] == names
 
+
+@pytest.mark.parametrize("text", [
+    "De Fietspartij vraagt de regering om een meerjarig plan voor bredere fietspaden.",
+    "verzoekt de regering, de fietspaden te verbreden,",
+])
+def test_a_request_of_the_government_is_no_outcome(text):
+    assert kinds(text, S.PROSPECTIVE)
