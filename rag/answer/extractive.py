@@ -1187,14 +1187,15 @@ def _letter_years(context: str) -> frozenset[str]:
 def _chunk_spans(chunk: Chunk) -> tuple[tuple[str, int, int, str, str], ...]:
     """The typed spans the index stores with a chunk, or computed for a chunk
     made without them."""
-    return chunk.typed or _typed(chunk.text, chunk.answer_spans)
+    return chunk.typed or _typed(chunk.text, chunk.answer_spans, chunk.date)
 
 
 @functools.lru_cache(maxsize=4096)
-def _typed(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
+def _typed(text: str, answer_spans: tuple[tuple[int, int], ...],
+           date: str = "") -> tuple[tuple[str, int, int, str, str], ...]:
     """Typed spans of a chunk that was made without them (a chunk built by
     hand, or by an older version): what the index would hold (rag.ingest.spans)."""
-    return S.of_chunk(text, answer_spans)
+    return S.of_chunk(text, answer_spans, date)
 
 
 def _whole_names(question: str) -> list[str]:

@@ -335,4 +335,4 @@ def _sequential(matches: list[re.Match], text: str) -> list[re.Match]:
 def _with_hash(c: Chunk) -> Chunk:
     from dataclasses import replace
 
-    return replace(c, content_hash=text_hash(embedding_text(c)), typed=spans.of_chunk(c.text, c.answer_spans))
+    return replace(c, content_hash=text_hash(embedding_text(c)), typed=spans.of_chunk(c.text, c.answer_spans, c.date))

@@ -356,10 +356,24 @@ def numberised_same_length(text: str) -> str:
     return NUMBER_WORDS.sub(sub, text)
 
 
-def of_chunk(text: str, answer_spans: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, str, str], ...]:
+# "Now" in a letter: the time of its writing.
+_PRESENT = re.compile(r"\b(?:momenteel|op dit moment|op het moment van schrijven|thans|currently|at present)\b", re.I)
+# The extra of a YEAR span that is the letter's own year, read off "momenteel".
+OF_THE_LETTER = "letter"
+
+
+def of_chunk(text: str, answer_spans: tuple[tuple[int, int], ...],
+             date: str = "") -> tuple[tuple[str, int, int, str, str], ...]:
     """The typed spans of a chunk's quotable sentences, in chunk offsets (what
-    rag.ingest.chunk stores with the chunk)."""
+    rag.ingest.chunk stores with the chunk). `date`: the letter's (ISO): a
+    sentence that says "momenteel" and names no year or date of its own is
+    about the letter's year ("momenteel staan 40 fietsen ..." in a 2031
+    letter answers no question about 2030)."""
     out = []
     for a, b in answer_spans:
-        out += [(k, a + s, a + e, v, x) for k, s, e, v, x in (sp.as_tuple() for sp in extract(text[a:b]))]
+        found = extract(text[a:b])
+        out += [(k, a + s, a + e, v, x) for k, s, e, v, x in (sp.as_tuple() for sp in found)]
+        now = _PRESENT.search(text, a, b)
+        if now and date[:4].isdigit() and not any(sp.kind in (YEAR, DATE) for sp in found):
+            out.append((YEAR, now.start(), now.end(), date[:4], OF_THE_LETTER))
     return tuple(out)

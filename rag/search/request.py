@@ -670,7 +670,8 @@ def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]
     for a in req.anchors:
         same_kind = [s for s in spans if _comparable(s, a)]
         if same_kind and not any(_same_value(s.value, a.value) for s in same_kind):
-            out.append((a, same_kind[0].extra or same_kind[0].value))
+            first = same_kind[0]
+            out.append((a, first.value if first.kind == S.YEAR else first.extra or first.value))
     return out
 
 

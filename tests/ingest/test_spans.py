@@ -150,3 +150,13 @@ def test_a_roles_portfolio_is_no_name(text, people, names):
 ])
 def test_a_request_of_the_government_is_no_outcome(text):
     assert kinds(text, S.PROSPECTIVE)
+
+
+def test_now_in_a_letter_is_the_letters_year():
+    # "momenteel" with no year of its own is the time of writing; a sentence
+    # with its own year or date keeps it; a letter without a date adds none.
+    text = "Momenteel staan er 40 deelfietsen bij het station. In 2029 stonden er 12."
+    spans = [(k, text[a:b], v) for k, a, b, v, _ in S.of_chunk(text, ((0, 50), (51, len(text))), "2031-03-02")
+             if k == S.YEAR]
+    assert spans == [(S.YEAR, "Momenteel", "2031"), (S.YEAR, "2029", "2029")]
+    assert not [k for k, *_ in S.of_chunk(text, ((0, 50),), "") if k == S.YEAR]

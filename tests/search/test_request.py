@@ -517,3 +517,10 @@ def test_a_place_name_cut_short_by_a_truncated_opening_is_the_same_place():
                            ("De fietsenmakers werken in havens in Noord-Holland.", True)):
         fit = R.fit(req, S.extract(text), text)
         assert bool(fit.replaced) is replaced, (text, fit.replaced)
+
+
+def test_a_figure_for_now_answers_no_question_about_another_year():
+    text = "Momenteel staan er 40 deelfietsen bij het station."
+    own = R.spans_of(S.of_chunk(text, ((0, len(text)),), "2031-03-02"), 0, len(text))
+    assert R.fit(R.read("Hoeveel deelfietsen stonden er eind 2030 bij het station?"), own, text).replaced
+    assert R.fit(R.read("Hoeveel deelfietsen staan er in 2031 bij het station?"), own, text).answers
