@@ -203,6 +203,11 @@ def _area_members() -> dict[str, frozenset[str]]:
             if row[column] and row["ISO2"]:
                 by_name.setdefault(row[column], set()).add(row["ISO2"])
     out: dict[str, frozenset[str]] = {}
+    # (the table writes a few codes as a pattern: "^GR$|^EL$")
+    eu = {re.search(r"[A-Z]{2}", row["ISO2"]).group(0) for row in rows
+          if row.get("EU") == "EU" and re.search(r"[A-Z]{2}", row["ISO2"])}
+    if eu:
+        out[EU] = frozenset(eu)
     for code, name in Locale("en").territories.items():
         if code.isdigit() and code != "001":
             names = _M49_AS_TABLE.get(code, (name,))
@@ -210,6 +215,10 @@ def _area_members() -> dict[str, frozenset[str]]:
             if found:
                 out[f"UN{code}"] = found
     return out
+
+
+# The European Union's member states, by the key `members` knows them by.
+EU = "EU"
 
 
 def members(area_key: str) -> frozenset[str]:

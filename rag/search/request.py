@@ -157,7 +157,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (REGION, r"\b(?:welke|in welke|which|what) (?:\w+ )?(?:regio|regio's|provincie|provincies|regions?|"
              r"provinces?)\b"),
     (COUNTRY, r"\b(?:welk|welke|in welk|in welke|uit welke|met welke|naar welke|which|what|with which|from which)\s+"
-              r"(?:[\w-]+\s+){0,2}(?:land|landen|staten|lidstaat|lidstaten|countr(?:y|ies)|nations?|"
+              r"(?:[\w-]+\s+){0,2}(?:\w+-)?(?:land|landen|staten|lidstaat|lidstaten|countr(?:y|ies)|nations?|"
               r"member states?)\b"),
     # The letter's own signatory: "welke staatssecretaris ondertekende de fietsbrief",
     # "who sent this letter", "and who signed it?" (not "which
@@ -468,9 +468,17 @@ def _within(question: str) -> str:
     for m in _AREA_QUALIFIED.finditer(question):
         qualifier = _QUESTION_WORDS.sub("", m.group(1))
         if qualifier:
+            if qualifier.upper() == "EU":
+                return G.EU
             area = G.area_of_adjective(qualifier)
             return area.key if area else "?"
-    return ""
+    # Member states of no other body ("welke lidstaten", "EU-landen") are the
+    # Union's: its members answer, not a territory of one of them.
+    return G.EU if _EU_MEMBERS.search(question) else ""
+
+
+# (not "NAVO-lidstaten", "NATO member states")
+_EU_MEMBERS = re.compile(r"\bEU-(?:lidstaten|landen)\b|(?<![\w-])(?<![A-Z]{2} )(?<![A-Z]{3} )(?<![A-Z]{4} )(?:lidstaten|member states)\b")
 
 
 # A role asked and the titles that name a person in it in the letters (Dutch,

@@ -524,3 +524,24 @@ def test_a_figure_for_now_answers_no_question_about_another_year():
     own = R.spans_of(S.of_chunk(text, ((0, len(text)),), "2031-03-02"), 0, len(text))
     assert R.fit(R.read("Hoeveel deelfietsen stonden er eind 2030 bij het station?"), own, text).replaced
     assert R.fit(R.read("Hoeveel deelfietsen staan er in 2031 bij het station?"), own, text).answers
+
+
+@pytest.mark.parametrize("question, within", [
+    ("Welke lidstaten steunden het Europese fietsplan?", "EU"),
+    ("Which EU countries backed the cycling plan?", "EU"),
+    ("Welke EU-lidstaten steunden het fietsplan?", "EU"),
+    # member states of another body, or countries: no membership to check
+    ("Welke NAVO-lidstaten leverden fietsen?", ""),
+    ("Which NATO member states delivered bicycles?", ""),
+    ("Welke landen steunden het fietsplan?", ""),
+])
+def test_member_states_are_the_unions(question, within):
+    req = R.read(question)
+    assert req.type == R.COUNTRY and req.within == within
+
+
+def test_a_country_outside_the_union_is_no_member_state():
+    req = R.read("Welke lidstaten steunden het Europese fietsplan?")
+    for text, holds in (("Ook Noorwegen steunde het Europese fietsplan.", False),
+                        ("Ook Frankrijk en Griekenland steunden het Europese fietsplan.", True)):
+        assert R.fit(req, S.extract(text), text).holds_type is holds, text
