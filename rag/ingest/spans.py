@@ -167,9 +167,11 @@ PROSPECTIVE_RE = re.compile(
     r"(?:was|were|has been|have been)(?: \w+){0,3} (?:set up|established|developed|created) to)\b", re.I)
 # A sentence about the letter itself ("In deze brief geef ik een overzicht", "Hierbij
 # bied ik u ... aan"): it reports no outcome either.
-_ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met) deze brief\b|\b(?:bij|met) deze brief\b[^.]*\b(?:meegezonden|meegestuurd|"
-                               r"bijgevoegd|aangeboden)\b|\bhierbij (?:bied|stuur|zend|informeer|doe)\b|"
-                               r"\b(?:bied|stuur|zend) ik (?:u|uw Kamer)\b|\bga ik (?:in deze brief )?in op\b", re.I)
+_ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met|middels|via) deze brief\b|\b(?:bij|met) deze brief\b[^.]*\b(?:meegezonden|"
+                               r"meegestuurd|bijgevoegd|aangeboden)\b|\bhierbij (?:bied|stuur|zend|informeer|doe|ontvangt)\b|"
+                               r"\b(?:bied|stuur|zend) ik (?:u|uw Kamer)\b|\bga ik (?:in deze brief )?in op\b|"
+                               r"^\W*(?:ik|wij|we) (?:zal|zullen) (?:hieronder|hierna|in deze brief|eerst|allereerst) "
+                               r"(?:\w+ )?(?:ingaan op|in op)\b", re.I)
 
 
 NUMBER_WORDS = re.compile(r"\b(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|"

@@ -160,3 +160,12 @@ def test_now_in_a_letter_is_the_letters_year():
              if k == S.YEAR]
     assert spans == [(S.YEAR, "Momenteel", "2031"), (S.YEAR, "2029", "2029")]
     assert not [k for k, *_ in S.of_chunk(text, ((0, 50),), "") if k == S.YEAR]
+
+
+@pytest.mark.parametrize("text", [
+    "Hierbij ontvangt u de brief aan de gemeenten over de fietsenstallingen.",
+    "Middels deze brief wil ik uw Kamer op de hoogte stellen van de fietsmaatregelen.",
+    "Ik zal hieronder ingaan op de verbreding van de fietspaden en de stallingen.",
+])
+def test_a_sentence_about_the_letter_itself_reports_no_outcome(text):
+    assert kinds(text, S.PROSPECTIVE)
