@@ -40,27 +40,32 @@ GROUPS = {
     # Written blind from the dev half of 30 more published documents
     # (eval/published): a second, smaller corpus of real documents to fit on.
     "pub_dev": ("published_dev", "published_dev_b"),
+    # Written blind from the dev half of 21 more (eval/published2), collected
+    # and split before any answerer change they measure.
+    "pub2_dev": ("published2_dev", "published2_dev_b"),
 }
 SETS = tuple(name for names in GROUPS.values() for name in names)
-# What "both", "all", "new", "pub" and "five" run: the five letters' dev and
-# test; everything; the groups of letters-extra; those of eval/published;
+# What "both", "all", "new", "pub", "pub2" and "five" run: the five letters' dev
+# and test; everything; the groups of letters-extra; those of eval/published;
+# those of eval/published2;
 # every group of the five letters.
 SELECTIONS = {"both": ("dev", "test"), "all": tuple(GROUPS), "new": ("new_dev", "new_test"),
-              "pub": ("pub_dev",),
+              "pub": ("pub_dev",), "pub2": ("pub2_dev",),
               "five": ("dev", "test", "test_fresh", "test_late", "test_round4", "test_round5", "test_round6")}
 SET_CHOICES = (*SELECTIONS, *GROUPS, *SETS)
 # The corpus a group's questions are about: the project's own letters, or
 # the folder of real published documents beside the repository.
 NEW_LETTERS = "letters-extra"
 PUBLISHED = "published"
-CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS, "pub_dev": PUBLISHED}
+PUBLISHED2 = "published2"
+CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS, "pub_dev": PUBLISHED, "pub2_dev": PUBLISHED2}
 NEW_LETTERS_DIR = Path(os.environ.get("EVAL_NEW_LETTERS_DIR", EVAL_DIR.parent.parent / "shared" / "letters-extra"))
 # Where each corpus other than the project's own lies (its documents in
 # `letters/`), and the cache folder its index is built in.
-CORPUS_DIRS = {NEW_LETTERS: NEW_LETTERS_DIR, PUBLISHED: EVAL_DIR / "published"}
-CORPUS_CACHE = {NEW_LETTERS: "new-letters", PUBLISHED: "published"}
+CORPUS_DIRS = {NEW_LETTERS: NEW_LETTERS_DIR, PUBLISHED: EVAL_DIR / "published", PUBLISHED2: EVAL_DIR / "published2"}
+CORPUS_CACHE = {NEW_LETTERS: "new-letters", PUBLISHED: "published", PUBLISHED2: "published2"}
 # The groups the answerer may be fitted on; every other group only reports.
-DEV_GROUPS = ("dev", "new_dev", "pub_dev")
+DEV_GROUPS = ("dev", "new_dev", "pub_dev", "pub2_dev")
 # Labels of the older question files' asked type and near-miss class (the
 # newer files carry them in the record), added by a helper that saw only the
 # questions and the letters.

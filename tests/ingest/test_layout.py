@@ -28,8 +28,10 @@ SPLIT = json.loads((REPO / "eval" / "newletters_split.json").read_text(encoding=
 PUBLISHED = REPO / "eval" / "published"
 SPLIT_PUBLISHED = json.loads((PUBLISHED / "split.json").read_text(encoding="utf-8"))
 PUBLISHED_B = REPO / "eval" / "published_b"  # a third set, test documents only
+PUBLISHED2 = REPO / "eval" / "published2"  # a fourth, for questions (eval/published2/README.md)
 FOLDERS = {"letters-extra": (EXTRA, SPLIT), "published": (PUBLISHED, SPLIT_PUBLISHED),
-           "published_b": (PUBLISHED_B, json.loads((PUBLISHED_B / "split.json").read_text(encoding="utf-8")))}
+           "published_b": (PUBLISHED_B, json.loads((PUBLISHED_B / "split.json").read_text(encoding="utf-8"))),
+           "published2": (PUBLISHED2, json.loads((PUBLISHED2 / "split.json").read_text(encoding="utf-8")))}
 
 # ----------------------------------------------------------------- own fixtures
 
@@ -293,6 +295,10 @@ def score(rows: list[dict]) -> dict[str, tuple[int, int]]:
 KNOWN_UNREADABLE = {
     "039_berthub-2020D11003-gaswinning-groningen.txt":
         "Word field residue (HYPERLINK ... \\t \"_self\") glues the dossier line and the body into one line",
+    # not a misreading: two answering ministers, in the order the answer line
+    # names them; the manifest writes them in the order the questions address them
+    "316_tk-2022D23151-nema-emissies-landbouw.txt":
+        "the manifest orders two senders as the questions address them, the parser as the answer names them",
 }
 
 
@@ -320,7 +326,9 @@ def test_published_dev_document(folder, file):
 TEST_FLOOR = {"letters-extra": {"title": 21, "kamerstuk": 17, "date": 19},
               "published": {"title": 14, "kamerstuk": 13, "date": 15},
               # measured once, unseen: 18/20, 14/15, 17/18
-              "published_b": {"title": 18, "kamerstuk": 14, "date": 17}}
+              "published_b": {"title": 18, "kamerstuk": 14, "date": 17},
+              # measured once, unseen, before any change: 11/12, 9/9, 12/12
+              "published2": {"title": 11, "kamerstuk": 9, "date": 12}}
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
