@@ -335,8 +335,16 @@ class ExtractiveAnswerer:
             letters = [lid for lid in letters if any(y in titled[lid] for y in asked.years)]
         found = None
         if kind == R.ASKERS:
-            found = self._askers_line(self._asked_of(letters, asked))
-            if found is None or (_ASKS_WHEN.search(asked.own) and not date_in(found.text)):
+            lid = self._asked_of(letters, asked)
+            found = self._askers_line(lid)
+            when = bool(_ASKS_WHEN.search(asked.own))
+            # Asked who, the header must name someone the question does not
+            # ("Naast A, welk Kamerlid ..."); asked when, it must hold a date.
+            named = found is not None and all(
+                re.search(rf"\b{re.escape(fold(_surname(m)))}\b", fold(asked.own))
+                for m in self.letters[lid].members if _surname(m) in found.text)
+            if found is None or (when and not date_in(found.text)) or (
+                    not when and named and (_ASKS_WHO.search(asked.own) or not _ASKS_PARTY.search(asked.own))):
                 return None  # the letters' sentences may still say it
         elif letters:
             found = self._signature(letters[0]) if kind == R.SENDER else self._date_line(letters[0])
@@ -1368,8 +1376,11 @@ def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (first_seen[c.passage.chunk.letter_id], c.letter_offset))
 
 
-# A question about written questions that asks when they were put.
+# A question about written questions that asks when they were put, or for which party.
 _ASKS_WHEN = re.compile(r"\b(?:wanneer|datum|when|date)\b", re.I)
+_ASKS_PARTY = re.compile(r"\b(?:partij|partijen|fractie|party|parties)\b", re.I)
+_ASKS_WHO = re.compile(r"\b(?:wie|who|welk(?:e)? (?:\w+ )?(?:kamerlid|kamerleden|lid|leden)|"
+                       r"which (?:\w+ )?(?:mps?|members?))\b", re.I)
 
 
 def _surname(member: str) -> str:

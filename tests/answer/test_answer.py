@@ -650,6 +650,17 @@ def test_questions_about_another_subject_or_without_a_header_are_not_answered_by
     assert got.status == Status.ANSWERED and got.citations[0].chunk_id == "fietsbrief:000", got.answer
 
 
+def test_asked_who_else_put_questions_the_header_naming_only_the_given_member_does_not_answer():
+    body = chunk("fietsvragen:002", "Over de fietsenstalling bij station Zwolle zijn twee sets vragen gesteld: "
+                 "een door het lid Bakker (Fietspartij) en een door het lid Smit (Loopbond).", letter="fietsvragen",
+                 title="Fietsenstalling bij station Zwolle")
+    ans = answerer([QUESTIONS, body, *CORPUS], chunks=[QUESTIONS, body], letters=ASKED_BY,
+                   letter_texts={"fietsvragen": QUESTIONS_TEXT})
+    q = "Naast Bakker, welk Kamerlid stelde ook vragen over de fietsenstalling bij station Zwolle?"
+    got = ans.answer(q, passages(body, QUESTIONS, question=q))
+    assert got.status == Status.ANSWERED and got.citations[0].chunk_id == "fietsvragen:002", got.answer
+
+
 def test_a_long_line_that_holds_the_date_is_no_letterhead():
     # The date only in a long line of the body (a sentence): no dated letterhead to quote.
     text = ("Aan de Voorzitter van de Tweede Kamer\n\nOnderwerp Fietspaden\n\n"
