@@ -336,8 +336,8 @@ class ExtractiveAnswerer:
         found = None
         if kind == R.ASKERS:
             lid = self._asked_of(letters, asked)
-            found = self._askers_line(lid)
             when = bool(_ASKS_WHEN.search(asked.own))
+            found = self._askers_line(lid, when)
             # Asked who, the header must name someone the question does not
             # ("Naast A, welk Kamerlid ..."); asked when, it must hold a date.
             named = found is not None and all(
@@ -372,22 +372,25 @@ class ExtractiveAnswerer:
                  if any(re.search(rf"\b{re.escape(fold(_surname(m)))}\b", fold(asked.text)) for m in self.letters[lid].members)]
         return (named or put or [None])[0]
 
-    def _askers_line(self, letter_id: str | None) -> Candidate | None:
+    def _askers_line(self, letter_id: str | None, when: bool = False) -> Candidate | None:
         """The line of the letter that says who put the questions and when
-        ("Vragen van het lid A (X) aan de Minister ... (ingezonden 3 mei 2031)."):
-        the first short line naming a member and the questions, else the first
-        "(ingezonden <date>)". It stands as a chunk of its own: header lines are
-        in no chunk."""
+        ("Vragen van het lid A (X) aan de Minister ... (ingezonden 3 mei 2031)."),
+        else, on a data site's page, the line that says who ("Indiener A (X)") or,
+        asked `when`, the one that says when ("Ingediend 3 mei 2031"); else a
+        short line naming a member and the questions. It stands as a chunk of
+        its own: header lines are in no chunk."""
         text = self.letter_texts.get(letter_id or "", "")
         if not text:
             return None
-        members = [re.escape(_surname(m)) for m in self.letters[letter_id].members]
-        named = re.compile(rf"\bvragen\b[^\n]{{0,120}}\b(?:{'|'.join(members)})\b", re.I)
+        members = "|".join(re.escape(_surname(m)) for m in self.letters[letter_id].members)
+        named = re.compile(rf"\bvragen\b[^\n]{{0,120}}\b(?:{members})\b", re.I)
         sent_in = re.compile(r"\(ingezonden [^)]*\d{4}\)")
+        by = re.compile(rf"^\W*(?:Indiener|Indieners|Indiener\(s\)|Medeindiener)\b:?[^\n]{{0,80}}\b(?:{members})\b")
+        on = re.compile(r"^\W*(?:Ingediend|Ingezonden)\b:?\s*\d{1,2}\s+\w+\s+\d{4}")
         lines = [m for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]{10,600}\S)[ \t]*$", text)]
         # the header with the date first: a site's title line names the members only
-        line = next((m for test in ((named, sent_in), (sent_in,), (named,)) for m in lines
-                     if all(t.search(m.group(1)) for t in test)), None)
+        tests = ((named, sent_in), (sent_in,) if when else (by,), (on,) if when else (named,))
+        line = next((m for test in tests for m in lines if all(t.search(m.group(1)) for t in test)), None)
         if line is None:
             return None
         a, b = line.start(1), line.end(1)

@@ -650,6 +650,28 @@ def test_questions_about_another_subject_or_without_a_header_are_not_answered_by
     assert got.status == Status.ANSWERED and got.citations[0].chunk_id == "fietsbrief:000", got.answer
 
 
+SITE_TEXT = ("Kamervraag 2031Z01234\n\nFietsenstalling bij station Zwolle\n\nIngediend 3 mei 2031\n"
+             "Beantwoord 28 mei 2031 (na 25 dagen)\nIndiener Jan Bakker (Fietspartij)\n"
+             " \u2022 Vraag 1\n  Kent u het bericht dat de fietsenstalling bij station Zwolle elke ochtend vol is?\n\n  Ja.")
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("Voor welke partij stelde Jan Bakker vragen over de fietsenstalling bij station Zwolle?",
+     "Indiener Jan Bakker (Fietspartij)"),
+    ("Wanneer diende Bakker zijn vragen over de fietsenstalling bij station Zwolle in?", "Ingediend 3 mei 2031"),
+])
+def test_a_data_sites_lines_say_who_put_the_questions_and_when(question, quote):
+    # A data site writes no "Vragen van ... (ingezonden ...)" header: its own
+    # lines say who ("Indiener") and when ("Ingediend").
+    qa = chunk("fietsvragen:001", SITE_TEXT[SITE_TEXT.index("Kent u"):], letter="fietsvragen",
+               title="Fietsenstalling bij station Zwolle")
+    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "kamervragen", "v.txt", "0",
+                                     members=("Jan Bakker (Fietspartij)",))}
+    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": SITE_TEXT})
+    got = ans.answer(question, passages(qa, question=question))
+    assert got.status == Status.ANSWERED and got.citations[0].quote == quote, got.answer
+
+
 def test_asked_who_else_put_questions_the_header_naming_only_the_given_member_does_not_answer():
     body = chunk("fietsvragen:002", "Over de fietsenstalling bij station Zwolle zijn twee sets vragen gesteld: "
                  "een door het lid Bakker (Fietspartij) en een door het lid Smit (Loopbond).", letter="fietsvragen",
