@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from rag.ingest import gazetteer as G
-from rag.textnl import MONTHS_EN, MONTHS_NL, fold, numberised
+from rag.textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_NL, fold, numberised
 
 YEAR, DATE, DURATION, COUNT, MONEY, PERCENT = "year", "date", "duration", "count", "money", "percent"
 COUNTRY, REGION, CITY, PORT, AREA = "country", "region", "city", "port", "area"
@@ -91,6 +91,9 @@ _COUNT_FILLER = re.compile(r"^(?:extra|nieuwe?|grote?|kleine?|andere?|verschille
                            r"\w+(?:ende|ische|ige|elijke|bare|erde|rde|te))$", re.I)
 _NOT_COUNTED = re.compile(rf"^(?:{_UNITS}|procent|percent|euro|miljoen|miljard|mln|mld|duizend|keer|maal|uur|"
                           rf"van|tot|en|of|in|op|per|à|tot|over|(?:{_MONTHS}))$", re.I)
+# A number's own multiplier word before what it counts ("drie miljoen woningen").
+# (not "mln.", "mld.": written for sums of money, the euro left out)
+_MULTIPLIERS = {"duizend": 1000, "miljoen": 10 ** 6, "miljard": 10 ** 9}
 _QUANTITY_WORDS = re.compile(r"\b(?:tientallen|honderden|duizenden|miljoenen|dozens|hundreds|thousands)\s+(\w[\w'’-]+)",
                              re.I)
 # An attributive adjective's -e ending ("nationale", "representatieve"); a
@@ -220,6 +223,12 @@ def _count_at(text: str, a: int, b: int, value: str) -> Span | None:
     after = re.findall(r"[\w'’-]+", text[b: b + 80])
     noun = ""
     for k, w in enumerate(after[:4]):
+        times = _MULTIPLIERS.get(w.lower())
+        if (times and k + 1 < len(after) and not _NOT_COUNTED.match(after[k + 1])
+                and fold(after[k + 1]) not in STOPWORDS_NL):
+            # "drie miljoen woningen": the number's own word, then what it counts
+            value = str(int(value) * times) if value.isdigit() else value
+            continue
         if _NOT_COUNTED.match(w):
             return None  # a measure (time, money, percentage), not a count
         if _COUNT_FILLER.match(w) or (_ADJECTIVE_E.search(w) and k + 1 < len(after[:4])):

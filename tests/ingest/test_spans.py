@@ -169,3 +169,14 @@ def test_now_in_a_letter_is_the_letters_year():
 ])
 def test_a_sentence_about_the_letter_itself_reports_no_outcome(text):
     assert kinds(text, S.PROSPECTIVE)
+
+
+@pytest.mark.parametrize("text, counts", [
+    # a number's multiplier word is part of it, then comes what it counts
+    ("De netbeheerder levert stroom aan drie miljoen woningen in de provincie.", [("drie", "3000000", "woningen")]),
+    # a sum of money, the euro written or left out, is no count
+    ("Het fietsplan kost 3 miljoen euro per jaar.", []),
+    ("De uitgaven aan fietspaden worden met circa 1 mld. verminderd.", []),
+])
+def test_a_count_in_millions_counts_what_follows(text, counts):
+    assert kinds(text, S.COUNT) == counts

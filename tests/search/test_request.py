@@ -545,3 +545,4 @@ def test_a_country_outside_the_union_is_no_member_state():
     for text, holds in (("Ook Noorwegen steunde het Europese fietsplan.", False),
                         ("Ook Frankrijk en Griekenland steunden het Europese fietsplan.", True)):
         assert R.fit(req, S.extract(text), text).holds_type is holds, text
+
