@@ -121,8 +121,11 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|are|were|has|have|will|can|could|should)\b"),
     (WHY_HOW, r"^(?:en )?(?:waarom|why|hoe komt het|om welke reden|for what reason)\b"),
+    # ("welk deel van de vrijheidsstraffen": a share of a plural; "welk deel van
+    # Rotterdam" is a place)
     (PERCENTAGE, r"\b(?:hoeveel procent|welk(?:e)? percentage|met hoeveel procent|wat is het percentage|"
-                 r"what percentage|how many percent|what share)\b"),
+                 r"what percentage|how many percent|what share|what proportion|welk aandeel|"
+                 r"welk deel van (?:de|alle) [\w-]+(?:en|s))\b"),
     (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|straffen|gevangenisstraf|"
               r"gevangenisstraffen|boete|boetes|strafmaxima)|strafmaxim\w+|"
               r"hoeveel jaar (?:cel|gevangenisstraf)|strafmaat|what (?:penalty|sentence)|maximum (?:penalty|sentence))\b"),
@@ -437,8 +440,10 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     if kind in (COUNTRY, CITY, REGION, PORT, PLACE):
         # "naar welke stad ... voordat Deventer": a place the question names is no answer to it
+        # (a city's name gives the city, not its port: "welke haven ... in Rotterdam" may
+        # be answered by "de Rotterdamse haven"; a port it names gives its city too)
         given |= frozenset((k, sp.value) for sp in spans if sp.kind in S.PLACES
-                           for k in ((S.CITY, S.PORT) if sp.kind in (S.CITY, S.PORT) else (sp.kind,)))
+                           for k in ((S.CITY, S.PORT) if sp.kind == S.PORT else (sp.kind,)))
     cat = _CATEGORY.search(first)
     category = tuple(dict.fromkeys(
         _prefix(w) for w in (cat.groups()[1:] if cat else ()) if w and fold(w) not in STOPWORDS_NL and len(_prefix(w)) >= 3))

@@ -546,3 +546,22 @@ def test_a_country_outside_the_union_is_no_member_state():
                         ("Ook Frankrijk en Griekenland steunden het Europese fietsplan.", True)):
         assert R.fit(req, S.extract(text), text).holds_type is holds, text
 
+
+@pytest.mark.parametrize("question, kind", [
+    ("Welk deel van de fietsendiefstallen wordt binnen een jaar opgelost?", R.PERCENTAGE),
+    ("Welk aandeel van de fietsers draagt een helm?", R.PERCENTAGE),
+    ("What proportion of cyclists wear a helmet?", R.PERCENTAGE),
+    ("In welk deel van Zwolle komt de nieuwe fietsenstalling?", ""),
+])
+def test_a_share_of_a_plural_asks_a_percentage(question, kind):
+    assert (R.read(question).type == R.PERCENTAGE) is (kind == R.PERCENTAGE)
+
+
+def test_a_city_the_question_names_does_not_give_its_port():
+    # "welke haven ... in Rotterdam": the Rotterdam port answers; naming a port
+    # still gives it.
+    text = "In de Rotterdamse haven onderschept de douane geregeld fietsonderdelen."
+    req = R.read("Welke haven noemt de minister bij de fietsendiefstallen in Rotterdam?")
+    assert R.fit(req, S.extract(text), text).holds_type
+    req = R.read("Welke haven noemt de minister naast de Rotterdamse haven?")
+    assert not R.fit(req, S.extract(text), text).holds_type
