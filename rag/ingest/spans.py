@@ -75,8 +75,12 @@ _MONEY = re.compile(r"(?:€|EUR|euro)\s*\d[\d.,]*(?:\s*(?:mln|mld|mrd|miljoen|m
                     r"\b\d[\d.,]*\s*(?:mln|mld|mrd)\.?(?=\s|$)|"
                     # ("een" before "miljoen" is the number, not the article)
                     r"\b(?:een|één)\s+(?:miljoen|miljard)\s+(?:euro|EUR)\b", re.I)
+# (and a share in words: "de helft", "een op de vijf", "twee derde", "one in five")
 _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|procent\b|percent\b|procentpunt\w*)|\bde helft\b|\bhalf of\b|"
-                      r"\b(?:een|één) (?:derde|kwart)\b", re.I)
+                      r"\b(?:een|één|twee) (?:derde|kwart)\b|\b(?:tweederde|driekwart)\b|"
+                      r"\b(?:een|één|\d+) op (?:de )?(?:\d+|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|honderd|duizend)\b|"
+                      r"\bone in (?:\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b|"
+                      r"\b(?:a|one) (?:third|quarter) of\b|\btwo thirds\b|\bthree quarters\b", re.I)
 # A number: digits (thousands "96.676", decimals "1,5") not part of a date,
 # section or reference; number words are turned into digits first. The digits
 # are whole ("2024-2027" and "in 2021.3" hold no count "202"), and a

@@ -180,3 +180,12 @@ def test_a_sentence_about_the_letter_itself_reports_no_outcome(text):
 ])
 def test_a_count_in_millions_counts_what_follows(text, counts):
     assert kinds(text, S.COUNT) == counts
+
+
+@pytest.mark.parametrize("text, share", [
+    ("Een op de vijf fietspaden is te smal.", "Een op de vijf"),
+    ("Twee derde van de stallingen staat vol.", "Twee derde"),
+    ("One in five cycle paths is too narrow.", "One in five"),
+])
+def test_a_share_in_words_is_a_percentage(text, share):
+    assert [t for t, _, _ in kinds(text, S.PERCENT)] == [share]
