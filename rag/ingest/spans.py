@@ -85,7 +85,8 @@ _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|procent\b|percent\b|procentpunt
 # section or reference; number words are turned into digits first. The digits
 # are whole ("2024-2027" and "in 2021.3" hold no count "202"), and a
 # number glued to a sentence's end is its footnote marker ("… is?1", "«…»2").
-_NUMBER = re.compile(r"(?<![\w.,/?!»”’-])(\d{1,3}(?:\.\d{3})+|\d+)(?!\d)(?:,\d+)?(?![\w.,/]\d|-\w)")
+# (a digit glued to a closing bracket or quote is a footnote marker: "(CDA)1")
+_NUMBER = re.compile(r"(?<![\w.,/?!»”’)\]-])(\d{1,3}(?:\.\d{3})+|\d+)(?!\d)(?:,\d+)?(?![\w.,/]\d|-\w)")
 # Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3", "p. 4".
 _REFERENCE = re.compile(r"\b(?:Kamerstuk(?:ken)?(?: I{1,2})?|nrs?\.|nummer|artikel|art\.|lid|p\.|pag\.|blz\.|bijlage|"
                         r"hoofdstuk|paragraaf|versie|fase)\s*[\d\s,./–-]*\d", re.I)
@@ -186,6 +187,9 @@ NUMBER_WORDS = re.compile(r"\b(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|ne
                            r"zeventig|tachtig|negentig|honderd|duizend|\w+(?:tig|honderd|duizend))\b", re.I)
 
 
+_IN_ACHT = re.compile(r"\s+(?:te\s+)?(?:nemen|neemt|nam|namen|genomen)\b", re.I)
+
+
 def _counts(text: str, masked: str) -> list[Span]:
     """A number and what it counts, with number words read as numbers.
     `masked` is the text with references blanked (same offsets)."""
@@ -196,6 +200,8 @@ def _counts(text: str, masked: str) -> list[Span]:
         word = m.group(0)
         if word.lower() in ("een", "één"):
             continue  # "een" is the article far more often than the number
+        if word.lower() == "acht" and _IN_ACHT.match(text, m.end()):
+            continue  # "in acht nemen": to observe, no eight
         digits = numberised(word)
         if digits.strip().isdigit():
             out.append(_count_at(text, m.start(), m.end(), digits.strip()))

@@ -189,3 +189,11 @@ def test_a_count_in_millions_counts_what_follows(text, counts):
 ])
 def test_a_share_in_words_is_a_percentage(text, share):
     assert [t for t, _, _ in kinds(text, S.PERCENT)] == [share]
+
+
+@pytest.mark.parametrize("text", [
+    "De motie van het lid Bakker (Fietspartij)1 vraagt om bredere fietspaden.",
+    "De gemeente moet die wensen in acht nemen bij de fietspaden.",
+])
+def test_a_footnote_after_a_bracket_and_in_acht_nemen_count_nothing(text):
+    assert kinds(text, S.COUNT) == []
