@@ -393,7 +393,12 @@ class ExtractiveAnswerer:
         line = next((m for test in tests for m in lines if all(t.search(m.group(1)) for t in test)), None)
         if line is None:
             return None
-        a, b = line.start(1), line.end(1)
+        return self._header(letter_id, line.start(1), line.end(1))
+
+    def _header(self, letter_id: str, a: int, b: int) -> Candidate:
+        """The letter's text[a:b], a header line, as a candidate of a chunk of
+        its own (kind HEADER): header lines are in no indexed chunk."""
+        text = self.letter_texts[letter_id]
         starts = sorted(self.page_starts.get(letter_id, {1: 0}).items())
         page = max((n for n, off in starts if off <= a), default=1)
         some = self._by_letter.get(letter_id)
@@ -440,7 +445,10 @@ class ExtractiveAnswerer:
         if named:
             ch, m = named
             return Candidate(Passage(ch, rank=0, score=0.0), m.start(), m.end(), m.group(0))
-        return None
+        # the answer's own header ("Antwoord van Minister A (...) (ontvangen ...)"), furniture in no chunk
+        m = re.search(rf"(?m)^[ \t]*(Antwoord van [^\n]{{0,60}}(?:{spelled})[^\n]{{0,160}}"
+                      rf"(?:\s*\n\s*[^\n]{{0,160}}?\(ontvangen [^)\n]*\d{{4}}\))?)", self.letter_texts.get(letter_id, ""))
+        return self._header(letter_id, m.start(1), m.end(1)) if m else None
 
     @staticmethod
     def without_questions_asked_back(scored: list[Candidate], req: R.Request) -> list[Candidate]:
@@ -1096,6 +1104,10 @@ class ExtractiveAnswerer:
         """Word or all its stems in the folded text; a stem may sit inside a
         compound ("Zeehavens" in "Zeehavenaanpak")."""
         if fold(word) in folded or all(s in folded for s in stems):
+            return True
+        # An English plural of a word Dutch pluralises with an apostrophe
+        # ("boas" for "boa's", "JITs" for "JIT's").
+        if len(word) > 3 and word.endswith("s") and re.search(rf"\b{re.escape(fold(word[:-1]))}['’]s\b", folded):
             return True
         # A place's adjective names the place ("Oost-Afrikaanse" -> "Oost-Afrika",
         # "Peruaanse" -> "Peru"): its stem without the adjective ending.

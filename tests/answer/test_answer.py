@@ -672,6 +672,27 @@ def test_a_data_sites_lines_say_who_put_the_questions_and_when(question, quote):
     assert got.status == Status.ANSWERED and got.citations[0].quote == quote, got.answer
 
 
+def test_who_answered_written_questions_is_quoted_from_the_answers_header():
+    text = ("Vragen van het lid Bakker (Fietspartij) aan de Minister van Infrastructuur over de fietsenstalling bij "
+            "station Zwolle (ingezonden 3 mei 2031).\n\nAntwoord van Minister Jasper (Infrastructuur) en van Minister\n"
+            "De Vries (Financi\u00ebn) (ontvangen 28 mei 2031).\n\nVraag 1\n\nKent u het bericht?\n\nAntwoord 1\n\nJa.")
+    qa = chunk("fietsvragen:001", "Vraag 1\n\nKent u het bericht?\n\nAntwoord 1\n\nJa.", letter="fietsvragen",
+               title="Fietsenstalling bij station Zwolle")
+    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "beantwoording kamervragen",
+                                     "v.txt", "0", minister="Jasper; De Vries", members=("Bakker (Fietspartij)",))}
+    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": text})
+    q = "Welke ministers beantwoordden de vragen van Bakker over de fietsenstalling?"
+    got = ans.answer(q, passages(qa, question=q))
+    assert got.status == Status.ANSWERED, got.answer
+    assert " ".join(got.citations[0].quote.split()) == ("Antwoord van Minister Jasper (Infrastructuur) en van Minister "
+                                                         "De Vries (Financi\u00ebn) (ontvangen 28 mei 2031)")
+
+
+def test_an_english_plural_names_a_dutch_plural_with_an_apostrophe():
+    assert ExtractiveAnswerer._mentions("de bevoegdheden van boa's in het domein", "boas", ["boas"])
+    assert not ExtractiveAnswerer._mentions("de bevoegdheden van boa's in het domein", "bonus", ["bonus"])
+
+
 def test_asked_who_else_put_questions_the_header_naming_only_the_given_member_does_not_answer():
     body = chunk("fietsvragen:002", "Over de fietsenstalling bij station Zwolle zijn twee sets vragen gesteld: "
                  "een door het lid Bakker (Fietspartij) en een door het lid Smit (Loopbond).", letter="fietsvragen",

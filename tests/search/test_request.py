@@ -171,9 +171,10 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Wie stelden de schriftelijke vragen over de fietsenstalling?", R.ASKERS),
     ("Which MPs tabled the written questions on the bicycle shed?", R.ASKERS),
     ("When were the questions about the bicycle shed submitted?", R.ASKERS),
-    # ... not what the questions ask, not who answered, not a motion's mover
+    # ... not what the questions ask (who answered them: the sender), not a motion's mover
     ("Welke vragen stelde Kamerlid Bakker over de fietsenstalling?", R.LIST),
-    ("Wie heeft de vragen over de fietsenstalling beantwoord?", R.PERSON_OR_ORG),
+    ("Wie heeft de vragen over de fietsenstalling beantwoord?", R.SENDER),
+    ("Wie heeft de vragen over de fietsenstalling gesteld?", R.ASKERS),
     ("Wanneer worden de vragen over de fietsenstalling beantwoord?", R.DATE),
     ("Which party does MP Bakker, who tabled the motion on bicycle sheds, represent?", R.LIST),
 ])
