@@ -107,6 +107,9 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"diende|dienden)\b[^?]{0,60}?\b(?:schriftelijke |kamer)?vragen\b|"
              r"\bwie (?:heeft|hebben) (?:de |deze |die )?(?:\w+ )?(?:kamer)?vragen\b[^?]{0,80}?\b(?:gesteld|ingediend|"
              r"ingezonden)\b|"
+             r"\b(?:van|namens|voor) welke partij\b[^?]{0,80}?\b(?:kamer)?vragen\b[^?]{0,20}?\b(?:stelde|stelden|gesteld|"
+             r"indiende|indienden|ingediend|ingezonden)\b|"
+             r"\bwhich (?:political )?party\b[^?]{0,80}?\b(?:asked|tabled|submitted|put)\b[^?]{0,40}?\bquestions\b|"
              r"\bwanneer (?:zijn|werden|stuurde|stuurden|diende|dienden|zond|zonden|stelde|stelden)\b[^?]{0,80}?"
              r"\b(?:\w+ )?(?:kamer)?vragen\b[^?]{0,80}?\b(?:in|ingezonden|ingediend|gesteld)\b|"
              r"\b(?:who|which (?:[\w-]+ )?(?:mps?|members?|party|parties))\b[^?]{0,40}?\b(?:asked|ask|tabled|table|"
@@ -213,7 +216,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                    r"universiteit|universiteiten|hogeschool|hogescholen|ministerie|ministeries|universit(?:y|ies)|"
                    r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
                    r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|institutes?|foundations?|associations?|"
-                   r"broadcasters?|firms?|compan(?:y|ies)|partners?|fabriek|fabrieken|factor(?:y|ies)|plants?)\b"),
+                   r"broadcasters?|firms?|compan(?:y|ies)|partners?|fabriek|fabrieken|factor(?:y|ies)|plants?|"
+                   r"part(?:y|ies))\b"),
     # (also a compound: "welk EU-programma", "welk actieplan")
     (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?[\w-]*(?:wet|wetten|wetsvoorstel|programma|project|projecten|"
                     r"plan|regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"
@@ -360,6 +364,12 @@ class Request:
     # asked lie in ("UN035"; "?" for a qualifier that names none: "Arabische").
     # Only countries answer, and only countries inside it where it is known.
     within: str = ""
+    # "welk percentage van de burgers": the folded prefix of what the share is
+    # of; a share of another group ("80% van de agenten") gives another fact
+    share_of: str = ""
+    # "van welke partij is X", "for which party": only a political party answers,
+    # as the letters write one: after a name in brackets, or as a fractie
+    party: bool = False
     # "welke Franse instanties": the folded proper adjective the bodies asked
     # are of ("fran"); only a body the letter writes with it answers
     # ("de Franse gendarmerie", not "de fietspolitie ... en hun Franse collega's").
@@ -466,7 +476,27 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
                    role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)),
                    event=_event(kind, first),
                    within=_within(first) if kind == COUNTRY else "",
+                   share_of=_share_of(first) if kind == PERCENTAGE and not asked.english else "",
+                   party=kind == ORGANISATION and bool(_PARTY_ASKED.search(first)),
                    nationality=_nationality(cat.group(2)) if cat and kind == ORGANISATION and not asked.english else "")
+
+
+# What a share is of: "percentage van de burgers", "share of community service orders".
+_SHARE_OF = re.compile(r"\b(?:percentage|procent|deel|aandeel|share|proportion|part)\s+(?:van|of)\s+"
+                       r"(?:de |het |alle |all |the )?(?:opgelegde |imposed )?([^\W\d_][\w-]{3,})", re.I)
+_SHARE_IN_TEXT = re.compile(r"(?:\d+(?:[.,]\d+)?\s*(?:%|procent|percent)|de helft|een (?:derde|kwart)|twee derde)\s+"
+                            r"(?:van|of)\s+(?:de |het |alle |all |the )?(?:[^\W\d_][\w-]*e |[^\W\d_][\w-]* (?=\())?"
+                            r"([^\W\d_][\w-]{3,})", re.I)
+# (one party: "welke partijen" are as often the parties to an agreement or a project)
+_PARTY_ASKED = re.compile(r"\b(?:partij|fractie|party)\b", re.I)
+# A party as the letters write one: in brackets after a name ("Bakker (VVD)",
+# "(beiden CDA)"), or with its fractie ("de VVD-fractie", "de fractie van de SP").
+_PARTY_IN_TEXT = re.compile(r"[A-ZÀ-Ý][\w'’-]+\s*\((?:beiden\s+|allen\s+)?[^()]{2,40}\)|\bfractie\b|-fractie\b", re.I)
+
+
+def _share_of(question: str) -> str:
+    m = _SHARE_OF.search(question)
+    return _prefix(m.group(1)) if m and fold(m.group(1)) not in STOPWORDS_NL else ""
 
 
 def _nationality(word: str) -> str:
@@ -623,6 +653,11 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
     replaced = [(a, _as_written(text, other))
                 for a, other in _replaced(req, own) + _sector_replaced(req, own, text) + _body_replaced(req, own, text)]
     replaced += _branch_replaced(req, own, text)
+    if req.share_of:
+        shares = [m for m in _SHARE_IN_TEXT.finditer(text)]
+        if shares and not any(_prefix(m.group(1)).startswith(req.share_of) or req.share_of.startswith(_prefix(m.group(1)))
+                              for m in shares):
+            replaced.append((Anchor("share", req.share_of, req.share_of), shares[0].group(1)))
     if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
@@ -786,6 +821,8 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
         found = [s for s in found if _in_role(req, s, text)]
     if req.nationality:
         found = [s for s in found if _of_nationality(req.nationality, s, text)]
+    if req.party and not _PARTY_IN_TEXT.search(text):
+        return False
     if req.day:
         found = [s for s in found if S.has_day(s)]
     if req.type == COUNT and req.exact:

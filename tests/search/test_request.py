@@ -168,6 +168,7 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     # who put written questions, for which party, when: their header answers
     ("Wanneer diende Kamerlid Bakker zijn vragen over de fietsenstalling in?", R.ASKERS),
     ("Namens welke partij stelde Bakker de vragen over de fietsenstalling?", R.ASKERS),
+    ("Van welke partij is Kamerlid Bakker, die in mei vragen stelde over de fietsenstalling?", R.ASKERS),
     ("Wie stelden de schriftelijke vragen over de fietsenstalling?", R.ASKERS),
     ("Which MPs tabled the written questions on the bicycle shed?", R.ASKERS),
     ("When were the questions about the bicycle shed submitted?", R.ASKERS),
@@ -176,7 +177,7 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Wie heeft de vragen over de fietsenstalling beantwoord?", R.SENDER),
     ("Wie heeft de vragen over de fietsenstalling gesteld?", R.ASKERS),
     ("Wanneer worden de vragen over de fietsenstalling beantwoord?", R.DATE),
-    ("Which party does MP Bakker, who tabled the motion on bicycle sheds, represent?", R.LIST),
+    ("Which party does MP Bakker, who tabled the motion on bicycle sheds, represent?", R.ORGANISATION),
 ])
 def test_the_asked_type(question, kind):
     assert R.read(question).type == kind
@@ -566,3 +567,30 @@ def test_a_city_the_question_names_does_not_give_its_port():
     assert R.fit(req, S.extract(text), text).holds_type
     req = R.read("Welke haven noemt de minister naast de Rotterdamse haven?")
     assert not R.fit(req, S.extract(text), text).holds_type
+
+
+@pytest.mark.parametrize("question, replaced", [
+    ("Welk percentage van de fietsers verwacht dat de stalling vol raakt?", True),
+    ("Welk percentage van de wethouders verwacht dat de stalling vol raakt?", False),
+    ("Welk percentage van de opgelegde taakstraffen wordt binnen een jaar uitgevoerd?", True),
+])
+def test_a_share_of_another_group_is_another_fact(question, replaced):
+    text = "Volgens een enquête verwacht 80% van de wethouders dat de stalling vol raakt; 90 procent van vrijheidsstraffen volgt."
+    text = text.split(";")[0] + "." if "taakstraffen" not in question else (
+        "Uit de factsheet blijkt dat 90 procent van vrijheidsstraffen binnen twee jaar een gevolg krijgt.")
+    assert bool(R.fit(R.read(question), S.extract(text), text).replaced) is replaced, text
+
+
+@pytest.mark.parametrize("question, party", [
+    ("Van welke partij is Kamerlid Bakker, die de fietsmotie indiende?", True),
+    ("Which political party does MP Bakker, who tabled the cycling motion, represent?", True),
+    # the parties to an agreement, not political parties
+    ("Welke partijen ondertekenden het fietsconvenant?", False),
+])
+def test_a_political_party_is_answered_only_by_one_written_as_such(question, party):
+    req = R.read(question)
+    assert req.type == R.ORGANISATION and req.party is party
+    if party:
+        for text, holds in (("De motie van de leden Bakker en Smit vraagt om bredere fietspaden.", False),
+                            ("De motie van het lid Bakker (FP) vraagt om bredere fietspaden.", True)):
+            assert R.fit(req, S.extract(text), text).holds_type is holds, text
