@@ -160,6 +160,8 @@ PROSPECTIVE_RE = re.compile(
     r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|ingediend|aangeboden|"
     r"voorgelegd|in behandeling|wacht\w* op|in voorbereiding|in ontwikkeling|in gang gezet|gestart|starten|start|"
     r"aan de slag|buigen over|loopt nog|lopen nog|nog gaande|is gaande|"
+    # an investigation under way: "er vindt strafrechtelijk onderzoek plaats", "de lopende onderzoeken"
+    r"(?:vindt|vinden) (?:\w+ ){0,2}onderzoek\w* plaats|lopende (?:\w+ )?onderzoek\w*|"
     r"werk(?:en|t) (?:we |ik )?(?:verder )?aan|onderzoeken|onderzoekt|verkennen|verkent|in kaart gebracht|"
     r"opdracht\w* (?:gegeven|verleend)|gevraagd(?: \w+){0,8} (?:onderzoek|te onderzoeken)|"
     r"volgend jaar|komend jaar|later dit jaar|na de zomer|na het zomerreces|in de loop van|eind dit jaar|"
@@ -177,7 +179,7 @@ PROSPECTIVE_RE = re.compile(
 # bied ik u ... aan"): it reports no outcome either.
 _ABOUT_THE_LETTER = re.compile(r"^\W*(?:in|met|middels|via) deze brief\b|\b(?:bij|met) deze brief\b[^.]*\b(?:meegezonden|"
                                r"meegestuurd|bijgevoegd|aangeboden)\b|\bhierbij (?:bied|stuur|zend|informeer|doe|ontvangt)\b|"
-                               r"\b(?:bied|stuur|zend) ik (?:u|uw Kamer)\b|\bga ik (?:in deze brief )?in op\b|"
+                               r"\b(?:bied|stuur|zend) ik (?:u|uw Kamer)\b|\bga ik (?:in deze brief )?(?:\w+ )?in op\b|"
                                r"^\W*(?:ik|wij|we) (?:zal|zullen) (?:hieronder|hierna|in deze brief|eerst|allereerst) "
                                r"(?:\w+ )?(?:ingaan op|in op)\b", re.I)
 

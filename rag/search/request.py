@@ -119,6 +119,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # A yes/no question about how something ended ("Heeft X uiteindelijk ... gestemd?")
     # asks for an outcome.
     (OUTCOME, r"^(?:is|zijn|was|waren|heeft|hebben|had|werd|werden|has|have|did|was|were)\b.*\b(?:uiteindelijk|"
+              r"inmiddels|intussen|"
               r"gestemd|aangenomen|verworpen|ingestemd|goedgekeurd|veroordeeld|verboden verklaard|toegekend|afgewezen|"
               r"toegewezen|ingewilligd|aanvaard|akkoord gegaan|"
               r"eventually|voted|adopted|rejected|approved|convicted|banned|grant|granted|agree|agreed|accept|accepted)\b"),

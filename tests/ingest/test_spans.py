@@ -166,6 +166,9 @@ def test_now_in_a_letter_is_the_letters_year():
     "Hierbij ontvangt u de brief aan de gemeenten over de fietsenstallingen.",
     "Middels deze brief wil ik uw Kamer op de hoogte stellen van de fietsmaatregelen.",
     "Ik zal hieronder ingaan op de verbreding van de fietspaden en de stallingen.",
+    "Daarnaast ga ik dieper in op het onderzoek naar de kapotte fietsbrug.",
+    # an investigation still under way has no outcome yet
+    "Er vindt strafrechtelijk onderzoek plaats naar de fietsendiefstallen.",
 ])
 def test_a_sentence_about_the_letter_itself_reports_no_outcome(text):
     assert kinds(text, S.PROSPECTIVE)
