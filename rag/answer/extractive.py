@@ -328,9 +328,12 @@ class ExtractiveAnswerer:
         title or date holds a year the question names), quoted where its
         text states it (signature and letterhead are furniture, never a
         sentence of the answer otherwise). A letter that does not state it,
-        or no retrieved letter of the year asked: not found."""
+        or no retrieved letter of the year asked: not found. Who put written
+        questions and when (R.ASKERS): the first retrieved questions about
+        what the question names (its years may date the questions, not the
+        answer); None when their header does not say it."""
         letters = list(dict.fromkeys(p.chunk.letter_id for p in passages))
-        if asked.years:
+        if asked.years and kind != R.ASKERS:
             titled = {p.chunk.letter_id: f"{p.chunk.title} {p.chunk.date}" for p in passages}
             letters = [lid for lid in letters if any(y in titled[lid] for y in asked.years)]
         found = None
@@ -347,16 +350,18 @@ class ExtractiveAnswerer:
                     not when and named and (_ASKS_WHO.search(asked.own) or not _ASKS_PARTY.search(asked.own))):
                 return None  # the letters' sentences may still say it
         elif letters:
-            found = self._signature(letters[0]) if kind == R.SENDER else self._date_line(letters[0])
+            # the letter asked about: the best-ranked one that is about what the question names
+            letters = self._about(letters, asked) if self.letter_texts else letters
+            if letters:
+                found = self._signature(letters[0]) if kind == R.SENDER else self._date_line(letters[0])
         if found is None:
             return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
         return Decision(Status.ANSWERED, [found], 1.0, english=asked.english)
 
-    def _asked_of(self, letter_ids: Sequence[str], asked: Q.Asked) -> str | None:
-        """Of the ranked letters that record who put their questions and are
-        about what the question names (each of its distinguishing names, one
-        of its subject terms, in the letter's text), the first one whose
-        member the question names, else the first."""
+    def _about(self, letter_ids: Sequence[str], asked: Q.Asked) -> list[str]:
+        """The letters whose text (header included) holds each distinguishing
+        name of the question and one of its subject terms: the letters it
+        asks about, in the order given."""
         terms = self.distinguishing(asked)
         about = self.subject_terms(asked, terms)
         names = [(w, st) for w, st in terms if not Q.YEAR.fullmatch(w)]
@@ -367,7 +372,13 @@ class ExtractiveAnswerer:
             return (all(self._mentions(text, w, st) for w, st in names)
                     and (not about or any(self._mentions(text, w, st) for w, st in about)))
 
-        put = [lid for lid in letter_ids if lid in self.letters and self.letters[lid].members and about_it(lid)]
+        return [lid for lid in letter_ids if lid in self.letters and about_it(lid)]
+
+    def _asked_of(self, letter_ids: Sequence[str], asked: Q.Asked) -> str | None:
+        """Of the ranked letters that record who put their questions and are
+        about what the question names (_about), the first one whose member the
+        question names, else the first."""
+        put = [lid for lid in self._about(letter_ids, asked) if self.letters[lid].members]
         named = [lid for lid in put
                  if any(re.search(rf"\b{re.escape(fold(_surname(m)))}\b", fold(asked.text)) for m in self.letters[lid].members)]
         return (named or put or [None])[0]
@@ -419,6 +430,10 @@ class ExtractiveAnswerer:
             for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]{2,98}\S)[ \t]*$", ch.text):
                 if date_in(m.group(1)) == letter.date:
                     return Candidate(Passage(ch, rank=0, score=0.0), m.start(1), m.end(1), m.group(1))
+        # a header line in no chunk ("Beantwoord 28 maart 2031", "(ontvangen 28 maart 2031)")
+        for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]{2,98}\S)[ \t]*$", self.letter_texts.get(letter_id, "")):
+            if date_in(m.group(1)) == letter.date:
+                return self._header(letter_id, m.start(1), m.end(1))
         return None
 
     def _signature(self, letter_id: str) -> Candidate | None:
@@ -534,7 +549,13 @@ class ExtractiveAnswerer:
         asked = Q.read(question, asking)
         req = R.read(question, asked)
         if req.type in (R.SENDER, R.LETTER_DATE):
-            return self.stated(asked, passages, req.type)
+            stated = self.stated(asked, passages, req.type)
+            if stated.status != Status.NOT_FOUND or not _OF_QUESTIONS.search(asked.own):
+                return stated
+            # Who answered written questions, or when: where no answer's header
+            # says it, a sentence may ("De minister heeft deze vragen beantwoord
+            # bij brief van ..."), asked as whom or when.
+            req = R.read(question, asked, skip=req.type)
         if req.type == R.ASKERS:
             stated = self.stated(asked, passages, req.type)
             if stated is not None:
@@ -1391,6 +1412,8 @@ def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (first_seen[c.passage.chunk.letter_id], c.letter_offset))
 
 
+# A question about written questions (who answered them, when).
+_OF_QUESTIONS = re.compile(r"\b(?:vragen|questions)\b", re.I)
 # A question about written questions that asks when they were put, or for which party.
 _ASKS_WHEN = re.compile(r"\b(?:wanneer|datum|when|date)\b", re.I)
 _ASKS_PARTY = re.compile(r"\b(?:partij|partijen|fractie|party|parties)\b", re.I)

@@ -96,14 +96,20 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                   r"beantwoording|antwoorden)\b[^?]*\b(?:verstuurd|gestuurd|verzonden|gedateerd|ondertekend)\b|"
                   r"\bwhat is the date of (?:the|this|that) (?:[\w-]+ ){0,2}?(?:letter|reply)\b|"
                   r"\b(?:(?:on )?what date|when) (?:is|was) (?:the|this|that) (?:[\w-]+ ){0,2}?(?:letter|reply)\b"
-                  r"[^?]*\b(?:sent|dated|signed|written)\b"),
+                  r"[^?]*\b(?:sent|dated|signed|written)\b|"
+                  # the date the answers to written questions were sent
+                  r"\b(?:wanneer|op welke datum)\b[^?]{0,60}?\b(?:beantwoordde|beantwoordden)\b[^?]{0,60}?\b(?:de )?"
+                  r"(?:\w+ )?vragen\b|\b(?:wanneer|op welke datum) (?:zijn|werden|heeft|hebben)\b[^?]{0,80}?\bvragen\b"
+                  r"[^?]{0,80}?\bbeantwoord\b|\b(?:when|on what date) (?:did|were)\b[^?]{0,60}?\b(?:answer|answered)\b"
+                  r"[^?]{0,20}?\b(?:the )?(?:\w+ )?questions\b|\b(?:when|on what date) were\b[^?]{0,80}?\bquestions\b"
+                  r"[^?]{0,40}?\banswered\b"),
     # The written questions themselves: who put them, for which party, when
     # ("Wanneer dienden de leden ... hun vragen in", "Namens welke partij stelde X
     # de vragen", "Which MPs tabled the written questions"); not a Kamervraag's content.
-    (ASKERS, r"\b(?:wie|welk(?:e)? (?:[\w-]+ )?(?:kamerleden|kamerlid|leden|lid|partij|partijen)|namens welke partij|"
+    (ASKERS, r"\b(?:wie|welk(?:e)? (?:[\w-]+ |\w+-)?(?:kamerleden|kamerlid|leden|lid|partij|partijen)|namens welke partij|"
              r"van welke partij)\b[^?]{0,60}?\b(?:stelde|stelden|gesteld|diende|dienden|ingediend|ingezonden|zond|"
              r"zonden|stuurde|stuurden)\b[^?]{0,40}?\b(?:\w+ )?(?:kamer)?vragen\b|"
-             r"\b(?:wie|welk(?:e)? (?:[\w-]+ )?(?:kamerleden|kamerlid|leden|lid|partij))\b[^?]{0,20}?\b(?:stelde|stelden|"
+             r"\b(?:wie|welk(?:e)? (?:[\w-]+ |\w+-)?(?:kamerleden|kamerlid|leden|lid|partij))\b[^?]{0,20}?\b(?:stelde|stelden|"
              r"diende|dienden)\b[^?]{0,60}?\b(?:schriftelijke |kamer)?vragen\b|"
              r"\bwie (?:heeft|hebben) (?:de |deze |die )?(?:\w+ )?(?:kamer)?vragen\b[^?]{0,80}?\b(?:gesteld|ingediend|"
              r"ingezonden)\b|"
@@ -114,6 +120,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\b(?:\w+ )?(?:kamer)?vragen\b[^?]{0,80}?\b(?:in|ingezonden|ingediend|gesteld)\b|"
              r"\b(?:who|which (?:[\w-]+ )?(?:mps?|members?|party|parties))\b[^?]{0,40}?\b(?:asked|ask|tabled|table|"
              r"submitted|submit|put|sent in|send in|filed|file)\b[^?]{0,40}?\b(?:\w+ )?questions\b|"
+             # "which MPs asked about ...": members asking are written questions
+             r"\bwhich (?:[\w-]+ ){0,2}(?:mps|members of parliament)\b (?:asked|enquired)\b|"
              r"\bwhen (?:were|was|did)\b[^?]{0,80}?\bquestions?\b[^?]{0,60}?\b(?:submitted|tabled|sent in|filed|"
              r"asked|put)\b|\bwhen did\b[^?]{0,60}?\b(?:submit|table|send in|file)\b[^?]{0,40}?\bquestions\b"),
     # A yes/no question about how something ended ("Heeft X uiteindelijk ... gestemd?")

@@ -693,6 +693,34 @@ def test_an_english_plural_names_a_dutch_plural_with_an_apostrophe():
     assert not ExtractiveAnswerer._mentions("de bevoegdheden van boa's in het domein", "bonus", ["bonus"])
 
 
+def test_when_written_questions_were_answered_is_the_answers_dated_line_else_a_sentence():
+    qa = chunk("fietsvragen:001", SITE_TEXT[SITE_TEXT.index("Kent u"):], letter="fietsvragen",
+               title="Fietsenstalling bij station Zwolle")
+    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "beantwoording kamervragen",
+                                     "v.txt", "0", date="2031-05-28", members=("Jan Bakker (Fietspartij)",))}
+    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": SITE_TEXT})
+    q = "Wanneer zijn de vragen van Bakker over de fietsenstalling bij station Zwolle beantwoord?"
+    got = ans.answer(q, passages(qa, question=q))
+    assert got.status == Status.ANSWERED and got.citations[0].quote == "Beantwoord 28 mei 2031 (na 25 dagen)", got.answer
+    # No answer's header to quote: a sentence that says it answers.
+    said = chunk("lijst:001", "De minister heeft de vragen over de fietsenstalling bij station Zwolle beantwoord bij "
+                 "brief van 2 juni 2031.", letter="lijst")
+    q = "Wanneer beantwoordde de minister de vragen over de fietsenstalling bij station Zwolle?"
+    got = answerer([said, *CORPUS], chunks=[said]).answer(q, passages(said, question=q))
+    assert got.status == Status.ANSWERED and "2 juni 2031" in got.answer, got.answer
+
+
+def test_a_year_that_dates_the_questions_finds_them_though_their_answer_is_of_the_next_year():
+    text = QUESTIONS_TEXT.replace("3 mei 2031", "20 december 2030")
+    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "beantwoording kamervragen",
+                                     "v.txt", "0", date="2031-02-04", members=("Bakker (Fietspartij)",))}
+    qa = chunk("fietsvragen:001", text[text.index("Vraag 1"):], letter="fietsvragen", title="Fietsenstalling")
+    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": text})
+    q = "Welk Fietspartij-Kamerlid stelde in december 2030 vragen over de fietsenstalling bij station Zwolle?"
+    got = ans.answer(q, passages(qa, question=q))
+    assert got.status == Status.ANSWERED and "Bakker" in got.citations[0].quote, got.answer
+
+
 def test_asked_who_else_put_questions_the_header_naming_only_the_given_member_does_not_answer():
     body = chunk("fietsvragen:002", "Over de fietsenstalling bij station Zwolle zijn twee sets vragen gesteld: "
                  "een door het lid Bakker (Fietspartij) en een door het lid Smit (Loopbond).", letter="fietsvragen",

@@ -171,6 +171,11 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Van welke partij is Kamerlid Bakker, die in mei vragen stelde over de fietsenstalling?", R.ASKERS),
     ("Wie stelden de schriftelijke vragen over de fietsenstalling?", R.ASKERS),
     ("Which MPs tabled the written questions on the bicycle shed?", R.ASKERS),
+    ("Welk Fietspartij-Kamerlid stelde in mei vragen over de fietsenstalling?", R.ASKERS),
+    ("Which Cyclist Party MPs asked in May about the bicycle shed?", R.ASKERS),
+    # when the answers came: the answer's own date
+    ("Wanneer zijn de vragen over de fietsenstalling beantwoord?", R.LETTER_DATE),
+    ("When did the minister answer the written questions about the bicycle shed?", R.LETTER_DATE),
     ("When were the questions about the bicycle shed submitted?", R.ASKERS),
     # ... not what the questions ask (who answered them: the sender), not a motion's mover
     ("Welke vragen stelde Kamerlid Bakker over de fietsenstalling?", R.LIST),
