@@ -339,7 +339,7 @@ class ExtractiveAnswerer:
         found = None
         if kind == R.ASKERS:
             lid = self._asked_of(letters, asked)
-            when = bool(_ASKS_WHEN.search(asked.own))
+            when = bool(R.ASKS_WHEN.search(asked.own))
             found = self._askers_line(lid, when)
             # Asked who, the header must name someone the question does not
             # ("Naast A, welk Kamerlid ..."); asked when, it must hold a date.
@@ -347,7 +347,7 @@ class ExtractiveAnswerer:
                 re.search(rf"\b{re.escape(fold(_surname(m)))}\b", fold(asked.own))
                 for m in self.letters[lid].members if _surname(m) in found.text)
             if found is None or (when and not date_in(found.text)) or (
-                    not when and named and (_ASKS_WHO.search(asked.own) or not _ASKS_PARTY.search(asked.own))):
+                    not when and named and (R.ASKS_MEMBER.search(asked.own) or not R.ASKS_PARTY.search(asked.own))):
                 return None  # the letters' sentences may still say it
         elif letters:
             # the letter asked about: the best-ranked one that is about what the question names
@@ -550,7 +550,7 @@ class ExtractiveAnswerer:
         req = R.read(question, asked)
         if req.type in (R.SENDER, R.LETTER_DATE):
             stated = self.stated(asked, passages, req.type)
-            if stated.status != Status.NOT_FOUND or not _OF_QUESTIONS.search(asked.own):
+            if stated.status != Status.NOT_FOUND or not R.OF_QUESTIONS.search(asked.own):
                 return stated
             # Who answered written questions, or when: where no answer's header
             # says it, a sentence may ("De minister heeft deze vragen beantwoord
@@ -1410,15 +1410,6 @@ def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     for i, c in enumerate(chosen):
         first_seen.setdefault(c.passage.chunk.letter_id, i)
     return sorted(chosen, key=lambda c: (first_seen[c.passage.chunk.letter_id], c.letter_offset))
-
-
-# A question about written questions (who answered them, when).
-_OF_QUESTIONS = re.compile(r"\b(?:vragen|questions)\b", re.I)
-# A question about written questions that asks when they were put, or for which party.
-_ASKS_WHEN = re.compile(r"\b(?:wanneer|datum|when|date)\b", re.I)
-_ASKS_PARTY = re.compile(r"\b(?:partij|partijen|fractie|party|parties)\b", re.I)
-_ASKS_WHO = re.compile(r"\b(?:wie|who|welk(?:e)? (?:\w+ )?(?:kamerlid|kamerleden|lid|leden)|"
-                       r"which (?:\w+ )?(?:mps?|members?))\b", re.I)
 
 
 def _surname(member: str) -> str:

@@ -486,7 +486,7 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
                    event=_event(kind, first),
                    within=_within(first) if kind == COUNTRY else "",
                    share_of=_share_of(first) if kind == PERCENTAGE and not asked.english else "",
-                   party=kind == ORGANISATION and bool(_PARTY_ASKED.search(first)),
+                   party=kind == ORGANISATION and bool(ASKS_PARTY.search(first)),
                    nationality=_nationality(cat.group(2)) if cat and kind == ORGANISATION and not asked.english else "")
 
 
@@ -497,7 +497,13 @@ _SHARE_IN_TEXT = re.compile(r"(?:\d+(?:[.,]\d+)?\s*(?:%|procent|percent)|de helf
                             r"(?:van|of)\s+(?:de |het |alle |all |the )?(?:[^\W\d_][\w-]*e |[^\W\d_][\w-]* (?=\())?"
                             r"([^\W\d_][\w-]{3,})", re.I)
 # (one party: "welke partijen" are as often the parties to an agreement or a project)
-_PARTY_ASKED = re.compile(r"\b(?:partij|fractie|party)\b", re.I)
+ASKS_PARTY = re.compile(r"\b(?:partij|fractie|party)\b", re.I)
+# Of a question about written questions (ASKERS, or who answered them and when):
+# that it is about them, asks when, asks which member.
+OF_QUESTIONS = re.compile(r"\b(?:vragen|questions)\b", re.I)
+ASKS_WHEN = re.compile(r"\b(?:wanneer|datum|when|date)\b", re.I)
+ASKS_MEMBER = re.compile(r"\b(?:wie|who|welk(?:e)? (?:[\w-]+ |\w+-)?(?:kamerlid|kamerleden|lid|leden)|"
+                         r"which (?:[\w-]+ ){0,2}(?:mps?|members?))\b", re.I)
 # A party as the letters write one: in brackets after a name ("Bakker (VVD)",
 # "(beiden CDA)"), or with its fractie ("de VVD-fractie", "de fractie van de SP").
 _PARTY_IN_TEXT = re.compile(r"[A-ZÀ-Ý][\w'’-]+\s*\((?:beiden\s+|allen\s+)?[^()]{2,40}\)|\bfractie\b|-fractie\b", re.I)

@@ -650,6 +650,16 @@ def test_questions_about_another_subject_or_without_a_header_are_not_answered_by
     assert got.status == Status.ANSWERED and got.citations[0].chunk_id == "fietsbrief:000", got.answer
 
 
+def _questions(text: str, **fields) -> tuple[ExtractiveAnswerer, Chunk]:
+    """An answerer over one document of written questions whose header lines
+    are in its letter text only (furniture), and the chunk of its first question."""
+    start = text.index("Vraag 1") if "Vraag 1" in text else text.index("Kent u")
+    qa = chunk("fietsvragen:001", text[start:], letter="fietsvragen", title="Fietsenstalling bij station Zwolle")
+    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "beantwoording kamervragen",
+                                     "v.txt", "0", **fields)}
+    return answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": text}), qa
+
+
 SITE_TEXT = ("Kamervraag 2031Z01234\n\nFietsenstalling bij station Zwolle\n\nIngediend 3 mei 2031\n"
              "Beantwoord 28 mei 2031 (na 25 dagen)\nIndiener Jan Bakker (Fietspartij)\n"
              " \u2022 Vraag 1\n  Kent u het bericht dat de fietsenstalling bij station Zwolle elke ochtend vol is?\n\n  Ja.")
@@ -663,11 +673,7 @@ SITE_TEXT = ("Kamervraag 2031Z01234\n\nFietsenstalling bij station Zwolle\n\nIng
 def test_a_data_sites_lines_say_who_put_the_questions_and_when(question, quote):
     # A data site writes no "Vragen van ... (ingezonden ...)" header: its own
     # lines say who ("Indiener") and when ("Ingediend").
-    qa = chunk("fietsvragen:001", SITE_TEXT[SITE_TEXT.index("Kent u"):], letter="fietsvragen",
-               title="Fietsenstalling bij station Zwolle")
-    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "kamervragen", "v.txt", "0",
-                                     members=("Jan Bakker (Fietspartij)",))}
-    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": SITE_TEXT})
+    ans, qa = _questions(SITE_TEXT, members=("Jan Bakker (Fietspartij)",))
     got = ans.answer(question, passages(qa, question=question))
     assert got.status == Status.ANSWERED and got.citations[0].quote == quote, got.answer
 
@@ -676,11 +682,7 @@ def test_who_answered_written_questions_is_quoted_from_the_answers_header():
     text = ("Vragen van het lid Bakker (Fietspartij) aan de Minister van Infrastructuur over de fietsenstalling bij "
             "station Zwolle (ingezonden 3 mei 2031).\n\nAntwoord van Minister Jasper (Infrastructuur) en van Minister\n"
             "De Vries (Financi\u00ebn) (ontvangen 28 mei 2031).\n\nVraag 1\n\nKent u het bericht?\n\nAntwoord 1\n\nJa.")
-    qa = chunk("fietsvragen:001", "Vraag 1\n\nKent u het bericht?\n\nAntwoord 1\n\nJa.", letter="fietsvragen",
-               title="Fietsenstalling bij station Zwolle")
-    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "beantwoording kamervragen",
-                                     "v.txt", "0", minister="Jasper; De Vries", members=("Bakker (Fietspartij)",))}
-    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": text})
+    ans, qa = _questions(text, minister="Jasper; De Vries", members=("Bakker (Fietspartij)",))
     q = "Welke ministers beantwoordden de vragen van Bakker over de fietsenstalling?"
     got = ans.answer(q, passages(qa, question=q))
     assert got.status == Status.ANSWERED, got.answer
@@ -694,11 +696,7 @@ def test_an_english_plural_names_a_dutch_plural_with_an_apostrophe():
 
 
 def test_when_written_questions_were_answered_is_the_answers_dated_line_else_a_sentence():
-    qa = chunk("fietsvragen:001", SITE_TEXT[SITE_TEXT.index("Kent u"):], letter="fietsvragen",
-               title="Fietsenstalling bij station Zwolle")
-    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "beantwoording kamervragen",
-                                     "v.txt", "0", date="2031-05-28", members=("Jan Bakker (Fietspartij)",))}
-    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": SITE_TEXT})
+    ans, qa = _questions(SITE_TEXT, date="2031-05-28", members=("Jan Bakker (Fietspartij)",))
     q = "Wanneer zijn de vragen van Bakker over de fietsenstalling bij station Zwolle beantwoord?"
     got = ans.answer(q, passages(qa, question=q))
     assert got.status == Status.ANSWERED and got.citations[0].quote == "Beantwoord 28 mei 2031 (na 25 dagen)", got.answer
@@ -712,10 +710,7 @@ def test_when_written_questions_were_answered_is_the_answers_dated_line_else_a_s
 
 def test_a_year_that_dates_the_questions_finds_them_though_their_answer_is_of_the_next_year():
     text = QUESTIONS_TEXT.replace("3 mei 2031", "20 december 2030")
-    letters = {"fietsvragen": Letter("fietsvragen", "Fietsenstalling bij station Zwolle", "beantwoording kamervragen",
-                                     "v.txt", "0", date="2031-02-04", members=("Bakker (Fietspartij)",))}
-    qa = chunk("fietsvragen:001", text[text.index("Vraag 1"):], letter="fietsvragen", title="Fietsenstalling")
-    ans = answerer([qa, *CORPUS], chunks=[qa], letters=letters, letter_texts={"fietsvragen": text})
+    ans, qa = _questions(text, date="2031-02-04", members=("Bakker (Fietspartij)",))
     q = "Welk Fietspartij-Kamerlid stelde in december 2030 vragen over de fietsenstalling bij station Zwolle?"
     got = ans.answer(q, passages(qa, question=q))
     assert got.status == Status.ANSWERED and "Bakker" in got.citations[0].quote, got.answer
