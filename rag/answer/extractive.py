@@ -116,6 +116,9 @@ class Candidate:
         return c.start + self.start - shift
 
 
+# A whole line, stripped, short enough for a letterhead (a long line is a
+# sentence of the body).
+_SHORT_LINE = re.compile(r"(?m)^[ \t]*(\S[^\n]{2,98}\S)[ \t]*$")
 # The gazetteer kinds of place that are "the same kind" as the place asked.
 _PLACE_TYPES = {R.CITY: (G.CITY,), R.PORT: (G.CITY,), R.REGION: (G.REGION,), R.COUNTRY: (G.COUNTRY,),
                 R.PLACE: (G.CITY, G.REGION, G.COUNTRY, G.AREA)}
@@ -331,7 +334,8 @@ class ExtractiveAnswerer:
         or no retrieved letter of the year asked: not found. Who put written
         questions and when (R.ASKERS): the first retrieved questions about
         what the question names (its years may date the questions, not the
-        answer); None when their header does not say it."""
+        answer). None where the letters' sentences may still say it: their
+        header does not, or no header says who answered written questions, or when."""
         letters = list(dict.fromkeys(p.chunk.letter_id for p in passages))
         if asked.years and kind != R.ASKERS:
             titled = {p.chunk.letter_id: f"{p.chunk.title} {p.chunk.date}" for p in passages}
@@ -344,8 +348,7 @@ class ExtractiveAnswerer:
             # Asked who, the header must name someone the question does not
             # ("Naast A, welk Kamerlid ..."); asked when, it must hold a date.
             named = found is not None and all(
-                re.search(rf"\b{re.escape(fold(_surname(m)))}\b", fold(asked.own))
-                for m in self.letters[lid].members if _surname(m) in found.text)
+                _names_member(asked.own, m) for m in self.letters[lid].members if _surname(m) in found.text)
             if found is None or (when and not date_in(found.text)) or (
                     not when and named and (R.ASKS_MEMBER.search(asked.own) or not R.ASKS_PARTY.search(asked.own))):
                 return None  # the letters' sentences may still say it
@@ -355,7 +358,8 @@ class ExtractiveAnswerer:
             if letters:
                 found = self._signature(letters[0]) if kind == R.SENDER else self._date_line(letters[0])
         if found is None:
-            return Decision(Status.NOT_FOUND, [], 0.0, english=asked.english)
+            return None if R.OF_QUESTIONS.search(asked.own) else Decision(Status.NOT_FOUND, [], 0.0,
+                                                                          english=asked.english)
         return Decision(Status.ANSWERED, [found], 1.0, english=asked.english)
 
     def _about(self, letter_ids: Sequence[str], asked: Q.Asked) -> list[str]:
@@ -379,8 +383,7 @@ class ExtractiveAnswerer:
         about what the question names (_about), the first one whose member the
         question names, else the first."""
         put = [lid for lid in self._about(letter_ids, asked) if self.letters[lid].members]
-        named = [lid for lid in put
-                 if any(re.search(rf"\b{re.escape(fold(_surname(m)))}\b", fold(asked.text)) for m in self.letters[lid].members)]
+        named = [lid for lid in put if any(_names_member(asked.text, m) for m in self.letters[lid].members)]
         return (named or put or [None])[0]
 
     def _askers_line(self, letter_id: str | None, when: bool = False) -> Candidate | None:
@@ -426,12 +429,11 @@ class ExtractiveAnswerer:
         if letter is None or not letter.date:
             return None
         for ch in sorted(self._by_letter.get(letter_id, ()), key=lambda c: c.start):
-            # whole lines, stripped: a long line is a sentence of the body, not a letterhead
-            for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]{2,98}\S)[ \t]*$", ch.text):
+            for m in _SHORT_LINE.finditer(ch.text):
                 if date_in(m.group(1)) == letter.date:
                     return Candidate(Passage(ch, rank=0, score=0.0), m.start(1), m.end(1), m.group(1))
         # a header line in no chunk ("Beantwoord 28 maart 2031", "(ontvangen 28 maart 2031)")
-        for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]{2,98}\S)[ \t]*$", self.letter_texts.get(letter_id, "")):
+        for m in _SHORT_LINE.finditer(self.letter_texts.get(letter_id, "")):
             if date_in(m.group(1)) == letter.date:
                 return self._header(letter_id, m.start(1), m.end(1))
         return None
@@ -548,21 +550,14 @@ class ExtractiveAnswerer:
         is read from it, rag.search.question.read)."""
         asked = Q.read(question, asking)
         req = R.read(question, asked)
-        if req.type in (R.SENDER, R.LETTER_DATE):
-            stated = self.stated(asked, passages, req.type)
-            if stated.status != Status.NOT_FOUND or not R.OF_QUESTIONS.search(asked.own):
-                return stated
-            # Who answered written questions, or when: where no answer's header
-            # says it, a sentence may ("De minister heeft deze vragen beantwoord
-            # bij brief van ..."), asked as whom or when.
-            req = R.read(question, asked, skip=req.type)
-        if req.type == R.ASKERS:
+        if req.type in (R.SENDER, R.LETTER_DATE, R.ASKERS):
             stated = self.stated(asked, passages, req.type)
             if stated is not None:
                 return stated
-            # No header of written questions says it: a sentence may ("de
-            # vragen van de leden A en B"), asked as whom or when.
-            req = R.read(question, asked, skip=R.ASKERS)
+            # No header of written questions says who put or answered them, or
+            # when: a sentence may ("de vragen van de leden A en B", "de vragen
+            # zijn op 2 juni beantwoord"), asked as whom or when.
+            req = R.read(question, asked, skip=req.type)
         tokens = list(self.tokenize(Q.without_attribution(question)) if tokens is None else tokens)
         if not tokens:
             # Nothing is left once the question words and the cited source are
@@ -1127,7 +1122,7 @@ class ExtractiveAnswerer:
         if fold(word) in folded or all(s in folded for s in stems):
             return True
         # An English plural of a word Dutch pluralises with an apostrophe
-        # ("boas" for "boa's", "JITs" for "JIT's").
+        # ("taxis" for "taxi's", "RDWs" for "RDW's").
         if len(word) > 3 and word.endswith("s") and re.search(rf"\b{re.escape(fold(word[:-1]))}['’]s\b", folded):
             return True
         # A place's adjective names the place ("Oost-Afrikaanse" -> "Oost-Afrika",
@@ -1413,6 +1408,11 @@ def reading_order(chosen: Sequence[Candidate]) -> list[Candidate]:
 
 
 def _surname(member: str) -> str:
-    """The last name of a member as the manifest writes them ("Inge van Dijk (CDA)" -> "Dijk")."""
+    """The last name of a member as the manifest writes them ("Jan van Dam (FP)" -> "Dam")."""
     name = re.sub(r"\([^)]*\)", " ", member).split()
     return name[-1] if name else member
+
+
+def _names_member(text: str, member: str) -> bool:
+    """Does `text` name the member (by last name)?"""
+    return re.search(rf"\b{re.escape(fold(_surname(member)))}\b", fold(text)) is not None

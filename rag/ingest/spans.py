@@ -85,7 +85,7 @@ _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|procent\b|percent\b|procentpunt
 # section or reference; number words are turned into digits first. The digits
 # are whole ("2024-2027" and "in 2021.3" hold no count "202"), and a
 # number glued to a sentence's end is its footnote marker ("… is?1", "«…»2").
-# (a digit glued to a closing bracket or quote is a footnote marker: "(CDA)1")
+# (a digit glued to a closing bracket or quote is a footnote marker: "(FP)1")
 _NUMBER = re.compile(r"(?<![\w.,/?!»”’)\]-])(\d{1,3}(?:\.\d{3})+|\d+)(?!\d)(?:,\d+)?(?![\w.,/]\d|-\w)")
 # Numbers that refer rather than count: "Kamerstuk 29 911, nr. 428", "artikel 3", "p. 4".
 _REFERENCE = re.compile(r"\b(?:Kamerstuk(?:ken)?(?: I{1,2})?|nrs?\.|nummer|artikel|art\.|lid|p\.|pag\.|blz\.|bijlage|"
@@ -96,7 +96,7 @@ _COUNT_FILLER = re.compile(r"^(?:extra|nieuwe?|grote?|kleine?|andere?|verschille
                            r"\w+(?:ende|ische|ige|elijke|bare|erde|rde|te))$", re.I)
 _NOT_COUNTED = re.compile(rf"^(?:{_UNITS}|procent|percent|euro|miljoen|miljard|mln|mld|duizend|keer|maal|uur|"
                           rf"van|tot|en|of|in|op|per|à|tot|over|(?:{_MONTHS}))$", re.I)
-# A number's own multiplier word before what it counts ("drie miljoen woningen").
+# A number's own multiplier word before what it counts ("drie miljoen fietsen").
 # (not "mln.", "mld.": written for sums of money, the euro left out)
 _MULTIPLIERS = {"duizend": 1000, "miljoen": 10 ** 6, "miljard": 10 ** 9}
 _QUANTITY_WORDS = re.compile(r"\b(?:tientallen|honderden|duizenden|miljoenen|dozens|hundreds|thousands)\s+(\w[\w'’-]+)",
@@ -160,7 +160,7 @@ PROSPECTIVE_RE = re.compile(
     r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|ingediend|aangeboden|"
     r"voorgelegd|in behandeling|wacht\w* op|in voorbereiding|in ontwikkeling|in gang gezet|gestart|starten|start|"
     r"aan de slag|buigen over|loopt nog|lopen nog|nog gaande|is gaande|"
-    # an investigation under way: "er vindt strafrechtelijk onderzoek plaats", "de lopende onderzoeken"
+    # an investigation under way: "er vindt een onderzoek naar de diefstallen plaats", "de lopende onderzoeken"
     r"(?:vindt|vinden) (?:\w+ ){0,2}onderzoek\w* plaats|lopende (?:\w+ )?onderzoek\w*|"
     r"werk(?:en|t) (?:we |ik )?(?:verder )?aan|onderzoeken|onderzoekt|verkennen|verkent|in kaart gebracht|"
     r"opdracht\w* (?:gegeven|verleend)|gevraagd(?: \w+){0,8} (?:onderzoek|te onderzoeken)|"
@@ -238,7 +238,7 @@ def _count_at(text: str, a: int, b: int, value: str) -> Span | None:
         times = _MULTIPLIERS.get(w.lower())
         if (times and k + 1 < len(after) and not _NOT_COUNTED.match(after[k + 1])
                 and fold(after[k + 1]) not in STOPWORDS_NL):
-            # "drie miljoen woningen": the number's own word, then what it counts
+            # "drie miljoen fietsen": the number's own word, then what it counts
             value = str(int(value) * times) if value.isdigit() else value
             continue
         if _NOT_COUNTED.match(w):
@@ -286,7 +286,7 @@ def _places(text: str) -> list[Span]:
 
 
 # After a role, a run of capitalised words joined by commas and "en" is its
-# portfolio ("staatssecretaris Jeugd, Preventie en Sport"), not a name.
+# portfolio ("staatssecretaris Fietsen, Wegen en Water"), not a name.
 _PORTFOLIO_REST = re.compile(r"(?:,\s+[A-ZÀ-Ý][\w-]+)*\s+en\s+[A-ZÀ-Ý][\w-]+")
 
 

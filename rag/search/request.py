@@ -104,7 +104,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                   r"[^?]{0,20}?\b(?:the )?(?:\w+ )?questions\b|\b(?:when|on what date) were\b[^?]{0,80}?\bquestions\b"
                   r"[^?]{0,40}?\banswered\b"),
     # The written questions themselves: who put them, for which party, when
-    # ("Wanneer dienden de leden ... hun vragen in", "Namens welke partij stelde X
+    # ("Wie stelde de vragen over de fietsenstalling", "Voor welke partij diende A
     # de vragen", "Which MPs tabled the written questions"); not a Kamervraag's content.
     (ASKERS, r"\b(?:wie|welk(?:e)? (?:[\w-]+ |\w+-)?(?:kamerleden|kamerlid|leden|lid|partij|partijen)|namens welke partij|"
              r"van welke partij)\b[^?]{0,60}?\b(?:stelde|stelden|gesteld|diende|dienden|ingediend|ingezonden|zond|"
@@ -135,8 +135,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|are|were|has|have|will|can|could|should)\b"),
     (WHY_HOW, r"^(?:en )?(?:waarom|why|hoe komt het|om welke reden|for what reason)\b"),
-    # ("welk deel van de vrijheidsstraffen": a share of a plural; "welk deel van
-    # Rotterdam" is a place)
+    # ("welk deel van de fietsendiefstallen": a share of a plural; "welk deel van
+    # Zwolle" is a place)
     (PERCENTAGE, r"\b(?:hoeveel procent|welk(?:e)? percentage|met hoeveel procent|wat is het percentage|"
                  r"what percentage|how many percent|what share|what proportion|welk aandeel|"
                  r"welk deel van (?:de|alle) [\w-]+(?:en|s))\b"),
@@ -162,7 +162,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"subsidie|salaris|tarief|bijdrage|investering|loon|lonen|uitkering|toeslag|premie|huur|fine|cost|price|fee|amount|"
              r"salary|grant|wage|allowance|benefit|rent|premium)s?)\b"),
     (COUNT, r"\b(?:hoeveel|hoe ?veel|how many|how much|wat is het aantal|welk aantal|om hoeveel)\b"),
-    # (a measured quantity named by its noun: "welke gemiddelde concentratie")
+    # (a measured quantity named by its noun: "welke hoeveelheid fijnstof")
     (SIZE, r"\b(?:hoe (?:groot|hoog|omvangrijk)|how (?:large|big|high|extensive)|wat is de omvang|"
            r"what (?:is|was) the (?:size|scale|extent)|"
            r"(?:welke|wat is de|wat was de) (?:\w+ )?[\w-]*(?:concentratie|hoeveelheid|gehalte)s?|"
@@ -373,8 +373,8 @@ class Request:
     # asked lie in ("UN035"; "?" for a qualifier that names none: "Arabische").
     # Only countries answer, and only countries inside it where it is known.
     within: str = ""
-    # "welk percentage van de burgers": the folded prefix of what the share is
-    # of; a share of another group ("80% van de agenten") gives another fact
+    # "welk percentage van de fietsers": the folded prefix of what the share is
+    # of; a share of another group ("80% van de wethouders") gives another fact
     share_of: str = ""
     # "van welke partij is X", "for which party": only a political party answers,
     # as the letters write one: after a name in brackets, or as a fractie
@@ -468,8 +468,8 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     given |= frozenset((S.AREA, fold(w)[:8]) for w in re.findall(r"[\w-]{5,}", q))
     if kind in (COUNTRY, CITY, REGION, PORT, PLACE):
         # "naar welke stad ... voordat Deventer": a place the question names is no answer to it
-        # (a city's name gives the city, not its port: "welke haven ... in Rotterdam" may
-        # be answered by "de Rotterdamse haven"; a port it names gives its city too)
+        # (a city's name gives the city, not its port: "welke haven ... in Amsterdam" may
+        # be answered by "de Amsterdamse haven"; a port it names gives its city too)
         given |= frozenset((k, sp.value) for sp in spans if sp.kind in S.PLACES
                            for k in ((S.CITY, S.PORT) if sp.kind == S.PORT else (sp.kind,)))
     cat = _CATEGORY.search(first)
@@ -490,7 +490,7 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
                    nationality=_nationality(cat.group(2)) if cat and kind == ORGANISATION and not asked.english else "")
 
 
-# What a share is of: "percentage van de burgers", "share of community service orders".
+# What a share is of: "percentage van de fietsers", "share of the stolen bicycles".
 _SHARE_OF = re.compile(r"\b(?:percentage|procent|deel|aandeel|share|proportion|part)\s+(?:van|of)\s+"
                        r"(?:de |het |alle |all |the )?(?:opgelegde |imposed )?([^\W\d_][\w-]{3,})", re.I)
 _SHARE_IN_TEXT = re.compile(r"(?:\d+(?:[.,]\d+)?\s*(?:%|procent|percent)|de helft|een (?:derde|kwart)|twee derde)\s+"
@@ -748,7 +748,7 @@ def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]
 
 
 # A place read by its name alone may be cut short where a published opening
-# ends mid-word ("... in havens in Noord-Ne"): a name that begins the other
+# ends mid-word ("... fietsenmakers in Zuid-Ho"): a name that begins the other
 # one is the same place, from this many letters on.
 _MIN_CUT_NAME = 6
 
