@@ -166,9 +166,9 @@ def test_now_in_a_letter_is_the_letters_year():
     "Hierbij ontvangt u de brief aan de gemeenten over de fietsenstallingen.",
     "Middels deze brief wil ik uw Kamer op de hoogte stellen van de fietsmaatregelen.",
     "Ik zal hieronder ingaan op de verbreding van de fietspaden en de stallingen.",
-    "Daarnaast ga ik dieper in op het onderzoek naar de kapotte fietsbrug.",
+    "Verder ga ik nader in op de kapotte fietsbrug bij het station.",
     # an investigation still under way has no outcome yet
-    "Er vindt strafrechtelijk onderzoek plaats naar de fietsendiefstallen.",
+    "Naar de fietsendiefstallen vindt een onderzoek plaats.",
 ])
 def test_a_sentence_about_the_letter_itself_reports_no_outcome(text):
     assert kinds(text, S.PROSPECTIVE)
@@ -176,10 +176,10 @@ def test_a_sentence_about_the_letter_itself_reports_no_outcome(text):
 
 @pytest.mark.parametrize("text, counts", [
     # a number's multiplier word is part of it, then comes what it counts
-    ("De netbeheerder levert stroom aan drie miljoen woningen in de provincie.", [("drie", "3000000", "woningen")]),
+    ("De fabriek levert onderdelen voor drie miljoen fietsen per jaar.", [("drie", "3000000", "fietsen")]),
     # a sum of money, the euro written or left out, is no count
     ("Het fietsplan kost 3 miljoen euro per jaar.", []),
-    ("De uitgaven aan fietspaden worden met circa 1 mld. verminderd.", []),
+    ("Het fietsfonds krijgt er in 2031 ruim 1 mld. bij.", []),
 ])
 def test_a_count_in_millions_counts_what_follows(text, counts):
     assert kinds(text, S.COUNT) == counts

@@ -565,24 +565,26 @@ def test_a_share_of_a_plural_asks_a_percentage(question, kind):
 
 
 def test_a_city_the_question_names_does_not_give_its_port():
-    # "welke haven ... in Rotterdam": the Rotterdam port answers; naming a port
+    # "welke haven ... in Amsterdam": the Amsterdam port answers; naming a port
     # still gives it.
-    text = "In de Rotterdamse haven onderschept de douane geregeld fietsonderdelen."
-    req = R.read("Welke haven noemt de minister bij de fietsendiefstallen in Rotterdam?")
+    text = "In de Amsterdamse haven onderschept de douane geregeld fietsonderdelen."
+    req = R.read("Welke haven noemt de minister bij de fietsendiefstallen in Amsterdam?")
     assert R.fit(req, S.extract(text), text).holds_type
-    req = R.read("Welke haven noemt de minister naast de Rotterdamse haven?")
+    req = R.read("Welke haven noemt de minister naast de Amsterdamse haven?")
     assert not R.fit(req, S.extract(text), text).holds_type
 
 
-@pytest.mark.parametrize("question, replaced", [
-    ("Welk percentage van de fietsers verwacht dat de stalling vol raakt?", True),
-    ("Welk percentage van de wethouders verwacht dat de stalling vol raakt?", False),
-    ("Welk percentage van de opgelegde taakstraffen wordt binnen een jaar uitgevoerd?", True),
+_POLL = "Volgens een enquête verwacht 80% van de wethouders dat de stalling vol raakt."
+_FOUND = "Uit de monitor blijkt dat 40 procent van racefietsen binnen een jaar wordt teruggevonden."
+
+
+@pytest.mark.parametrize("question, text, replaced", [
+    ("Welk percentage van de fietsers verwacht dat de stalling vol raakt?", _POLL, True),
+    ("Welk percentage van de wethouders verwacht dat de stalling vol raakt?", _POLL, False),
+    # a compound with the same head is another group
+    ("Welk percentage van de gestolen bakfietsen wordt binnen een jaar teruggevonden?", _FOUND, True),
 ])
-def test_a_share_of_another_group_is_another_fact(question, replaced):
-    text = "Volgens een enquête verwacht 80% van de wethouders dat de stalling vol raakt; 90 procent van vrijheidsstraffen volgt."
-    text = text.split(";")[0] + "." if "taakstraffen" not in question else (
-        "Uit de factsheet blijkt dat 90 procent van vrijheidsstraffen binnen twee jaar een gevolg krijgt.")
+def test_a_share_of_another_group_is_another_fact(question, text, replaced):
     assert bool(R.fit(R.read(question), S.extract(text), text).replaced) is replaced, text
 
 
