@@ -43,14 +43,18 @@ GROUPS = {
     # Written blind from the dev half of 21 more (eval/published2), collected
     # and split before any answerer change they measure.
     "pub2_dev": ("published2_dev", "published2_dev_b"),
+    # Written blind from the test half of eval/published2 (12 documents no
+    # question had been asked of) and committed before the answerer changes
+    # they measure: a report on real documents the answerer was never fitted on.
+    "pub2_test": ("published2_test", "published2_test_b"),
 }
 SETS = tuple(name for names in GROUPS.values() for name in names)
 # What "both", "all", "new", "pub", "pub2" and "five" run: the five letters' dev
 # and test; everything; the groups of letters-extra; those of eval/published;
-# those of eval/published2;
+# those of eval/published2 (dev and test);
 # every group of the five letters.
 SELECTIONS = {"both": ("dev", "test"), "all": tuple(GROUPS), "new": ("new_dev", "new_test"),
-              "pub": ("pub_dev",), "pub2": ("pub2_dev",),
+              "pub": ("pub_dev",), "pub2": ("pub2_dev", "pub2_test"),
               "five": ("dev", "test", "test_fresh", "test_late", "test_round4", "test_round5", "test_round6")}
 SET_CHOICES = (*SELECTIONS, *GROUPS, *SETS)
 # The corpus a group's questions are about: the project's own letters, or
@@ -58,7 +62,8 @@ SET_CHOICES = (*SELECTIONS, *GROUPS, *SETS)
 NEW_LETTERS = "letters-extra"
 PUBLISHED = "published"
 PUBLISHED2 = "published2"
-CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS, "pub_dev": PUBLISHED, "pub2_dev": PUBLISHED2}
+CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS, "pub_dev": PUBLISHED, "pub2_dev": PUBLISHED2,
+                   "pub2_test": PUBLISHED2}
 NEW_LETTERS_DIR = Path(os.environ.get("EVAL_NEW_LETTERS_DIR", EVAL_DIR.parent.parent / "shared" / "letters-extra"))
 # Where each corpus other than the project's own lies (its documents in
 # `letters/`), and the cache folder its index is built in.

@@ -344,28 +344,30 @@ def test_test_files_have_the_required_mix(name):
 
 
 # ---------------------------------------------------------------------------
-# pub_dev, pub2_dev: questions over the dev half of eval/published, eval/published2
+# pub_dev, pub2_dev, pub2_test: questions over one half of eval/published, eval/published2
 # ---------------------------------------------------------------------------
 
 PUBLISHED = EVAL / "published"
 
 
-@pytest.mark.parametrize("name, folder", [("published_dev", PUBLISHED), ("published_dev_b", PUBLISHED),
-                                          ("published2_dev", EVAL / "published2"),
-                                          ("published2_dev_b", EVAL / "published2")])
-def test_published_dev_questions_ask_only_the_dev_documents_and_quote_them(name, folder):
-    dev = set(json.loads((folder / "split.json").read_text(encoding="utf-8"))["dev"])
+@pytest.mark.parametrize("name, folder, half", [("published_dev", PUBLISHED, "dev"), ("published_dev_b", PUBLISHED, "dev"),
+                                                ("published2_dev", EVAL / "published2", "dev"),
+                                                ("published2_dev_b", EVAL / "published2", "dev"),
+                                                ("published2_test", EVAL / "published2", "test"),
+                                                ("published2_test_b", EVAL / "published2", "test")])
+def test_published_questions_ask_only_their_half_of_the_documents_and_quote_them(name, folder, half):
+    own = set(json.loads((folder / "split.json").read_text(encoding="utf-8"))[half])
     texts = {p.stem: loose(p.read_text(encoding="utf-8")) for p in (folder / "letters").glob("*.txt")}
     recs = _load(EVAL / f"{name}.jsonl")
     assert len(recs) >= 40
     for r in recs:
         assert r["kind"] in KINDS and (r["kind"] == "answerable") == r["answerable"], r["id"]
-        assert r["kind"] == "off_topic" or r["doc"] in dev, r["id"]
+        assert r["kind"] == "off_topic" or r["doc"] in own, r["id"]
         assert ("nm_class" in r) == (r["kind"] == "near_miss") and r.get("nm_class", "other") in NM_CLASSES, r["id"]
         if not r["answerable"]:
             assert r["evidence"] == [] and r["key_facts"] == [], r["id"]
             continue
         quotes = " ".join(e["quote"] for e in r["evidence"]).lower()
         for e in r["evidence"]:
-            assert f"{e['letter_id']}.txt" in dev and loose(e["quote"]) in texts[e["letter_id"]], (r["id"], e["quote"][:60])
+            assert f"{e['letter_id']}.txt" in own and loose(e["quote"]) in texts[e["letter_id"]], (r["id"], e["quote"][:60])
         assert r["key_facts"] and all(any(v.lower() in quotes for v in fact) for fact in r["key_facts"]), r["id"]
