@@ -381,22 +381,55 @@ def numberised_same_length(text: str) -> str:
 
 # "Now" in a letter: the time of its writing.
 _PRESENT = re.compile(r"\b(?:momenteel|op dit moment|op het moment van schrijven|thans|currently|at present)\b", re.I)
-# The extra of a YEAR span that is the letter's own year, read off "momenteel".
+# A year named relative to the letter's: "vorig jaar", "dit jaar", "volgend jaar".
+_RELATIVE_YEAR = {"vorig": -1, "afgelopen": -1, "verleden": -1, "dit": 0, "volgend": 1, "komend": 1,
+                  "last": -1, "this": 0, "next": 1}
+_YEAR_WORDS = re.compile(r"\b(" + "|".join(_RELATIVE_YEAR) + r")\s+(?:jaar|year)\b", re.I)
+# A month the letter dates only by "jl." (the last one before the letter) or
+# "a.s." (the next one): "op 8 maart jl.", "op 10 april aanstaande".
+_MONTH_WORDS = re.compile(rf"\b({_MONTHS})\s+(jl\.|j\.l\.|jongstleden|a\.s\.|aanstaande)", re.I)
+# The extra of a YEAR span that is read off the letter's date ("momenteel",
+# "vorig jaar", "8 maart jl.") rather than written in the sentence.
 OF_THE_LETTER = "letter"
+
+
+def _month_number(name: str) -> int:
+    name = name.lower()
+    return (MONTHS_NL.index(name) if name in MONTHS_NL else MONTHS_EN.index(name)) + 1
+
+
+def _letter_years(text: str, a: int, b: int, date: str) -> list[tuple[str, int, int, str, str]]:
+    """The years a sentence names only relative to its letter's date (ISO):
+    "momenteel" its own year, "vorig jaar" the one before, "op 8 maart jl."
+    the year of the last March before the letter, "10 april a.s." that of
+    the next April."""
+    year, month = int(date[:4]), int(date[5:7]) if date[5:7].isdigit() else 0
+    out = []
+    now = _PRESENT.search(text, a, b)
+    if now:
+        out.append((YEAR, now.start(), now.end(), str(year), OF_THE_LETTER))
+    for m in _YEAR_WORDS.finditer(text, a, b):
+        out.append((YEAR, m.start(), m.end(), str(year + _RELATIVE_YEAR[m.group(1).lower()]), OF_THE_LETTER))
+    for m in _MONTH_WORDS.finditer(text, a, b):
+        named, past = _month_number(m.group(1)), m.group(2).lower().startswith("j")
+        shift = 0 if not month else (-1 if past and named > month else 1 if not past and named < month else 0)
+        out.append((YEAR, m.start(), m.end(), str(year + shift), OF_THE_LETTER))
+    return out
 
 
 def of_chunk(text: str, answer_spans: tuple[tuple[int, int], ...],
              date: str = "") -> tuple[tuple[str, int, int, str, str], ...]:
     """The typed spans of a chunk's quotable sentences, in chunk offsets (what
     rag.ingest.chunk stores with the chunk). `date`: the letter's (ISO): a
-    sentence that says "momenteel" and names no year or date of its own is
-    about the letter's year ("momenteel staan 40 fietsen ..." in a 2031
-    letter answers no question about 2030)."""
+    sentence that names no year of its own but says "momenteel", "vorig
+    jaar" or "8 maart jl." is about a year read off the letter's date
+    ("momenteel staan 40 fietsen ..." in a 2031 letter answers no question
+    about 2030)."""
     out = []
     for a, b in answer_spans:
         found = extract(text[a:b])
         out += [(k, a + s, a + e, v, x) for k, s, e, v, x in (sp.as_tuple() for sp in found)]
-        now = _PRESENT.search(text, a, b)
-        if now and date[:4].isdigit() and not any(sp.kind in (YEAR, DATE) for sp in found):
-            out.append((YEAR, now.start(), now.end(), date[:4], OF_THE_LETTER))
+        if date[:4].isdigit() and not any(sp.kind == YEAR or (sp.kind == DATE and _YEAR.search(sp.value))
+                                          for sp in found):
+            out += _letter_years(text, a, b, date)
     return tuple(out)

@@ -825,7 +825,10 @@ def _holds(req: Request, spans: Sequence[S.Span], text: str,
         return False
     if not holders:
         return True
+    # (a year read off the letter's date, "vorig jaar", places the sentence in
+    # time for the anchors; it tells no date a "when" asks after)
     found = [s for s in spans if s.kind in holders and (s.kind, s.value) not in req.given
+             and s.extra != S.OF_THE_LETTER
              # "welke Oost-Europese landen": Oost-Europa itself is no answer
              and not (s.kind == S.AREA and ((S.AREA, s.extra[:8]) in req.given or req.within))]
     if req.type in (COUNTRY, PLACE):

@@ -162,6 +162,25 @@ def test_now_in_a_letter_is_the_letters_year():
     assert not [k for k, *_ in S.of_chunk(text, ((0, 50),), "") if k == S.YEAR]
 
 
+@pytest.mark.parametrize("sentence, year", [
+    ("Vorig jaar kwamen er 40 deelfietsen bij.", "2030"),
+    ("Dit jaar komen er 40 deelfietsen bij.", "2031"),
+    ("Volgend jaar komen er 40 deelfietsen bij.", "2032"),
+    # "jl.": the last such month before the letter (of 2 March 2031)
+    ("Op 8 februari jl. sprak ik met de fietsbond.", "2031"),
+    ("Op 8 en 15 november jongstleden sprak ik met de fietsbond.", "2030"),
+    # "a.s.": the next one
+    ("Op 10 april a.s. spreek ik met de fietsbond.", "2031"),
+    ("Op 10 januari aanstaande spreek ik met de fietsbond.", "2032"),
+])
+def test_a_year_named_relative_to_the_letter_is_read_off_its_date(sentence, year):
+    years = [(v, x) for k, _, _, v, x in S.of_chunk(sentence, ((0, len(sentence)),), "2031-03-02") if k == S.YEAR]
+    assert years == [(year, S.OF_THE_LETTER)]
+    # a sentence with a year of its own keeps only that one
+    own = sentence[:-1] + " in 2029."
+    assert [v for k, _, _, v, _ in S.of_chunk(own, ((0, len(own)),), "2031-03-02") if k == S.YEAR] == ["2029"]
+
+
 @pytest.mark.parametrize("text", [
     "Hierbij ontvangt u de brief aan de gemeenten over de fietsenstallingen.",
     "Middels deze brief wil ik uw Kamer op de hoogte stellen van de fietsmaatregelen.",

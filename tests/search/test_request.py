@@ -533,6 +533,16 @@ def test_a_figure_for_now_answers_no_question_about_another_year():
     assert R.fit(R.read("Hoeveel deelfietsen staan er in 2031 bij het station?"), own, text).answers
 
 
+def test_a_date_the_letter_places_in_its_own_year_answers_no_question_about_another():
+    text = "Op 8 en 15 februari jl. sprak ik met de fietsbond over deelfietsen."
+    own = R.spans_of(S.of_chunk(text, ((0, len(text)),), "2031-03-02"), 0, len(text))
+    assert R.fit(R.read("Wanneer sprak de minister in 2029 met de fietsbond?"), own, text).replaced
+    # the year read off the letter places the sentence; it is no date asked after
+    text = "Vorig jaar is een fietsmonitor ontwikkeld."
+    own = R.spans_of(S.of_chunk(text, ((0, len(text)),), "2031-03-02"), 0, len(text))
+    assert not R.fit(R.read("Wanneer verschijnt de fietsmonitor?"), own, text).answers
+
+
 @pytest.mark.parametrize("question, within", [
     ("Welke lidstaten steunden het Europese fietsplan?", "EU"),
     ("Which EU countries backed the cycling plan?", "EU"),
