@@ -323,6 +323,8 @@ def _is_prose(text: str) -> bool:
 # Header paragraphs of written questions may wrap over several lines; they end
 # with the "(ingezonden|ontvangen <date>)" parenthesis.
 _CLOSE_PAREN = re.compile(r"\((?:ingezonden|ontvangen)\s+[^)]*\d{4}\)\s*\.?", re.I)
+_SEE_ALSO = re.compile(r"^Zie ook Aanhangsel\b|\bZie ook Aanhangsel(?:\s+Handelingen)?\b[^.]*$")
+_SEE_ALSO_END = re.compile(r"\bnrs?\.\s*\d+(?:\s*(?:,|en)\s*\d+)*\.?\s*$")
 
 
 def _contents(lines: list[_Line], i: int, mark: Callable[[_Line, str], None]) -> int:
@@ -566,6 +568,14 @@ def parse(raw: str) -> Layout:
             continue
         if _ANSWER_HEAD.match(t):
             para, i = _paragraph(lines, i - 1, _CLOSE_PAREN)
+            # "Zie ook Aanhangsel Handelingen, vergaderjaar ..., nr. ...": the
+            # answer header's reference to the questions' earlier number, on
+            # its last line, wrapped onto the next or on a line of its own
+            while i < len(lines) and len(para) < 10 and (
+                    _SEE_ALSO.match(lines[i].text)
+                    or (_SEE_ALSO.search(para[-1].text) and not _SEE_ALSO_END.search(para[-1].text))):
+                para.append(lines[i])
+                i += 1
             for x in para:
                 mark(x, "document header")
             text = _ws(" ".join(x.text for x in para))

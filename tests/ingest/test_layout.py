@@ -468,3 +468,19 @@ def test_a_table_of_contents_with_page_numbers_ends_where_the_body_repeats_an_en
     contents = [text[a:b] for a, b, kind in parse(text).furniture if kind == "contents"]
     assert contents == ["Inhoudsopgave blz.", "I. Vragen en opmerkingen vanuit de fracties 2",
                         "1. Vragen en opmerkingen vanuit de fractie van de Fietspartij 2", "II. Reactie van de Minister 9"]
+
+
+@pytest.mark.parametrize("reference", [
+    # wrapped from the answer header's last line onto the next
+    "(ontvangen 20 april 2031). Zie ook Aanhangsel\nHandelingen, vergaderjaar 2030–2031, nr. 1234.",
+    # on a line of its own, to two earlier numbers
+    "(ontvangen 20 april 2031).\nZie ook Aanhangsel Handelingen, vergaderjaar 2030–2031, nrs. 1234 en 1240.",
+])
+def test_an_answers_reference_to_its_earlier_number_is_header_not_a_sentence(reference):
+    text = ("Vragen van het lid Jansen (XYZ) aan de Minister van Justitie en Veiligheid over fietsdiefstal "
+            "(ingezonden 2 april 2031).\nAntwoord van Minister Voorbeeld (Justitie en Veiligheid) "
+            f"{reference}\nVraag 1\nHoeveel fietsen zijn gestolen?\nAntwoord 1\nDat waren er 40.\n")
+    lay = parse(text)
+    marked = " ".join(text[a:b] for a, b, _ in lay.furniture)
+    assert "vergaderjaar 2030–2031" in marked
+    assert "Dat waren er 40" not in marked
