@@ -53,6 +53,12 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 _CAPTION = re.compile(r"(?:Figuur|Tabel|Bron|Grafiek|Afbeelding)\b")
+# A footnote that is only a reference ("Kamerstuk 29 911, nr. 83.", "Handelingen
+# II 2030/31, nr. 12, item 4."): where something was said, not what.
+_REFERENCE_ONLY = re.compile(r"(?:\d{1,3}\s+)?(?:zie (?:ook )?)?(?:Kamerstuk(?:ken)?|(?:Aanhangsel (?:van de )?)?Handelingen|"
+                             r"Stb\.|Stcrt\.|Staatsblad|Staatscourant|Bijlage bij Kamerstuk)(?:\s+I{1,2}\b)?[^a-z]*"
+                             r"(?:(?:nrs?\.|nummer|item|en|vergaderjaar|p\.|blz\.)[^a-z]*)*", re.I)
+
 # Text that addresses the reader as an assistant (prompt injection): it stays
 # searchable and visible in its passage, but is never quoted as an answer.
 INJECTION = re.compile(
@@ -102,7 +108,7 @@ def answer_spans(text: str, excluded: list[tuple[int, int]], *, questions: bool 
         words = s.split()
         asks = s.rstrip().endswith("?")
         if len(words) < 5 or (asks and not (questions and _reports(s))) or _CAPTION.match(s) \
-                or INJECTION.search(s):
+                or _REFERENCE_ONLY.fullmatch(s.strip()) or INJECTION.search(s):
             continue
         if not re.search(r"[.!:;)’”?]$" if questions else r"[.!:;)’”]$", s.rstrip()) and len(words) < 12:
             continue
