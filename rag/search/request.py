@@ -350,6 +350,9 @@ class Request:
     # what someone claims, reports or asks is asked ("volgens het bericht",
     # "what did the MPs say"): a member's question may state it
     claimed: bool = False
+    # what is expected, feared or planned is asked ("Wat verwacht de bond van
+    # ...?"): an announcement or a prediction answers it
+    prospect: bool = False
     sectors: tuple[str, ...] = ()  # the sectors the question names ("de bloementeeltsector"), folded
     bodies: tuple[str, ...] = ()  # the organisations the question names, as span values
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
@@ -409,6 +412,9 @@ _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
 # The realised figure asked, and a figure stated as a target.
 _REALISED = re.compile(r"\b(?:daadwerkelijk|feitelijk|in werkelijkheid|in de praktijk|gerealiseerd|actually|in reality|"
                        r"in practice)\b", re.I)
+_PROSPECT = re.compile(r"\b(?:verwacht|verwachten|voorziet|voorzien|vreest|vrezen|zal|zullen|"
+                       r"(?:is|zijn) (?:\w+ ){0,3}van plan|expects?|anticipates?|predicts?|foresees?|fears?|will|"
+                       r"(?:plans?|intends?|going) to)\b", re.I)
 # A claim, a report or a member's question asked after: what a Kamervraag
 # puts to the minister may answer it, and nothing else may be answered by one.
 _CLAIMED = re.compile(r"\b(?:volgens|according to|claim\w*|allegedly|zou|zouden|beweer\w*|stel(?:t|len|de|den)|"
@@ -479,6 +485,7 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
                    counted_initials=initials, realised=bool(_REALISED.search(q)), claimed=bool(_CLAIMED.search(q)),
+                   prospect=bool(_PROSPECT.search(q)),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q) + _seats(spans, q))),
@@ -676,7 +683,7 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
     if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
-    announced = req.type == OUTCOME and any(s.kind == S.PROSPECTIVE for s in own)
+    announced = req.type == OUTCOME and not req.prospect and any(s.kind == S.PROSPECTIVE for s in own)
     unnamed = bool(req.category) and _quantified_only(req, text) and not _ENUMERATES.match(next_text)
     return Fit(holds, tuple(replaced), announced=announced, unnamed=unnamed, from_next=from_next)
 

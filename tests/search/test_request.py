@@ -611,3 +611,16 @@ def test_a_political_party_is_answered_only_by_one_written_as_such(question, par
         for text, holds in (("De motie van de leden Bakker en Smit vraagt om bredere fietspaden.", False),
                             ("De motie van het lid Bakker (FP) vraagt om bredere fietspaden.", True)):
             assert R.fit(req, S.extract(text), text).holds_type is holds, text
+
+
+@pytest.mark.parametrize("question, answers", [
+    # what is expected or planned is asked: the prediction answers it
+    ("Wat verwacht de fietsbond als gevolg van de sluiting van de stallingen?", True),
+    ("What does the cycling union expect as a result of closing the sheds?", True),
+    # what came of it is asked: a prediction is only an announcement
+    ("Wat was het gevolg van de sluiting van de stallingen?", False),
+])
+def test_an_expectation_asked_is_answered_by_a_prediction(question, answers):
+    text = "De fietsbond verwacht dat de diefstal van fietsen zal toenemen door de sluiting van de stallingen."
+    fit = R.fit(R.read(question), S.extract(text), text)
+    assert fit.answers is answers and fit.announced is not answers
