@@ -47,14 +47,17 @@ GROUPS = {
     # question had been asked of) and committed before the answerer changes
     # they measure: a report on real documents the answerer was never fitted on.
     "pub2_test": ("published2_test", "published2_test_b"),
+    # Written blind from 14 more (eval/published3), all dev: fresh documents
+    # to fit on after pub2_test showed how the answerer does on unseen ones.
+    "pub3_dev": ("published3_dev", "published3_dev_b"),
 }
 SETS = tuple(name for names in GROUPS.values() for name in names)
-# What "both", "all", "new", "pub", "pub2" and "five" run: the five letters' dev
+# What "both", "all", "new", "pub", "pub2", "pub3" and "five" run: the five letters' dev
 # and test; everything; the groups of letters-extra; those of eval/published;
-# those of eval/published2 (dev and test);
+# those of eval/published2 (dev and test); that of eval/published3;
 # every group of the five letters.
 SELECTIONS = {"both": ("dev", "test"), "all": tuple(GROUPS), "new": ("new_dev", "new_test"),
-              "pub": ("pub_dev",), "pub2": ("pub2_dev", "pub2_test"),
+              "pub": ("pub_dev",), "pub2": ("pub2_dev", "pub2_test"), "pub3": ("pub3_dev",),
               "five": ("dev", "test", "test_fresh", "test_late", "test_round4", "test_round5", "test_round6")}
 SET_CHOICES = (*SELECTIONS, *GROUPS, *SETS)
 # The corpus a group's questions are about: the project's own letters, or
@@ -62,15 +65,17 @@ SET_CHOICES = (*SELECTIONS, *GROUPS, *SETS)
 NEW_LETTERS = "letters-extra"
 PUBLISHED = "published"
 PUBLISHED2 = "published2"
+PUBLISHED3 = "published3"
 CORPUS_OF_GROUP = {"new_dev": NEW_LETTERS, "new_test": NEW_LETTERS, "pub_dev": PUBLISHED, "pub2_dev": PUBLISHED2,
-                   "pub2_test": PUBLISHED2}
+                   "pub2_test": PUBLISHED2, "pub3_dev": PUBLISHED3}
 NEW_LETTERS_DIR = Path(os.environ.get("EVAL_NEW_LETTERS_DIR", EVAL_DIR.parent.parent / "shared" / "letters-extra"))
 # Where each corpus other than the project's own lies (its documents in
 # `letters/`), and the cache folder its index is built in.
-CORPUS_DIRS = {NEW_LETTERS: NEW_LETTERS_DIR, PUBLISHED: EVAL_DIR / "published", PUBLISHED2: EVAL_DIR / "published2"}
-CORPUS_CACHE = {NEW_LETTERS: "new-letters", PUBLISHED: "published", PUBLISHED2: "published2"}
+CORPUS_DIRS = {NEW_LETTERS: NEW_LETTERS_DIR, PUBLISHED: EVAL_DIR / "published", PUBLISHED2: EVAL_DIR / "published2",
+               PUBLISHED3: EVAL_DIR / "published3"}
+CORPUS_CACHE = {NEW_LETTERS: "new-letters", PUBLISHED: "published", PUBLISHED2: "published2", PUBLISHED3: "published3"}
 # The groups the answerer may be fitted on; every other group only reports.
-DEV_GROUPS = ("dev", "new_dev", "pub_dev", "pub2_dev")
+DEV_GROUPS = ("dev", "new_dev", "pub_dev", "pub2_dev", "pub3_dev")
 # Labels of the older question files' asked type and near-miss class (the
 # newer files carry them in the record), added by a helper that saw only the
 # questions and the letters.

@@ -212,7 +212,7 @@ def readme_section(report: dict[str, Any], report_name: str = "") -> str:
         "", _provenance(report), "",
         "dev: the questions the answerer is tuned on; test: written blind from the letters only, never tuned "
         "on; test_fresh: written blind later, after the test group's failures had been read once; test_late: written blind after test_fresh's failures had been read once; test_round4: written blind after test_late's failures had been read once; test_round5: written blind after test_round4's failures had been read once; test_round6: written blind after test_round5's failures had been read once; new_dev / new_test: written blind from 48 real published documents the project did not ship "
-        "(../shared/letters-extra), split by document (eval/README.md); pub_dev: written blind from the dev half of 30 more (eval/published), tuned on; pub2_dev: written blind from the dev half of 21 more (eval/published2), tuned on; pub2_test: written blind from its test half, never tuned on.", "", comparison_table(report), "", headline_table(report),
+        "(../shared/letters-extra), split by document (eval/README.md); pub_dev: written blind from the dev half of 30 more (eval/published), tuned on; pub2_dev: written blind from the dev half of 21 more (eval/published2), tuned on; pub2_test: written blind from its test half, never tuned on; pub3_dev: written blind from 14 more (eval/published3), tuned on.", "", comparison_table(report), "", headline_table(report),
     ]
     for scope in _groups(report):
         table = breakdown_table(report, scope, "by_qtype")

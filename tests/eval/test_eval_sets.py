@@ -344,7 +344,7 @@ def test_test_files_have_the_required_mix(name):
 
 
 # ---------------------------------------------------------------------------
-# pub_dev, pub2_dev, pub2_test: questions over one half of eval/published, eval/published2
+# pub_dev, pub2_dev, pub2_test, pub3_dev: questions over one half of eval/published, eval/published2, eval/published3
 # ---------------------------------------------------------------------------
 
 PUBLISHED = EVAL / "published"
@@ -354,7 +354,9 @@ PUBLISHED = EVAL / "published"
                                                 ("published2_dev", EVAL / "published2", "dev"),
                                                 ("published2_dev_b", EVAL / "published2", "dev"),
                                                 ("published2_test", EVAL / "published2", "test"),
-                                                ("published2_test_b", EVAL / "published2", "test")])
+                                                ("published2_test_b", EVAL / "published2", "test"),
+                                                ("published3_dev", EVAL / "published3", "dev"),
+                                                ("published3_dev_b", EVAL / "published3", "dev")])
 def test_published_questions_ask_only_their_half_of_the_documents_and_quote_them(name, folder, half):
     own = set(json.loads((folder / "split.json").read_text(encoding="utf-8"))[half])
     texts = {p.stem: loose(p.read_text(encoding="utf-8")) for p in (folder / "letters").glob("*.txt")}
