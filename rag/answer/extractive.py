@@ -72,7 +72,8 @@ NAME_WORDS = 6
 # A name the question quotes: 'Wegen kiezen', «Fietshaven», "Kijk uit op de stoep".
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“«]([^'‘’\"“”«»]{3,80})['’\"”»](?=\W|$)")
 # The question is about a letter itself ("volgens de brief van 2023").
-_ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage|report)\b", re.I)
+_ABOUT_LETTER = re.compile(r"\b(?:\w*brief|brieven|letters?|Kamerstuk|rapportage|report|\w*reactie|response|"
+                           r"antwoorden|answers)\b", re.I)
 # How many sentences follow a sentence that announces a list; a numbered or
 # bulleted list gives at most MAX_ITEMS item openings, read on into at most
 # NEXT_CHUNKS chunks after the announcing one.
@@ -619,7 +620,8 @@ class ExtractiveAnswerer:
         # ... and is about the question's own subject (its distinguishing
         # terms or rare words, in the sentence's own passage).
         about = self.subject_terms(asked, terms)
-        names = [(w, st) for w, st in terms if not Q.YEAR.fullmatch(w)]
+        # (a month the question dates the letter by is no name of its subject)
+        names = [(w, st) for w, st in terms if not Q.YEAR.fullmatch(w) and not any(y in w for y in req.letter_years)]
 
         # A fact (and an outcome) must be stated where the question's own names are.
         factual = bool(R.HOLDERS.get(req.type)) or req.type == R.OUTCOME
@@ -675,7 +677,8 @@ class ExtractiveAnswerer:
         about_letter = bool(_ABOUT_LETTER.search(asked.text))
         missing = [w for w, stems in terms
                    if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)
-                   and not (Q.YEAR.fullmatch(w) and self._in_letters_year(w, chosen))]
+                   and not (Q.YEAR.fullmatch(w) and self._in_letters_year(w, chosen))
+                   and not self._dates_the_letter(w, req, chosen)]
         answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]
         on_subject = self._on_subject(answering, self.subject_terms(asked, terms))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
@@ -1103,6 +1106,14 @@ class ExtractiveAnswerer:
             about = self.letter_context.get(ch.letter_id, "")
             seen.setdefault(ch.chunk_id, f"{ch.title} {ch.section} {about} {ch.text}")
         return fold(" ".join(seen.values()))
+
+    def _dates_the_letter(self, term: str, req: R.Request, chosen: Sequence[Candidate]) -> bool:
+        """A year or month the question dates the letter by ("volgens de brief
+        van oktober 2030", "the minister (June 2030)") is stated by a chosen
+        sentence's letter of that year."""
+        years = [y for y in req.letter_years if y in term]
+        return bool(years) and any(y in _letter_years(self.letter_context.get(c.passage.chunk.letter_id, ""))
+                                   for c in chosen for y in years)
 
     def _in_letters_year(self, year: str, chosen: Sequence[Candidate]) -> bool:
         """A date without a year ("in de zomer", "op 12 maart jl.") in a

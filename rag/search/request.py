@@ -26,7 +26,7 @@ from rag.search import question as Q
 from rag.ingest.chunk import ENDS_QUESTION
 from rag.ingest import gazetteer as G
 from rag.ingest import spans as S
-from rag.textnl import STOPWORDS_NL, fold, numberised
+from rag.textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_NL, fold, numberised
 
 CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place"
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
@@ -353,6 +353,9 @@ class Request:
     # what is expected, feared or planned is asked ("Wat verwacht de bond van
     # ...?"): an announcement or a prediction answers it
     prospect: bool = False
+    # years that date the letter asked about, not what happened ("volgens de
+    # brief van oktober 2030"): no anchor, and found in the letter's date
+    letter_years: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()  # the sectors the question names ("de bloementeeltsector"), folded
     bodies: tuple[str, ...] = ()  # the organisations the question names, as span values
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
@@ -402,7 +405,15 @@ _NAMES_A_LETTER = re.compile(r"\b(?:\w*brief|brieven|letter|rapportage|report|ja
                              r"beantwoording|antwoord|antwoorden|repl(?:y|ies)|answers?|questions)\w*\s+"
                              r"(?:van|uit|from|of)?\s*(?:\w+\s+)?$", re.I)
 _LETTER_AFTER_YEAR = re.compile(r"[\s-]*(?:\w+\s+)?(?:\w*brief|brieven|letter|progress letter|rapportage|report|"
-                                r"kamerstuk|\w*vragen|beantwoording|antwoorden|repl(?:y|ies)|answers|questions)\b", re.I)
+                                r"kamerstuk|\w*vragen|beantwoording|antwoorden|repl(?:y|ies)|answers|questions|"
+                                r"\w*reactie|response)\b", re.I)
+# ... or dates it by its month, further on ("volgens de brief over X van
+# oktober 2030", "the minister's response (June 2030)"): a month and year that
+# date a letter or a statement, not what happened.
+_MONTHS_RE = "|".join(MONTHS_NL + MONTHS_EN)
+_LETTER_DATED = re.compile(rf"(?:\b(?:\w*brief|brieven|letter|rapportage|report|jaarverslag|\w*vragen|antwoord\w*|"
+                           rf"answers?|questions|\w*reactie|response)\b[^?;]*?\b(?:van|of|from|dated)\s+|\(\s*)"
+                           rf"(?:\d{{1,2}}\s+)?(?:{_MONTHS_RE})\s+$", re.I)
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
 _HOME_ADJECTIVES = ("nederland", "dutch", "rijks")
@@ -447,13 +458,17 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     kind = asked_type(first, skip)
     spans = S.extract(q)
     anchors: list[Anchor] = []
+    letter_years: list[str] = []
     seen: set[tuple[str, str]] = set()
     for sp in spans:
         if sp.kind not in _ANCHOR_KINDS or (sp.kind == S.COUNTRY and sp.value in _HOME):
             continue
         if sp.kind == S.YEAR and (_NAMES_A_LETTER.search(q[max(0, sp.start - 40):sp.start])
-                                  or _LETTER_AFTER_YEAR.match(q[sp.end:sp.end + 40])):
-            continue  # "de jaarbrief van 2023", "the 2025 letter" name a letter, not when something happened
+                                  or _LETTER_AFTER_YEAR.match(q[sp.end:sp.end + 40])
+                                  or _LETTER_DATED.search(q[:sp.start])):
+            # "de jaarbrief van 2023", "the 2025 letter" name a letter, not when something happened
+            letter_years.append(sp.value)
+            continue
         key = (S.CITY if sp.kind == S.PORT and not sp.value.startswith("name:") else sp.kind, sp.value)
         if key not in seen:
             seen.add(key)
@@ -485,7 +500,7 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     return Request(asked=asked, type=kind, anchors=tuple(anchors), counted=counted,
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
                    counted_initials=initials, realised=bool(_REALISED.search(q)), claimed=bool(_CLAIMED.search(q)),
-                   prospect=bool(_PROSPECT.search(q)),
+                   prospect=bool(_PROSPECT.search(q)), letter_years=tuple(letter_years),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q) + _seats(spans, q))),

@@ -284,6 +284,25 @@ def test_a_year_the_evidence_does_not_mention_makes_it_partial():
     assert ans.status == Status.PARTIAL and ans.answer.endswith("maar zeggen niets over 2031.")
 
 
+@pytest.mark.parametrize("question", [
+    "Hoeveel rechercheurs komen er bij in Limburg, volgens de brief over witwassen van juni 2031?",
+    "How many detectives will Limburg get, according to the minister's June 2031 response?",
+    "How many detectives will Limburg get, according to the minister (June 2031)?",
+])
+def test_a_month_and_year_that_date_the_letter_are_not_asked_of_the_sentence(question):
+    # (the letter of June 2031 reports what was done in 2030)
+    done = chunk("a:3", "In 2030 is de recherche in Limburg uitgebreid met vijftig rechercheurs voor witwaszaken.",
+                 start=900)
+    a = answerer([*CORPUS, done])
+    a.letter_context = {"brief-a": "2031-06-01"}
+    ans = a.answer(question, passages(done, question=question))
+    assert ans.status == Status.ANSWERED, ans.answer
+    # ... while a year the question asks about still is
+    for asked in ("Hoeveel rechercheurs kwamen er in juni 2031 bij in Limburg?",
+                  "Hoeveel rechercheurs komen er bij in Limburg, volgens de brief over witwassen van juni 2032?"):
+        assert a.answer(asked, passages(done, question=asked)).status == Status.PARTIAL, asked
+
+
 @pytest.mark.parametrize("context, status", [("2031-06-01", Status.ANSWERED), ("", Status.PARTIAL),
                                              ("vergaderjaar 2030–2031", Status.ANSWERED), ("2029-06-01", Status.PARTIAL)])
 def test_a_date_without_a_year_is_in_the_year_of_its_letter(context, status):
