@@ -358,6 +358,10 @@ class ExtractiveAnswerer:
             letters = self._about(letters, asked) if self.letter_texts else letters
             if letters:
                 found = self._signature(letters[0]) if kind == R.SENDER else self._date_line(letters[0])
+            # how long answering took: only a line that says it ("(na 23 dagen)"), not the date alone
+            if found is not None and kind == R.LETTER_DATE and R.ASKS_HOW_LONG.search(asked.own) and not any(
+                    s.kind == S.DURATION for s in S.when(found.text)):
+                found = None
         if found is None:
             return None if R.OF_QUESTIONS.search(asked.own) else Decision(Status.NOT_FOUND, [], 0.0,
                                                                           english=asked.english)

@@ -102,7 +102,12 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                   r"(?:\w+ )?vragen\b|\b(?:wanneer|op welke datum) (?:zijn|werden|heeft|hebben)\b[^?]{0,80}?\bvragen\b"
                   r"[^?]{0,80}?\bbeantwoord\b|\b(?:when|on what date) (?:did|were)\b[^?]{0,60}?\b(?:answer|answered)\b"
                   r"[^?]{0,20}?\b(?:the )?(?:\w+ )?questions\b|\b(?:when|on what date) were\b[^?]{0,80}?\bquestions\b"
-                  r"[^?]{0,40}?\banswered\b"),
+                  r"[^?]{0,40}?\banswered\b|"
+                  # ... and how long answering them took (a data site's "Beantwoord <date> (na 23 dagen)")
+                  r"\b(?:hoe lang|hoeveel (?:dagen|weken|tijd))\b[^?]*?\b(?:\w*vragen\b[^?]*?\bbeantwoord\w*|"
+                  r"beantwoord\w*\b[^?]*?\b\w*vragen)\b|"
+                  r"\b(?:how long|how many (?:days|weeks))\b[^?]*?\b(?:questions\b[^?]*?\banswer\w*|"
+                  r"answer\w*\b[^?]*?\bquestions)\b"),
     # The written questions themselves: who put them, for which party, when
     # ("Wie stelde de vragen over de fietsenstalling", "Voor welke partij diende A
     # de vragen", "Which MPs tabled the written questions"); not a Kamervraag's content.
@@ -188,10 +193,10 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\b(?:which (?:[\w-]+ )?(?:minister|state secretary)|who) (?:signed|sent|wrote) (?:it|them)\b|"
              # who answered the written questions: the answer's own "Antwoord van ..." line
              r"\b(?:wie|welke (?:[\w-]+ )?(?:ministers?|staatssecretariss(?:en)?|staatssecretaris|bewindspersonen|"
-             r"bewindspersoon|bewindslieden))\b[^?]{0,20}?\b(?:(?:beantwoordde|beantwoordden)\b[^?]{0,12}?"
-             r"\b(?:de )?(?:\w+ )?vragen\b|(?:heeft|hebben)\b[^?]{0,12}?\b(?:de )?(?:\w+ )?vragen\b[^?]{0,80}?"
+             r"bewindspersoon|bewindslieden))\b[^?]{0,20}?\b(?:(?:beantwoordde|beantwoordden)\b[^?]{0,30}?"
+             r"\b(?:de )?(?:\w+ )?\w*vragen\b|(?:heeft|hebben)\b[^?]{0,30}?\b(?:de )?(?:\w+ )?\w*vragen\b[^?]{0,80}?"
              r"\bbeantwoord\b)|"
-             r"\b(?:who|which (?:[\w-]+ )?(?:ministers?|state secretar(?:y|ies)))\b[^?]{0,20}?\banswered\b[^?]{0,12}?"
+             r"\b(?:who|which (?:[\w-]+ )?(?:ministers?|state secretar(?:y|ies)))\b[^?]{0,20}?\banswered\b[^?]{0,30}?"
              r"\b(?:the )?(?:\w+ )?questions\b|"
              r"\b(?:welke (?:[\w-]+ )?(?:minister|staatssecretaris)|wie) (?:heeft|hebben) (?:hem|die|deze|ze) "
              r"(?:ondertekend|verstuurd|gestuurd|geschreven)\b|"
@@ -522,7 +527,8 @@ _SHARE_IN_TEXT = re.compile(r"(?:\d+(?:[.,]\d+)?\s*(?:%|procent|percent)|de helf
 ASKS_PARTY = re.compile(r"\b(?:partij|fractie|party)\b", re.I)
 # Of a question about written questions (ASKERS, or who answered them and when):
 # that it is about them, asks when, asks which member.
-OF_QUESTIONS = re.compile(r"\b(?:vragen|questions)\b", re.I)
+OF_QUESTIONS = re.compile(r"\b(?:\w*vragen|questions)\b", re.I)
+ASKS_HOW_LONG = re.compile(r"\b(?:hoe lang|hoeveel (?:dagen|weken|tijd)|how long|how many (?:days|weeks))\b", re.I)
 ASKS_WHEN = re.compile(r"\b(?:wanneer|datum|when|date)\b", re.I)
 ASKS_MEMBER = re.compile(r"\b(?:wie|who|welk(?:e)? (?:[\w-]+ |\w+-)?(?:kamerlid|kamerleden|lid|leden)|"
                          r"which (?:[\w-]+ ){0,2}(?:mps?|members?))\b", re.I)

@@ -7,6 +7,8 @@ encoder stands in for the embedder so each case is exact and fast.
 from __future__ import annotations
 
 
+import dataclasses
+
 import pytest
 
 from rag.search import question as Q
@@ -725,6 +727,31 @@ def test_when_written_questions_were_answered_is_the_answers_dated_line_else_a_s
     q = "Wanneer beantwoordde de minister de vragen over de fietsenstalling bij station Zwolle?"
     got = answerer([said, *CORPUS], chunks=[said]).answer(q, passages(said, question=q))
     assert got.status == Status.ANSWERED and "2 juni 2031" in got.answer, got.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe lang duurde het voordat de Kamervragen van Bakker over de fietsenstalling bij station Zwolle werden beantwoord?",
+    "How many days did it take to answer the written questions of Bakker on the bicycle shed at Zwolle station?",
+])
+def test_how_long_answering_written_questions_took_is_the_line_that_says_it(question):
+    ans, qa = _questions(SITE_TEXT, date="2031-05-28", members=("Jan Bakker (Fietspartij)",))
+    got = ans.answer(question, passages(qa, question=question))
+    assert got.status == Status.ANSWERED and got.citations[0].quote == "Beantwoord 28 mei 2031 (na 25 dagen)", got.answer
+    # a header that dates the answer only does not say how long it took
+    dated = SITE_TEXT.replace(" (na 25 dagen)", "")
+    ans, qa = _questions(dated, date="2031-05-28", members=("Jan Bakker (Fietspartij)",))
+    got = ans.answer(question, passages(qa, question=question))
+    assert got.status != Status.ANSWERED or "28 mei 2031" not in got.answer, got.answer
+
+
+def test_which_minister_answered_the_kamervragen_of_a_month_is_read_from_the_answers_header():
+    text = ("Vragen van het lid Bakker (Fietspartij) aan de Minister van Infrastructuur over de fietsenstalling bij "
+            "station Zwolle (ingezonden 3 mei 2031).\n\nAntwoord van Minister Jasper (Infrastructuur) "
+            "(ontvangen 28 mei 2031).\n\nVraag 1\n\nKent u het bericht?\n\nAntwoord 1\n\nJa.")
+    ans, qa = _questions(text, minister="Jasper", date="2031-05-28", members=("Bakker (Fietspartij)",))
+    q = "Welke minister beantwoordde in mei 2031 de Kamervragen van Bakker over de fietsenstalling bij station Zwolle?"
+    got = ans.answer(q, passages(dataclasses.replace(qa, date="2031-05-28"), question=q))  # (the index dates chunks)
+    assert got.status == Status.ANSWERED and "Minister Jasper" in got.citations[0].quote, got.answer
 
 
 def test_a_year_that_dates_the_questions_finds_them_though_their_answer_is_of_the_next_year():
