@@ -634,10 +634,11 @@ class ExtractiveAnswerer:
             # A fact (a number, a date, a place) must be stated about the
             # question's own subject: every distinguishing name of the
             # question in the sentence's passage (its chunk, section, title
-            # and letter). Other questions need one subject term there.
+            # and letter); a name of what the letter asked about is about,
+            # anywhere in that letter. Other questions need one subject term there.
             ctx = self._context([c])
             if names and factual:
-                return all(self._mentions(ctx, w, st) for w, st in names)
+                return all(self._mentions(ctx, w, st) or self._in_letter_about(req, c, w, st) for w, st in names)
             return not about or any(self._mentions(ctx, w, st) for w, st in about)
 
         # The fact must be about what the question asks of its subject (its
@@ -682,7 +683,8 @@ class ExtractiveAnswerer:
         missing = [w for w, stems in terms
                    if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)
                    and not (Q.YEAR.fullmatch(w) and self._in_letters_year(w, chosen))
-                   and not self._dates_the_letter(w, req, chosen)]
+                   and not self._dates_the_letter(w, req, chosen)
+                   and not any(self._in_letter_about(req, c, w, stems) for c in chosen)]
         answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]
         on_subject = self._on_subject(answering, self.subject_terms(asked, terms))
         missing_kind = "" if not asked.kind or any(self.holds(asked, c.text) for c in on_subject) else asked.kind
@@ -1110,6 +1112,14 @@ class ExtractiveAnswerer:
             about = self.letter_context.get(ch.letter_id, "")
             seen.setdefault(ch.chunk_id, f"{ch.title} {ch.section} {about} {ch.text}")
         return fold(" ".join(seen.values()))
+
+    def _in_letter_about(self, req: R.Request, c: Candidate, word: str, stems: list[str]) -> bool:
+        """A name the question gives what the letter it asks about is about
+        ("volgens de brief over de capaciteit van de DJI") is in that letter."""
+        if not any(fold(word) in about for about in req.letter_about):
+            return False
+        lid = c.passage.chunk.letter_id
+        return self._mentions(fold(f"{c.passage.chunk.title} {self.letter_texts.get(lid, '')}"), word, stems)
 
     def _dates_the_letter(self, term: str, req: R.Request, chosen: Sequence[Candidate]) -> bool:
         """A year or month the question dates the letter by ("volgens de brief

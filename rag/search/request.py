@@ -361,6 +361,10 @@ class Request:
     # years that date the letter asked about, not what happened ("volgens de
     # brief van oktober 2030"): no anchor, and found in the letter's date
     letter_years: tuple[str, ...] = ()
+    # what the letter asked about is about, folded ("volgens de brief van juni
+    # 2030 over de capaciteit van de DJI"): its names are the letter's, found
+    # anywhere in it, not necessarily beside the fact
+    letter_about: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()  # the sectors the question names ("de bloementeeltsector"), folded
     bodies: tuple[str, ...] = ()  # the organisations the question names, as span values
     # (kind, value) of the facts the question itself gives ("van de 7 miljoen euro"):
@@ -431,6 +435,9 @@ _REALISED = re.compile(r"\b(?:daadwerkelijk|feitelijk|in werkelijkheid|in de pra
 _PROSPECT = re.compile(r"\b(?:verwacht|verwachten|voorziet|voorzien|vreest|vrezen|zal|zullen|"
                        r"(?:is|zijn) (?:\w+ ){0,3}van plan|expects?|anticipates?|predicts?|foresees?|fears?|will|"
                        r"(?:plans?|intends?|going) to)\b", re.I)
+_LETTER_ABOUT = re.compile(rf"\b(?:\w*brief|brieven|letter|antwoorden|answers|beantwoording|\w*reactie|response)\b"
+                           rf"(?:\s+(?:van|of|from|dated)\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS_RE})\s+)?(?:19|20)\d\d)?"
+                           rf"\s+(?:over|on|about|inzake|betreffende|regarding|concerning)\s+([^?,;]+)", re.I)
 # A claim, a report or a member's question asked after: what a Kamervraag
 # puts to the minister may answer it, and nothing else may be answered by one.
 _CLAIMED = re.compile(r"\b(?:volgens|according to|claim\w*|allegedly|zou|zouden|beweer\w*|stel(?:t|len|de|den)|"
@@ -506,6 +513,7 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
                    exact=bool(_EXACT.search(first)), change=bool(_CHANGE.search(first)),
                    counted_initials=initials, realised=bool(_REALISED.search(q)), claimed=bool(_CLAIMED.search(q)),
                    prospect=bool(_PROSPECT.search(q)), letter_years=tuple(letter_years),
+                   letter_about=tuple(fold(m.group(1)) for m in _LETTER_ABOUT.finditer(q)),
                    sectors=tuple(dict.fromkeys(fold(m.group(0)) for m in _SECTOR.finditer(q))),
                    bodies=tuple(dict.fromkeys(sp.value for sp in spans if sp.kind == S.ORG)), given=given,
                    category=category, members=members, branches=tuple(dict.fromkeys(_branches(q) + _seats(spans, q))),

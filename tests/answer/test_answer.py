@@ -948,3 +948,18 @@ def test_a_question_that_names_nothing_but_its_source_is_not_answered(question):
     got = ask(question, KUSTWACHT, RECHERCHE, CAMPAGNE)
     assert got.status == Status.NOT_FOUND and not got.citations, got.answer
 
+
+
+def test_what_the_letter_asked_about_is_about_is_named_anywhere_in_that_letter():
+    # The letter's opening names its subject (the bicycle shed in Zwolle); the
+    # sentence with the sum names only what the sum is for.
+    text = ("In deze brief informeer ik u over de capaciteit van de fietsenstalling in Zwolle.\n\n"
+            "Zo investeert het kabinet 12 miljoen euro per jaar extra in fietspaden in de provincie.")
+    c = chunk("stalling:001", text[text.index("Zo investeert"):], letter="stalling", title="Fietsbeleid")
+    ans = answerer([c, *CORPUS], chunks=[c], letter_texts={"stalling": text})
+    q = "Hoeveel geld gaat er per jaar extra naar fietspaden, volgens de brief over de fietsenstalling in Zwolle?"
+    got = ans.answer(q, passages(c, question=q))
+    assert got.status == Status.ANSWERED and "12 miljoen euro" in got.answer, got.answer
+    # a name of the fact itself must be beside it
+    q = "Hoeveel geld gaat er per jaar extra naar fietspaden in Zwolle?"
+    assert ans.answer(q, passages(c, question=q)).status != Status.ANSWERED
