@@ -702,7 +702,7 @@ class ExtractiveAnswerer:
             best_near = [fit_of(c) for c in ordered]
             if req.type and not any(f.holds_type for f in best_near):
                 missing_kind = req.event or req.type
-            elif req.type == R.OUTCOME and all(f.announced for f in best_near if f.holds_type):
+            elif (req.type == R.OUTCOME or req.realised) and all(f.announced for f in best_near if f.holds_type):
                 missing_kind = R.ANNOUNCED
             elif unnamed:
                 missing_kind = R.NAMED

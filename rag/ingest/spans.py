@@ -157,7 +157,7 @@ PROSPECTIVE_RE = re.compile(
     r"opstarten|van plan|binnenkort|op termijn|te zijner tijd|streef\w*|beoog\w*|(?:wordt|worden)(?: \w+){0,5} "
     r"(?:onderzocht|uitgewerkt|verkend|bezien|bekeken|ontwikkeld|voorbereid|geëvalueerd|opgesteld|uitgebreid|"
     r"voortgezet|geïntensiveerd)|"
-    r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|ingediend|aangeboden|"
+    r"informeer\w*(?: \w+){0,4} (?:uw )?Kamer|aangekondigd|announced|te informeren|(?:uw )?Kamer(?: \w+){0,4} geïnformeerd|ingediend|aangeboden|"
     r"voorgelegd|in behandeling|wacht\w* op|in voorbereiding|in ontwikkeling|in gang gezet|gestart|starten|start|"
     r"aan de slag|buigen over|loopt nog|lopen nog|nog gaande|is gaande|"
     # an investigation under way: "er vindt een onderzoek naar de diefstallen plaats", "de lopende onderzoeken"
@@ -172,6 +172,8 @@ PROSPECTIVE_RE = re.compile(
     r"(?:vroeg|vroegen|verzocht|verzochten) (?:uw|de) Kamer|(?:uw|de) Kamer(?: \w+){0,2} (?:gevraagd|verzocht)|"
     # ... and a party's or a motion's request of the government ("De X-fractie vraagt de regering om ...")
     r"(?:vraagt|vragen|verzoekt|verzoeken)(?: \w+){0,2} (?:de regering|het kabinet|de minister|de staatssecretaris)|"
+    r"(?:is|zijn|werd|werden) (?:de regering|het kabinet|de minister|de staatssecretaris)(?: \w+){0,3} "
+    r"(?:verzocht|gevraagd)|"
     # what a body or tool was set up for, not what it found: "is opgezet om zicht te krijgen op"
     r"(?:is|zijn|werd|werden)(?: \w+){0,6} (?:opgericht|ontwikkeld|ingesteld|opgezet|in het leven geroepen) om|"
     r"(?:was|were|has been|have been)(?: \w+){0,3} (?:set up|established|developed|created) to)\b", re.I)

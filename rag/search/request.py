@@ -431,10 +431,12 @@ _ANCHOR_KINDS = (S.YEAR, S.COUNTRY, S.CITY, S.REGION, S.PORT, S.ORDINAL)
 
 # The realised figure asked, and a figure stated as a target.
 _REALISED = re.compile(r"\b(?:daadwerkelijk|feitelijk|in werkelijkheid|in de praktijk|gerealiseerd|actually|in reality|"
-                       r"in practice)\b", re.I)
+                       r"in practice|"
+                       # what was decided or chosen: an announcement does not say it
+                       r"besloot|besloten|beslist|koos|kozen|gekozen|decided?|chose|chosen|choose)\b", re.I)
 _PROSPECT = re.compile(r"\b(?:verwacht|verwachten|voorziet|voorzien|vreest|vrezen|zal|zullen|"
-                       r"(?:is|zijn) (?:\w+ ){0,3}van plan|expects?|anticipates?|predicts?|foresees?|fears?|will|"
-                       r"(?:plans?|intends?|going) to)\b", re.I)
+                       r"(?:is|zijn) (?:\w+ ){0,3}van plan|beoogde?|voorgenomen|expects?|anticipates?|predicts?|"
+                       r"foresees?|fears?|will|intended|planned|(?:is|are) to be|(?:plans?|intends?|going) to)\b", re.I)
 _LETTER_ABOUT = re.compile(rf"\b(?:\w*brief|brieven|letter|antwoorden|answers|beantwoording|\w*reactie|response)\b"
                            rf"(?:\s+(?:van|of|from|dated)\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS_RE})\s+)?(?:19|20)\d\d)?"
                            rf"\s+(?:over|on|about|inzake|betreffende|regarding|concerning)\s+([^?,;]+)", re.I)
@@ -712,7 +714,9 @@ def fit(req: Request, own: Sequence[S.Span], text: str, nxt: Sequence[S.Span] = 
     if req.realised and req.type in (COUNT, PERCENTAGE, AMOUNT) and _TARGET.search(text):
         found, asked_for = _TARGET_EN if req.english else _TARGET_NL
         replaced.append((Anchor("target", "realised", asked_for), found))
-    announced = req.type == OUTCOME and not req.prospect and any(s.kind == S.PROSPECTIVE for s in own)
+    # an outcome, or what was actually reached or decided, asked: the sentence only announces it
+    announced = (((req.type == OUTCOME and not req.prospect) or req.realised)
+                 and any(s.kind == S.PROSPECTIVE for s in own))
     unnamed = bool(req.category) and _quantified_only(req, text) and not _ENUMERATES.match(next_text)
     return Fit(holds, tuple(replaced), announced=announced, unnamed=unnamed, from_next=from_next)
 

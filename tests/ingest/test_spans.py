@@ -147,6 +147,9 @@ def test_a_roles_portfolio_is_no_name(text, people, names):
 @pytest.mark.parametrize("text", [
     "De Fietspartij vraagt de regering om een meerjarig plan voor bredere fietspaden.",
     "verzoekt de regering, de fietspaden te verbreden,",
+    # ... asked of it in the passive, and a letter promised
+    "Via een motie is de regering eind 2030 verzocht om de kosten van fietspaden in kaart te brengen.",
+    "Ik heb aangekondigd uw Kamer voor de zomer te informeren over de fietspaden.",
 ])
 def test_a_request_of_the_government_is_no_outcome(text):
     assert kinds(text, S.PROSPECTIVE)

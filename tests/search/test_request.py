@@ -624,3 +624,25 @@ def test_an_expectation_asked_is_answered_by_a_prediction(question, answers):
     text = "De fietsbond verwacht dat de diefstal van fietsen zal toenemen door de sluiting van de stallingen."
     fit = R.fit(R.read(question), S.extract(text), text)
     assert fit.answers is answers and fit.announced is not answers
+
+
+@pytest.mark.parametrize("question", [
+    "Is het aantal fietspaden aan het eind van de kabinetsperiode daadwerkelijk verdubbeld?",
+    "Welke fietspaden besloot de minister te verbreden?",
+    "Which cycle paths did the minister decide to widen?",
+])
+def test_what_was_actually_reached_or_decided_is_not_stated_by_an_announcement(question):
+    text = "Aan het eind van de kabinetsperiode zal het aantal fietspaden zijn verdubbeld."
+    fit = R.fit(R.read(question), S.extract(text), text)
+    assert fit.announced and not fit.answers
+
+
+@pytest.mark.parametrize("question", [
+    "Wat wordt het resultaat van het beoogde fietsbesluit?",
+    "What is the intended outcome of the cycling decree?",
+])
+def test_a_plan_asked_is_stated_by_an_announcement(question):
+    text = "Het fietsbesluit zal de wachttijd bij de stallingen halveren."
+    req = R.read(question)
+    assert req.type == R.OUTCOME and req.prospect
+    assert not R.fit(req, S.extract(text), text).announced
