@@ -184,6 +184,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # The letter's own signatory: "welke staatssecretaris ondertekende de fietsbrief",
     # "who sent this letter", "and who signed it?" (not "which
     # minister signed the treaty": that is a person in the letter's sentences).
+    # who was appointed or elected to a post: a person, not the body
+    (PERSON, r"\b(?:wie|who)\b[^?]{0,40}?\b(?:benoemd|aangesteld|verkozen|appointed|elected|named as)\b"),
     (SENDER, r"\b(?:wie|welke (?:[\w-]+ )?(?:minister|staatssecretaris|bewindspersoon|bewindslieden)|who|"
              r"which (?:[\w-]+ )?(?:minister|state secretary|secretary of state))\b[^?]{0,30}?\b(?:heeft|hebben|"
              r"ondertekende|ondertekenden|tekende|stuurde|stuurden|verstuurde|verzond|schreef|has|have|signed|sent|"

@@ -646,3 +646,16 @@ def test_a_plan_asked_is_stated_by_an_announcement(question):
     req = R.read(question)
     assert req.type == R.OUTCOME and req.prospect
     assert not R.fit(req, S.extract(text), text).announced
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Who was appointed as the first cycling coordinator in 2030?", R.PERSON),
+    ("Wie werd in 2030 benoemd tot fietscoördinator?", R.PERSON),
+    # who holds a post may be a body
+    ("Wie is verantwoordelijk voor de fietsenstalling?", R.PERSON_OR_ORG),
+])
+def test_who_was_appointed_asks_a_person(question, asked):
+    assert R.read(question).type == asked
+    text = "Het Fietsbureau (FB) is in 2030 opgericht om de stallingen te beheren."
+    if asked == R.PERSON:
+        assert not R.fit(R.read(question), S.extract(text), text).answers
