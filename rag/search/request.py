@@ -472,6 +472,12 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     split = Q.parts(asked.own)
     first = split[0] if split else asked.own
     kind = asked_type(first, skip)
+    # Who put or answered written questions, or when, is asked of the whole
+    # question ("Welke Kamerleden, en van welke partij, stelden ... vragen"):
+    # its first part alone ("Welke Kamerleden") reads as any person.
+    whole = asked_type(asked.own, skip)
+    if whole in (ASKERS, SENDER, LETTER_DATE) and kind != whole:
+        kind = whole
     spans = S.extract(q)
     anchors: list[Anchor] = []
     letter_years: list[str] = []

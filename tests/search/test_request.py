@@ -659,3 +659,13 @@ def test_who_was_appointed_asks_a_person(question, asked):
     text = "Het Fietsbureau (FB) is in 2030 opgericht om de stallingen te beheren."
     if asked == R.PERSON:
         assert not R.fit(R.read(question), S.extract(text), text).answers
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Welke Kamerleden, en van welke partij, stelden in mei 2031 vragen over de fietsenstalling?", R.ASKERS),
+    ("Welke minister, en namens wie, beantwoordde de vragen over de fietsenstalling?", R.SENDER),
+    # a question in two parts otherwise asks what its first part asks
+    ("Welke gemeenten, en hoeveel fietsen, telde de fietsbond?", R.CITY),
+])
+def test_who_put_or_answered_written_questions_is_read_from_the_whole_question(question, asked):
+    assert R.read(question).type == asked
