@@ -120,7 +120,7 @@ _INITIALS_NAME = re.compile(r"\b(?:[A-Z]\.\s?){1,5}(?:(?:van|de|der|den|ter|ten|
 _TITLE_NAME = re.compile(r"\b(?:[Mm]inister|[Ss]taatssecretaris|[Bb]urgemeester|[Pp]rofessor|[Pp]rof\.|[Dd]r\.|[Mm]r\.|"
                          r"[Ii]r\.|[Dd]rs\.|[Mm]evrouw|[Dd]e heer|heer|[Cc]ommissaris|[Hh]oogleraar|[Cc]riminoloog|"
                          r"[Pp]remier|[Pp]resident|[Kk]oning|[Kk]oningin|[Aa]mbassadeur|[Oo]fficier|[Rr]echter|"
-                         r"[Pp]rocureur-generaal|[Vv]oorzitter|Kamerlid|het lid|de leden)\s+"
+                         r"[Pp]rocureur-generaal|[Vv]oorzitter|Kamerlid|(?:het )?lid|(?:de )?leden)\s+"
                          # after a title a surname's particle is capitalised ("minister Van Weel");
                          # "minister van Justitie" is a role
                          r"(?:[A-Z]\.\s?)*((?:(?:Van|De|Der|Den|Ter|Ten)\s(?:(?:der|den|de)\s)?)?[A-ZÀ-Ý][\w'’ëïöüéèçş-]+"

@@ -206,8 +206,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
              r"\b(?:afzender|ondertekenaar|signatory|sender) van (?:de|deze|die) (?:[\w-]+ )?\w*brief\b|"
              r"\b(?:sender|signatory) of (?:the|this) (?:[\w-]+ )?letter\b"),
     # (one adjective before the role, or two joined: "which Danish and Swedish officials")
-    (PERSON, r"\b(?:welke|which) (?:[\w-]+ (?:(?:and|en) [\w-]+ )?)?(?:minister|staatssecretaris|state secretary|"
-             r"persoon|personen|kamerleden|kamerlid|hoogleraar|"
+    (PERSON, r"\b(?:welke?|which) (?:[\w-]+ (?:(?:and|en) [\w-]+ )?)?(?:minister|staatssecretaris|state secretary|"
+             r"persoon|personen|kamerleden|kamerlid|lid|leden|mp|members? of parliament|hoogleraar|"
              r"onderzoeker|onderzoekers|burgemeester|criminoloog|deskundige|functionaris|functionarissen|ambtsgenoot|"
              r"ambtsgenoten|person|people|researcher|professor|official|counterpart)s?\b|"
              r"\bwie (?:is|was|zijn|waren) (?:de|het) (?:minister|staatssecretaris|voorzitter|burgemeester|hoogleraar|"

@@ -669,3 +669,14 @@ def test_who_was_appointed_asks_a_person(question, asked):
 ])
 def test_who_put_or_answered_written_questions_is_read_from_the_whole_question(question, asked):
     assert R.read(question).type == asked
+
+
+@pytest.mark.parametrize("question", ["Which MP asked for a letter on the bicycle sheds?",
+                                      "Welk Kamerlid vroeg om een brief over de fietsenstallingen?",
+                                      "Van welk lid was de motie over de fietsenstallingen?"])
+def test_which_member_of_parliament_asks_a_person_named_as_such(question):
+    req = R.read(question)
+    assert req.type == R.PERSON
+    for text, answers in (("De motie van lid Jansen (Fietspartij) vraagt om een brief over de fietsenstallingen.", True),
+                          ("Uw Kamer vroeg om een brief over de fietsenstallingen.", False)):
+        assert R.fit(req, S.extract(text), text).answers is answers, text
