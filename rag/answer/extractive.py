@@ -507,9 +507,10 @@ class ExtractiveAnswerer:
         out: list[tuple[str, list[str]]] = [(y, [y]) for y in asked.years]
         if asked.english:
             # What an English question quotes or glosses in brackets is the
-            # letters' own name for it ("(Wet fietsregistratie)"): rare or absent, it distinguishes.
+            # letters' own name for it ("(Wet fietsregistratie)"): rare or absent, it distinguishes;
+            # one in English explains the question's own words ("(the four largest cities)").
             out += [(g, [fold(g)]) for g in Q.glosses(asked.text)
-                    if self.tokenize(g) and self.phrase_count(g) <= self.rare_count]
+                    if self.tokenize(g) and self.phrase_count(g) <= self.rare_count and Q.language(g) != "en"]
         for phrase in asked.phrases:
             # A run of capitals the letters never use ("Nederland Europa" when no letter joins them) is
             # no name of theirs: its words are judged one by one below.

@@ -963,3 +963,12 @@ def test_what_the_letter_asked_about_is_about_is_named_anywhere_in_that_letter()
     # a name of the fact itself must be beside it
     q = "Hoeveel geld gaat er per jaar extra naar fietspaden in Zwolle?"
     assert ans.answer(q, passages(c, question=q)).status != Status.ANSWERED
+
+
+def test_an_english_gloss_explains_the_question_a_dutch_one_names_what_the_letters_call_it():
+    a = answerer(CORPUS)
+    terms = [w for w, _ in a.distinguishing(Q.read(
+        "How many detectives (witwasrechercheurs) will Limburg (the southernmost province) get?"))]
+    assert "witwasrechercheurs" in terms and "the southernmost province" not in terms
+    q = "How many detectives will Limburg (the southernmost province) get for money laundering cases?"
+    assert a.answer(q, passages(RECHERCHE, question=q)).status == Status.ANSWERED
