@@ -484,3 +484,31 @@ def test_an_answers_reference_to_its_earlier_number_is_header_not_a_sentence(ref
     marked = " ".join(text[a:b] for a, b, _ in lay.furniture)
     assert "vergaderjaar 2030–2031" in marked
     assert "Dat waren er 40" not in marked
+
+
+# eval/published3: 14 more openings, collected for questions (its README), read
+# once by the parser before any change: every date, and every Kamerstuk number
+# the text states. Its manifest writes two conventions of its own: a letter in
+# two dossiers names both ("31 839 / 34 477, nr. 657"; the parser gives the
+# first, as letters-extra does), and an Aanhangsel number the opening does not
+# print comes from the address (the parser gives none).
+PUBLISHED3 = REPO / "eval" / "published3"
+
+
+def _primary(kamerstuk: str) -> str:
+    return re.sub(r"^(\d[\d ]*?)\s*/\s*[\d ]+(?=, nr\.)", r"\1", kamerstuk)
+
+
+def test_fresh_published_documents_are_dated_and_numbered():
+    rows = [json.loads(x) for x in (PUBLISHED3 / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert len(rows) == 14
+    for row in rows:
+        text = (PUBLISHED3 / "letters" / row["file"]).read_text(encoding="utf-8")
+        h = parse(text).header
+        assert h.date == row["date"], (row["file"], h.date)
+        want = _primary(row["kamerstuk"])
+        if h.kamerstuk or not want:
+            assert _norm(h.kamerstuk) == _norm(want), (row["file"], h.kamerstuk, want)
+        else:  # read nothing: the opening must not print it (as "nr. N" or in a source address)
+            number = re.search(r"nr\. (\d+)$", want).group(1)
+            assert not re.search(rf"nr\. {number}\b|-{number}\.html", text), (row["file"], want)
