@@ -279,6 +279,7 @@ class ExtractiveAnswerer:
         # Each letter's cleaned text with its furniture: the header of written
         # questions (who put them, when) is quoted from it, never from a chunk.
         self.letter_texts = dict(letter_texts or {})
+        self._folded_texts: dict[str, str] = {}  # letter id -> its text folded, made when first asked
         self._phrase_df: dict[str, int] = {}
         # idf above this: the term occurs in at most rare_df of the chunks.
         self.rare_count, self.rare_idf = _rare(calibration, len(self.documents))
@@ -377,7 +378,7 @@ class ExtractiveAnswerer:
 
         def about_it(lid: str) -> bool:
             # (those who put written questions are Kamerleden, whatever the header calls them)
-            text = fold(f"{self.letters[lid].title} {self.letter_texts.get(lid, '')} Kamerlid Kamerleden")
+            text = f"{fold(self.letters[lid].title)} {self._folded_text(lid)} kamerlid kamerleden"
             return (all(self._mentions(text, w, st) for w, st in names)
                     and (not about or any(self._mentions(text, w, st) for w, st in about)))
 
@@ -508,7 +509,7 @@ class ExtractiveAnswerer:
         if asked.english:
             # What an English question quotes or glosses in brackets is the
             # letters' own name for it ("(Wet fietsregistratie)"): rare or absent, it distinguishes;
-            # one in English explains the question's own words ("(the four largest cities)").
+            # one in English explains the question's own words ("(the city's cycling union)").
             out += [(g, [fold(g)]) for g in Q.glosses(asked.text)
                     if self.tokenize(g) and self.phrase_count(g) <= self.rare_count and Q.language(g) != "en"]
         for phrase in asked.phrases:
@@ -1116,11 +1117,18 @@ class ExtractiveAnswerer:
 
     def _in_letter_about(self, req: R.Request, c: Candidate, word: str, stems: list[str]) -> bool:
         """A name the question gives what the letter it asks about is about
-        ("volgens de brief over de capaciteit van de DJI") is in that letter."""
+        ("volgens de brief over de fietsenstalling in Zwolle") is in that letter."""
         if not any(fold(word) in about for about in req.letter_about):
             return False
-        lid = c.passage.chunk.letter_id
-        return self._mentions(fold(f"{c.passage.chunk.title} {self.letter_texts.get(lid, '')}"), word, stems)
+        text = f"{fold(c.passage.chunk.title)} {self._folded_text(c.passage.chunk.letter_id)}"
+        return self._mentions(text, word, stems)
+
+    def _folded_text(self, letter_id: str) -> str:
+        """The letter's whole text folded, once per letter: it is searched for
+        the question's names on the question path."""
+        if letter_id not in self._folded_texts:
+            self._folded_texts[letter_id] = fold(self.letter_texts.get(letter_id, ""))
+        return self._folded_texts[letter_id]
 
     def _dates_the_letter(self, term: str, req: R.Request, chosen: Sequence[Candidate]) -> bool:
         """A year or month the question dates the letter by ("volgens de brief

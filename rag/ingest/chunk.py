@@ -53,7 +53,7 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 _CAPTION = re.compile(r"(?:Figuur|Tabel|Bron|Grafiek|Afbeelding)\b")
-# A footnote that is only a reference ("Kamerstuk 29 911, nr. 83.", "Handelingen
+# A footnote that is only a reference ("Kamerstuk 31 234, nr. 56.", "Handelingen
 # II 2030/31, nr. 12, item 4."): where something was said, not what.
 _REFERENCE_ONLY = re.compile(r"(?:\d{1,3}\s+)?(?:zie (?:ook )?)?(?:Kamerstuk(?:ken)?|(?:Aanhangsel (?:van de )?)?Handelingen|"
                              r"Stb\.|Stcrt\.|Staatsblad|Staatscourant|Bijlage bij Kamerstuk)(?:\s+I{1,2}\b)?[^a-z]*"

@@ -54,22 +54,22 @@ class Span:
         return (self.kind, self.start, self.end, self.value, self.extra)
 
 
-_MONTHS = "|".join(dict.fromkeys(MONTHS_NL + MONTHS_EN))
+MONTHS = "|".join(dict.fromkeys(MONTHS_NL + MONTHS_EN))
 _SEASONS = r"voorjaar|najaar|zomer|winter|zomerreces|kerstreces|jaareinde|jaarwisseling|spring|summer|autumn|fall"
 _YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?!\d|[.,]\d|-\d\d-)")
 # Words that place a date within its period ("eind 2023", "medio maart").
 DATE_QUALIFIERS = r"begin|medio|eind|half|halverwege"
-_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?\b|\b(?:{DATE_QUALIFIERS}|"
-                   rf"eerste helft|tweede helft|(?:{_MONTHS})|{_SEASONS}|Q[1-4]|(?:eerste|tweede|derde|vierde) kwartaal)"
-                   rf"\s+(?:van\s+)?(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:{_SEASONS})\b", re.I)
+_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{MONTHS})(?:\s+(?:19|20)\d\d)?\b|\b(?:{DATE_QUALIFIERS}|"
+                   rf"eerste helft|tweede helft|(?:{MONTHS})|{_SEASONS}|Q[1-4]|(?:eerste|tweede|derde|vierde) kwartaal)"
+                   rf"\s+(?:van\s+)?(?:19|20)\d\d\b|\b(?:{MONTHS})\b|\b(?:{_SEASONS})\b", re.I)
 # Time units after a number; "sinds 2019", "tot 2027", "2020-2023": periods.
 _UNITS = (r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|minuten|minuut|seconden|decennia|decennium|"
           r"years?|months?|weeks?|days?|hours?|minutes?|seconds?")
 _DURATION = re.compile(rf"\b\d+(?:,\d+)?\s+(?:{_UNITS})\b|\b(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|"
                        rf"meer|half|\d+)-?jarige?\b|\btot (?:en met )?(?:(?:het )?(?:einde|eind|begin|medio) (?:van )?)?"
-                       rf"(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b|\bperiode\s+(?:van\s+)?(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?"
+                       rf"(?:(?:{MONTHS})\s+)?(?:19|20)\d\d\b|\bperiode\s+(?:van\s+)?(?:\d{{1,2}}\s+)?(?:(?:{MONTHS})\s+)?"
                        rf"(?:19|20)\d\d|\b(?:sinds|vanaf|tot(?: en met)?|t/m|since|until)\s+"
-                       rf"(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d\b|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b", re.I)
+                       rf"(?:(?:{MONTHS})\s+)?(?:19|20)\d\d\b|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b", re.I)
 _MONEY = re.compile(r"(?:€|EUR|euro)\s*\d[\d.,]*(?:\s*(?:mln|mld|mrd|miljoen|miljard|duizend|k)\b\.?)?|"
                     r"\b\d[\d.,]*\s*(?:(?:mln|mld|mrd|miljoen|miljard|duizend)\.?\s+)?(?:euro|EUR)\b|"
                     r"\b\d[\d.,]*\s*(?:mln|mld|mrd)\.?(?=\s|$)|"
@@ -95,7 +95,7 @@ _COUNT_FILLER = re.compile(r"^(?:extra|nieuwe?|grote?|kleine?|andere?|verschille
                            r"landelijke?|lokale?|internationale?|gespecialiseerde?|mobiele?|vaste?|zogenoemde|"
                            r"\w+(?:ende|ische|ige|elijke|bare|erde|rde|te))$", re.I)
 _NOT_COUNTED = re.compile(rf"^(?:{_UNITS}|procent|percent|euro|miljoen|miljard|mln|mld|duizend|keer|maal|uur|"
-                          rf"van|tot|en|of|in|op|per|à|tot|over|(?:{_MONTHS}))$", re.I)
+                          rf"van|tot|en|of|in|op|per|à|tot|over|(?:{MONTHS}))$", re.I)
 # A number's own multiplier word before what it counts ("drie miljoen fietsen").
 # (not "mln.", "mld.": written for sums of money, the euro left out)
 _MULTIPLIERS = {"duizend": 1000, "miljoen": 10 ** 6, "miljard": 10 ** 9}
@@ -389,7 +389,7 @@ _RELATIVE_YEAR = {"vorig": -1, "afgelopen": -1, "verleden": -1, "dit": 0, "volge
 _YEAR_WORDS = re.compile(r"\b(" + "|".join(_RELATIVE_YEAR) + r")\s+(?:jaar|year)\b", re.I)
 # A month the letter dates only by "jl." (the last one before the letter) or
 # "a.s." (the next one): "op 8 maart jl.", "op 10 april aanstaande".
-_MONTH_WORDS = re.compile(rf"\b({_MONTHS})\s+(jl\.|j\.l\.|jongstleden|a\.s\.|aanstaande)", re.I)
+_MONTH_WORDS = re.compile(rf"\b({MONTHS})\s+(jl\.|j\.l\.|jongstleden|a\.s\.|aanstaande)", re.I)
 # The extra of a YEAR span that is read off the letter's date ("momenteel",
 # "vorig jaar", "8 maart jl.") rather than written in the sentence.
 OF_THE_LETTER = "letter"
@@ -400,7 +400,7 @@ def _month_number(name: str) -> int:
     return (MONTHS_NL.index(name) if name in MONTHS_NL else MONTHS_EN.index(name)) + 1
 
 
-def _letter_years(text: str, a: int, b: int, date: str) -> list[tuple[str, int, int, str, str]]:
+def _years_off_letter_date(text: str, a: int, b: int, date: str) -> list[tuple[str, int, int, str, str]]:
     """The years a sentence names only relative to its letter's date (ISO):
     "momenteel" its own year, "vorig jaar" the one before, "op 8 maart jl."
     the year of the last March before the letter, "10 april a.s." that of
@@ -433,5 +433,5 @@ def of_chunk(text: str, answer_spans: tuple[tuple[int, int], ...],
         out += [(k, a + s, a + e, v, x) for k, s, e, v, x in (sp.as_tuple() for sp in found)]
         if date[:4].isdigit() and not any(sp.kind == YEAR or (sp.kind == DATE and _YEAR.search(sp.value))
                                           for sp in found):
-            out += _letter_years(text, a, b, date)
+            out += _years_off_letter_date(text, a, b, date)
     return tuple(out)

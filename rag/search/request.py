@@ -26,7 +26,7 @@ from rag.search import question as Q
 from rag.ingest.chunk import ENDS_QUESTION
 from rag.ingest import gazetteer as G
 from rag.ingest import spans as S
-from rag.textnl import MONTHS_EN, MONTHS_NL, STOPWORDS_NL, fold, numberised
+from rag.textnl import STOPWORDS_NL, fold, numberised
 
 CITY, PORT, REGION, COUNTRY, PLACE = "city", "port", "region", "country", "place"
 PERSON, PERSON_OR_ORG, ORGANISATION, LAW_PROGRAMME = "person", "person_or_org", "organisation", "law_programme"
@@ -364,7 +364,7 @@ class Request:
     # brief van oktober 2030"): no anchor, and found in the letter's date
     letter_years: tuple[str, ...] = ()
     # what the letter asked about is about, folded ("volgens de brief van juni
-    # 2030 over de capaciteit van de DJI"): its names are the letter's, found
+    # 2030 over de fietsenstalling in Zwolle"): its names are the letter's, found
     # anywhere in it, not necessarily beside the fact
     letter_about: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()  # the sectors the question names ("de bloementeeltsector"), folded
@@ -421,10 +421,9 @@ _LETTER_AFTER_YEAR = re.compile(r"[\s-]*(?:\w+\s+)?(?:\w*brief|brieven|letter|pr
 # ... or dates it by its month, further on ("volgens de brief over X van
 # oktober 2030", "the minister's response (June 2030)"): a month and year that
 # date a letter or a statement, not what happened.
-_MONTHS_RE = "|".join(MONTHS_NL + MONTHS_EN)
 _LETTER_DATED = re.compile(rf"(?:\b(?:\w*brief|brieven|letter|rapportage|report|jaarverslag|\w*vragen|antwoord\w*|"
                            rf"answers?|questions|\w*reactie|response)\b[^?;]*?\b(?:van|of|from|dated)\s+|\(\s*)"
-                           rf"(?:\d{{1,2}}\s+)?(?:{_MONTHS_RE})\s+$", re.I)
+                           rf"(?:\d{{1,2}}\s+)?(?:{S.MONTHS})\s+$", re.I)
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
 _HOME_ADJECTIVES = ("nederland", "dutch", "rijks")
@@ -440,7 +439,7 @@ _PROSPECT = re.compile(r"\b(?:verwacht|verwachten|voorziet|voorzien|vreest|vreze
                        r"(?:is|zijn) (?:\w+ ){0,3}van plan|beoogde?|voorgenomen|expects?|anticipates?|predicts?|"
                        r"foresees?|fears?|will|intended|planned|(?:is|are) to be|(?:plans?|intends?|going) to)\b", re.I)
 _LETTER_ABOUT = re.compile(rf"\b(?:\w*brief|brieven|letter|antwoorden|answers|beantwoording|\w*reactie|response)\b"
-                           rf"(?:\s+(?:van|of|from|dated)\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS_RE})\s+)?(?:19|20)\d\d)?"
+                           rf"(?:\s+(?:van|of|from|dated)\s+(?:\d{{1,2}}\s+)?(?:(?:{S.MONTHS})\s+)?(?:19|20)\d\d)?"
                            rf"\s+(?:over|on|about|inzake|betreffende|regarding|concerning)\s+([^?,;]+)", re.I)
 # A claim, a report or a member's question asked after: what a Kamervraag
 # puts to the minister may answer it, and nothing else may be answered by one.
@@ -473,10 +472,10 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     first = split[0] if split else asked.own
     kind = asked_type(first, skip)
     # Who put or answered written questions, or when, is asked of the whole
-    # question ("Welke Kamerleden, en van welke partij, stelden ... vragen"):
-    # its first part alone ("Welke Kamerleden") reads as any person.
-    whole = asked_type(asked.own, skip)
-    if whole in (ASKERS, SENDER, LETTER_DATE) and kind != whole:
+    # question ("Welk Kamerlid, en namens welke fractie, diende de vragen over
+    # de fietsenstalling in"): its first part alone ("Welk Kamerlid") reads as any person.
+    whole = asked_type(asked.own, skip) if first != asked.own else kind
+    if whole in (ASKERS, SENDER, LETTER_DATE):
         kind = whole
     spans = S.extract(q)
     anchors: list[Anchor] = []
