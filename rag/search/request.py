@@ -472,8 +472,8 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
     first = split[0] if split else asked.own
     kind = asked_type(first, skip)
     # Who put or answered written questions, or when, is asked of the whole
-    # question ("Welk Kamerlid, en namens welke fractie, diende de vragen over
-    # de fietsenstalling in"): its first part alone ("Welk Kamerlid") reads as any person.
+    # question ("Welke Kamerleden, en voor welke fractie, dienden de vragen over
+    # de fietsenstalling in"): its first part alone ("Welke Kamerleden") reads as any person.
     whole = asked_type(asked.own, skip) if first != asked.own else kind
     if whole in (ASKERS, SENDER, LETTER_DATE):
         kind = whole

@@ -730,7 +730,7 @@ def test_when_written_questions_were_answered_is_the_answers_dated_line_else_a_s
 
 
 @pytest.mark.parametrize("question", [
-    "Hoe lang duurde het voordat de Kamervragen van Bakker over de fietsenstalling bij station Zwolle werden beantwoord?",
+    "Na hoeveel dagen waren de vragen van Bakker over de fietsenstalling bij station Zwolle beantwoord?",
     "How many days did it take to answer the written questions of Bakker on the bicycle shed at Zwolle station?",
 ])
 def test_how_long_answering_written_questions_took_is_the_line_that_says_it(question):
@@ -749,7 +749,7 @@ def test_which_minister_answered_the_kamervragen_of_a_month_is_read_from_the_ans
             "station Zwolle (ingezonden 3 mei 2031).\n\nAntwoord van Minister Jasper (Infrastructuur) "
             "(ontvangen 28 mei 2031).\n\nVraag 1\n\nKent u het bericht?\n\nAntwoord 1\n\nJa.")
     ans, qa = _questions(text, minister="Jasper", date="2031-05-28", members=("Bakker (Fietspartij)",))
-    q = "Welke minister beantwoordde in mei 2031 de Kamervragen van Bakker over de fietsenstalling bij station Zwolle?"
+    q = "Welke bewindspersoon beantwoordde op 28 mei 2031 de Kamervragen van Bakker over de fietsenstalling?"
     got = ans.answer(q, passages(dataclasses.replace(qa, date="2031-05-28"), question=q))  # (the index dates chunks)
     assert got.status == Status.ANSWERED and "Minister Jasper" in got.citations[0].quote, got.answer
 
@@ -953,7 +953,7 @@ def test_a_question_that_names_nothing_but_its_source_is_not_answered(question):
 def test_what_the_letter_asked_about_is_about_is_named_anywhere_in_that_letter():
     # The letter's opening names its subject (the bicycle shed in Zwolle); the
     # sentence with the sum names only what the sum is for.
-    text = ("In deze brief informeer ik u over de capaciteit van de fietsenstalling in Zwolle.\n\n"
+    text = ("In deze brief informeer ik u over de wachttijden bij de fietsenstalling in Zwolle.\n\n"
             "Zo investeert het kabinet 12 miljoen euro per jaar extra in fietspaden in de provincie.")
     c = chunk("stalling:001", text[text.index("Zo investeert"):], letter="stalling", title="Fietsbeleid")
     ans = answerer([c, *CORPUS], chunks=[c], letter_texts={"stalling": text})

@@ -320,14 +320,14 @@ def test_a_numbered_list_in_an_answer_does_not_start_a_question():
 
 
 @pytest.mark.parametrize("reference", [
-    "Kamerstuk 29 911, nr. 83.",
-    "Kamerstukken II 2030/31, 29 911, nr. 83.",
+    "Kamerstuk 31 234, nr. 56.",
+    "Kamerstukken II 2030/31, 31 234, nr. 56.",
     "Handelingen II 2030/31, nr. 12, item 4.",
-    "Zie ook Kamerstuk 29 911, nrs. 83 en 84.",
+    "Zie ook Kamerstuk 31 234, nrs. 56 en 57.",
 ])
 def test_a_sentence_that_is_only_a_reference_is_never_quoted(reference):
     from rag.ingest.chunk import answer_spans
-    claim = "Kamerstuk 29 911, nr. 83 beschrijft de aanpak van fietsdiefstal in Zwolle."
+    claim = "Kamerstuk 31 234, nr. 56 beschrijft de aanpak van fietsdiefstal in Zwolle."
     text = f"De gemeente telde 40 gestolen fietsen. {reference} {claim}"
     quoted = [text[a:b] for a, b in answer_spans(text, [])]
     assert reference not in quoted

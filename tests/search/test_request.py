@@ -615,41 +615,41 @@ def test_a_political_party_is_answered_only_by_one_written_as_such(question, par
 
 @pytest.mark.parametrize("question, answers", [
     # what is expected or planned is asked: the prediction answers it
-    ("Wat verwacht de fietsbond als gevolg van de sluiting van de stallingen?", True),
-    ("What does the cycling union expect as a result of closing the sheds?", True),
+    ("Welke gevolgen verwacht de fietsbond van de nieuwe stallingen?", True),
+    ("What impact does the cycling union expect from the new sheds?", True),
     # what came of it is asked: a prediction is only an announcement
-    ("Wat was het gevolg van de sluiting van de stallingen?", False),
+    ("Welke gevolgen hadden de nieuwe stallingen?", False),
 ])
 def test_an_expectation_asked_is_answered_by_a_prediction(question, answers):
-    text = "De fietsbond verwacht dat de diefstal van fietsen zal toenemen door de sluiting van de stallingen."
+    text = "De fietsbond verwacht dat de nieuwe stallingen de diefstal van fietsen zullen halveren."
     fit = R.fit(R.read(question), S.extract(text), text)
     assert fit.answers is answers and fit.announced is not answers
 
 
 @pytest.mark.parametrize("question", [
-    "Is het aantal fietspaden aan het eind van de kabinetsperiode daadwerkelijk verdubbeld?",
+    "Is de wachttijd bij de fietsenstalling in 2031 daadwerkelijk gehalveerd?",
     "Welke fietspaden besloot de minister te verbreden?",
     "Which cycle paths did the minister decide to widen?",
 ])
 def test_what_was_actually_reached_or_decided_is_not_stated_by_an_announcement(question):
-    text = "Aan het eind van de kabinetsperiode zal het aantal fietspaden zijn verdubbeld."
+    text = "In 2031 zal de wachttijd bij de fietsenstalling zijn gehalveerd."
     fit = R.fit(R.read(question), S.extract(text), text)
     assert fit.announced and not fit.answers
 
 
 @pytest.mark.parametrize("question", [
-    "Wat wordt het resultaat van het beoogde fietsbesluit?",
-    "What is the intended outcome of the cycling decree?",
+    "Wat wordt het resultaat van het voorgenomen fietsplan?",
+    "What effect is the planned cycling scheme meant to have?",
 ])
 def test_a_plan_asked_is_stated_by_an_announcement(question):
-    text = "Het fietsbesluit zal de wachttijd bij de stallingen halveren."
+    text = "Het fietsplan zal de wachttijd bij de stallingen halveren."
     req = R.read(question)
     assert req.type == R.OUTCOME and req.prospect
     assert not R.fit(req, S.extract(text), text).announced
 
 
 @pytest.mark.parametrize("question, asked", [
-    ("Who was appointed as the first cycling coordinator in 2030?", R.PERSON),
+    ("Who has been appointed cycling coordinator of Zwolle?", R.PERSON),
     ("Wie werd in 2030 benoemd tot fietscoördinator?", R.PERSON),
     # who holds a post may be a body
     ("Wie is verantwoordelijk voor de fietsenstalling?", R.PERSON_OR_ORG),
@@ -662,7 +662,7 @@ def test_who_was_appointed_asks_a_person(question, asked):
 
 
 @pytest.mark.parametrize("question, asked", [
-    ("Welke Kamerleden, en van welke partij, stelden in mei 2031 vragen over de fietsenstalling?", R.ASKERS),
+    ("Welke Kamerleden, en voor welke fractie, dienden in mei 2031 vragen in over de fietsenstalling?", R.ASKERS),
     ("Welke minister, en namens wie, beantwoordde de vragen over de fietsenstalling?", R.SENDER),
     # a question in two parts otherwise asks what its first part asks
     ("Welke gemeenten, en hoeveel fietsen, telde de fietsbond?", R.CITY),
@@ -671,7 +671,7 @@ def test_who_put_or_answered_written_questions_is_read_from_the_whole_question(q
     assert R.read(question).type == asked
 
 
-@pytest.mark.parametrize("question", ["Which MP asked for a letter on the bicycle sheds?",
+@pytest.mark.parametrize("question", ["Which MP tabled the motion on the bicycle sheds?",
                                       "Welk Kamerlid vroeg om een brief over de fietsenstallingen?",
                                       "Van welk lid was de motie over de fietsenstallingen?"])
 def test_which_member_of_parliament_asks_a_person_named_as_such(question):
