@@ -22,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", default="all", choices=SET_CHOICES,
                      help="all (default: every group), both (the five letters' dev and test), five (every group "
                      "of the five letters), new (the dev and test groups of ../shared/letters-extra), pub (the dev "
-                     "group of eval/published), pub2 (the dev and test groups of eval/published2), pub3 (the dev group of eval/published3), one group ({', '.join(GROUPS)}) or one question file")
+                     "group of eval/published), pub2 (the dev and test groups of eval/published2), pub3 (the dev "
+                     f"group of eval/published3), one group ({', '.join(GROUPS)}) or one question file")
     run.add_argument("--mode", choices=MODES, help="retrieval mode (default: settings, i.e. hybrid)")
     run.add_argument("--generator", choices=answerers.names(), help="answerer (default: extractive)")
     run.add_argument("--k", type=int, help="passages per answer (default: settings.k); retrieval metrics use the top 10")

@@ -373,3 +373,12 @@ def test_published_questions_ask_only_their_half_of_the_documents_and_quote_them
         for e in r["evidence"]:
             assert f"{e['letter_id']}.txt" in own and loose(e["quote"]) in texts[e["letter_id"]], (r["id"], e["quote"][:60])
         assert r["key_facts"] and all(any(v.lower() in quotes for v in fact) for fact in r["key_facts"]), r["id"]
+
+
+def test_the_run_help_names_every_group_and_selection():
+    from eval.__main__ import _parser
+    from eval.data import GROUPS, SELECTIONS
+    run = next(a for a in _parser()._subparsers._group_actions[0].choices["run"]._actions if a.dest == "set")
+    assert "{" not in run.help, run.help  # an unformatted placeholder
+    for name in (*GROUPS, *SELECTIONS):
+        assert name in run.help, name
