@@ -54,10 +54,14 @@ def embedding_text(chunk: Chunk) -> str:
 
 _CAPTION = re.compile(r"(?:Figuur|Tabel|Bron|Grafiek|Afbeelding)\b")
 # A footnote that is only a reference ("Kamerstuk 31 234, nr. 56.", "Handelingen
-# II 2030/31, nr. 12, item 4."): where something was said, not what.
+# II 2030/31, nr. 12, item 4."): where something was said, not what; so is the
+# publisher's notice of where an enclosure lies ("Ter inzage gelegd bij het
+# Centraal Informatiepunt Tweede Kamer.").
 _REFERENCE_ONLY = re.compile(r"(?:\d{1,3}\s+)?(?:zie (?:ook )?)?(?:Kamerstuk(?:ken)?|(?:Aanhangsel (?:van de )?)?Handelingen|"
                              r"Stb\.|Stcrt\.|Staatsblad|Staatscourant|Bijlage bij Kamerstuk)(?:\s+I{1,2}\b)?[^a-z]*"
-                             r"(?:(?:nrs?\.|nummer|item|en|vergaderjaar|p\.|blz\.)[^a-z]*)*", re.I)
+                             r"(?:(?:nrs?\.|nummer|item|en|vergaderjaar|p\.|blz\.)[^a-z]*)*|"
+                             r"(?:\d{1,3}\s+)?ter inzage gelegd (?:bij|in|op|ter) [^.]{0,80}\.?",
+                             re.I)
 
 # Text that addresses the reader as an assistant (prompt injection): it stays
 # searchable and visible in its passage, but is never quoted as an answer.

@@ -324,6 +324,7 @@ def test_a_numbered_list_in_an_answer_does_not_start_a_question():
     "Kamerstukken II 2030/31, 31 234, nr. 56.",
     "Handelingen II 2030/31, nr. 12, item 4.",
     "Zie ook Kamerstuk 31 234, nrs. 56 en 57.",
+    "Ter inzage gelegd bij het Centraal Informatiepunt Tweede Kamer.",
 ])
 def test_a_sentence_that_is_only_a_reference_is_never_quoted(reference):
     from rag.ingest.chunk import answer_spans
