@@ -522,7 +522,7 @@ class ExtractiveAnswerer:
                 continue
             stems = [t for t in self.tokenize(w) if not t.isdigit()]
             known = [t for t in stems if t in self.idf]
-            if not stems or (asked.english and not known):
+            if not stems or (asked.english and not known and Q.english_word(w)):
                 continue  # an English name the Dutch letters may spell otherwise ("Turkey")
             if all(self.idf.get(t, self.rare_idf) >= self.rare_idf for t in stems):
                 out.append((w, stems))

@@ -67,6 +67,22 @@ def is_english(text: str) -> bool:
     return language(text) == "en"
 
 
+# A word at least this frequent in English (wordfreq's Zipf scale: 3 is once
+# per million words, 2 once per hundred million; "counterterrorism" is 2.9) is
+# an English word; a name below it ("Enexis", a minister's surname) is
+# written the same in Dutch letters.
+ENGLISH_WORD_ZIPF = 2.0
+
+
+@lru_cache(maxsize=4096)
+def english_word(word: str) -> bool:
+    """Is `word` an everyday English word or an English exonym ("Court",
+    "Turkey"), which the Dutch letters would write otherwise?"""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(re.sub(r"['’]s$", "", word), "en") >= ENGLISH_WORD_ZIPF
+
+
 # The document the question cites as its source ("volgens de beantwoording",
 # "in de voortgangsbrief van 2031", "according to the letter"): it says where to
 # look, not what to find; its words would match the sentences that offer or

@@ -972,3 +972,20 @@ def test_an_english_gloss_explains_the_question_a_dutch_one_names_what_the_lette
     assert "witwasrechercheurs" in terms and "the southernmost province" not in terms
     q = "How many detectives will Limburg (the southernmost province) get for money laundering cases?"
     assert a.answer(q, passages(RECHERCHE, question=q)).status == Status.ANSWERED
+
+
+def test_an_english_question_names_what_the_dutch_letters_never_write():
+    # "Fietsflow" is no English word: the letters would write it the same, and
+    # none does, so the sentence about another operator does not answer it.
+    # "Court" is an English word the letters write otherwise ("rechtbank").
+    a = answerer(CORPUS)
+    terms = [w for w, _ in a.distinguishing(Q.read(
+        "How many bicycles does the operator Fietsflow park, according to the Court?"))]
+    assert "Fietsflow" in terms and "Court" not in terms
+    c = chunk("stalling:001", "De exploitant Stroomwijk parkeert dagelijks 3.000 fietsen bij het station van Zwolle.",
+              letter="stalling", title="Fietsbeleid")
+    ans = answerer([c, *CORPUS], chunks=[c])
+    q = "How many bicycles does the operator Fietsflow park every day at Zwolle station?"
+    assert ans.answer(q, passages(c, question=q)).status != Status.ANSWERED
+    q = "How many bicycles does the operator Stroomwijk park every day at Zwolle station?"
+    assert ans.answer(q, passages(c, question=q)).status == Status.ANSWERED
