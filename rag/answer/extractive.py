@@ -684,7 +684,8 @@ class ExtractiveAnswerer:
         about_letter = bool(_ABOUT_LETTER.search(asked.text))
         missing = [w for w, stems in terms
                    if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)
-                   and not (Q.YEAR.fullmatch(w) and self._in_letters_year(w, chosen))
+                   and not (Q.YEAR.fullmatch(w) and (self._in_letters_year(w, chosen)
+                                                 or (_spans_year(w, chosen) and not R.month_dated(req, w))))
                    and not self._dates_the_letter(w, req, chosen)
                    and not any(self._in_letter_about(req, c, w, stems) for c in chosen)]
         answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]
@@ -1255,6 +1256,12 @@ def _letter_years(context: str) -> frozenset[str]:
             if int(b) == int(a) + 1:
                 years |= {a, b}
     return frozenset(years)
+
+
+def _spans_year(year: str, chosen: Sequence[Candidate]) -> bool:
+    """A chosen sentence names the year within a period ("2030–2035")."""
+    return any(k == S.YEAR and v == year for c in chosen
+               for k, a, b, v, _ in _chunk_spans(c.passage.chunk) if c.start <= a and b <= c.end)
 
 
 def _chunk_spans(chunk: Chunk) -> tuple[tuple[str, int, int, str, str], ...]:

@@ -311,6 +311,27 @@ def _people(text: str, portfolios: list[tuple[int, int]]) -> list[Span]:
     return out
 
 
+# A period of years names every year in it: "2030–2035", "schooljaar 2030/31",
+# "2030 tot en met 2035", "tussen 2030 en 2035" (its inner years are spans
+# marked IN_RANGE, at the period's place).
+_YEAR_RANGE = re.compile(r"(?<![\d./-])((?:19|20)\d\d)(?:\s*[–—/-]\s*|\s+(?:tot en met|t/m|tot)\s+)((?:19|20)\d\d|\d\d)(?!\d)|"
+                         r"\btussen ((?:19|20)\d\d) en ((?:19|20)\d\d)\b", re.I)
+IN_RANGE = "range"
+MAX_RANGE_YEARS = 30
+
+
+def _years_in_ranges(masked: str, named: set[str]) -> list[Span]:
+    out = []
+    for m in _YEAR_RANGE.finditer(masked):
+        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        first = int(a)
+        last = int(b) if len(b) == 4 else first // 100 * 100 + int(b)
+        if 0 < last - first <= MAX_RANGE_YEARS:
+            out += [Span(YEAR, m.start(), m.end(), str(y), IN_RANGE) for y in range(first, last + 1)
+                    if str(y) not in named]
+    return out
+
+
 def when(text: str) -> list[Span]:
     """The years, dates and periods of one sentence (what `extract` finds
     first, without the slower places, people and bodies)."""
@@ -318,6 +339,7 @@ def when(text: str) -> list[Span]:
     masked = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)
     for m in _YEAR.finditer(masked):
         spans.append(Span(YEAR, m.start(), m.end(), m.group(0)))
+    spans += _years_in_ranges(masked, {s.value for s in spans})
     for m in _DATE.finditer(text):
         spans.append(Span(DATE, m.start(), m.end(), fold(m.group(0))))
     digits = numberised_same_length(text)

@@ -784,10 +784,18 @@ def _as_written(text: str, folded: str) -> str:
     return text[i:i + len(folded)] if i >= 0 and len(folded_text) == len(text) else folded
 
 
+def month_dated(req: Request, year: str) -> bool:
+    """Does the question write the year with its month ("de evaluatie van mei
+    2030")? Then it dates one event, which a period of years ("2028–2032")
+    does not state."""
+    return bool(re.search(rf"\b(?:{S.MONTHS})\s+{re.escape(year)}\b", req.text, re.I))
+
+
 def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]:
     out = []
     for a in req.anchors:
-        same_kind = [s for s in spans if _comparable(s, a)]
+        same_kind = [s for s in spans if _comparable(s, a)
+                     and not (s.extra == S.IN_RANGE and month_dated(req, a.value))]
         if same_kind and not any(_same_value(s.value, a.value) for s in same_kind):
             first = same_kind[0]
             out.append((a, first.value if first.kind == S.YEAR else first.extra or first.value))

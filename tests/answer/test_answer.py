@@ -989,3 +989,12 @@ def test_an_english_question_names_what_the_dutch_letters_never_write():
     assert ans.answer(q, passages(c, question=q)).status != Status.ANSWERED
     q = "How many bicycles does the operator Stroomwijk park every day at Zwolle station?"
     assert ans.answer(q, passages(c, question=q)).status == Status.ANSWERED
+
+
+def test_a_year_within_a_period_the_sentence_names_is_stated():
+    c = chunk("agenda:001", "De provincie werkt aan de hand van de Fietsagenda 2030–2035 aan veilige stallingen in Zwolle.",
+              letter="agenda", title="Fietsbeleid")
+    ans = answerer([c, *CORPUS], chunks=[c])
+    q = "Aan de hand van welke agenda werkt de provincie in 2032 aan veilige stallingen in Zwolle?"
+    got = ans.answer(q, passages(c, question=q))
+    assert got.status == Status.ANSWERED and "Fietsagenda" in got.answer, got.answer

@@ -223,3 +223,14 @@ def test_a_share_in_words_is_a_percentage(text, share):
 ])
 def test_a_footnote_after_a_bracket_and_in_acht_nemen_count_nothing(text):
     assert kinds(text, S.COUNT) == []
+
+
+@pytest.mark.parametrize("sentence, years", [
+    ("De regeling geldt in de periode 2031–2034 voor alle stallingen.", {"2031", "2032", "2033", "2034"}),
+    ("In het schooljaar 2031/32 kregen de scholen een fietsenstalling.", {"2031", "2032"}),
+    ("Van 2031 tot en met 2033 telt Zwolle de fietsen jaarlijks.", {"2031", "2032", "2033"}),
+    ("Tussen 2031 en 2033 telt Zwolle de fietsen jaarlijks.", {"2031", "2032", "2033"}),
+    ("In 2031 en 2033 telde Zwolle de fietsen.", {"2031", "2033"}),  # two years, no period
+])
+def test_a_period_of_years_names_every_year_in_it(sentence, years):
+    assert {s.value for s in S.extract(sentence) if s.kind == S.YEAR} == years

@@ -680,3 +680,12 @@ def test_which_member_of_parliament_asks_a_person_named_as_such(question):
     for text, answers in (("De motie van lid Jansen (Fietspartij) vraagt om een brief over de fietsenstallingen.", True),
                           ("Uw Kamer vroeg om een brief over de fietsenstallingen.", False)):
         assert R.fit(req, S.extract(text), text).answers is answers, text
+
+
+def test_a_year_within_a_period_is_kept_unless_the_question_dates_one_event():
+    sentence = "De provincie werkt aan de hand van de Fietsagenda 2030–2035 aan veilige stallingen."
+    assert answers("Aan de hand van welke agenda werkt de provincie in 2032 aan veilige stallingen?", sentence)
+    # a month dates one document or event, which a period of years does not state
+    assert not answers("Aan de hand van welke agenda werkt de provincie sinds mei 2032 aan veilige stallingen?",
+                       sentence)
+    assert not answers("Aan de hand van welke agenda werkt de provincie in 2037 aan veilige stallingen?", sentence)
