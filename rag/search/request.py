@@ -157,7 +157,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
            r"in welke maand|when|since when|by when|(?:on )?what (?:exact )?date)\b"),
     (AMOUNT, r"\b(?:hoeveel (?:\w+ )?geld|in euro(?:['’]s)?(?!\w)|in euros|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:\w+ )?(?:euro|miljoen|miljard)|"
              r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
-             r"hoe(?:veel)? (?:groot|hoog) is het budget|wat is het (?:\w+ ){0,2}(?:budget|bedrag)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
+             r"hoe(?:veel)? (?:groot|hoog) is het budget|wat (?:is|was|zijn|waren) (?:het|de) (?:\w+ ){0,3}(?:budget|bedrag|kosten|begroting)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
              r"\b(?:geïnvesteerd|uitgetrokken|uitgegeven|vrijgemaakt|beschikbaar gesteld)|geld (?:is|wordt) (?:er)? ?"
              r"(?:mee )?gemoeid|how much (?:\w+ ){0,2}(?:money|funding|budget|spending|investment)|what (?:does|did|would|will) .{1,60} cost|"
              r"wat (?:zou|zouden|gaat|gaan) .{1,60} kosten|"

@@ -131,6 +131,9 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Hoe hoog was het ziekteverzuim?", R.SIZE),  # a size without its unit: a number or a share
     ("Hoe hoog wordt het minimumloon voor fietskoeriers?", R.AMOUNT),  # a wage, an allowance: money
     ("How high will the allowance for bicycle couriers be?", R.AMOUNT),
+    # the costs named by their noun, in Dutch as in English
+    ("Wat waren de oorspronkelijk begrote kosten van de nieuwe veerdienst?", R.AMOUNT),
+    ("What was the originally budgeted cost of the new ferry?", R.AMOUNT),
     ("Hoe werkt het nieuwe meldpunt?", R.WHY_HOW),
     # a yes/no question about how a request or a plan ended asks an outcome
     ("Is de aanvraag voor de nieuwe veerdienst inmiddels toegewezen?", R.OUTCOME),
