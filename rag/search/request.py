@@ -142,8 +142,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (WHY_HOW, r"^(?:en )?(?:waarom|why|hoe komt het|om welke reden|for what reason)\b"),
     # ("welk deel van de fietsendiefstallen": a share of a plural; "welk deel van
     # Zwolle" is a place)
-    (PERCENTAGE, r"\b(?:hoeveel procent|welk(?:e)? percentage|met hoeveel procent|wat is het percentage|"
-                 r"what percentage|how many percent|what share|what proportion|welk aandeel|"
+    (PERCENTAGE, r"\b(?:hoeveel procent|welk(?:e)? (?:\w+ )?percentage|met hoeveel procent|wat is het percentage|"
+                 r"what (?:\w+ )?percentage|how many percent|what (?:\w+ )?share|what (?:\w+ )?proportion|welk (?:\w+ )?aandeel|"
                  r"welk deel van (?:de|alle) [\w-]+(?:en|s))\b"),
     (PENALTY, r"\b(?:welke (?:straf|strafmaat|sanctie|boete)|(?:maximale|hoogste) (?:straf|straffen|gevangenisstraf|"
               r"gevangenisstraffen|boete|boetes|strafmaxima)|strafmaxim\w+|"
@@ -154,7 +154,10 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|(?:in|since|from|until|by) what year|which year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke (?:exacte )?datum|"
            r"welke (?:exacte )?datum|op welke (?:exacte )?dag|on (?:what|which) (?:exact )?day|"
-           r"in welke maand|when|since when|by when|(?:on )?what (?:exact )?date)\b"),
+           r"in welke maand|when|since when|by when|(?:on )?what (?:exact )?date|uiterlijk wanneer|"
+           # a deadline is a date: "by what deadline", "wat is de uiterste datum"
+           r"(?:by )?(?:what|which) (?:is the )?(?:\w+ )?deadline|what is the (?:\w+ )?deadline|"
+           r"(?:welke|wat is de) (?:\w+ )?(?:deadline|uiterste datum))\b"),
     (AMOUNT, r"\b(?:hoeveel (?:\w+ )?geld|in euro(?:['’]s)?(?!\w)|in euros|welk bedrag|welk deel van (?:de|het) .{0,30}\b(?:euro|geld|bedrag|budget)|wat kost|wat kostte|wat kosten|hoeveel (?:\w+ )?(?:euro|miljoen|miljard)|"
              r"hoeveel\b[^?]{0,60}\bwaard\b|what (?:is the )?value|how much\b[^?]{0,60}\bworth\b|"
              r"hoe(?:veel)? (?:groot|hoog) is het budget|wat (?:is|was|zijn|waren) (?:het|de) (?:\w+ ){0,3}(?:budget|bedrag|kosten|begroting)|hoeveel (?:is|wordt|werd) er\b.{0,40}"
@@ -233,7 +236,11 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                    r"instelling|instellingen|partij|partijen|partner|partners|bedrijf|bedrijven|organi[sz]ations?|"
                    r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|institutes?|foundations?|associations?|"
                    r"broadcasters?|firms?|compan(?:y|ies)|partners?|fabriek|fabrieken|factor(?:y|ies)|plants?|"
-                   r"part(?:y|ies))\b"),
+                   r"part(?:y|ies)|"
+                   # bodies named by their kind: "welk specialistisch team", "welke krant", "which fund" (not "welke
+                   # media": a platform is no body the letters name as one)
+                   r"team|teams|[\w-]*fonds|[\w-]*fondsen|nieuwsmedi(?:um|a)|krant|kranten|dagblad|dagbladen|onderdeel|onderdelen|eenheid|"
+                   r"eenheden|korps|korpsen|funds?|units?|newspapers?|(?:news )?outlets?)\b"),
     # (also a compound: "welk EU-programma", "welk actieplan")
     (LAW_PROGRAMME, r"\b(?:welke|welk|which|what) (?:\w+ )?[\w-]*(?:wet|wetten|wetsvoorstel|programma|project|projecten|"
                     r"plan|regeling|verdrag|convenant|instrument|campagne|laws?|bill|programme|program|project|treaty|"

@@ -131,6 +131,16 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Hoe hoog was het ziekteverzuim?", R.SIZE),  # a size without its unit: a number or a share
     ("Hoe hoog wordt het minimumloon voor fietskoeriers?", R.AMOUNT),  # a wage, an allowance: money
     ("How high will the allowance for bicycle couriers be?", R.AMOUNT),
+    # a deadline is a date
+    ("By what deadline must the ferry rules be in force?", R.DATE),
+    ("Wat is de uiterste datum voor de nieuwe veerregels?", R.DATE),
+    # a share or percentage with an adjective before it
+    ("What minimum share of the ferry budget goes to safety?", R.PERCENTAGE),
+    ("Welk minimaal percentage van de veerboten moet elektrisch varen?", R.PERCENTAGE),
+    # a body named by its kind
+    ("Welk gespecialiseerd team van de politie controleert de veerboten?", R.ORGANISATION),
+    ("Welk investeringsfonds betaalt de nieuwe veerboot?", R.ORGANISATION),
+    ("Which newspaper first reported the ferry plans?", R.ORGANISATION),
     # the costs named by their noun, in Dutch as in English
     ("Wat waren de oorspronkelijk begrote kosten van de nieuwe veerdienst?", R.AMOUNT),
     ("What was the originally budgeted cost of the new ferry?", R.AMOUNT),
