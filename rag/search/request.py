@@ -151,7 +151,9 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     # ("hoeveel reistijd", "how much travel time": a length of time too)
     (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|\w*tijd)|voor hoelang|how long|"
                r"how many (?:years|months|weeks|days|hours)|how much (?:\w+ )?time|welke (?:termijn|periode|looptijd))\b"),
-    (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|(?:in|since|from|until|by) what year|which year)\b"),
+    (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|(?:in|since|from|until|by) what year|which year|"
+           # a year of its kind: "op welk monitoringjaar", "in welk schooljaar", "which financial year"
+           r"welk \w+jaar|(?:which|what) (?:\w+ )?(?:school|academic|financial|fiscal|calendar|budget) year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke (?:exacte )?datum|"
            r"welke (?:exacte )?datum|op welke (?:exacte )?dag|on (?:what|which) (?:exact )?day|"
            r"in welke maand|when|since when|by when|(?:on )?what (?:exact )?date|uiterlijk wanneer|"

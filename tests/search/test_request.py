@@ -131,6 +131,9 @@ def test_a_question_put_to_the_minister_reports_no_outcome():
     ("Hoe hoog was het ziekteverzuim?", R.SIZE),  # a size without its unit: a number or a share
     ("Hoe hoog wordt het minimumloon voor fietskoeriers?", R.AMOUNT),  # a wage, an allowance: money
     ("How high will the allowance for bicycle couriers be?", R.AMOUNT),
+    # a year of its kind
+    ("In welk schooljaar kregen de scholen een fietsenstalling?", R.YEAR),
+    ("Which financial year does the ferry subsidy cover?", R.YEAR),
     # a deadline is a date
     ("By what deadline must the ferry rules be in force?", R.DATE),
     ("Wat is de uiterste datum voor de nieuwe veerregels?", R.DATE),
