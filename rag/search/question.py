@@ -447,7 +447,8 @@ def leans_on_previous(question: str, own_terms: int, previous: str = "",
 
 # "Wanneer ..., en om welke goederen gaat het?": a second question joined on.
 _SECOND_PART = re.compile(r"(?:,\s*|\s+)(?:en|and)\s+(?=(?:wat|wie|welke|welk|hoe|hoeveel|waarom|wanneer|waar|"
-                          r"(?:om|over|in|voor|met|van|op|aan|uit|door|tot|sinds|onder) (?:welke|welk|wie|wat)|"
+                          r"(?:om|over|in|voor|met|van|vanaf|op|aan|uit|door|tot|sinds|onder) (?:welke|welk|wie|wat|wanneer)|"
+                          r"(?:from|since|by|until|in|on|at|for|with|to|of) (?:when|which|what|whom|where)|"
                           r"what|who|which|how|why|when|where)\b)|\?\s+(?=\S)", re.I)
 
 

@@ -156,7 +156,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
            r"welk \w+jaar|(?:which|what) (?:\w+ )?(?:school|academic|financial|fiscal|calendar|budget) year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke (?:exacte )?datum|"
            r"welke (?:exacte )?datum|op welke (?:exacte )?dag|on (?:what|which) (?:exact )?day|"
-           r"in welke maand|when|since when|by when|(?:on )?what (?:exact )?date|uiterlijk wanneer|"
+           r"in welke maand|when|since when|by when|from when|(?:on )?what (?:exact )?date|uiterlijk wanneer|"
            # a deadline is a date: "by what deadline", "wat is de uiterste datum"
            r"(?:by )?(?:what|which) (?:is the )?(?:\w+ )?deadline|what is the (?:\w+ )?deadline|"
            r"(?:welke|wat is de) (?:\w+ )?(?:deadline|uiterste datum))\b"),

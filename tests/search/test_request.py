@@ -705,3 +705,15 @@ def test_a_year_within_a_period_is_kept_unless_the_question_dates_one_event():
     assert not answers("Aan de hand van welke agenda werkt de provincie sinds mei 2032 aan veilige stallingen?",
                        sentence)
     assert not answers("Aan de hand van welke agenda werkt de provincie in 2037 aan veilige stallingen?", sentence)
+
+
+@pytest.mark.parametrize("question, first, second", [
+    ("How much money will the ferry get, and from when?", "How much money will the ferry get", "from when?"),
+    ("Hoeveel geld krijgt de veerdienst erbij, en vanaf wanneer?", "Hoeveel geld krijgt de veerdienst erbij",
+     "vanaf wanneer?"),
+])
+def test_a_second_question_joined_on_with_a_preposition_is_its_own_part(question, first, second):
+    # the first part says what kind of fact opens the answer; the second is answered on its own
+    assert Q.parts(question) == [first, second]
+    assert R.read(question).type == R.AMOUNT
+    assert R.read("From when does the new ferry timetable apply?").type == R.DATE
