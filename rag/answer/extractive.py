@@ -86,6 +86,11 @@ _OUTCOME_NOUN = re.compile(r"\b\w*(?:resultaten|resultaat|uitkomsten|uitkomst|co
 # Sentences this close (characters between them) are one after the other.
 ADJACENT = 4
 # A list item's opening: "1.", "2)", "a.", or a bullet or dash.
+# A sentence that names what the one before it speaks of: "Dit gaat bijvoorbeeld
+# over ...", "Het gaat hierbij om ...", "Denk aan ...", "Voorbeelden zijn ...".
+_EXAMPLES_FOLLOW = re.compile(r"\W*(?:(?:dit|dat|het) (?:gaat|gaan|betreft|betreffen)\b(?: \w+){0,2} (?:om|over)\b|"
+                              r"(?:dit|dat|het) (?:betreft|betreffen)\b|denk (?:hierbij |daarbij )?aan\b|"
+                              r"voorbeelden (?:hiervan |daarvan )?zijn\b|(?:dit|dat|deze) zijn\b)", re.I)
 _ITEM = re.compile(r"\s*(?:(\d{1,2})[.)]|[a-z][.)]|[-–•·▪])\s")
 # The first item of a list in prose, after a sentence that announces how many.
 _ENUMERATION = re.compile(r"\s*(?:Allereerst|Ten eerste|In de eerste plaats|Om te beginnen|Eerst|First(?:ly)?|"
@@ -893,6 +898,8 @@ class ExtractiveAnswerer:
         chosen = self._continued(chosen, ranked, lacks, top)
         if req is not None and req.type == R.LIST and req.category:
             chosen = self._members_after(chosen, scored, req)
+        if req is not None and req.type == R.LIST:
+            chosen = self._examples_after(chosen, scored)
         for part in asked.parts:
             c = self._answers_part(part, scored, chosen)
             if c is not None:
@@ -955,6 +962,18 @@ class ExtractiveAnswerer:
             if follow is not None and follow not in out:
                 out.insert(out.index(c) + 1, follow)
         return out
+
+    def _examples_after(self, chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:
+        """A chosen sentence whose next one names what it speaks of ("Dit gaat
+        bijvoorbeeld over A, B en C", "Denk hierbij aan ...") is followed by
+        it: a list asked is in that sentence, not in the one it explains."""
+        out = list(chosen)
+        for c in chosen[: self.cal.max_sentences - 1]:
+            follow = _right_after(c, self._read_on(c, scored))
+            if follow is not None and follow not in out and _EXAMPLES_FOLLOW.match(follow.text):
+                # (it takes the place of the answer's last sentence where the answer is full)
+                out.insert(out.index(c) + 1, follow)
+        return out[: max(self.cal.max_sentences, len(chosen))]
 
     @staticmethod
     def _following(c: Candidate, scored: Sequence[Candidate]) -> list[Candidate]:

@@ -269,7 +269,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (WHY_HOW, r"^(?:waarom|why|hoe(?! (?:hoog|groot|laag|klein|lang|vaak|oud|ver|duur)\b)|"
               r"how(?! (?:high|large|big|low|small|long|often|old|far|much|many)\b)|op welke (?:manier|wijze)|in what way|wat is het doel|what is the (?:aim|goal|"
               r"purpose))\b"),
-    (LIST, r"\b(?:welke|which|wat zijn de|what are the|noem)\b"),
+    (LIST, r"\b(?:welke|which|wat zijn de|what are the|noem|what (?:\w+ )?examples|wat voor voorbeelden)\b"),
     (YES_NO, r"^(?:is|zijn|was|waren|heeft|hebben|had|kan|kunnen|wordt|worden|werd|gaat|gaan|zal|zullen|moet|"
              r"moeten|mag|mogen|komt|klopt|bestaat|does|do|did|is|are|was|were|has|have|will|can|could|should)\b"),
 ))

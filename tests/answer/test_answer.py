@@ -998,3 +998,16 @@ def test_a_year_within_a_period_the_sentence_names_is_stated():
     q = "Aan de hand van welke agenda werkt de provincie in 2032 aan veilige stallingen in Zwolle?"
     got = ans.answer(q, passages(c, question=q))
     assert got.status == Status.ANSWERED and "Fietsagenda" in got.answer, got.answer
+
+
+def test_a_list_asked_is_read_on_into_the_sentence_that_names_its_examples():
+    text = ("Het aantal fietsenstallingen in Zwolle is flink gegroeid. "
+            "Deze groei komt onder andere door de extra taken van de gemeente. "
+            "Dit gaat bijvoorbeeld over de stalling bij het station, de bewaakte stalling aan de Grote Markt "
+            "en het toezicht op de fietsstraat langs de IJssel.")
+    c = chunk("zwolle:001", text, letter="zwolle", title="Fietsbeleid Zwolle")
+    ans = answerer([c, *CORPUS], chunks=[c])
+    for q in ("Welke extra taken van de gemeente verklaren de groei van de fietsenstallingen in Zwolle?",
+              "What examples of extra municipal tasks explain the growth of bicycle sheds in Zwolle?"):
+        got = ans.answer(q, passages(c, question=q))
+        assert got.status == Status.ANSWERED and "Grote Markt" in got.answer, (q, got.answer)

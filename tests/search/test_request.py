@@ -717,3 +717,7 @@ def test_a_second_question_joined_on_with_a_preposition_is_its_own_part(question
     assert Q.parts(question) == [first, second]
     assert R.read(question).type == R.AMOUNT
     assert R.read("From when does the new ferry timetable apply?").type == R.DATE
+
+
+def test_examples_asked_are_a_list():
+    assert R.read("What examples of new ferry routes does the province give?").type == R.LIST
