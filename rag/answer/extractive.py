@@ -86,6 +86,10 @@ _OUTCOME_NOUN = re.compile(r"\b\w*(?:resultaten|resultaat|uitkomsten|uitkomst|co
 # Sentences this close (characters between them) are one after the other.
 ADJACENT = 4
 # A list item's opening: "1.", "2)", "a.", or a bullet or dash.
+# A sentence that draws a consequence from the one before it ("... is dan ook
+# een wake-upcall", "Hierdoor zitten de cellen vol"): that one holds the reason.
+_CONSEQUENCE = re.compile(r"\b(?:dan ook|daarom|hierdoor|daardoor|hierom|om die reden|om deze reden|"
+                          r"als gevolg hiervan|als gevolg daarvan)\b", re.I)
 # A sentence that names what the one before it speaks of: "Dit gaat bijvoorbeeld
 # over ...", "Het gaat hierbij om ...", "Denk aan ...", "Voorbeelden zijn ...".
 _EXAMPLES_FOLLOW = re.compile(r"\W*(?:(?:dit|dat|het) (?:gaat|gaan|betreft|betreffen)\b(?: \w+){0,2} (?:om|over)\b|"
@@ -905,6 +909,13 @@ class ExtractiveAnswerer:
             if c is not None:
                 chosen.append(c)
         listed = self._with_list_items(chosen, scored, asked.follow if asked.follow > 1 else 0)
+        if asked.follow == 1 and _CONSEQUENCE.search(first.text):
+            # "X is dan ook ...", "Hierdoor ...": the reason asked is the
+            # sentence before the one that matches the question.
+            before = _right_before(first, scored)
+            if before is not None and before not in listed:
+                return [*listed[: listed.index(first)], before, *listed[listed.index(first):]][: max(
+                    self.cal.max_sentences, len(listed))]
         if asked.follow and listed == chosen:
             # The reason, or the items of a list of a stated size, come after
             # the sentence that matches the question.
@@ -1257,6 +1268,21 @@ class ExtractiveAnswerer:
         else:
             text = " ".join(f"{' '.join(c.text.split())} [{n}]" for n, c in enumerate(ordered, start=1))
         return make(answer=text, status=d.status, citations=citations, passages=passages)
+
+
+def _right_before(c: Candidate, others: Iterable[Candidate]) -> Candidate | None:
+    """The one of `others` (sentences of c's letter) that ends right where `c`
+    starts, in the same paragraph."""
+    return next((x for x in others if x.passage.chunk.letter_id == c.passage.chunk.letter_id
+                 and 0 <= c.letter_offset - (x.letter_offset + len(x.text)) <= ADJACENT
+                 and "\n\n" not in _between(x, c)), None)
+
+
+def _between(a: Candidate, b: Candidate) -> str:
+    """The chunk text between two sentences of one chunk ("" across chunks)."""
+    if a.passage.chunk.chunk_id != b.passage.chunk.chunk_id:
+        return ""
+    return a.passage.chunk.text[a.end: b.start]
 
 
 def _right_after(c: Candidate, later: Iterable[Candidate]) -> Candidate | None:

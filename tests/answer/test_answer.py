@@ -1011,3 +1011,14 @@ def test_a_list_asked_is_read_on_into_the_sentence_that_names_its_examples():
               "What examples of extra municipal tasks explain the growth of bicycle sheds in Zwolle?"):
         got = ans.answer(q, passages(c, question=q))
         assert got.status == Status.ANSWERED and "Grote Markt" in got.answer, (q, got.answer)
+
+
+def test_a_why_question_gets_the_reason_a_consequence_points_back_to():
+    text = ("De gemeente Zwolle telde in 2031 het record van 9.000 geparkeerde fietsen per dag. "
+            "Het stationsplein van Zwolle was dan ook overvol met fietsen. "
+            "De gemeente opent in 2032 een nieuwe stalling.")
+    c = chunk("zwolle:002", text, letter="zwolle", title="Fietsbeleid Zwolle")
+    ans = answerer([c, *CORPUS], chunks=[c])
+    q = "Waarom was het stationsplein van Zwolle overvol met fietsen?"
+    got = ans.answer(q, passages(c, question=q))
+    assert got.status == Status.ANSWERED and "9.000" in got.answer, got.answer
