@@ -194,9 +194,13 @@ class Pipeline:
         (bench/bench_concurrency.py prints first-10 vs the rest). The
         generative answerer's client stack (openai, httpx, langchain-openai)
         is imported here too: ~0.7 s that the first sessions asking an LLM
-        at once would otherwise wait for together."""
+        at once would otherwise wait for together. So is wordfreq's English
+        table (~0.2 s), which only an English question naming something the
+        letters never write reads."""
         from rag.answer import llm  # noqa: F401
+        from rag.search.question import english_word
 
+        english_word("minister")
         for question in WARM_UP_QUESTIONS:
             self.ask(question)
 
