@@ -85,9 +85,8 @@ _OUTCOME_NOUN = re.compile(r"\b\w*(?:resultaten|resultaat|uitkomsten|uitkomst|co
                            r"evaluatie|eindrapport|rapportage)\b", re.I)
 # Sentences this close (characters between them) are one after the other.
 ADJACENT = 4
-# A list item's opening: "1.", "2)", "a.", or a bullet or dash.
-# A sentence that draws a consequence from the one before it ("... is dan ook
-# een wake-upcall", "Hierdoor zitten de cellen vol"): that one holds the reason.
+# A sentence that draws a consequence from the one before it ("Het stationsplein
+# was dan ook overvol", "Hierdoor staan de stallingen vol"): that one holds the reason.
 _CONSEQUENCE = re.compile(r"\b(?:dan ook|daarom|hierdoor|daardoor|hierom|om die reden|om deze reden|"
                           r"als gevolg hiervan|als gevolg daarvan)\b", re.I)
 # A sentence that names what the one before it speaks of: "Dit gaat bijvoorbeeld
@@ -95,6 +94,7 @@ _CONSEQUENCE = re.compile(r"\b(?:dan ook|daarom|hierdoor|daardoor|hierom|om die 
 _EXAMPLES_FOLLOW = re.compile(r"\W*(?:(?:dit|dat|het) (?:gaat|gaan|betreft|betreffen)\b(?: \w+){0,2} (?:om|over)\b|"
                               r"(?:dit|dat|het) (?:betreft|betreffen)\b|denk (?:hierbij |daarbij )?aan\b|"
                               r"voorbeelden (?:hiervan |daarvan )?zijn\b|(?:dit|dat|deze) zijn\b)", re.I)
+# A list item's opening: "1.", "2)", "a.", or a bullet or dash.
 _ITEM = re.compile(r"\s*(?:(\d{1,2})[.)]|[a-z][.)]|[-–•·▪])\s")
 # The first item of a list in prose, after a sentence that announces how many.
 _ENUMERATION = re.compile(r"\s*(?:Allereerst|Ten eerste|In de eerste plaats|Om te beginnen|Eerst|First(?:ly)?|"

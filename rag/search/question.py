@@ -68,9 +68,9 @@ def is_english(text: str) -> bool:
 
 
 # A word at least this frequent in English (wordfreq's Zipf scale: 3 is once
-# per million words, 2 once per hundred million; "counterterrorism" is 2.9) is
-# an English word; a name below it ("Enexis", a minister's surname) is
-# written the same in Dutch letters.
+# per million words, 2 once per hundred million; "counterfeiting" is 2.8) is
+# an English word; a name below it (a firm's name such as "Fietsflow", a
+# minister's surname) is written the same in Dutch letters.
 ENGLISH_WORD_ZIPF = 2.0
 
 

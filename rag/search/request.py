@@ -152,7 +152,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
     (DURATION, r"\b(?:hoe lang|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|\w*tijd)|voor hoelang|how long|"
                r"how many (?:years|months|weeks|days|hours)|how much (?:\w+ )?time|welke (?:termijn|periode|looptijd))\b"),
     (YEAR, r"\b(?:in welk jaar|welk jaar|vanaf welk jaar|sinds welk jaar|(?:in|since|from|until|by) what year|which year|"
-           # a year of its kind: "op welk monitoringjaar", "in welk schooljaar", "which financial year"
+           # a year of its kind: "op welk begrotingsjaar", "in welk schooljaar", "which financial year"
            r"welk \w+jaar|(?:which|what) (?:\w+ )?(?:school|academic|financial|fiscal|calendar|budget) year)\b"),
     (DATE, r"\b(?:wanneer|sinds wanneer|per wanneer|tot wanneer|vanaf wanneer|op welke (?:exacte )?datum|"
            r"welke (?:exacte )?datum|op welke (?:exacte )?dag|on (?:what|which) (?:exact )?day|"
@@ -239,7 +239,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = tuple((t, re.compile(p, re.I)) for 
                    r"agenc(?:y|ies)|bod(?:y|ies)|institutions?|institutes?|foundations?|associations?|"
                    r"broadcasters?|firms?|compan(?:y|ies)|partners?|fabriek|fabrieken|factor(?:y|ies)|plants?|"
                    r"part(?:y|ies)|"
-                   # bodies named by their kind: "welk specialistisch team", "welke krant", "which fund" (not "welke
+                   # bodies named by their kind: "welk fietsteam", "welke krant", "which fund" (not "welke
                    # media": a platform is no body the letters name as one)
                    r"team|teams|[\w-]*fonds|[\w-]*fondsen|nieuwsmedi(?:um|a)|krant|kranten|dagblad|dagbladen|onderdeel|onderdelen|eenheid|"
                    r"eenheden|korps|korpsen|funds?|units?|newspapers?|(?:news )?outlets?)\b"),
