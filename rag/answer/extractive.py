@@ -694,7 +694,7 @@ class ExtractiveAnswerer:
         missing = [w for w, stems in terms
                    if not self._mentions(context if about_letter or not Q.YEAR.fullmatch(w) else text_only, w, stems)
                    and not (Q.YEAR.fullmatch(w) and (self._in_letters_year(w, chosen)
-                                                 or (_spans_year(w, chosen) and not R.month_dated(req, w))))
+                                                 or (_spans_year(w, chosen) and w not in req.month_years)))
                    and not self._dates_the_letter(w, req, chosen)
                    and not any(self._in_letter_about(req, c, w, stems) for c in chosen)]
         answering = [c for c in chosen if c.score >= self.cal.first_rel * top or c is supplied]

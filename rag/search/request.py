@@ -399,6 +399,9 @@ class Request:
     # asked lie in ("UN035"; "?" for a qualifier that names none: "Arabische").
     # Only countries answer, and only countries inside it where it is known.
     within: str = ""
+    # years the question writes with their month ("de evaluatie van mei 2030"):
+    # each dates one event, which a period of years ("2028–2032") does not state
+    month_years: tuple[str, ...] = ()
     # "welk percentage van de fietsers": the folded prefix of what the share is
     # of; a share of another group ("80% van de wethouders") gives another fact
     share_of: str = ""
@@ -433,6 +436,8 @@ _LETTER_AFTER_YEAR = re.compile(r"[\s-]*(?:\w+\s+)?(?:\w*brief|brieven|letter|pr
 _LETTER_DATED = re.compile(rf"(?:\b(?:\w*brief|brieven|letter|rapportage|report|jaarverslag|\w*vragen|antwoord\w*|"
                            rf"answers?|questions|\w*reactie|response)\b[^?;]*?\b(?:van|of|from|dated)\s+|\(\s*)"
                            rf"(?:\d{{1,2}}\s+)?(?:{S.MONTHS})\s+$", re.I)
+# A year written with its month ("mei 2030"): Request.month_years.
+_MONTH_YEAR = re.compile(rf"\b(?:{S.MONTHS})\s+((?:19|20)\d\d)\b", re.I)
 # Anchors the home country and generic words never are.
 _HOME = {"NL"}
 _HOME_ADJECTIVES = ("nederland", "dutch", "rijks")
@@ -538,6 +543,7 @@ def read(question: str, asked: Q.Asked | None = None, skip: str = "") -> Request
                    role=_role(kind, asking_words(first)), day=kind == DATE and bool(_DAY.search(first)),
                    event=_event(kind, first),
                    within=_within(first) if kind == COUNTRY else "",
+                   month_years=tuple(m.group(1) for m in _MONTH_YEAR.finditer(q)),
                    share_of=_share_of(first) if kind == PERCENTAGE and not asked.english else "",
                    party=kind == ORGANISATION and bool(ASKS_PARTY.search(first)),
                    nationality=_nationality(cat.group(2)) if cat and kind == ORGANISATION and not asked.english else "")
@@ -793,18 +799,11 @@ def _as_written(text: str, folded: str) -> str:
     return text[i:i + len(folded)] if i >= 0 and len(folded_text) == len(text) else folded
 
 
-def month_dated(req: Request, year: str) -> bool:
-    """Does the question write the year with its month ("de evaluatie van mei
-    2030")? Then it dates one event, which a period of years ("2028–2032")
-    does not state."""
-    return bool(re.search(rf"\b(?:{S.MONTHS})\s+{re.escape(year)}\b", req.text, re.I))
-
-
 def _replaced(req: Request, spans: Sequence[S.Span]) -> list[tuple[Anchor, str]]:
     out = []
     for a in req.anchors:
         same_kind = [s for s in spans if _comparable(s, a)
-                     and not (s.extra == S.IN_RANGE and month_dated(req, a.value))]
+                     and not (s.extra == S.IN_RANGE and a.value in req.month_years)]
         if same_kind and not any(_same_value(s.value, a.value) for s in same_kind):
             first = same_kind[0]
             out.append((a, first.value if first.kind == S.YEAR else first.extra or first.value))
